@@ -1,0 +1,428 @@
+//! The sandbox's storage: one SQLite file in WAL mode. Writes go through one connection, one
+//! transaction each; reads use a small pool of connections so they never wait on a write.
+//! Every call blocks: the HTTP layer runs them on tokio's blocking pool.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params_from_iter};
+
+use super::customer::{CustomerFields, StoredCustomer};
+use super::filter::{CreditMatch, CustomerFilter, Paging};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS customers (
+    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+    first_name              TEXT    NOT NULL COLLATE NOCASE,
+    last_name               TEXT    NOT NULL COLLATE NOCASE,
+    email                   TEXT    NOT NULL COLLATE NOCASE,
+    company                 TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,
+    phone                   TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,
+    store_credit            INTEGER NOT NULL DEFAULT 0,
+    registration_ip_address TEXT    NOT NULL DEFAULT '',
+    customer_group_id       INTEGER NOT NULL DEFAULT 0,
+    notes                   TEXT    NOT NULL DEFAULT '',
+    tax_exempt_category     TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,
+    date_created            INTEGER NOT NULL,
+    date_modified           INTEGER NOT NULL,
+    reset_pass_on_login     INTEGER NOT NULL DEFAULT 0,
+    accepts_marketing       INTEGER NOT NULL DEFAULT 0,
+    form_fields             TEXT,
+    password_hash           TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS customers_email ON customers(email);
+CREATE INDEX IF NOT EXISTS customers_first_name ON customers(first_name);
+CREATE INDEX IF NOT EXISTS customers_last_name ON customers(last_name);
+CREATE INDEX IF NOT EXISTS customers_company ON customers(company);
+CREATE INDEX IF NOT EXISTS customers_phone ON customers(phone);
+CREATE INDEX IF NOT EXISTS customers_store_credit ON customers(store_credit);
+CREATE INDEX IF NOT EXISTS customers_group ON customers(customer_group_id);
+CREATE INDEX IF NOT EXISTS customers_tax_exempt_category ON customers(tax_exempt_category);
+CREATE INDEX IF NOT EXISTS customers_date_created ON customers(date_created);
+CREATE INDEX IF NOT EXISTS customers_date_modified ON customers(date_modified);
+";
+
+const COLUMNS: &str = "id, first_name, last_name, email, company, phone, store_credit, \
+    registration_ip_address, customer_group_id, notes, tax_exempt_category, date_created, \
+    date_modified, reset_pass_on_login, accepts_marketing, form_fields";
+
+/// Readers kept open between requests; more are opened under load and closed after.
+const IDLE_READERS: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("another customer has this email address")]
+    DuplicateEmail,
+    #[error(transparent)]
+    Storage(#[from] rusqlite::Error),
+}
+
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating the file and its schema when missing.
+    pub fn open(path: &Path) -> rusqlite::Result<Store> {
+        let writer = connect(path)?;
+        writer.execute_batch(SCHEMA)?;
+        Ok(Store {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let pooled = relock(&self.readers).pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => connect(&self.path)?,
+        };
+        let result = work(&connection);
+        let mut idle = relock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(connection);
+        }
+        result
+    }
+
+    /// Runs `work` in one transaction on the single writer connection.
+    fn write<T, E: From<rusqlite::Error>>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut writer = relock(&self.writer);
+        let transaction = writer.transaction()?;
+        let value = work(&transaction)?;
+        transaction.commit()?;
+        Ok(value)
+    }
+
+    pub fn list(
+        &self,
+        filter: &CustomerFilter,
+        paging: Paging,
+    ) -> rusqlite::Result<Vec<StoredCustomer>> {
+        let Some(offset) = paging.offset() else {
+            return Ok(Vec::new());
+        };
+        let (clause, mut values) = where_clause(filter);
+        values.push(Value::Integer(paging.limit as i64));
+        values.push(Value::Integer(offset));
+        let sql = format!("SELECT {COLUMNS} FROM customers {clause} ORDER BY id LIMIT ? OFFSET ?");
+        self.read(|db| {
+            let mut statement = db.prepare_cached(&sql)?;
+            let rows = statement.query_map(params_from_iter(values), customer_from_row)?;
+            rows.collect()
+        })
+    }
+
+    pub fn count(&self, filter: &CustomerFilter) -> rusqlite::Result<u64> {
+        let (clause, values) = where_clause(filter);
+        let sql = format!("SELECT count(*) FROM customers {clause}");
+        self.read(|db| {
+            let count: i64 = db
+                .prepare_cached(&sql)?
+                .query_row(params_from_iter(values), |row| row.get(0))?;
+            Ok(count.max(0) as u64)
+        })
+    }
+
+    pub fn get(&self, id: i64) -> rusqlite::Result<Option<StoredCustomer>> {
+        self.read(|db| get(db, id))
+    }
+
+    pub fn create(
+        &self,
+        fields: &CustomerFields,
+        password_hash: Option<&str>,
+        now: i64,
+    ) -> Result<StoredCustomer, WriteError> {
+        self.write(|tx| {
+            let inserted = tx.prepare_cached(
+                "INSERT INTO customers (first_name, last_name, email, company, phone, store_credit, \
+                 registration_ip_address, customer_group_id, notes, tax_exempt_category, \
+                 date_created, date_modified, reset_pass_on_login, password_hash) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(rusqlite::params![
+                fields.first_name.as_deref().unwrap_or_default(),
+                fields.last_name.as_deref().unwrap_or_default(),
+                fields.email.as_deref().unwrap_or_default(),
+                fields.company.as_deref().unwrap_or_default(),
+                fields.phone.as_deref().unwrap_or_default(),
+                fields.store_credit.unwrap_or_default(),
+                fields.registration_ip_address.as_deref().unwrap_or_default(),
+                fields.customer_group_id.unwrap_or_default(),
+                fields.notes.as_deref().unwrap_or_default(),
+                fields.tax_exempt_category.as_deref().unwrap_or_default(),
+                now,
+                now,
+                fields.reset_pass_on_login.unwrap_or_default(),
+                password_hash,
+            ]);
+            inserted.map_err(unique_email)?;
+            let customer = get(tx, tx.last_insert_rowid())?;
+            customer.ok_or(WriteError::Storage(rusqlite::Error::QueryReturnedNoRows))
+        })
+    }
+
+    /// Changes the fields given; `None` when no customer has this id.
+    pub fn update(
+        &self,
+        id: i64,
+        fields: &CustomerFields,
+        password_hash: Option<&str>,
+        now: i64,
+    ) -> Result<Option<StoredCustomer>, WriteError> {
+        let mut changes = changed_columns(fields);
+        if let Some(hash) = password_hash {
+            changes.push(("password_hash", Value::Text(hash.to_owned())));
+        }
+        changes.push(("date_modified", Value::Integer(now)));
+        let assignments: Vec<String> = changes
+            .iter()
+            .map(|(column, _)| format!("{column} = ?"))
+            .collect();
+        let sql = format!(
+            "UPDATE customers SET {} WHERE id = ?",
+            assignments.join(", ")
+        );
+        let mut values: Vec<Value> = changes.into_iter().map(|(_, value)| value).collect();
+        values.push(Value::Integer(id));
+        self.write(|tx| {
+            let updated = tx
+                .prepare_cached(&sql)?
+                .execute(params_from_iter(values))
+                .map_err(unique_email)?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            Ok(get(tx, id)?)
+        })
+    }
+
+    /// Deletes one customer; `false` when there was none with this id.
+    pub fn delete(&self, id: i64) -> rusqlite::Result<bool> {
+        self.write(|tx| {
+            Ok(tx
+                .prepare_cached("DELETE FROM customers WHERE id = ?")?
+                .execute([id])?
+                > 0)
+        })
+    }
+
+    /// Deletes what the filter matches (only the page asked for, when one is named) and says
+    /// how many went.
+    pub fn delete_matching(
+        &self,
+        filter: &CustomerFilter,
+        paging: Option<Paging>,
+    ) -> rusqlite::Result<u64> {
+        let (clause, mut values) = where_clause(filter);
+        let sql = match paging {
+            None => format!("DELETE FROM customers {clause}"),
+            Some(paging) => {
+                let Some(offset) = paging.offset() else {
+                    return Ok(0);
+                };
+                values.push(Value::Integer(paging.limit as i64));
+                values.push(Value::Integer(offset));
+                format!(
+                    "DELETE FROM customers WHERE id IN \
+                     (SELECT id FROM customers {clause} ORDER BY id LIMIT ? OFFSET ?)"
+                )
+            }
+        };
+        self.write(|tx| Ok(tx.execute(&sql, params_from_iter(values))? as u64))
+    }
+
+    /// The stored password hash: `None` when there is no such customer, `Some(None)` when the
+    /// customer's password was generated by the store and never disclosed.
+    pub fn password_hash(&self, id: i64) -> rusqlite::Result<Option<Option<String>>> {
+        self.read(|db| {
+            db.prepare_cached("SELECT password_hash FROM customers WHERE id = ?")?
+                .query_row([id], |row| row.get(0))
+                .optional()
+        })
+    }
+
+    pub fn is_empty(&self) -> rusqlite::Result<bool> {
+        self.read(|db| {
+            db.query_row("SELECT NOT EXISTS (SELECT 1 FROM customers)", [], |row| {
+                row.get(0)
+            })
+        })
+    }
+
+    /// Inserts demo customers in one transaction, in order (so ids follow creation dates).
+    pub fn insert_seeded(
+        &self,
+        customers: impl Iterator<Item = StoredCustomer>,
+    ) -> rusqlite::Result<u64> {
+        self.write(|tx| {
+            let mut statement = tx.prepare(
+                "INSERT INTO customers (first_name, last_name, email, company, phone, store_credit, \
+                 registration_ip_address, customer_group_id, notes, tax_exempt_category, \
+                 date_created, date_modified, reset_pass_on_login, accepts_marketing, form_fields) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?;
+            let mut inserted = 0;
+            for c in customers {
+                statement.execute(rusqlite::params![
+                    c.first_name,
+                    c.last_name,
+                    c.email,
+                    c.company,
+                    c.phone,
+                    c.store_credit,
+                    c.registration_ip_address,
+                    c.customer_group_id,
+                    c.notes,
+                    c.tax_exempt_category,
+                    c.date_created,
+                    c.date_modified,
+                    c.reset_pass_on_login,
+                    c.accepts_marketing,
+                    c.form_fields,
+                ])?;
+                inserted += 1;
+            }
+            Ok(inserted)
+        })
+    }
+}
+
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(connection)
+}
+
+/// A panic elsewhere never leaves a connection half-used (each call finishes or rolls back),
+/// so a poisoned lock is still safe to take.
+fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn unique_email(error: rusqlite::Error) -> WriteError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::ConstraintViolation) => WriteError::DuplicateEmail,
+        _ => WriteError::Storage(error),
+    }
+}
+
+fn get(db: &Connection, id: i64) -> rusqlite::Result<Option<StoredCustomer>> {
+    db.prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE id = ?"))?
+        .query_row([id], customer_from_row)
+        .optional()
+}
+
+fn customer_from_row(row: &Row) -> rusqlite::Result<StoredCustomer> {
+    Ok(StoredCustomer {
+        id: row.get(0)?,
+        first_name: row.get(1)?,
+        last_name: row.get(2)?,
+        email: row.get(3)?,
+        company: row.get(4)?,
+        phone: row.get(5)?,
+        store_credit: row.get(6)?,
+        registration_ip_address: row.get(7)?,
+        customer_group_id: row.get(8)?,
+        notes: row.get(9)?,
+        tax_exempt_category: row.get(10)?,
+        date_created: row.get(11)?,
+        date_modified: row.get(12)?,
+        reset_pass_on_login: row.get(13)?,
+        accepts_marketing: row.get(14)?,
+        form_fields: row.get(15)?,
+    })
+}
+
+fn changed_columns(fields: &CustomerFields) -> Vec<(&'static str, Value)> {
+    let text = |value: &Option<String>| value.clone().map(Value::Text);
+    let number = |value: &Option<i64>| value.map(Value::Integer);
+    [
+        ("first_name", text(&fields.first_name)),
+        ("last_name", text(&fields.last_name)),
+        ("email", text(&fields.email)),
+        ("company", text(&fields.company)),
+        ("phone", text(&fields.phone)),
+        ("store_credit", number(&fields.store_credit)),
+        (
+            "registration_ip_address",
+            text(&fields.registration_ip_address),
+        ),
+        ("customer_group_id", number(&fields.customer_group_id)),
+        ("notes", text(&fields.notes)),
+        ("tax_exempt_category", text(&fields.tax_exempt_category)),
+        (
+            "reset_pass_on_login",
+            fields
+                .reset_pass_on_login
+                .map(|on| Value::Integer(on.into())),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(column, value)| value.map(|value| (column, value)))
+    .collect()
+}
+
+/// The WHERE clause of a filter, with its values bound as parameters (never spliced in).
+fn where_clause(filter: &CustomerFilter) -> (String, Vec<Value>) {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |condition: &'static str, value: Value| {
+        conditions.push(condition);
+        values.push(value);
+    };
+    let texts = [
+        ("first_name = ?", &filter.first_name),
+        ("last_name = ?", &filter.last_name),
+        ("company = ?", &filter.company),
+        ("email = ?", &filter.email),
+        ("phone = ?", &filter.phone),
+        ("tax_exempt_category = ?", &filter.tax_exempt_category),
+    ];
+    for (condition, value) in texts {
+        if let Some(value) = value {
+            add(condition, Value::Text(value.clone()));
+        }
+    }
+    let numbers = [
+        ("id >= ?", filter.min_id),
+        ("id <= ?", filter.max_id),
+        ("customer_group_id = ?", filter.customer_group_id),
+        ("date_created >= ?", filter.min_date_created),
+        ("date_created <= ?", filter.max_date_created),
+        ("date_modified >= ?", filter.min_date_modified),
+        ("date_modified <= ?", filter.max_date_modified),
+    ];
+    for (condition, value) in numbers {
+        if let Some(value) = value {
+            add(condition, Value::Integer(value));
+        }
+    }
+    match filter.store_credit {
+        Some(CreditMatch::Exactly(credit)) => add("store_credit = ?", Value::Integer(credit)),
+        Some(CreditMatch::Nothing) => conditions.push("0"),
+        None => {}
+    }
+    if conditions.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!("WHERE {}", conditions.join(" AND ")), values)
+    }
+}
