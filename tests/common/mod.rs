@@ -1,0 +1,143 @@
+//! A sandbox store started inside the test, on loopback with a temporary database, and a
+//! client that talks to it over real HTTP.
+
+#![allow(dead_code)] // each test binary uses its own part of this
+
+use std::time::Duration;
+
+use bc_customers::sandbox::{self, RunningSandbox, SandboxOptions};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const TOKEN: &str = "test-token-0123456789";
+
+pub struct TestStore {
+    pub sandbox: RunningSandbox,
+    pub folder: TempDir,
+    pub http: reqwest::Client,
+}
+
+impl TestStore {
+    /// An empty store.
+    pub async fn empty() -> TestStore {
+        TestStore::start(|_| {}).await
+    }
+
+    /// A store seeded with `count` demo customers.
+    pub async fn seeded(count: u64) -> TestStore {
+        TestStore::start(|options| options.seed = count).await
+    }
+
+    pub async fn start(configure: impl FnOnce(&mut SandboxOptions)) -> TestStore {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let sandbox = start_on(folder.path().join("store.sqlite3"), configure).await;
+        TestStore {
+            sandbox,
+            folder,
+            http: client(),
+        }
+    }
+
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.folder.path().join("store.sqlite3")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sandbox.api_url())
+    }
+
+    /// A request with the token and JSON `Accept`, as the official clients send it.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header("X-Auth-Token", TOKEN)
+            .header("Accept", "application/json")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("the sandbox answers")
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, body: &Value) -> Response {
+        self.request(method, path)
+            .json(body)
+            .send()
+            .await
+            .expect("the sandbox answers")
+    }
+
+    pub async fn create(&self, body: Value) -> Value {
+        let response = self.send_json(Method::POST, "/customers", &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
+        response.json().await.expect("a customer")
+    }
+
+    pub async fn count(&self, query: &str) -> u64 {
+        let response = self.get(&format!("/customers/count{query}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "count{query}");
+        let body: Value = response.json().await.expect("a count");
+        body["count"].as_u64().expect("count is a number")
+    }
+
+    /// Every customer matching `query` (which must not hold page or limit), page by page.
+    pub async fn list_all(&self, query: &str) -> Vec<Value> {
+        let mut customers = Vec::new();
+        for page in 1.. {
+            let separator = if query.is_empty() { "?" } else { "&" };
+            let path = format!("/customers{query}{separator}limit=250&page={page}");
+            let response = self.get(&path).await;
+            if response.status() == StatusCode::NO_CONTENT {
+                break;
+            }
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let batch: Vec<Value> = response.json().await.expect("a list");
+            customers.extend(batch);
+        }
+        customers
+    }
+
+    pub async fn stop(self) -> TempDir {
+        self.sandbox.shutdown().await.expect("a clean shutdown");
+        self.folder
+    }
+}
+
+pub async fn start_on(
+    db: std::path::PathBuf,
+    configure: impl FnOnce(&mut SandboxOptions),
+) -> RunningSandbox {
+    let mut options = SandboxOptions::new(db);
+    options.token = Some(TOKEN.to_owned());
+    configure(&mut options);
+    sandbox::start(options).await.expect("the sandbox starts")
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client")
+}
+
+/// The error body: a one-element array of `{status, message}`.
+pub async fn error_message(response: Response) -> (StatusCode, String) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("an error body in JSON");
+    let entry = &body.as_array().expect("errors come as an array")[0];
+    assert_eq!(entry["status"].as_u64(), Some(u64::from(status.as_u16())));
+    (
+        status,
+        entry["message"].as_str().expect("a message").to_owned(),
+    )
+}
+
+pub fn ids(customers: &[Value]) -> Vec<i64> {
+    customers
+        .iter()
+        .map(|c| c["id"].as_i64().expect("an id"))
+        .collect()
+}
