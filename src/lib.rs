@@ -1,6 +1,9 @@
 //! bc-customers: a terminal tool for the customers of a BigCommerce store, and the sandbox
 //! store it ships with.
 
+pub mod api;
+pub mod config;
 pub mod dates;
+pub mod export;
 pub mod paths;
 pub mod sandbox;

@@ -4,10 +4,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use bc_customers::api::{Client, ClientOptions, Filter};
+use bc_customers::config::{self, StoreFlags};
+use bc_customers::export::{ExportFormat, export};
 use bc_customers::paths::default_sandbox_db;
 use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 use clap::{Args, Parser, Subcommand};
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr, eyre};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,6 +19,16 @@ use color_eyre::eyre::{Result, WrapErr};
     about = "The customers of a BigCommerce store, from the terminal"
 )]
 struct Cli {
+    /// Store profile from the config file [default: its default_profile].
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// API base URL, overriding the profile and BIGCOMMERCE_API_URL
+    /// (e.g. http://127.0.0.1:8787/stores/sandbox/v2).
+    #[arg(long, global = true, value_name = "URL")]
+    api_url: Option<String>,
+    /// Config file [default: BC_CUSTOMERS_CONFIG, else the user's config folder].
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -24,6 +37,95 @@ struct Cli {
 enum Command {
     /// Serve a local sandbox store that speaks the BigCommerce v2 Customers API.
     Sandbox(SandboxArgs),
+    /// Print how many customers match the filters.
+    Count(FilterArgs),
+    /// Write every customer matching the filters, in id order, as CSV, JSON or NDJSON.
+    Export(ExportArgs),
+    /// The config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print where the config file lives.
+    Path,
+}
+
+/// The API's filters, by their parameter names in kebab-case.
+#[derive(Debug, Args, Default)]
+struct FilterArgs {
+    #[arg(long, value_name = "TEXT")]
+    first_name: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    last_name: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    company: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    email: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    phone: Option<String>,
+    #[arg(long, value_name = "AMOUNT")]
+    store_credit: Option<String>,
+    #[arg(long, value_name = "ID")]
+    customer_group_id: Option<String>,
+    #[arg(long, value_name = "ID")]
+    min_id: Option<String>,
+    #[arg(long, value_name = "ID")]
+    max_id: Option<String>,
+    /// Date as YYYY-MM-DD, ISO 8601 or RFC 2822 (alias --min-date).
+    #[arg(long, value_name = "DATE", alias = "min-date")]
+    min_date_created: Option<String>,
+    /// Date as YYYY-MM-DD, ISO 8601 or RFC 2822 (alias --max-date).
+    #[arg(long, value_name = "DATE", alias = "max-date")]
+    max_date_created: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    min_date_modified: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    max_date_modified: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    tax_exempt_category: Option<String>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> Result<Filter> {
+        let mut filter = Filter::default();
+        let given = [
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("company", &self.company),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("store_credit", &self.store_credit),
+            ("customer_group_id", &self.customer_group_id),
+            ("min_id", &self.min_id),
+            ("max_id", &self.max_id),
+            ("min_date_created", &self.min_date_created),
+            ("max_date_created", &self.max_date_created),
+            ("min_date_modified", &self.min_date_modified),
+            ("max_date_modified", &self.max_date_modified),
+            ("tax_exempt_category", &self.tax_exempt_category),
+        ];
+        for (name, value) in given {
+            if let Some(value) = value {
+                filter
+                    .set(name, value)
+                    .map_err(|error| eyre!("--{}: {}", name.replace('_', "-"), error.problem))?;
+            }
+        }
+        Ok(filter)
+    }
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    format: ExportFormat,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -63,11 +165,47 @@ fn parse_fraction(text: &str) -> Result<f64, String> {
     }
 }
 
-fn main() -> Result<()> {
-    color_eyre::install()?;
+fn main() {
+    // Panics get color-eyre's report; errors are printed below as one line.
+    let _ = color_eyre::install();
     let cli = Cli::parse();
+    if let Err(error) = run(cli) {
+        // One line a script can log; the causes follow on the same line.
+        let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
+        eprintln!("bc-customers: {}", causes.join(": "));
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Sandbox(args)) => run_sandbox(args),
+        Some(Command::Config(ConfigCommand::Path)) => {
+            println!("{}", config::config_path(cli.config.as_deref())?.display());
+            Ok(())
+        }
+        Some(Command::Count(filter)) => {
+            let filter = filter.to_filter()?;
+            let client = store_client(&cli.config, &cli.profile, &cli.api_url)?;
+            runtime()?.block_on(async {
+                let count = client
+                    .count(&filter)
+                    .await
+                    .wrap_err("cannot count the customers")?;
+                println!("{count}");
+                Ok(())
+            })
+        }
+        Some(Command::Export(args)) => {
+            let filter = args.filter.to_filter()?;
+            let client = store_client(&cli.config, &cli.profile, &cli.api_url)?;
+            runtime()?.block_on(run_export(
+                &client,
+                &filter,
+                args.format,
+                args.output.as_deref(),
+            ))
+        }
         None => {
             use clap::CommandFactory;
             Cli::command()
@@ -99,8 +237,7 @@ fn run_sandbox(args: SandboxArgs) -> Result<()> {
         latency: Duration::from_millis(args.latency_ms),
         fail_rate: args.fail_rate,
     };
-    let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         let running = sandbox::start(options).await?;
         print_banner(&running);
         shutdown_signal().await;
@@ -146,4 +283,93 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")
+}
+
+/// The client for the configured store; an error saying how to configure one if none is.
+fn store_client(
+    config_flag: &Option<PathBuf>,
+    profile: &Option<String>,
+    api_url: &Option<String>,
+) -> Result<Client> {
+    let path = config::config_path(config_flag.as_deref())?;
+    let file = config::load(&path)?;
+    let flags = StoreFlags {
+        profile: profile.clone(),
+        api_url: api_url.clone(),
+        read_only: false,
+    };
+    let store = config::resolve(&file, &flags, |name| std::env::var(name).ok())?.ok_or_else(|| {
+        eyre!(
+            "no store is configured: add a profile to {} (see config.example.toml) or set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN",
+            path.display()
+        )
+    })?;
+    Client::new(&store.api_url, store.auth, ClientOptions::default())
+        .wrap_err_with(|| format!("store '{}'", store.name))
+}
+
+async fn run_export(
+    client: &Client,
+    filter: &Filter,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    use std::io::{IsTerminal, Write};
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |written: u64, expected: u64| {
+        if show_progress {
+            let percent = (written * 100).checked_div(expected).unwrap_or(100).min(100);
+            let filled = (percent / 5) as usize;
+            eprint!(
+                "\r[{}{}] {percent:>3}%  {written}/{expected} customers",
+                "#".repeat(filled),
+                " ".repeat(20 - filled)
+            );
+        }
+    };
+    let written = match output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let written = export(client, filter, format, &mut out, progress).await;
+            out.flush().wrap_err("cannot write to standard output")?;
+            written
+        }
+        Some(path) => {
+            // Written beside the target, renamed when whole: a partial export never looks done.
+            let partial = path.with_extension("partial");
+            let file = std::fs::File::create(&partial)
+                .wrap_err_with(|| format!("cannot create {}", partial.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            let result = export(client, filter, format, &mut out, progress).await;
+            let flushed = out.flush();
+            match (result, flushed) {
+                (Ok(written), Ok(())) => {
+                    std::fs::rename(&partial, path)
+                        .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+                    Ok(written)
+                }
+                (Err(error), _) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Err(error)
+                }
+                (Ok(_), Err(error)) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Err(error).wrap_err_with(|| format!("cannot write {}", path.display()))
+                }
+            }
+        }
+    };
+    if show_progress {
+        eprintln!();
+    }
+    let written = written?;
+    if show_progress {
+        eprintln!("Exported {written} customers.");
+    }
+    Ok(())
 }

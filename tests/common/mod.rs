@@ -117,6 +117,7 @@ pub async fn start_on(
 }
 
 pub fn client() -> reqwest::Client {
+    bc_customers::api::install_tls_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()

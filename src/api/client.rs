@@ -1,0 +1,512 @@
+//! The v2 Customers client: every endpoint, with retries, rate-limit pacing and timeouts.
+//! It knows HTTP and the API, and nothing of the terminal.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures::stream::{self, Stream, StreamExt};
+use reqwest::{Method, StatusCode, Url};
+use serde_json::{Map, Value, json};
+
+use super::budget::{RateBudget, RateSnapshot};
+use super::error::ApiError;
+use super::filter::Filter;
+use super::model::{Count, Customer};
+
+/// The most customers one page can hold.
+pub const MAX_PAGE_SIZE: u64 = 250;
+
+/// A secret that never shows in `Debug` output, logs or messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// OAuth: `X-Auth-Token`, with the client id sent as `X-Auth-Client` when known.
+    Token {
+        token: Secret,
+        client_id: Option<String>,
+    },
+    /// Legacy API keys: HTTP Basic with the user name and the key.
+    Basic { username: String, api_key: Secret },
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Per request, including reading the answer.
+    pub timeout: Duration,
+    /// Retries of an idempotent request after a 5xx answer or a broken connection.
+    pub retries: u32,
+    /// Waits after 429 answers before giving up.
+    pub rate_limit_waits: u32,
+    /// The first retry delay; each further one doubles, with jitter.
+    pub backoff: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(30),
+            retries: 5,
+            rate_limit_waits: 30,
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    auth: Auth,
+    budget: Arc<RateBudget>,
+    stats: Arc<ClientStats>,
+    options: ClientOptions,
+}
+
+/// What a client has sent and met, for status lines and benchmarks.
+#[derive(Debug, Default)]
+pub struct ClientStats {
+    pub requests: AtomicU64,
+    /// 429 answers received (and waited out).
+    pub rate_limited: AtomicU64,
+    /// Requests sent again after a 5xx answer or a broken connection.
+    pub retried: AtomicU64,
+}
+
+/// Whether a request may be sent again after an unclear failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    Safe,
+    /// A create: sent again only when the store surely did not act (429, or no connection).
+    OnlyIfUnprocessed,
+}
+
+impl Client {
+    /// A client for the API at `api_url` (e.g. `https://api.bigcommerce.com/stores/abc/v2`).
+    /// Plain `http` is refused except to this machine.
+    pub fn new(api_url: &str, auth: Auth, options: ClientOptions) -> Result<Client, ApiError> {
+        let trimmed = api_url.trim().trim_end_matches('/');
+        let base = Url::parse(&format!("{trimmed}/")).map_err(|error| {
+            ApiError::Config(format!("the store URL '{trimmed}' is not a URL: {error}"))
+        })?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&base) => {}
+            "http" => {
+                return Err(ApiError::Config(format!(
+                    "refusing to send credentials over plain http to {}: use https",
+                    base.host_str().unwrap_or_default()
+                )));
+            }
+            other => {
+                return Err(ApiError::Config(format!(
+                    "the store URL must be https, not {other}"
+                )));
+            }
+        }
+        install_tls_provider();
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("bc-customers/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| ApiError::Config(format!("cannot set up HTTP: {error}")))?;
+        Ok(Client {
+            http,
+            base,
+            auth,
+            budget: Arc::new(RateBudget::default()),
+            stats: Arc::default(),
+            options,
+        })
+    }
+
+    pub fn api_url(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// Counters shared by every clone of this client.
+    pub fn stats(&self) -> &ClientStats {
+        &self.stats
+    }
+
+    /// The quota as last reported by the store.
+    pub fn rate_budget(&self) -> RateSnapshot {
+        self.budget.snapshot()
+    }
+
+    /// One page of customers (1-based), in id order; an empty page past the end.
+    pub async fn list(
+        &self,
+        filter: &Filter,
+        page: u64,
+        limit: u64,
+    ) -> Result<Vec<Customer>, ApiError> {
+        let mut query = filter.to_query();
+        query.push(("page", page.max(1).to_string()));
+        query.push(("limit", limit.clamp(1, MAX_PAGE_SIZE).to_string()));
+        let body = self
+            .send(Method::GET, "customers", &query, None, Repeat::Safe)
+            .await?;
+        match body {
+            None => Ok(Vec::new()),
+            Some(bytes) => decode(&bytes),
+        }
+    }
+
+    pub async fn count(&self, filter: &Filter) -> Result<u64, ApiError> {
+        let body = self
+            .send(
+                Method::GET,
+                "customers/count",
+                &filter.to_query(),
+                None,
+                Repeat::Safe,
+            )
+            .await?;
+        let count: Count = decode(&body.unwrap_or_default())?;
+        Ok(count.count)
+    }
+
+    pub async fn get(&self, id: i64) -> Result<Customer, ApiError> {
+        let body = self
+            .send(
+                Method::GET,
+                &format!("customers/{id}"),
+                &[],
+                None,
+                Repeat::Safe,
+            )
+            .await?;
+        decode(&body.unwrap_or_default())
+    }
+
+    /// Creates a customer from its fields (and `_authentication`, if given).
+    pub async fn create(&self, fields: &Map<String, Value>) -> Result<Customer, ApiError> {
+        let body = Value::Object(fields.clone());
+        let answer = self
+            .send(
+                Method::POST,
+                "customers",
+                &[],
+                Some(&body),
+                Repeat::OnlyIfUnprocessed,
+            )
+            .await?;
+        decode(&answer.unwrap_or_default())
+    }
+
+    /// Changes only the fields given.
+    pub async fn update(
+        &self,
+        id: i64,
+        changes: &Map<String, Value>,
+    ) -> Result<Customer, ApiError> {
+        let body = Value::Object(changes.clone());
+        let answer = self
+            .send(
+                Method::PUT,
+                &format!("customers/{id}"),
+                &[],
+                Some(&body),
+                Repeat::Safe,
+            )
+            .await?;
+        decode(&answer.unwrap_or_default())
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            &format!("customers/{id}"),
+            &[],
+            None,
+            Repeat::Safe,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes every customer the filter matches — every customer of the store when the
+    /// filter is empty. Callers bound it (e.g. by `min_id`/`max_id`) and count afterwards.
+    pub async fn delete_matching(&self, filter: &Filter) -> Result<(), ApiError> {
+        self.send(
+            Method::DELETE,
+            "customers",
+            &filter.to_query(),
+            None,
+            Repeat::Safe,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Whether `password` is the customer's current password.
+    pub async fn validate_password(&self, id: i64, password: &str) -> Result<bool, ApiError> {
+        let body = json!({ "password": password });
+        let path = format!("customers/{id}/validate");
+        let answer = self
+            .send(Method::POST, &path, &[], Some(&body), Repeat::Safe)
+            .await?;
+        let value: Value = decode(&answer.unwrap_or_default())?;
+        Ok(match &value["success"] {
+            Value::Bool(success) => *success,
+            Value::String(text) => text == "true",
+            _ => false,
+        })
+    }
+
+    /// Every customer the filter matches, in id order: pages are fetched `concurrency` at a
+    /// time and yielded in order, so memory holds at most that many pages. Returns the count
+    /// taken before the first page, to check the total against.
+    pub async fn all_pages(
+        &self,
+        filter: &Filter,
+        concurrency: usize,
+    ) -> Result<
+        (
+            u64,
+            impl Stream<Item = Result<Vec<Customer>, ApiError>> + use<>,
+        ),
+        ApiError,
+    > {
+        let total = self.count(filter).await?;
+        let pages = total.div_ceil(MAX_PAGE_SIZE);
+        let client = self.clone();
+        let filter = filter.clone();
+        let stream = stream::iter(1..=pages)
+            .map(move |page| {
+                let client = client.clone();
+                let filter = filter.clone();
+                async move { client.list(&filter, page, MAX_PAGE_SIZE).await }
+            })
+            .buffered(concurrency.max(1));
+        Ok((total, stream))
+    }
+
+    /// Sends one request, retrying what can be retried. `None` is an empty (204) answer.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<Option<Vec<u8>>, ApiError> {
+        let url = self
+            .base
+            .join(path)
+            .map_err(|error| ApiError::Config(format!("bad request path {path}: {error}")))?;
+        let mut failures = 0;
+        let mut rate_limited = 0;
+        loop {
+            self.budget.acquire().await;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .query(query)
+                .header("Accept", "application/json");
+            request = match &self.auth {
+                Auth::Token { token, client_id } => {
+                    let request = request.header("X-Auth-Token", token.expose());
+                    match client_id {
+                        Some(id) => request.header("X-Auth-Client", id),
+                        None => request,
+                    }
+                }
+                Auth::Basic { username, api_key } => {
+                    request.basic_auth(username, Some(api_key.expose()))
+                }
+            };
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = match request.send().await {
+                Ok(response) => {
+                    self.budget.observe(response.headers());
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(bytes) => Ok((status, headers, bytes.to_vec())),
+                        Err(error) => Err(error),
+                    }
+                }
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok((status, _, bytes)) if status.is_success() => {
+                    return Ok((status != StatusCode::NO_CONTENT || !bytes.is_empty())
+                        .then_some(bytes)
+                        .filter(|b| !b.is_empty()));
+                }
+                Ok((StatusCode::TOO_MANY_REQUESTS, headers, bytes)) => {
+                    rate_limited += 1;
+                    self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+                    if rate_limited > self.options.rate_limit_waits {
+                        return Err(ApiError::from_response(429, &bytes));
+                    }
+                    let wait = retry_wait(&headers).unwrap_or_else(|| self.backoff(rate_limited));
+                    tracing::debug!(?wait, "rate limited by the store; waiting");
+                    self.budget.exhausted_for(wait);
+                }
+                Ok((status, _, bytes)) => {
+                    let retryable = status.is_server_error() && repeat == Repeat::Safe;
+                    failures += 1;
+                    if !retryable || failures > self.options.retries {
+                        return Err(ApiError::from_response(status.as_u16(), &bytes));
+                    }
+                    tracing::debug!(%status, failures, "store failed; retrying");
+                    self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(self.backoff(failures)).await;
+                }
+                Err(error) => {
+                    // A connection never made cannot have created anything.
+                    let unprocessed = error.is_connect();
+                    failures += 1;
+                    if (repeat == Repeat::OnlyIfUnprocessed && !unprocessed)
+                        || failures > self.options.retries
+                    {
+                        return Err(if error.is_timeout() {
+                            ApiError::Timeout(self.options.timeout)
+                        } else {
+                            ApiError::Network(describe(&error))
+                        });
+                    }
+                    tracing::debug!(error = %describe(&error), failures, "request failed; retrying");
+                    self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(self.backoff(failures)).await;
+                }
+            }
+        }
+    }
+
+    /// Exponential backoff with jitter: base × 2^(n-1), ±50 %, at most 10 s.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self
+            .options
+            .backoff
+            .saturating_mul(1 << attempt.saturating_sub(1).min(10));
+        base.min(Duration::from_secs(10))
+            .mul_f64(0.5 + fastrand::f64())
+    }
+}
+
+/// Chooses the TLS implementation (ring) for every HTTP client of the process; needed once
+/// before any reqwest client is built, and harmless to repeat.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// How long a 429 asks to wait: `X-Rate-Limit-Time-Reset-Ms`, else `X-Retry-After` seconds.
+fn retry_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let number =
+        |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
+    number("x-rate-limit-time-reset-ms")
+        .map(Duration::from_millis)
+        .or_else(|| number("x-retry-after").map(Duration::from_secs))
+        .map(|wait| wait.min(Duration::from_secs(120)))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|error| ApiError::InvalidResponse(error.to_string()))
+}
+
+/// The error and its causes (the URL in it never holds a secret: tokens go in headers).
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> Auth {
+        Auth::Token {
+            token: Secret::new("very-secret"),
+            client_id: None,
+        }
+    }
+
+    #[test]
+    fn refuses_plain_http_except_to_this_machine() {
+        assert!(
+            Client::new(
+                "http://127.0.0.1:8787/api/v2",
+                token(),
+                ClientOptions::default()
+            )
+            .is_ok()
+        );
+        assert!(
+            Client::new(
+                "http://localhost/api/v2/",
+                token(),
+                ClientOptions::default()
+            )
+            .is_ok()
+        );
+        assert!(
+            Client::new(
+                "https://api.bigcommerce.com/stores/abc/v2",
+                token(),
+                ClientOptions::default()
+            )
+            .is_ok()
+        );
+        let error = Client::new(
+            "http://shop.example.com/api/v2",
+            token(),
+            ClientOptions::default(),
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("plain http"));
+        assert!(Client::new("ftp://x/", token(), ClientOptions::default()).is_err());
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let client = Client::new(
+            "http://127.0.0.1:1/api/v2",
+            token(),
+            ClientOptions::default(),
+        )
+        .expect("a client");
+        assert!(!format!("{client:?}").contains("very-secret"));
+    }
+}

@@ -1,0 +1,342 @@
+//! Which store to talk to: profiles in a confy (TOML) file, overridden by the environment
+//! names BigCommerce's own tooling uses, overridden by command-line flags.
+//! Secrets come from the file or the environment only, never from the command line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Auth, Secret};
+
+pub const APP_NAME: &str = "bc-customers";
+pub const CONFIG_NAME: &str = "config";
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigFile {
+    /// The profile used when `--profile` is not given.
+    pub default_profile: Option<String>,
+    pub profiles: BTreeMap<String, Profile>,
+    pub ui: UiPreferences,
+}
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// Builds `https://api.bigcommerce.com/stores/{store_hash}/v2`.
+    pub store_hash: Option<String>,
+    /// Any API base instead (the sandbox, a proxy, a legacy `https://shop/api/v2`).
+    pub api_url: Option<String>,
+    pub access_token: Option<String>,
+    pub client_id: Option<String>,
+    /// Legacy API-key login: user name and key, sent as HTTP Basic.
+    pub username: Option<String>,
+    pub api_key: Option<String>,
+    pub read_only: bool,
+    pub page_size: Option<u64>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("store_hash", &self.store_hash)
+            .field("api_url", &self.api_url)
+            .field("access_token", &self.access_token.as_ref().map(|_| "***"))
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field("read_only", &self.read_only)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiPreferences {
+    /// Mouse wheel and clicks in the TUI.
+    pub mouse: bool,
+}
+
+/// A store, fully resolved: where it is, how to log in, and how to treat it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreSettings {
+    /// The profile name, or where the settings came from.
+    pub name: String,
+    pub api_url: String,
+    pub auth: Auth,
+    pub read_only: bool,
+    pub page_size: u64,
+}
+
+/// The flags that choose a store.
+#[derive(Debug, Clone, Default)]
+pub struct StoreFlags {
+    pub profile: Option<String>,
+    pub api_url: Option<String>,
+    pub read_only: bool,
+}
+
+/// The config file's path: `--config`, else `BC_CUSTOMERS_CONFIG`, else confy's place.
+pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        return Ok(path.to_owned());
+    }
+    if let Some(path) = std::env::var_os("BC_CUSTOMERS_CONFIG").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    confy::get_configuration_file_path(APP_NAME, CONFIG_NAME)
+        .wrap_err("cannot find where the config file lives")
+}
+
+/// Reads the config file; a missing file is an empty configuration (nothing is written).
+pub fn load(path: &Path) -> Result<ConfigFile> {
+    if !path.exists() {
+        return Ok(ConfigFile::default());
+    }
+    confy::load_path(path)
+        .wrap_err_with(|| format!("cannot read the config file {}", path.display()))
+}
+
+/// Writes the config file, readable by its owner only (it holds tokens).
+pub fn save(path: &Path, config: &ConfigFile) -> Result<()> {
+    confy::store_path(path, config)
+        .wrap_err_with(|| format!("cannot write the config file {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .wrap_err_with(|| format!("cannot make {} private", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Resolves the store: flags over environment over profile. `Ok(None)` when no store is
+/// configured at all (no profile, no `BIGCOMMERCE_*` variables, no flags).
+pub fn resolve(
+    file: &ConfigFile,
+    flags: &StoreFlags,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<StoreSettings>> {
+    let env = |name: &str| env(name).filter(|value| !value.trim().is_empty());
+    let profile_name = flags
+        .profile
+        .clone()
+        .or_else(|| file.default_profile.clone())
+        .or_else(|| {
+            (file.profiles.len() == 1)
+                .then(|| file.profiles.keys().next().cloned())
+                .flatten()
+        });
+    let profile = match &profile_name {
+        Some(name) => Some(file.profiles.get(name).ok_or_else(|| {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            eyre!(
+                "there is no profile '{name}' in the config file (profiles: {})",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?),
+        None => None,
+    };
+    let empty = Profile::default();
+    let profile_ref = profile.unwrap_or(&empty);
+
+    let store_hash = env("BIGCOMMERCE_STORE_HASH").or_else(|| profile_ref.store_hash.clone());
+    let api_url = flags
+        .api_url
+        .clone()
+        .or_else(|| env("BIGCOMMERCE_API_URL"))
+        .or_else(|| env("BIGCOMMERCE_STORE_HASH").map(|hash| hash_url(&hash)))
+        .or_else(|| profile_ref.api_url.clone())
+        .or_else(|| store_hash.as_deref().map(hash_url));
+    let token = env("BIGCOMMERCE_ACCESS_TOKEN").or_else(|| profile_ref.access_token.clone());
+    let client_id = env("BIGCOMMERCE_CLIENT_ID").or_else(|| profile_ref.client_id.clone());
+
+    let configured = profile.is_some() || api_url.is_some() || token.is_some();
+    if !configured {
+        return Ok(None);
+    }
+    let Some(api_url) = api_url else {
+        return Err(eyre!(
+            "no store address: set store_hash or api_url in the profile, or BIGCOMMERCE_STORE_HASH / BIGCOMMERCE_API_URL"
+        ));
+    };
+    let auth = match (token, &profile_ref.username, &profile_ref.api_key) {
+        (Some(token), _, _) => Auth::Token {
+            token: Secret::new(token),
+            client_id,
+        },
+        (None, Some(username), Some(key)) => Auth::Basic {
+            username: username.clone(),
+            api_key: Secret::new(key.clone()),
+        },
+        _ => {
+            return Err(eyre!(
+                "no credentials for {api_url}: set access_token (or username and api_key) in the profile, or BIGCOMMERCE_ACCESS_TOKEN"
+            ));
+        }
+    };
+    let page_size = profile_ref.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=250).contains(&page_size) {
+        return Err(eyre!("page_size must be from 1 to 250, not {page_size}"));
+    }
+    let name = profile_name.unwrap_or_else(|| "environment".to_owned());
+    Ok(Some(StoreSettings {
+        name,
+        api_url,
+        auth,
+        read_only: flags.read_only || profile_ref.read_only,
+        page_size,
+    }))
+}
+
+fn hash_url(hash: &str) -> String {
+    format!("https://api.bigcommerce.com/stores/{}/v2", hash.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> ConfigFile {
+        let mut file = ConfigFile {
+            default_profile: Some("main".into()),
+            ..ConfigFile::default()
+        };
+        file.profiles.insert(
+            "main".into(),
+            Profile {
+                store_hash: Some("abc123".into()),
+                access_token: Some("from-file".into()),
+                page_size: Some(100),
+                ..Profile::default()
+            },
+        );
+        file.profiles.insert(
+            "legacy".into(),
+            Profile {
+                api_url: Some("https://shop.example.com/api/v2".into()),
+                username: Some("admin".into()),
+                api_key: Some("key".into()),
+                read_only: true,
+                ..Profile::default()
+            },
+        );
+        file
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn nothing_configured_is_none() {
+        assert_eq!(
+            resolve(&ConfigFile::default(), &StoreFlags::default(), no_env).expect("resolves"),
+            None
+        );
+    }
+
+    #[test]
+    fn profile_then_environment_then_flags() {
+        let store = resolve(&file(), &StoreFlags::default(), no_env)
+            .expect("resolves")
+            .expect("a store");
+        assert_eq!(
+            store.api_url,
+            "https://api.bigcommerce.com/stores/abc123/v2"
+        );
+        assert_eq!(
+            store.auth,
+            Auth::Token {
+                token: Secret::new("from-file"),
+                client_id: None
+            }
+        );
+        assert_eq!(store.page_size, 100);
+
+        let env = |name: &str| match name {
+            "BIGCOMMERCE_STORE_HASH" => Some("zzz".to_owned()),
+            "BIGCOMMERCE_ACCESS_TOKEN" => Some("from-env".to_owned()),
+            _ => None,
+        };
+        let store = resolve(&file(), &StoreFlags::default(), env)
+            .expect("resolves")
+            .expect("a store");
+        assert_eq!(store.api_url, "https://api.bigcommerce.com/stores/zzz/v2");
+        assert_eq!(
+            store.auth,
+            Auth::Token {
+                token: Secret::new("from-env"),
+                client_id: None
+            }
+        );
+
+        let flags = StoreFlags {
+            api_url: Some("http://127.0.0.1:8787/api/v2".into()),
+            ..StoreFlags::default()
+        };
+        let store = resolve(&file(), &flags, env)
+            .expect("resolves")
+            .expect("a store");
+        assert_eq!(store.api_url, "http://127.0.0.1:8787/api/v2");
+
+        let legacy = StoreFlags {
+            profile: Some("legacy".into()),
+            ..StoreFlags::default()
+        };
+        let store = resolve(&file(), &legacy, no_env)
+            .expect("resolves")
+            .expect("a store");
+        assert!(store.read_only);
+        assert!(matches!(store.auth, Auth::Basic { .. }));
+    }
+
+    #[test]
+    fn says_what_is_missing() {
+        let unknown = StoreFlags {
+            profile: Some("nope".into()),
+            ..StoreFlags::default()
+        };
+        assert!(
+            resolve(&file(), &unknown, no_env)
+                .unwrap_err()
+                .to_string()
+                .contains("no profile 'nope'")
+        );
+        let env = |name: &str| {
+            (name == "BIGCOMMERCE_API_URL").then(|| "http://127.0.0.1:1/api/v2".to_owned())
+        };
+        let error = resolve(&ConfigFile::default(), &StoreFlags::default(), env).unwrap_err();
+        assert!(error.to_string().contains("no credentials"));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        assert!(!format!("{:?}", file()).contains("from-file"));
+    }
+
+    #[test]
+    fn saved_file_is_private_and_reads_back() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let path = folder.path().join("config.toml");
+        save(&path, &file()).expect("saves");
+        assert_eq!(load(&path).expect("loads"), file());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path)
+                .expect("metadata")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! The API client against a sandbox store over real HTTP: every endpoint, errors a person can
+//! act on, and whole exports that survive failures, latency and a tight rate limit.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bc_customers::api::{ApiError, Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::export::{ExportFormat, export};
+use bc_customers::sandbox::RateLimit;
+use common::{TOKEN, TestStore};
+use futures::StreamExt;
+use serde_json::{Map, Value, json};
+
+fn client_for(store: &TestStore) -> Client {
+    let auth = Auth::Token {
+        token: Secret::new(TOKEN),
+        client_id: Some("client-id".into()),
+    };
+    let options = ClientOptions {
+        backoff: Duration::from_millis(20),
+        ..ClientOptions::default()
+    };
+    Client::new(&store.sandbox.api_url(), auth, options).expect("a client")
+}
+
+fn fields(value: Value) -> Map<String, Value> {
+    value.as_object().expect("an object").clone()
+}
+
+#[tokio::test]
+async fn every_endpoint_round_trips() {
+    let store = TestStore::seeded(30).await;
+    let client = client_for(&store);
+
+    let mut filter = Filter::default();
+    assert_eq!(client.count(&filter).await.expect("a count"), 30);
+    let page = client.list(&filter, 2, 10).await.expect("a page");
+    assert_eq!(
+        page.iter().map(|c| c.id).collect::<Vec<_>>(),
+        (11..=20).collect::<Vec<_>>()
+    );
+    assert!(
+        client
+            .list(&filter, 9, 10)
+            .await
+            .expect("past the end")
+            .is_empty(),
+        "204 is an empty page"
+    );
+
+    let created = client
+        .create(&fields(
+            json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+            "store_credit": "2.5", "_authentication": {"password": "secret12"}}),
+        ))
+        .await
+        .expect("created");
+    assert_eq!(created.id, 31);
+    assert_eq!(created.store_credit.to_string(), "2.5000");
+    assert!(
+        client
+            .validate_password(31, "secret12")
+            .await
+            .expect("checked")
+    );
+    assert!(
+        !client
+            .validate_password(31, "secret13")
+            .await
+            .expect("checked")
+    );
+
+    let updated = client
+        .update(31, &fields(json!({"company": "Lee & Co"})))
+        .await
+        .expect("updated");
+    assert_eq!(updated.company, "Lee & Co");
+    assert_eq!(updated.email, "ann@example.com");
+    assert_eq!(client.get(31).await.expect("fetched"), updated);
+
+    filter.set("company", "lee & co").expect("a filter");
+    assert_eq!(client.count(&filter).await.expect("a count"), 1);
+    client.delete(31).await.expect("deleted");
+    assert_eq!(client.get(31).await.unwrap_err().status(), Some(404));
+
+    let mut group = Filter::default();
+    group.set("customer_group_id", "0").expect("a filter");
+    group.set("max_id", "20").expect("a filter");
+    let before = client.count(&group).await.expect("a count");
+    assert!(before > 0);
+    client.delete_matching(&group).await.expect("bulk delete");
+    assert_eq!(client.count(&group).await.expect("a count"), 0);
+    assert_eq!(
+        client.count(&Filter::default()).await.expect("a count"),
+        30 - before
+    );
+}
+
+#[tokio::test]
+async fn errors_name_the_field_and_say_what_to_do() {
+    let store = TestStore::seeded(2).await;
+    let client = client_for(&store);
+    let first = client.get(1).await.expect("a customer");
+    let duplicate = client
+        .create(&fields(
+            json!({"first_name": "A", "last_name": "B", "email": first.email.to_uppercase()}),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(duplicate.status(), Some(409));
+    assert_eq!(duplicate.field(), Some("email"));
+    let invalid = client
+        .update(1, &fields(json!({"store_credit": -5})))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (invalid.status(), invalid.field()),
+        (Some(400), Some("store_credit"))
+    );
+
+    let wrong = Client::new(
+        &store.sandbox.api_url(),
+        Auth::Token {
+            token: Secret::new("not-the-token"),
+            client_id: None,
+        },
+        ClientOptions::default(),
+    )
+    .expect("a client");
+    let refused = wrong.count(&Filter::default()).await.unwrap_err();
+    assert_eq!(refused.status(), Some(401));
+    assert!(refused.to_string().contains("check the access token"));
+    assert!(!refused.to_string().contains("not-the-token"));
+
+    let legacy = Client::new(
+        &store.sandbox.legacy_api_url(),
+        Auth::Basic {
+            username: "admin".into(),
+            api_key: Secret::new(TOKEN),
+        },
+        ClientOptions::default(),
+    )
+    .expect("a client");
+    assert_eq!(legacy.count(&Filter::default()).await.expect("a count"), 2);
+
+    let nowhere = Client::new(
+        "http://127.0.0.1:9/api/v2",
+        Auth::Token {
+            token: Secret::new("hidden-token"),
+            client_id: None,
+        },
+        ClientOptions {
+            retries: 1,
+            backoff: Duration::from_millis(5),
+            ..ClientOptions::default()
+        },
+    )
+    .expect("a client");
+    let down = nowhere.count(&Filter::default()).await.unwrap_err();
+    assert!(matches!(down, ApiError::Network(_)), "{down:?}");
+    assert!(!down.to_string().contains("hidden-token"));
+}
+
+#[tokio::test]
+async fn creates_are_not_retried_blindly() {
+    let store = TestStore::start(|options| options.fail_rate = 1.0).await;
+    let client = client_for(&store);
+    let error = client
+        .create(&fields(
+            json!({"first_name": "A", "last_name": "B", "email": "a@example.com"}),
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(error.status(), Some(500 | 503)), "{error}");
+    assert_eq!(
+        client.stats().requests.load(Ordering::Relaxed),
+        1,
+        "sent once"
+    );
+    // Reads are retried, then give up with the store's answer.
+    let error = client.count(&Filter::default()).await.unwrap_err();
+    assert!(matches!(error.status(), Some(500 | 503)));
+    assert_eq!(client.stats().requests.load(Ordering::Relaxed), 1 + 6);
+}
+
+/// The export the scripting command runs: 2,000 customers through a store that fails a fifth
+/// of its requests, answers slowly and has a tight quota — every customer once, in id order,
+/// and no 429 reaches the caller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_export_survives_failures_latency_and_rate_limits() {
+    let store = TestStore::start(|options| {
+        options.seed = 2_000;
+        options.fail_rate = 0.2;
+        options.latency = Duration::from_millis(20);
+        options.rate_limit = RateLimit {
+            quota: 6,
+            window: Duration::from_millis(300),
+        };
+    })
+    .await;
+    let client = client_for(&store);
+    let mut out = Vec::new();
+    let mut reports = Vec::new();
+    let written = export(
+        &client,
+        &Filter::default(),
+        ExportFormat::Ndjson,
+        &mut out,
+        |done, total| reports.push((done, total)),
+    )
+    .await
+    .expect("a whole export");
+    assert_eq!(written, 2_000);
+    let ids: Vec<i64> = String::from_utf8(out)
+        .expect("text")
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).expect("a customer")["id"]
+                .as_i64()
+                .expect("an id")
+        })
+        .collect();
+    assert_eq!(ids, (1..=2_000).collect::<Vec<_>>());
+    assert_eq!(reports.last(), Some(&(2_000, 2_000)));
+    let stats = client.stats();
+    assert!(
+        stats.retried.load(Ordering::Relaxed) > 0,
+        "the faults were met"
+    );
+    println!(
+        "requests {}, retried {}, 429s {}",
+        stats.requests.load(Ordering::Relaxed),
+        stats.retried.load(Ordering::Relaxed),
+        stats.rate_limited.load(Ordering::Relaxed)
+    );
+}
+
+#[tokio::test]
+async fn pacing_keeps_sequential_work_under_the_quota() {
+    let store = TestStore::start(|options| {
+        options.seed = 5;
+        options.rate_limit = RateLimit {
+            quota: 5,
+            window: Duration::from_millis(400),
+        };
+    })
+    .await;
+    let client = client_for(&store);
+    for _ in 0..16 {
+        client.get(1).await.expect("a customer");
+    }
+    assert_eq!(
+        client.stats().rate_limited.load(Ordering::Relaxed),
+        0,
+        "paced, never refused"
+    );
+    let budget = client.rate_budget();
+    assert_eq!(budget.quota, Some(5));
+}
+
+#[tokio::test]
+async fn all_pages_come_in_order_with_bounded_concurrency() {
+    let store = TestStore::seeded(1_100).await;
+    let client = client_for(&store);
+    let mut filter = Filter::default();
+    filter.set("min_id", "100").expect("a filter");
+    let (total, pages) = client.all_pages(&filter, 3).await.expect("pages");
+    assert_eq!(total, 1_001);
+    let pages: Vec<_> = pages.collect().await;
+    let ids: Vec<i64> = pages
+        .into_iter()
+        .flat_map(|page| page.expect("a page"))
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids.len(), 1_001);
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 1_001);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+
+    let mut csv = Vec::new();
+    let written = export(&client, &filter, ExportFormat::Csv, &mut csv, |_, _| {})
+        .await
+        .expect("an export");
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    assert_eq!(reader.headers().expect("a header").get(0), Some("id"));
+    assert_eq!(reader.records().count() as u64, written);
+    let mut json = Vec::new();
+    export(&client, &filter, ExportFormat::Json, &mut json, |_, _| {})
+        .await
+        .expect("an export");
+    let parsed: Vec<Value> = serde_json::from_slice(&json).expect("a JSON array");
+    assert_eq!(parsed.len(), 1_001);
+}
