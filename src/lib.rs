@@ -7,3 +7,4 @@ pub mod dates;
 pub mod export;
 pub mod paths;
 pub mod sandbox;
+pub mod worker;

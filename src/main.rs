@@ -322,7 +322,10 @@ async fn run_export(
     let show_progress = std::io::stderr().is_terminal();
     let progress = |written: u64, expected: u64| {
         if show_progress {
-            let percent = (written * 100).checked_div(expected).unwrap_or(100).min(100);
+            let percent = (written * 100)
+                .checked_div(expected)
+                .unwrap_or(100)
+                .min(100);
             let filled = (percent / 5) as usize;
             eprint!(
                 "\r[{}{}] {percent:>3}%  {written}/{expected} customers",

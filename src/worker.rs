@@ -1,0 +1,202 @@
+//! The background task between the UI and the store: `Command`s in, `Event`s out, over tokio
+//! channels. It owns the API client; the UI never waits on the network. Several requests run
+//! at once; reads for one view are latest-wins (a newer read in the same slot cancels the
+//! older one, so a result for a page the user has left never arrives); writes always finish.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::api::{ApiError, Client, Customer, Filter, RateSnapshot};
+
+/// Tags each request; the UI matches events to what it asked for.
+pub type RequestId = u64;
+
+/// Where a read's result goes. A new read in a slot supersedes the one in flight there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The page on screen.
+    Page,
+    /// The page after it, fetched ahead.
+    NextPage,
+    /// The count for the current filter.
+    Count,
+    /// The customer in the detail view or a form.
+    Customer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read {
+    List {
+        filter: Filter,
+        page: u64,
+        limit: u64,
+    },
+    Count {
+        filter: Filter,
+    },
+    Get {
+        customer_id: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    Create {
+        fields: Map<String, Value>,
+    },
+    Update {
+        customer_id: i64,
+        changes: Map<String, Value>,
+    },
+    Delete {
+        customer_id: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Read {
+        request: RequestId,
+        slot: Slot,
+        read: Read,
+    },
+    Write {
+        request: RequestId,
+        write: Write,
+    },
+    /// Cancels the reads in flight and ends the worker once writes under way are done.
+    Shutdown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Page(Vec<Customer>),
+    Count(u64),
+    Customer(Customer),
+    Deleted(i64),
+}
+
+/// A finished request.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub request: RequestId,
+    /// For reads, the slot they were asked for.
+    pub slot: Option<Slot>,
+    pub result: Result<Outcome, ApiError>,
+    pub elapsed: Duration,
+    /// The rate-limit budget after the request.
+    pub budget: RateSnapshot,
+}
+
+/// The UI's end of the worker.
+#[derive(Debug, Clone)]
+pub struct WorkerHandle {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl WorkerHandle {
+    /// Hands a command to the worker; `false` once the worker has ended.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands.send(command).is_ok()
+    }
+}
+
+/// Starts the worker on the current tokio runtime.
+pub fn spawn(client: Client) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
+    let (commands, inbox) = mpsc::unbounded_channel();
+    let (events, outbox) = mpsc::unbounded_channel();
+    let task = tokio::spawn(run(client, inbox, events));
+    (WorkerHandle { commands }, outbox, task)
+}
+
+async fn run(
+    client: Client,
+    mut inbox: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    let mut reads: HashMap<Slot, JoinHandle<()>> = HashMap::new();
+    let mut writes: Vec<JoinHandle<()>> = Vec::new();
+    while let Some(command) = inbox.recv().await {
+        writes.retain(|task| !task.is_finished());
+        match command {
+            Command::Read {
+                request,
+                slot,
+                read,
+            } => {
+                if let Some(older) = reads.remove(&slot) {
+                    older.abort(); // latest wins: the older result would be stale
+                }
+                let (client, events) = (client.clone(), events.clone());
+                reads.insert(
+                    slot,
+                    tokio::spawn(async move {
+                        let started = Instant::now();
+                        let result = match read {
+                            Read::List {
+                                filter,
+                                page,
+                                limit,
+                            } => client.list(&filter, page, limit).await.map(Outcome::Page),
+                            Read::Count { filter } => {
+                                client.count(&filter).await.map(Outcome::Count)
+                            }
+                            Read::Get { customer_id } => {
+                                client.get(customer_id).await.map(Outcome::Customer)
+                            }
+                        };
+                        let budget = client.rate_budget();
+                        let _ = events.send(Event {
+                            request,
+                            slot: Some(slot),
+                            result,
+                            elapsed: started.elapsed(),
+                            budget,
+                        });
+                    }),
+                );
+            }
+            Command::Write { request, write } => {
+                let (client, events) = (client.clone(), events.clone());
+                writes.push(tokio::spawn(async move {
+                    let started = Instant::now();
+                    let result = match write {
+                        Write::Create { fields } => {
+                            client.create(&fields).await.map(Outcome::Customer)
+                        }
+                        Write::Update {
+                            customer_id,
+                            changes,
+                        } => client
+                            .update(customer_id, &changes)
+                            .await
+                            .map(Outcome::Customer),
+                        Write::Delete { customer_id } => client
+                            .delete(customer_id)
+                            .await
+                            .map(|()| Outcome::Deleted(customer_id)),
+                    };
+                    let budget = client.rate_budget();
+                    let _ = events.send(Event {
+                        request,
+                        slot: None,
+                        result,
+                        elapsed: started.elapsed(),
+                        budget,
+                    });
+                }));
+            }
+            Command::Shutdown => break,
+        }
+    }
+    for (_, read) in reads {
+        read.abort();
+    }
+    for write in writes {
+        let _ = write.await;
+    }
+}

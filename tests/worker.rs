@@ -1,0 +1,132 @@
+//! The background worker against a slow sandbox: results come back tagged, several requests
+//! run at once, and a superseded read never reports.
+
+mod common;
+
+use std::time::Duration;
+
+use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::worker::{self, Command, Outcome, Read, Slot, Write};
+use common::{TOKEN, TestStore};
+use serde_json::json;
+
+async fn slow_store() -> TestStore {
+    TestStore::start(|options| {
+        options.seed = 120;
+        options.latency = Duration::from_millis(150);
+    })
+    .await
+}
+
+fn client_for(store: &TestStore) -> Client {
+    let auth = Auth::Token {
+        token: Secret::new(TOKEN),
+        client_id: None,
+    };
+    Client::new(&store.sandbox.api_url(), auth, ClientOptions::default()).expect("a client")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_are_tagged_and_the_latest_wins() {
+    let store = slow_store().await;
+    let (worker, mut events, task) = worker::spawn(client_for(&store));
+    let list = |page| Read::List {
+        filter: Filter::default(),
+        page,
+        limit: 10,
+    };
+    assert!(worker.send(Command::Read {
+        request: 1,
+        slot: Slot::Page,
+        read: list(1)
+    }));
+    assert!(worker.send(Command::Read {
+        request: 2,
+        slot: Slot::Page,
+        read: list(2)
+    }));
+    assert!(worker.send(Command::Read {
+        request: 3,
+        slot: Slot::Count,
+        read: Read::Count {
+            filter: Filter::default()
+        }
+    }));
+
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let event = tokio::time::timeout(Duration::from_secs(5), events.recv())
+            .await
+            .expect("in time")
+            .expect("an event");
+        assert!(event.elapsed >= Duration::from_millis(150));
+        assert!(
+            event.budget.left.is_some(),
+            "the budget travels with the result"
+        );
+        seen.push((event.request, event.result.expect("a result")));
+    }
+    seen.sort_by_key(|(request, _)| *request);
+    assert_eq!(seen[0].0, 2, "request 1 was superseded by 2");
+    match &seen[0].1 {
+        Outcome::Page(customers) => assert_eq!(customers.first().map(|c| c.id), Some(11)),
+        other => panic!("expected a page, got {other:?}"),
+    }
+    assert_eq!(seen[1], (3, Outcome::Count(120)));
+    // Nothing else arrives: the superseded read was cancelled.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(400), events.recv())
+            .await
+            .is_err()
+    );
+
+    worker.send(Command::Shutdown);
+    task.await.expect("the worker ends");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_run_alongside_reads_and_always_report() {
+    let store = slow_store().await;
+    let (worker, mut events, task) = worker::spawn(client_for(&store));
+    let fields = json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"});
+    worker.send(Command::Write {
+        request: 7,
+        write: Write::Create {
+            fields: fields.as_object().expect("fields").clone(),
+        },
+    });
+    worker.send(Command::Write {
+        request: 8,
+        write: Write::Delete { customer_id: 5 },
+    });
+    worker.send(Command::Write {
+        request: 9,
+        write: Write::Delete { customer_id: 9999 },
+    });
+    worker.send(Command::Read {
+        request: 10,
+        slot: Slot::Customer,
+        read: Read::Get { customer_id: 1 },
+    });
+    worker.send(Command::Shutdown);
+
+    let mut results = Vec::new();
+    while let Some(event) = events.recv().await {
+        results.push((event.request, event.result));
+    }
+    task.await.expect("the worker ends");
+    results.sort_by_key(|(request, _)| *request);
+    let requests: Vec<u64> = results.iter().map(|(request, _)| *request).collect();
+    assert_eq!(
+        &requests[..3],
+        &[7, 8, 9],
+        "writes finish even when the worker is told to stop"
+    );
+    assert!(matches!(&results[0].1, Ok(Outcome::Customer(c)) if c.email == "ann@example.com"));
+    assert_eq!(results[1].1, Ok(Outcome::Deleted(5)));
+    assert_eq!(
+        results[2].1.as_ref().map_err(|e| e.status()),
+        Err(Some(404))
+    );
+    assert_eq!(store.count("").await, 120);
+}
