@@ -57,6 +57,8 @@ pub enum Write {
     },
 }
 
+// A few commands a second at most: their size does not matter, boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Read {
@@ -72,6 +74,7 @@ pub enum Command {
     Shutdown,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Page(Vec<Customer>),
