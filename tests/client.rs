@@ -91,7 +91,10 @@ async fn every_endpoint_round_trips() {
     group.set("max_id", "20").expect("a filter");
     let before = client.count(&group).await.expect("a count");
     assert!(before > 0);
-    client.delete_matching(&group).await.expect("bulk delete");
+    assert_eq!(
+        client.delete_matching(&group).await.expect("bulk delete"),
+        before
+    );
     assert_eq!(client.count(&group).await.expect("a count"), 0);
     assert_eq!(
         client.count(&Filter::default()).await.expect("a count"),

@@ -247,17 +247,55 @@ impl Client {
     }
 
     /// Deletes every customer the filter matches — every customer of the store when the
-    /// filter is empty. Callers bound it (e.g. by `min_id`/`max_id`) and count afterwards.
-    pub async fn delete_matching(&self, filter: &Filter) -> Result<(), ApiError> {
-        self.send(
-            Method::DELETE,
-            "customers",
-            &filter.to_query(),
-            None,
-            Repeat::Safe,
-        )
-        .await?;
-        Ok(())
+    /// filter is empty; callers bound it (e.g. by `min_id`/`max_id`). The store is not trusted
+    /// to have deleted everything in one call (the real one takes batches of 100, and has
+    /// retired collection deletes on some stores): it counts again, repeats, and falls back to
+    /// deleting one by one. Returns how many customers went.
+    pub async fn delete_matching(&self, filter: &Filter) -> Result<u64, ApiError> {
+        let before = self.count(filter).await?;
+        let mut left = before;
+        for _ in 0..3 {
+            if left == 0 {
+                return Ok(before);
+            }
+            match self
+                .send(
+                    Method::DELETE,
+                    "customers",
+                    &filter.to_query(),
+                    None,
+                    Repeat::Safe,
+                )
+                .await
+            {
+                Ok(_) => {}
+                Err(ApiError::Status {
+                    status: 404 | 405 | 410,
+                    ..
+                }) => break,
+                Err(error) => return Err(error),
+            }
+            let now = self.count(filter).await?;
+            let progressed = now < left;
+            left = now;
+            if !progressed {
+                break;
+            }
+        }
+        while left > 0 {
+            let page = self.list(filter, 1, MAX_PAGE_SIZE).await?;
+            if page.is_empty() {
+                break;
+            }
+            for customer in page {
+                match self.delete(customer.id).await {
+                    Ok(()) | Err(ApiError::Status { status: 404, .. }) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            left = self.count(filter).await?;
+        }
+        Ok(before.saturating_sub(left))
     }
 
     /// Whether `password` is the customer's current password.
