@@ -1,0 +1,153 @@
+//! The built binary as a person or a script runs it: the sandbox subcommand prints how to
+//! reach it and stops cleanly on SIGTERM; count and export talk to it and fail in one line.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bc-customers");
+
+struct Sandbox {
+    child: std::process::Child,
+    api_url: String,
+    _folder: tempfile::TempDir,
+}
+
+fn start_sandbox(seed: u32) -> Sandbox {
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut child = Command::new(BIN)
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "cli-token",
+            "--seed",
+            &seed.to_string(),
+            "--db",
+        ])
+        .arg(folder.path().join("store.sqlite3"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut banner = BufReader::new(child.stdout.take().expect("output"));
+    let mut lines = Vec::new();
+    for _ in 0..6 {
+        let mut line = String::new();
+        banner.read_line(&mut line).expect("a banner line");
+        lines.push(line);
+    }
+    let text = lines.concat();
+    assert!(text.contains("Token:     cli-token"), "{text}");
+    assert!(text.contains(&format!("({seed} customers)")), "{text}");
+    assert!(text.contains("curl -H 'X-Auth-Token: cli-token'"), "{text}");
+    let address = lines[0]
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("an address")
+        .to_owned();
+    Sandbox {
+        child,
+        api_url: format!("http://{address}/stores/sandbox/v2"),
+        _folder: folder,
+    }
+}
+
+fn run(sandbox: &Sandbox, token: &str, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("BIGCOMMERCE_API_URL", &sandbox.api_url)
+        .env("BIGCOMMERCE_ACCESS_TOKEN", token)
+        .env(
+            "BC_CUSTOMERS_CONFIG",
+            "/nonexistent/bc-customers-config.toml",
+        )
+        .output()
+        .expect("the command runs")
+}
+
+#[test]
+fn count_and_export_against_the_sandbox_binary() {
+    let mut sandbox = start_sandbox(300);
+    let count = run(&sandbox, "cli-token", &["count"]);
+    assert!(count.status.success());
+    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "300");
+
+    let filtered = run(
+        &sandbox,
+        "cli-token",
+        &[
+            "count",
+            "--customer-group-id",
+            "2",
+            "--min-date",
+            "2016-01-01",
+        ],
+    );
+    let group_two: u64 = String::from_utf8_lossy(&filtered.stdout)
+        .trim()
+        .parse()
+        .expect("a number");
+    assert!(group_two > 0 && group_two < 300);
+
+    let export = run(
+        &sandbox,
+        "cli-token",
+        &["export", "--customer-group-id", "2"],
+    );
+    assert!(export.status.success());
+    assert!(
+        export.stderr.is_empty(),
+        "nothing extra when stderr is not a terminal"
+    );
+    let text = String::from_utf8(export.stdout).expect("text");
+    assert!(text.starts_with("id,first_name,last_name,email,"));
+    assert_eq!(text.lines().count() as u64, group_two + 1);
+
+    let bad_filter = run(&sandbox, "cli-token", &["count", "--min-id", "abc"]);
+    assert!(!bad_filter.status.success());
+    let message = String::from_utf8_lossy(&bad_filter.stderr);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("--min-id"), "{message}");
+
+    let refused = run(&sandbox, "wrong-token", &["export", "--format", "json"]);
+    assert!(!refused.status.success());
+    assert!(refused.stdout.is_empty(), "no partial output");
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("401") && message.contains("check the access token"),
+        "{message}"
+    );
+    assert!(!message.contains("wrong-token"));
+
+    // SIGTERM stops the store gracefully.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &sandbox.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(stopped.success());
+    let status = sandbox.child.wait().expect("the sandbox exits");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn no_store_configured_says_how_to_configure_one() {
+    let output = Command::new(BIN)
+        .arg("count")
+        .env_remove("BIGCOMMERCE_API_URL")
+        .env_remove("BIGCOMMERCE_STORE_HASH")
+        .env_remove("BIGCOMMERCE_ACCESS_TOKEN")
+        .env(
+            "BC_CUSTOMERS_CONFIG",
+            "/nonexistent/bc-customers-config.toml",
+        )
+        .output()
+        .expect("the command runs");
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("no store is configured") && message.contains("BIGCOMMERCE_ACCESS_TOKEN"),
+        "{message}"
+    );
+}
