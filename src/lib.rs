@@ -2,9 +2,12 @@
 //! store it ships with.
 
 pub mod api;
+pub mod app;
 pub mod config;
 pub mod dates;
 pub mod export;
 pub mod paths;
 pub mod sandbox;
+pub mod tui;
+pub mod ui;
 pub mod worker;

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bc_customers::api::{Client, ClientOptions, Filter};
+use bc_customers::app::StoreLabel;
 use bc_customers::config::{self, StoreFlags};
 use bc_customers::export::{ExportFormat, export};
-use bc_customers::paths::default_sandbox_db;
+use bc_customers::paths::{default_log_file, default_sandbox_db};
 use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, eyre};
@@ -29,6 +30,9 @@ struct Cli {
     /// Config file [default: BC_CUSTOMERS_CONFIG, else the user's config folder].
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Log file of the terminal app [default: bc-customers.log in the user's data folder].
+    #[arg(long, global = true, value_name = "PATH")]
+    log_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -206,13 +210,7 @@ fn run(cli: Cli) -> Result<()> {
                 args.output.as_deref(),
             ))
         }
-        None => {
-            use clap::CommandFactory;
-            Cli::command()
-                .print_help()
-                .wrap_err("cannot print the help")?;
-            Ok(())
-        }
+        None => run_terminal_app(&cli),
     }
 }
 
@@ -375,4 +373,70 @@ async fn run_export(
         eprintln!("Exported {written} customers.");
     }
     Ok(())
+}
+
+/// Demo customers created the first time the embedded sandbox opens.
+const FIRST_RUN_CUSTOMERS: u64 = 300;
+
+/// The terminal app on the configured store, or on an embedded sandbox when none is.
+fn run_terminal_app(cli: &Cli) -> Result<()> {
+    let log_file = match &cli.log_file {
+        Some(path) => path.clone(),
+        None => default_log_file()?,
+    };
+    if let Some(folder) = log_file.parent() {
+        std::fs::create_dir_all(folder)
+            .wrap_err_with(|| format!("cannot create {}", folder.display()))?;
+    }
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_file)
+        .wrap_err_with(|| format!("cannot open the log file {}", log_file.display()))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(log))
+        .init();
+
+    let path = config::config_path(cli.config.as_deref())?;
+    let file = config::load(&path)?;
+    let flags = StoreFlags {
+        profile: cli.profile.clone(),
+        api_url: cli.api_url.clone(),
+        read_only: false,
+    };
+    let store = config::resolve(&file, &flags, |name| std::env::var(name).ok())?;
+    runtime()?.block_on(async {
+        let result = match store {
+            Some(store) => {
+                let label = StoreLabel { name: store.name.clone(), sandbox: false, read_only: store.read_only };
+                let client = Client::new(&store.api_url, store.auth, ClientOptions::default())
+                    .wrap_err_with(|| format!("store '{}'", store.name))?;
+                bc_customers::tui::run(client, label, store.page_size).await
+            }
+            None => {
+                let mut options = SandboxOptions::new(default_sandbox_db()?);
+                options.seed = FIRST_RUN_CUSTOMERS;
+                let sandbox = sandbox::start(options).await.wrap_err("cannot start the sandbox store")?;
+                tracing::info!(api_url = %sandbox.api_url(), "no store configured: using the embedded sandbox");
+                let auth = bc_customers::api::Auth::Token {
+                    token: bc_customers::api::Secret::new(sandbox.token()),
+                    client_id: None,
+                };
+                let client = Client::new(&sandbox.api_url(), auth, ClientOptions::default())?;
+                let label = StoreLabel { name: "sandbox store".to_owned(), sandbox: true, read_only: false };
+                let result = bc_customers::tui::run(client, label, config::DEFAULT_PAGE_SIZE).await;
+                sandbox.shutdown().await?;
+                result
+            }
+        };
+        if let Err(error) = &result {
+            tracing::error!("{error:#}");
+        }
+        result
+    })
 }

@@ -14,3 +14,12 @@ fn project() -> Result<ProjectDirs> {
 pub fn default_sandbox_db() -> Result<PathBuf> {
     Ok(project()?.data_dir().join("sandbox.sqlite3"))
 }
+
+/// The terminal app's log when none is named.
+pub fn default_log_file() -> Result<PathBuf> {
+    let dirs = project()?;
+    Ok(dirs
+        .state_dir()
+        .unwrap_or_else(|| dirs.data_dir())
+        .join("bc-customers.log"))
+}

@@ -1,0 +1,175 @@
+//! Keys become actions through one table; the help overlay and the hint bar are generated
+//! from the same table, for the context at hand.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for, in the store's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    PreviousPage,
+    NextPage,
+    FirstPage,
+    LastPage,
+    OpenDetail,
+    Back,
+    Refresh,
+    ToggleHelp,
+}
+
+/// Where the keys are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Table,
+    Detail,
+    Help,
+}
+
+pub struct Binding {
+    pub keys: &'static str,
+    pub action: Action,
+    pub description: &'static str,
+    pub contexts: &'static [Context],
+    /// Shown in the one-line hint bar (the rest only in the help).
+    pub hint: bool,
+}
+
+const EVERYWHERE: &[Context] = &[Context::Table, Context::Detail, Context::Help];
+const TABLE: &[Context] = &[Context::Table];
+const DETAIL: &[Context] = &[Context::Detail];
+const LISTS: &[Context] = &[Context::Table, Context::Detail];
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: "j/↓ k/↑",
+        action: Action::Down,
+        description: "next / previous customer",
+        contexts: TABLE,
+        hint: true,
+    },
+    Binding {
+        keys: "PgDn/^d PgUp/^u",
+        action: Action::PageDown,
+        description: "down / up a screen",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "g G",
+        action: Action::Top,
+        description: "first / last customer on the page",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "] [",
+        action: Action::NextPage,
+        description: "next / previous page",
+        contexts: LISTS,
+        hint: true,
+    },
+    Binding {
+        keys: "} {",
+        action: Action::LastPage,
+        description: "last / first page",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "Enter",
+        action: Action::OpenDetail,
+        description: "the customer's details",
+        contexts: TABLE,
+        hint: true,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Back,
+        description: "back",
+        contexts: &[Context::Detail, Context::Help],
+        hint: true,
+    },
+    Binding {
+        keys: "r",
+        action: Action::Refresh,
+        description: "refresh from the store",
+        contexts: LISTS,
+        hint: true,
+    },
+    Binding {
+        keys: "?",
+        action: Action::ToggleHelp,
+        description: "help",
+        contexts: EVERYWHERE,
+        hint: true,
+    },
+    Binding {
+        keys: "q ^c",
+        action: Action::Quit,
+        description: "quit",
+        contexts: EVERYWHERE,
+        hint: true,
+    },
+    Binding {
+        keys: "j/↓ k/↑",
+        action: Action::Down,
+        description: "next / previous customer",
+        contexts: DETAIL,
+        hint: false,
+    },
+];
+
+/// The action of a key in a context, if it has one there.
+pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let action = match key.code {
+        KeyCode::Char('c') if ctrl => return Some(Action::Quit), // always quits
+        KeyCode::Char('d') if ctrl => Action::PageDown,
+        KeyCode::Char('u') if ctrl => Action::PageUp,
+        _ if ctrl => return None,
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('j') | KeyCode::Down => Action::Down,
+        KeyCode::Char('k') | KeyCode::Up => Action::Up,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::Char('g') | KeyCode::Home => Action::Top,
+        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
+        KeyCode::Char(']') => Action::NextPage,
+        KeyCode::Char('[') => Action::PreviousPage,
+        KeyCode::Char('}') => Action::LastPage,
+        KeyCode::Char('{') => Action::FirstPage,
+        KeyCode::Enter => Action::OpenDetail,
+        KeyCode::Esc => Action::Back,
+        KeyCode::Char('r') => Action::Refresh,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        _ => return None,
+    };
+    let allowed = match context {
+        Context::Help => matches!(action, Action::Quit | Action::Back | Action::ToggleHelp),
+        Context::Detail => !matches!(
+            action,
+            Action::OpenDetail
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Top
+                | Action::Bottom
+                | Action::FirstPage
+                | Action::LastPage
+        ),
+        Context::Table => action != Action::Back,
+    };
+    allowed.then_some(action)
+}
+
+/// The bindings to list for a context: all of them in the help, the short ones in the hint bar.
+pub fn bindings_for(context: Context, hints_only: bool) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS
+        .iter()
+        .filter(move |b| b.contexts.contains(&context) && (b.hint || !hints_only))
+}

@@ -1,0 +1,353 @@
+//! The app's state and its update function: messages in, worker commands out. Pure: no I/O,
+//! no terminal, so every decision is tested without either.
+
+pub mod keymap;
+
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+
+use crate::api::{Customer, Filter, RateSnapshot};
+use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
+use keymap::{Action, Context, action_for};
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Worker(Box<Event>),
+    /// The spinner's clock.
+    Tick,
+    /// The table's visible height changed (rows that fit).
+    Resize {
+        table_rows: u16,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Table,
+    Detail,
+}
+
+/// Which store the app is on, for the header and status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreLabel {
+    pub name: String,
+    pub sandbox: bool,
+    pub read_only: bool,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub store: StoreLabel,
+    pub filter: Filter,
+    pub page_size: u64,
+    /// The page on screen, from 1.
+    pub page: u64,
+    pub customers: Vec<Customer>,
+    /// Customers matching the filter, once counted.
+    pub total: Option<u64>,
+    pub selected: usize,
+    pub screen: Screen,
+    pub help_open: bool,
+    pub last_error: Option<String>,
+    pub budget: RateSnapshot,
+    pub spinner: usize,
+    pub should_quit: bool,
+    /// Whether the page on screen is being fetched (first load or a page change).
+    pub loading: bool,
+    table_rows: u16,
+    next_request: RequestId,
+    /// The newest request per slot: older answers are stale and dropped.
+    latest: [(Slot, Option<RequestId>); 4],
+    /// The page after this one, fetched ahead: (page number, customers).
+    prefetched: Option<(u64, Vec<Customer>)>,
+    /// The page number of the read in the `NextPage` slot.
+    prefetching: u64,
+    /// Keep this customer selected when the page comes back (refresh).
+    keep_selected_id: Option<i64>,
+}
+
+impl App {
+    pub fn new(store: StoreLabel, page_size: u64) -> App {
+        App {
+            store,
+            filter: Filter::default(),
+            page_size: page_size.clamp(1, 250),
+            page: 1,
+            customers: Vec::new(),
+            total: None,
+            selected: 0,
+            screen: Screen::Table,
+            help_open: false,
+            last_error: None,
+            budget: RateSnapshot::default(),
+            spinner: 0,
+            should_quit: false,
+            loading: true,
+            table_rows: 20,
+            next_request: 1,
+            latest: [
+                (Slot::Page, None),
+                (Slot::NextPage, None),
+                (Slot::Count, None),
+                (Slot::Customer, None),
+            ],
+            prefetched: None,
+            prefetching: 0,
+            keep_selected_id: None,
+        }
+    }
+
+    /// The commands that load the first screen.
+    pub fn start(&mut self) -> Vec<Command> {
+        self.reload()
+    }
+
+    pub fn context(&self) -> Context {
+        if self.help_open {
+            Context::Help
+        } else {
+            match self.screen {
+                Screen::Table => Context::Table,
+                Screen::Detail => Context::Detail,
+            }
+        }
+    }
+
+    /// Requests under way, for the status bar.
+    pub fn pending(&self) -> usize {
+        self.latest
+            .iter()
+            .filter(|(_, request)| request.is_some())
+            .count()
+    }
+
+    pub fn selected_customer(&self) -> Option<&Customer> {
+        self.customers.get(self.selected)
+    }
+
+    /// The last page number, once the count is known.
+    pub fn last_page(&self) -> Option<u64> {
+        self.total
+            .map(|total| total.div_ceil(self.page_size).max(1))
+    }
+
+    /// `51–100 of 1,234`, or what is known so far.
+    pub fn position(&self) -> String {
+        let first = (self.page - 1) * self.page_size + 1;
+        let shown = self.customers.len() as u64;
+        let range = if shown == 0 {
+            "none".to_owned()
+        } else {
+            format!("{}–{}", thousands(first), thousands(first + shown - 1))
+        };
+        match self.total {
+            Some(total) => format!("{range} of {}", thousands(total)),
+            None => format!("{range} of …"),
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => {
+                match action_for(key, self.context()) {
+                    Some(action) => self.act(action),
+                    None => Vec::new(),
+                }
+            }
+            Msg::Key(_) => Vec::new(),
+            Msg::Worker(event) => self.receive(*event),
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                Vec::new()
+            }
+            Msg::Resize { table_rows } => {
+                self.table_rows = table_rows.max(1);
+                Vec::new()
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Command> {
+        let rows = self.customers.len();
+        let screenful = usize::from(self.table_rows.max(2) - 1);
+        match action {
+            Action::Quit => self.should_quit = true,
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::Back if self.help_open => self.help_open = false,
+            Action::Back => self.screen = Screen::Table,
+            Action::Down => self.selected = (self.selected + 1).min(rows.saturating_sub(1)),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => {
+                self.selected = (self.selected + screenful).min(rows.saturating_sub(1))
+            }
+            Action::PageUp => self.selected = self.selected.saturating_sub(screenful),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = rows.saturating_sub(1),
+            Action::OpenDetail if rows > 0 => self.screen = Screen::Detail,
+            Action::OpenDetail => {}
+            Action::NextPage => return self.go_to_page(self.page + 1),
+            Action::PreviousPage if self.page > 1 => return self.go_to_page(self.page - 1),
+            Action::PreviousPage => {}
+            Action::FirstPage => return self.go_to_page(1),
+            Action::LastPage => {
+                if let Some(last) = self.last_page() {
+                    return self.go_to_page(last);
+                }
+            }
+            Action::Refresh => {
+                self.keep_selected_id = self.selected_customer().map(|c| c.id);
+                return self.reload();
+            }
+        }
+        Vec::new()
+    }
+
+    fn go_to_page(&mut self, page: u64) -> Vec<Command> {
+        if self.last_page().is_some_and(|last| page > last) || page == self.page || page == 0 {
+            return Vec::new();
+        }
+        self.page = page;
+        self.selected = 0;
+        self.keep_selected_id = None;
+        if let Some((ready, customers)) = self.prefetched.take()
+            && ready == page
+        {
+            // Shown at once; the page after it is fetched ahead in turn.
+            self.customers = customers;
+            self.loading = false;
+            return self.prefetch().into_iter().collect();
+        }
+        self.loading = true;
+        vec![self.read(
+            Slot::Page,
+            Read::List {
+                filter: self.filter.clone(),
+                page,
+                limit: self.page_size,
+            },
+        )]
+    }
+
+    /// Fetches the page and the count again (after a filter change or a refresh).
+    fn reload(&mut self) -> Vec<Command> {
+        self.loading = true;
+        self.prefetched = None;
+        vec![
+            self.read(
+                Slot::Page,
+                Read::List {
+                    filter: self.filter.clone(),
+                    page: self.page,
+                    limit: self.page_size,
+                },
+            ),
+            self.read(
+                Slot::Count,
+                Read::Count {
+                    filter: self.filter.clone(),
+                },
+            ),
+        ]
+    }
+
+    fn prefetch(&mut self) -> Option<Command> {
+        let next = self.page + 1;
+        if self.last_page().is_some_and(|last| next > last) {
+            return None;
+        }
+        self.prefetching = next;
+        Some(self.read(
+            Slot::NextPage,
+            Read::List {
+                filter: self.filter.clone(),
+                page: next,
+                limit: self.page_size,
+            },
+        ))
+    }
+
+    fn read(&mut self, slot: Slot, read: Read) -> Command {
+        let request = self.next_request;
+        self.next_request += 1;
+        for (known, latest) in &mut self.latest {
+            if *known == slot {
+                *latest = Some(request);
+            }
+        }
+        Command::Read {
+            request,
+            slot,
+            read,
+        }
+    }
+
+    /// Takes a result in, unless a newer request for the same slot has been made since.
+    fn receive(&mut self, event: Event) -> Vec<Command> {
+        self.budget = event.budget;
+        let Some(slot) = event.slot else {
+            return Vec::new();
+        };
+        let Some((_, latest)) = self.latest.iter_mut().find(|(known, _)| *known == slot) else {
+            return Vec::new();
+        };
+        if *latest != Some(event.request) {
+            return Vec::new(); // stale: the user has moved on
+        }
+        *latest = None;
+        let outcome = match event.result {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                // The last good data stays on screen; the status bar says what went wrong.
+                if slot == Slot::Page {
+                    self.loading = false;
+                }
+                if slot != Slot::NextPage {
+                    self.last_error = Some(error.to_string());
+                }
+                return Vec::new();
+            }
+        };
+        match (slot, outcome) {
+            (Slot::Page, Outcome::Page(customers)) => {
+                self.loading = false;
+                self.last_error = None;
+                self.customers = customers;
+                let kept = self
+                    .keep_selected_id
+                    .take()
+                    .and_then(|id| self.customers.iter().position(|c| c.id == id));
+                self.selected = kept
+                    .unwrap_or(self.selected)
+                    .min(self.customers.len().saturating_sub(1));
+                if self.customers.is_empty() && self.page > 1 {
+                    // The page emptied under us (customers deleted elsewhere): go back one.
+                    return self.go_to_page(self.page - 1);
+                }
+                self.prefetch().into_iter().collect()
+            }
+            (Slot::NextPage, Outcome::Page(customers)) => {
+                self.prefetched = Some((self.prefetching, customers));
+                Vec::new()
+            }
+            (Slot::Count, Outcome::Count(total)) => {
+                self.total = Some(total);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

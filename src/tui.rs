@@ -1,0 +1,84 @@
+//! The terminal: set-up and restore, and the event loop that feeds keys, worker results and
+//! the spinner's clock to `App::update`, sends the commands it returns to the worker, and
+//! redraws only when something changed. Idle, it waits and draws nothing.
+
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, WrapErr};
+use crossterm::event::{Event as TerminalEvent, EventStream};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+
+use crate::api::Client;
+use crate::app::{App, Msg, StoreLabel};
+use crate::ui;
+use crate::worker::{self, Command};
+
+/// Runs the app on this terminal until the user quits; the terminal is restored on every way
+/// out (return, error, panic through ratatui's hook, SIGTERM).
+pub async fn run(client: Client, store: StoreLabel, page_size: u64) -> Result<()> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, client, store, page_size).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    client: Client,
+    store: StoreLabel,
+    page_size: u64,
+) -> Result<()> {
+    let (worker, mut results, worker_task) = worker::spawn(client);
+    // A panic in the worker ends the app rather than leaving it waiting forever.
+    let mut worker_task = Some(worker_task);
+    let mut app = App::new(store, page_size);
+    let size = terminal.size().wrap_err("cannot read the terminal size")?;
+    app.update(Msg::Resize {
+        table_rows: ui::table_rows(size.height),
+    });
+    for command in app.start() {
+        worker.send(command);
+    }
+    let mut input = EventStream::new();
+    let mut spinner = tokio::time::interval(Duration::from_millis(120));
+    let mut terminate = terminate_signal()?;
+    let mut dirty = true;
+    while !app.should_quit {
+        if dirty {
+            terminal
+                .draw(|frame| ui::render(&app, frame))
+                .wrap_err("cannot draw")?;
+            dirty = false;
+        }
+        let busy = app.pending() > 0;
+        let commands = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(TerminalEvent::Key(key))) => { dirty = true; app.update(Msg::Key(key)) }
+                Some(Ok(TerminalEvent::Resize(_, height))) => { dirty = true; app.update(Msg::Resize { table_rows: ui::table_rows(height) }) }
+                Some(Ok(_)) => Vec::new(),
+                Some(Err(error)) => return Err(error).wrap_err("cannot read the terminal"),
+                None => break,
+            },
+            Some(result) = results.recv() => { dirty = true; app.update(Msg::Worker(Box::new(result))) }
+            _ = spinner.tick(), if busy => { dirty = true; app.update(Msg::Tick) }
+            _ = terminate.recv() => break,
+            ended = async { worker_task.as_mut().expect("the worker task").await }, if worker_task.is_some() => {
+                worker_task.take();
+                ended.wrap_err("the background worker stopped")?;
+                break;
+            }
+        };
+        for command in commands {
+            worker.send(command);
+        }
+    }
+    worker.send(Command::Shutdown);
+    Ok(())
+}
+
+#[cfg(unix)]
+fn terminate_signal() -> Result<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .wrap_err("cannot listen for SIGTERM")
+}

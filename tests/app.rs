@@ -1,0 +1,307 @@
+//! `App::update` without a terminal or a network: keys and worker results in, commands and
+//! state out; and what `ui::render` draws for that state.
+
+use std::time::Duration;
+
+use bc_customers::api::{ApiError, Customer, RateSnapshot};
+use bc_customers::app::{App, Msg, Screen, StoreLabel};
+use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn store() -> StoreLabel {
+    StoreLabel {
+        name: "Demo Store".into(),
+        sandbox: true,
+        read_only: false,
+    }
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn customers(ids: std::ops::RangeInclusive<i64>) -> Vec<Customer> {
+    ids.map(|id| Customer {
+        id,
+        first_name: format!("First{id}"),
+        last_name: "Lee".into(),
+        email: format!("c{id}@example.com"),
+        date_created: "Tue, 13 Nov 2012 21:16:41 +0000".into(),
+        ..Customer::default()
+    })
+    .collect()
+}
+
+fn reads(commands: &[Command]) -> Vec<(RequestId, Slot, Read)> {
+    commands
+        .iter()
+        .filter_map(|command| match command {
+            Command::Read {
+                request,
+                slot,
+                read,
+            } => Some((*request, *slot, read.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(request: RequestId, slot: Slot, result: Result<Outcome, ApiError>) -> Msg {
+    Msg::Worker(Box::new(Event {
+        request,
+        slot: Some(slot),
+        result,
+        elapsed: Duration::from_millis(3),
+        budget: RateSnapshot {
+            quota: Some(150),
+            left: Some(149),
+            resets_in: None,
+        },
+    }))
+}
+
+/// An app showing page 1 of 120 customers, 50 a page, with page 2 fetched ahead.
+fn loaded() -> App {
+    let mut app = App::new(store(), 50);
+    let start = reads(&app.start());
+    assert_eq!(start.len(), 2, "the first page and the count");
+    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(120))));
+    let prefetch = reads(&app.update(answer(
+        start[0].0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=50))),
+    )));
+    assert_eq!(prefetch.len(), 1);
+    assert_eq!(prefetch[0].1, Slot::NextPage);
+    app.update(answer(
+        prefetch[0].0,
+        Slot::NextPage,
+        Ok(Outcome::Page(customers(51..=100))),
+    ));
+    app
+}
+
+#[test]
+fn first_screen_shows_position_and_prefetches() {
+    let app = loaded();
+    assert_eq!(app.position(), "1–50 of 120");
+    assert_eq!(app.last_page(), Some(3));
+    assert!(!app.loading);
+    assert_eq!(app.budget.left, Some(149));
+}
+
+#[test]
+fn next_page_is_instant_from_the_prefetch() {
+    let mut app = loaded();
+    let commands = reads(&app.update(key(KeyCode::Char(']'))));
+    assert_eq!(app.page, 2);
+    assert_eq!(
+        app.customers.first().map(|c| c.id),
+        Some(51),
+        "shown without waiting"
+    );
+    assert!(!app.loading);
+    assert_eq!(commands.len(), 1);
+    assert!(matches!(
+        commands[0],
+        (_, Slot::NextPage, Read::List { page: 3, .. })
+    ));
+    assert_eq!(app.position(), "51–100 of 120");
+}
+
+#[test]
+fn paging_keys_stay_in_bounds() {
+    let mut app = loaded();
+    assert!(
+        app.update(key(KeyCode::Char('['))).is_empty(),
+        "no page before the first"
+    );
+    let last = reads(&app.update(key(KeyCode::Char('}'))));
+    assert_eq!(app.page, 3);
+    assert!(matches!(
+        last[0],
+        (
+            _,
+            Slot::Page,
+            Read::List {
+                page: 3,
+                limit: 50,
+                ..
+            }
+        )
+    ));
+    assert!(app.loading);
+    assert!(
+        app.update(key(KeyCode::Char(']'))).is_empty(),
+        "no page after the last"
+    );
+    let first = reads(&app.update(key(KeyCode::Char('{'))));
+    assert!(matches!(
+        first[0],
+        (_, Slot::Page, Read::List { page: 1, .. })
+    ));
+}
+
+#[test]
+fn stale_pages_are_dropped() {
+    let mut app = loaded();
+    let to_three = reads(&app.update(key(KeyCode::Char('}'))));
+    let back_to_one = reads(&app.update(key(KeyCode::Char('{'))));
+    app.update(answer(
+        back_to_one[0].0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=50))),
+    ));
+    app.update(answer(
+        to_three[0].0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(101..=120))),
+    ));
+    assert_eq!(app.page, 1);
+    assert_eq!(
+        app.customers.first().map(|c| c.id),
+        Some(1),
+        "the late answer for page 3 was ignored"
+    );
+}
+
+#[test]
+fn moving_selection_and_opening_the_detail() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('j')));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.selected, 2);
+    app.update(key(KeyCode::Char('G')));
+    assert_eq!(app.selected, 49);
+    app.update(key(KeyCode::Char('j')));
+    assert_eq!(app.selected, 49, "stays on the last row");
+    app.update(key(KeyCode::Char('g')));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Detail);
+    assert_eq!(app.selected_customer().map(|c| c.id), Some(1));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Table);
+}
+
+#[test]
+fn refresh_keeps_the_selected_customer() {
+    let mut app = loaded();
+    for _ in 0..5 {
+        app.update(key(KeyCode::Char('j')));
+    }
+    let refresh = reads(&app.update(key(KeyCode::Char('r'))));
+    assert_eq!(refresh.len(), 2);
+    // Customer 2 was deleted elsewhere: the page shifts, the selection follows customer 6.
+    let mut page = customers(1..=51);
+    page.remove(1);
+    app.update(answer(refresh[0].0, Slot::Page, Ok(Outcome::Page(page))));
+    assert_eq!(app.selected_customer().map(|c| c.id), Some(6));
+}
+
+#[test]
+fn errors_keep_the_last_good_data() {
+    let mut app = loaded();
+    let refresh = reads(&app.update(key(KeyCode::Char('r'))));
+    let error = ApiError::Status {
+        status: 503,
+        message: "maintenance".into(),
+        field: None,
+    };
+    app.update(answer(refresh[0].0, Slot::Page, Err(error)));
+    assert_eq!(app.customers.len(), 50);
+    assert!(app.last_error.as_deref().is_some_and(|e| e.contains("503")));
+    assert!(!app.loading);
+}
+
+#[test]
+fn help_and_quit() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('?')));
+    assert!(app.help_open);
+    assert!(
+        app.update(key(KeyCode::Char(']'))).is_empty(),
+        "help takes the keys"
+    );
+    app.update(key(KeyCode::Esc));
+    assert!(!app.help_open);
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(app.should_quit);
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
+    terminal
+        .draw(|frame| bc_customers::ui::render(app, frame))
+        .expect("draws");
+    let buffer = terminal.backend().buffer().clone();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn renders_the_table_header_and_status() {
+    let app = loaded();
+    let screen = draw(&app, 120, 20);
+    assert!(
+        screen.contains("SANDBOX") && screen.contains("Demo Store"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ID") && screen.contains("Email") && screen.contains("Created"),
+        "{screen}"
+    );
+    assert!(screen.contains("c1@example.com"), "{screen}");
+    assert!(
+        screen.contains("1–50 of 120") && screen.contains("page 1 of 3"),
+        "{screen}"
+    );
+    assert!(screen.contains("quota 149/150"), "{screen}");
+    assert!(
+        screen.contains("Enter") && screen.contains("details"),
+        "the hint bar: {screen}"
+    );
+    let narrow = draw(&app, 60, 20);
+    assert!(
+        narrow.contains("Email") && !narrow.contains("Phone"),
+        "narrow terminals drop columns: {narrow}"
+    );
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message() {
+    let app = loaded();
+    assert!(draw(&app, 20, 6).contains("Terminal"));
+}
+
+#[test]
+fn text_from_the_store_is_shown_not_obeyed() {
+    let mut app = App::new(store(), 50);
+    let start = reads(&app.start());
+    let mut evil = customers(1..=1);
+    evil[0].first_name = "\u{1b}[2J\u{1b}]0;pwned\u{7}".into();
+    evil[0].notes = "right\u{202e}left".into();
+    app.update(answer(start[0].0, Slot::Page, Ok(Outcome::Page(evil))));
+    let table = draw(&app, 120, 10);
+    assert!(table.contains("␛[2J␛]0;pwned␇"), "{table}");
+    assert!(!table.contains('\u{1b}'));
+    app.update(key(KeyCode::Enter));
+    let detail = draw(&app, 120, 30);
+    assert!(detail.contains("right�left"), "{detail}");
+    assert!(
+        detail.contains("(store: Tue, 13 Nov 2012 21:16:41 +0000)"),
+        "{detail}"
+    );
+}
