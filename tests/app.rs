@@ -305,3 +305,78 @@ fn text_from_the_store_is_shown_not_obeyed() {
         "{detail}"
     );
 }
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+#[test]
+fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('/')));
+    assert!(app.filter_form.is_some());
+    type_text(&mut app, "q]?"); // typing, not quitting, paging or help
+    assert!(!app.should_quit && app.page == 1 && !app.help_open);
+    let form = app.filter_form.as_ref().expect("open");
+    assert_eq!(form.inputs[0].value(), "q]?");
+    for _ in 0..3 {
+        app.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "Ann");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "lots"); // store_credit
+    let form = app.filter_form.as_ref().expect("open");
+    assert!(
+        form.errors[5]
+            .as_deref()
+            .is_some_and(|e| e.contains("not an amount")),
+        "checked as typed"
+    );
+
+    assert!(
+        app.update(key(KeyCode::Enter)).is_empty(),
+        "a form with errors is not applied"
+    );
+    let form = app.filter_form.as_ref().expect("still open, text kept");
+    assert_eq!(form.inputs[0].value(), "Ann");
+    assert!(form.message.is_some());
+
+    for _ in 0..4 {
+        app.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "12.5");
+    let commands = reads(&app.update(key(KeyCode::Enter)));
+    assert!(app.filter_form.is_none());
+    assert_eq!(app.page, 1);
+    assert_eq!(app.filter.first_name.as_deref(), Some("Ann"));
+    assert_eq!(commands.len(), 2, "page and count, with the new filter");
+    assert!(
+        matches!(&commands[1].2, Read::Count { filter } if filter.first_name.as_deref() == Some("Ann"))
+    );
+    let screen = draw(&app, 120, 20);
+    assert!(
+        screen.contains("first_name=Ann") && screen.contains("store_credit=12.5"),
+        "chips: {screen}"
+    );
+
+    // Reopening shows the filter in force; x clears it.
+    app.update(key(KeyCode::Char('f')));
+    assert_eq!(
+        app.filter_form
+            .as_ref()
+            .map(|f| f.inputs[0].value().to_owned()),
+        Some("Ann".into())
+    );
+    let panel = draw(&app, 120, 30);
+    assert!(panel.contains("match the whole value exactly"), "{panel}");
+    app.update(key(KeyCode::Esc));
+    let cleared = reads(&app.update(key(KeyCode::Char('x'))));
+    assert!(app.filter.is_empty());
+    assert_eq!(cleared.len(), 2);
+}

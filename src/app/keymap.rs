@@ -21,6 +21,13 @@ pub enum Action {
     Back,
     Refresh,
     ToggleHelp,
+    OpenFilter,
+    ClearFilter,
+    /// In the filter panel: the next / previous field, apply, clear every field.
+    NextField,
+    PreviousField,
+    ApplyFilter,
+    ClearFields,
 }
 
 /// Where the keys are read.
@@ -29,6 +36,8 @@ pub enum Context {
     Table,
     Detail,
     Help,
+    /// The filter panel: keys go to its fields first.
+    Filter,
 }
 
 pub struct Binding {
@@ -40,9 +49,9 @@ pub struct Binding {
     pub hint: bool,
 }
 
-const EVERYWHERE: &[Context] = &[Context::Table, Context::Detail, Context::Help];
+const LISTS_AND_HELP: &[Context] = &[Context::Table, Context::Detail, Context::Help];
+const FILTER: &[Context] = &[Context::Filter];
 const TABLE: &[Context] = &[Context::Table];
-const DETAIL: &[Context] = &[Context::Detail];
 const LISTS: &[Context] = &[Context::Table, Context::Detail];
 
 pub const BINDINGS: &[Binding] = &[
@@ -50,7 +59,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: "j/↓ k/↑",
         action: Action::Down,
         description: "next / previous customer",
-        contexts: TABLE,
+        contexts: LISTS,
         hint: true,
     },
     Binding {
@@ -84,8 +93,50 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "Enter",
         action: Action::OpenDetail,
-        description: "the customer's details",
+        description: "details",
         contexts: TABLE,
+        hint: true,
+    },
+    Binding {
+        keys: "/ f",
+        action: Action::OpenFilter,
+        description: "filter",
+        contexts: TABLE,
+        hint: true,
+    },
+    Binding {
+        keys: "x",
+        action: Action::ClearFilter,
+        description: "clear the filter",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "Tab/↓ ⇧Tab/↑",
+        action: Action::NextField,
+        description: "next / previous field",
+        contexts: FILTER,
+        hint: true,
+    },
+    Binding {
+        keys: "Enter",
+        action: Action::ApplyFilter,
+        description: "apply",
+        contexts: FILTER,
+        hint: true,
+    },
+    Binding {
+        keys: "^x",
+        action: Action::ClearFields,
+        description: "clear every field",
+        contexts: FILTER,
+        hint: true,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Back,
+        description: "close without applying",
+        contexts: FILTER,
         hint: true,
     },
     Binding {
@@ -98,7 +149,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "r",
         action: Action::Refresh,
-        description: "refresh from the store",
+        description: "refresh",
         contexts: LISTS,
         hint: true,
     },
@@ -106,28 +157,40 @@ pub const BINDINGS: &[Binding] = &[
         keys: "?",
         action: Action::ToggleHelp,
         description: "help",
-        contexts: EVERYWHERE,
+        contexts: LISTS_AND_HELP,
         hint: true,
     },
     Binding {
         keys: "q ^c",
         action: Action::Quit,
         description: "quit",
-        contexts: EVERYWHERE,
+        contexts: LISTS_AND_HELP,
         hint: true,
     },
     Binding {
-        keys: "j/↓ k/↑",
-        action: Action::Down,
-        description: "next / previous customer",
-        contexts: DETAIL,
+        keys: "^c",
+        action: Action::Quit,
+        description: "quit",
+        contexts: FILTER,
         hint: false,
     },
 ];
 
-/// The action of a key in a context, if it has one there.
+/// The action of a key in a context, if it has one there. In the filter panel only the keys
+/// that move, apply or leave are actions; every other key is typing.
 pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if context == Context::Filter {
+        return match key.code {
+            KeyCode::Char('c') if ctrl => Some(Action::Quit),
+            KeyCode::Char('x') if ctrl => Some(Action::ClearFields),
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+            KeyCode::BackTab | KeyCode::Up => Some(Action::PreviousField),
+            KeyCode::Enter => Some(Action::ApplyFilter),
+            KeyCode::Esc => Some(Action::Back),
+            _ => None,
+        };
+    }
     let action = match key.code {
         KeyCode::Char('c') if ctrl => return Some(Action::Quit), // always quits
         KeyCode::Char('d') if ctrl => Action::PageDown,
@@ -148,6 +211,8 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
         KeyCode::Esc => Action::Back,
         KeyCode::Char('r') => Action::Refresh,
         KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('/') | KeyCode::Char('f') => Action::OpenFilter,
+        KeyCode::Char('x') => Action::ClearFilter,
         _ => return None,
     };
     let allowed = match context {
@@ -163,6 +228,7 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
                 | Action::LastPage
         ),
         Context::Table => action != Action::Back,
+        Context::Filter => false,
     };
     allowed.then_some(action)
 }

@@ -1,12 +1,14 @@
 //! The app's state and its update function: messages in, worker commands out. Pure: no I/O,
 //! no terminal, so every decision is tested without either.
 
+pub mod filter_form;
 pub mod keymap;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::api::{Customer, Filter, RateSnapshot};
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
+use filter_form::FilterForm;
 use keymap::{Action, Context, action_for};
 
 /// Everything that can happen to the app.
@@ -49,6 +51,8 @@ pub struct App {
     pub selected: usize,
     pub screen: Screen,
     pub help_open: bool,
+    /// The filter panel, while open.
+    pub filter_form: Option<FilterForm>,
     pub last_error: Option<String>,
     pub budget: RateSnapshot,
     pub spinner: usize,
@@ -79,6 +83,7 @@ impl App {
             selected: 0,
             screen: Screen::Table,
             help_open: false,
+            filter_form: None,
             last_error: None,
             budget: RateSnapshot::default(),
             spinner: 0,
@@ -106,6 +111,8 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
+        } else if self.filter_form.is_some() {
+            Context::Filter
         } else {
             match self.screen {
                 Screen::Table => Context::Table,
@@ -152,7 +159,14 @@ impl App {
             Msg::Key(key) if key.kind != KeyEventKind::Release => {
                 match action_for(key, self.context()) {
                     Some(action) => self.act(action),
-                    None => Vec::new(),
+                    None => {
+                        // The focused field takes every key that is not an action: typing
+                        // `q` into a field never quits.
+                        if let Some(form) = self.filter_form.as_mut() {
+                            form.type_key(key);
+                        }
+                        Vec::new()
+                    }
                 }
             }
             Msg::Key(_) => Vec::new(),
@@ -175,6 +189,21 @@ impl App {
             Action::Quit => self.should_quit = true,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Back if self.help_open => self.help_open = false,
+            Action::Back if self.filter_form.is_some() => self.filter_form = None,
+            Action::OpenFilter => self.filter_form = Some(FilterForm::from_filter(&self.filter)),
+            Action::ClearFilter if !self.filter.is_empty() => {
+                return self.apply_filter(Filter::default());
+            }
+            Action::ClearFilter => {}
+            Action::NextField => self.filter_form.iter_mut().for_each(FilterForm::next),
+            Action::PreviousField => self.filter_form.iter_mut().for_each(FilterForm::previous),
+            Action::ClearFields => self.filter_form.iter_mut().for_each(FilterForm::clear),
+            Action::ApplyFilter => {
+                if let Some(Ok(filter)) = self.filter_form.as_mut().map(FilterForm::to_filter) {
+                    self.filter_form = None;
+                    return self.apply_filter(filter);
+                }
+            }
             Action::Back => self.screen = Screen::Table,
             Action::Down => self.selected = (self.selected + 1).min(rows.saturating_sub(1)),
             Action::Up => self.selected = self.selected.saturating_sub(1),
@@ -227,6 +256,17 @@ impl App {
                 limit: self.page_size,
             },
         )]
+    }
+
+    /// A new filter: back to page 1, count again.
+    fn apply_filter(&mut self, filter: Filter) -> Vec<Command> {
+        self.filter = filter;
+        self.page = 1;
+        self.selected = 0;
+        self.total = None;
+        self.customers.clear();
+        self.keep_selected_id = None;
+        self.reload()
     }
 
     /// Fetches the page and the count again (after a filter change or a refresh).
