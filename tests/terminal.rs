@@ -1,0 +1,180 @@
+//! End to end: the built binary in a real pseudo-terminal (tmux) against a sandbox store,
+//! driven by keys, read from the screen as a person would. Needs tmux (`.ci/run` installs it).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bc-customers");
+
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn start(command: &str) -> Session {
+        let name = format!("bc-e2e-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "120",
+                "-y",
+                "32",
+                command,
+            ])
+            .status()
+            .expect("tmux is needed for the end-to-end test (apt-get install tmux)");
+        assert!(status.success(), "tmux could not start a session");
+        Session { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .expect("tmux");
+        assert!(status.success());
+    }
+
+    fn text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .expect("tmux");
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let output = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`, and returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.name])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+fn start_sandbox(folder: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "e2e-token",
+            "--seed",
+            "300",
+            "--db",
+        ])
+        .arg(folder.join("store.sqlite3"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().expect("output"))
+        .read_line(&mut first_line)
+        .expect("a banner");
+    let address = first_line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("an address")
+        .to_owned();
+    (child, format!("http://{address}/stores/sandbox/v2"))
+}
+
+#[test]
+fn browse_page_filter_and_read_a_customer() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let (mut sandbox, api_url) = start_sandbox(folder.path());
+    let command = format!(
+        "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN=e2e-token {BIN} --log-file {home}/app.log",
+        home = folder.path().display()
+    );
+    let session = Session::start(&command);
+
+    let first = session.wait_for("1–50 of 300");
+    assert!(first.contains("page 1 of 6"), "{first}");
+    assert!(first.contains("ID") && first.contains("Email"), "{first}");
+
+    session.keys(&["]"]);
+    session.wait_for("51–100 of 300");
+    session.keys(&["}"]);
+    session.wait_for("251–300 of 300");
+    session.keys(&["{"]);
+    session.wait_for("1–50 of 300");
+
+    // Filter by a last name taken from the store itself.
+    let last_name = "Smith";
+    session.keys(&["/"]);
+    session.wait_for("Filter — Enter applies");
+    session.keys(&["Tab"]);
+    session.text(last_name);
+    session.keys(&["Enter"]);
+    let filtered = session.wait_for("last_name=Smith");
+    let matching = filtered
+        .lines()
+        .filter(|line| line.contains(" Smith "))
+        .count();
+    assert!(matching >= 1, "{filtered}");
+    assert!(
+        filtered.contains(&format!("1–{matching} of {matching}")),
+        "{filtered}"
+    );
+
+    session.keys(&["Enter"]);
+    let detail = session.wait_for("Customer ");
+    assert!(
+        detail.contains("Last name  Smith") && detail.contains("(store: "),
+        "{detail}"
+    );
+    session.keys(&["Escape"]);
+    session.wait_for("last_name=Smith");
+
+    session.keys(&["q"]);
+    let started = Instant::now();
+    while session.alive() && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!session.alive(), "q quits the app");
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+}
