@@ -380,3 +380,32 @@ fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     assert!(app.filter.is_empty());
     assert_eq!(cleared.len(), 2);
 }
+
+#[test]
+fn jumping_to_a_page_by_number() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char(':')));
+    type_text(&mut app, "9");
+    assert!(
+        app.update(key(KeyCode::Enter)).is_empty(),
+        "page 9 of 3 is refused"
+    );
+    assert!(
+        app.page_prompt
+            .as_ref()
+            .is_some_and(|(_, error)| error.as_deref() == Some("a page from 1 to 3"))
+    );
+    assert!(draw(&app, 120, 20).contains("a page from 1 to 3"));
+    app.update(key(KeyCode::Backspace));
+    type_text(&mut app, "3");
+    let commands = reads(&app.update(key(KeyCode::Enter)));
+    assert!(app.page_prompt.is_none());
+    assert_eq!(app.page, 3);
+    assert!(matches!(
+        commands[0],
+        (_, Slot::Page, Read::List { page: 3, .. })
+    ));
+    app.update(key(KeyCode::Char('p')));
+    app.update(key(KeyCode::Esc));
+    assert!(app.page_prompt.is_none() && app.page == 3);
+}

@@ -28,6 +28,8 @@ pub enum Action {
     PreviousField,
     ApplyFilter,
     ClearFields,
+    /// Ask for a page number to jump to.
+    OpenPagePrompt,
 }
 
 /// Where the keys are read.
@@ -38,6 +40,8 @@ pub enum Context {
     Help,
     /// The filter panel: keys go to its fields first.
     Filter,
+    /// The "go to page" prompt.
+    PagePrompt,
 }
 
 pub struct Binding {
@@ -89,6 +93,20 @@ pub const BINDINGS: &[Binding] = &[
         description: "last / first page",
         contexts: TABLE,
         hint: false,
+    },
+    Binding {
+        keys: ": p",
+        action: Action::OpenPagePrompt,
+        description: "go to page N",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "Enter Esc",
+        action: Action::ApplyFilter,
+        description: "go / cancel",
+        contexts: &[Context::PagePrompt],
+        hint: true,
     },
     Binding {
         keys: "Enter",
@@ -180,6 +198,14 @@ pub const BINDINGS: &[Binding] = &[
 /// that move, apply or leave are actions; every other key is typing.
 pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if context == Context::PagePrompt {
+        return match key.code {
+            KeyCode::Char('c') if ctrl => Some(Action::Quit),
+            KeyCode::Enter => Some(Action::ApplyFilter),
+            KeyCode::Esc => Some(Action::Back),
+            _ => None,
+        };
+    }
     if context == Context::Filter {
         return match key.code {
             KeyCode::Char('c') if ctrl => Some(Action::Quit),
@@ -213,6 +239,7 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('/') | KeyCode::Char('f') => Action::OpenFilter,
         KeyCode::Char('x') => Action::ClearFilter,
+        KeyCode::Char(':') | KeyCode::Char('p') => Action::OpenPagePrompt,
         _ => return None,
     };
     let allowed = match context {
@@ -220,6 +247,9 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
         Context::Detail => !matches!(
             action,
             Action::OpenDetail
+                | Action::OpenFilter
+                | Action::ClearFilter
+                | Action::OpenPagePrompt
                 | Action::PageDown
                 | Action::PageUp
                 | Action::Top
@@ -228,7 +258,7 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
                 | Action::LastPage
         ),
         Context::Table => action != Action::Back,
-        Context::Filter => false,
+        Context::Filter | Context::PagePrompt => false,
     };
     allowed.then_some(action)
 }

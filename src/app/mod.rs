@@ -5,6 +5,8 @@ pub mod filter_form;
 pub mod keymap;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::{Customer, Filter, RateSnapshot};
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
@@ -53,6 +55,8 @@ pub struct App {
     pub help_open: bool,
     /// The filter panel, while open.
     pub filter_form: Option<FilterForm>,
+    /// The "go to page" prompt, while open, and what is wrong with its text.
+    pub page_prompt: Option<(Input, Option<String>)>,
     pub last_error: Option<String>,
     pub budget: RateSnapshot,
     pub spinner: usize,
@@ -84,6 +88,7 @@ impl App {
             screen: Screen::Table,
             help_open: false,
             filter_form: None,
+            page_prompt: None,
             last_error: None,
             budget: RateSnapshot::default(),
             spinner: 0,
@@ -111,6 +116,8 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
+        } else if self.page_prompt.is_some() {
+            Context::PagePrompt
         } else if self.filter_form.is_some() {
             Context::Filter
         } else {
@@ -162,7 +169,10 @@ impl App {
                     None => {
                         // The focused field takes every key that is not an action: typing
                         // `q` into a field never quits.
-                        if let Some(form) = self.filter_form.as_mut() {
+                        if let Some((input, error)) = self.page_prompt.as_mut() {
+                            input.handle_event(&ratatui::crossterm::event::Event::Key(key));
+                            *error = None;
+                        } else if let Some(form) = self.filter_form.as_mut() {
                             form.type_key(key);
                         }
                         Vec::new()
@@ -189,7 +199,10 @@ impl App {
             Action::Quit => self.should_quit = true,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Back if self.help_open => self.help_open = false,
+            Action::Back if self.page_prompt.is_some() => self.page_prompt = None,
             Action::Back if self.filter_form.is_some() => self.filter_form = None,
+            Action::OpenPagePrompt => self.page_prompt = Some((Input::default(), None)),
+            Action::ApplyFilter if self.page_prompt.is_some() => return self.jump_to_typed_page(),
             Action::OpenFilter => self.filter_form = Some(FilterForm::from_filter(&self.filter)),
             Action::ClearFilter if !self.filter.is_empty() => {
                 return self.apply_filter(Filter::default());
@@ -256,6 +269,33 @@ impl App {
                 limit: self.page_size,
             },
         )]
+    }
+
+    fn jump_to_typed_page(&mut self) -> Vec<Command> {
+        let Some((input, error)) = self.page_prompt.as_mut() else {
+            return Vec::new();
+        };
+        let last = self
+            .total
+            .map(|total| total.div_ceil(self.page_size).max(1));
+        match (input.value().trim().parse::<u64>(), last) {
+            (Ok(page), Some(last)) if (1..=last).contains(&page) => {
+                self.page_prompt = None;
+                self.go_to_page(page)
+            }
+            (Ok(page), None) if page >= 1 => {
+                self.page_prompt = None;
+                self.go_to_page(page)
+            }
+            (_, Some(last)) => {
+                *error = Some(format!("a page from 1 to {last}"));
+                Vec::new()
+            }
+            (_, None) => {
+                *error = Some("a page number of 1 or more".to_owned());
+                Vec::new()
+            }
+        }
     }
 
     /// A new filter: back to page 1, count again.

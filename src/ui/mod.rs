@@ -54,6 +54,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(form) = &app.filter_form {
         render_filter_panel(form, frame, body);
     }
+    if let Some((input, error)) = &app.page_prompt {
+        render_page_prompt(app, input, error.as_deref(), frame, body);
+    }
     render_hints(app, frame, hints);
     render_status(app, frame, status);
     if app.help_open {
@@ -347,6 +350,38 @@ fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
         )));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn render_page_prompt(
+    app: &App,
+    input: &tui_input::Input,
+    error: Option<&str>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let width = area.width.min(50);
+    let box_area = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height / 3,
+        width,
+        height: 3.min(area.height),
+    };
+    frame.render_widget(Clear, box_area);
+    let title = match app.last_page() {
+        Some(last) => format!(" Go to page (1–{last}) "),
+        None => " Go to page ".to_owned(),
+    };
+    let mut spans = vec![Span::raw(sanitize(input.value()).into_owned())];
+    if let Some(error) = error {
+        spans.push(Span::styled(
+            format!("  {error}"),
+            Style::new().fg(Color::Red),
+        ));
+    }
+    let block = Block::bordered().title(title);
+    let inner = block.inner(box_area);
+    frame.render_widget(Paragraph::new(Line::from(spans)).block(block), box_area);
+    frame.set_cursor_position((inner.x + input.visual_cursor() as u16, inner.y));
 }
 
 fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
