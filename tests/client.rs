@@ -228,10 +228,26 @@ async fn a_whole_export_survives_failures_latency_and_rate_limits() {
         .collect();
     assert_eq!(ids, (1..=2_000).collect::<Vec<_>>());
     assert_eq!(reports.last(), Some(&(2_000, 2_000)));
+    // Enough further requests that the injected faults are surely met (0.8^40 ≈ 1e-4 per
+    // 40 calls of never failing), and every one still succeeds.
+    for _ in 0..40 {
+        assert_eq!(
+            client
+                .count(&Filter::default())
+                .await
+                .expect("a count despite failures"),
+            2_000
+        );
+    }
     let stats = client.stats();
     assert!(
         stats.retried.load(Ordering::Relaxed) > 0,
         "the faults were met"
+    );
+    assert_eq!(
+        stats.rate_limited.load(Ordering::Relaxed),
+        0,
+        "paced under the quota"
     );
     println!(
         "requests {}, retried {}, 429s {}",
