@@ -4,7 +4,7 @@ mod sanitize;
 
 pub use sanitize::sanitize;
 
-use chrono::{Local, TimeZone};
+use chrono::{FixedOffset, Local, TimeZone};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
@@ -140,10 +140,16 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     let columns: Vec<usize> = ON_SCREEN.into_iter().filter(|&i| i < kept).collect();
     let header = Row::new(columns.iter().map(|&i| Cell::from(COLUMNS[i].0)))
         .style(Style::new().bold().underlined());
-    let rows = app
-        .customers
+    // Only the rows that fit are built: the window follows the selection.
+    let visible = usize::from(area.height.saturating_sub(1)).max(1);
+    let first = (app.selected + 1).saturating_sub(visible);
+    let window = &app.customers[first..app.customers.len().min(first + visible)];
+    // Looking up the zone's offset for every date is the costliest part of a row; the table
+    // shows days, so today's offset serves for all of them (the detail view is exact).
+    let offset = *Local::now().offset();
+    let rows = window
         .iter()
-        .map(|customer| Row::new(columns.iter().map(|&i| cell(customer, i))));
+        .map(|customer| Row::new(columns.iter().map(|&i| cell(customer, i, offset))));
     let widths = columns.iter().map(|&i| {
         if i == 2 || i == 1 {
             Constraint::Min(COLUMNS[i].1)
@@ -155,11 +161,11 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         .header(header)
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
         .column_spacing(1);
-    let mut state = TableState::default().with_selected(Some(app.selected));
+    let mut state = TableState::default().with_selected(Some(app.selected - first));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn cell(customer: &Customer, column: usize) -> Cell<'static> {
+fn cell(customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static> {
     let text = match column {
         0 => customer.id.to_string(),
         1 => sanitize(&customer.full_name()).into_owned(),
@@ -168,7 +174,11 @@ fn cell(customer: &Customer, column: usize) -> Cell<'static> {
         4 => customer.customer_group_id.to_string(),
         5 => sanitize(&customer.company).into_owned(),
         6 => sanitize(&customer.phone).into_owned(),
-        _ => local_date(customer.created_at(), "%Y-%m-%d"),
+        _ => customer
+            .created_at()
+            .and_then(|seconds| offset.timestamp_opt(seconds, 0).single())
+            .map(|at| at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
     };
     Cell::from(text)
 }
