@@ -416,7 +416,7 @@ fn run_terminal_app(cli: &Cli) -> Result<()> {
                 let label = StoreLabel { name: store.name.clone(), sandbox: false, read_only: store.read_only };
                 let client = Client::new(&store.api_url, store.auth, ClientOptions::default())
                     .wrap_err_with(|| format!("store '{}'", store.name))?;
-                bc_customers::tui::run(client, label, store.page_size).await
+                bc_customers::tui::run(client, label, store.page_size, file.ui.mouse).await
             }
             None => {
                 let mut options = SandboxOptions::new(default_sandbox_db()?);
@@ -429,7 +429,7 @@ fn run_terminal_app(cli: &Cli) -> Result<()> {
                 };
                 let client = Client::new(&sandbox.api_url(), auth, ClientOptions::default())?;
                 let label = StoreLabel { name: "sandbox store".to_owned(), sandbox: true, read_only: false };
-                let result = bc_customers::tui::run(client, label, config::DEFAULT_PAGE_SIZE).await;
+                let result = bc_customers::tui::run(client, label, config::DEFAULT_PAGE_SIZE, file.ui.mouse).await;
                 sandbox.shutdown().await?;
                 result
             }

@@ -16,9 +16,19 @@ use crate::worker::{self, Command};
 
 /// Runs the app on this terminal until the user quits; the terminal is restored on every way
 /// out (return, error, panic through ratatui's hook, SIGTERM).
-pub async fn run(client: Client, store: StoreLabel, page_size: u64) -> Result<()> {
+pub async fn run(client: Client, store: StoreLabel, page_size: u64, mouse: bool) -> Result<()> {
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, client, store, page_size).await;
+    let result = async {
+        if mouse {
+            crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
+                .wrap_err("cannot turn the mouse on")?;
+        }
+        event_loop(&mut terminal, client, store, page_size).await
+    }
+    .await;
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
     ratatui::restore();
     result
 }
@@ -56,6 +66,7 @@ async fn event_loop(
             event = input.next() => match event {
                 Some(Ok(TerminalEvent::Key(key))) => { dirty = true; app.update(Msg::Key(key)) }
                 Some(Ok(TerminalEvent::Resize(_, height))) => { dirty = true; app.update(Msg::Resize { table_rows: ui::table_rows(height) }) }
+                Some(Ok(TerminalEvent::Mouse(mouse))) => { dirty = true; app.update(Msg::Mouse(mouse)) }
                 Some(Ok(_)) => Vec::new(),
                 Some(Err(error)) => return Err(error).wrap_err("cannot read the terminal"),
                 None => break,

@@ -409,3 +409,36 @@ fn jumping_to_a_page_by_number() {
     app.update(key(KeyCode::Esc));
     assert!(app.page_prompt.is_none() && app.page == 3);
 }
+
+#[test]
+fn the_wheel_scrolls_and_a_click_selects() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut app = loaded();
+    app.update(Msg::Resize {
+        table_rows: bc_customers::ui::table_rows(20),
+    });
+    app.update(mouse(MouseEventKind::ScrollDown, 5));
+    app.update(mouse(MouseEventKind::ScrollDown, 5));
+    assert_eq!(app.selected, 2);
+    app.update(mouse(MouseEventKind::ScrollUp, 5));
+    assert_eq!(app.selected, 1);
+    // Line 2 is the first customer row; line 6 the fifth.
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 6));
+    assert_eq!(app.selected_customer().map(|c| c.id), Some(5));
+    let screen = draw(&app, 120, 20);
+    assert_eq!(
+        screen.lines().nth(6).map(|line| line.starts_with('5')),
+        Some(true),
+        "{screen}"
+    );
+    app.update(mouse(MouseEventKind::Down(MouseButton::Left), 0));
+    assert_eq!(app.selected, 4, "a click on the header selects nothing");
+}

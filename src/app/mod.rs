@@ -4,7 +4,7 @@
 pub mod filter_form;
 pub mod keymap;
 
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -20,6 +20,8 @@ pub enum Msg {
     Worker(Box<Event>),
     /// The spinner's clock.
     Tick,
+    /// A wheel turn or a click (only when the mouse is turned on).
+    Mouse(MouseEvent),
     /// The table's visible height changed (rows that fit).
     Resize {
         table_rows: u16,
@@ -185,6 +187,7 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
                 Vec::new()
             }
+            Msg::Mouse(mouse) => self.mouse(mouse),
             Msg::Resize { table_rows } => {
                 self.table_rows = table_rows.max(1);
                 Vec::new()
@@ -243,6 +246,34 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// The index of the first customer drawn when `visible` rows fit: the window follows
+    /// the selection.
+    pub fn first_visible_row(&self, visible: usize) -> usize {
+        (self.selected + 1).saturating_sub(visible.max(1))
+    }
+
+    fn mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        if self.context() != Context::Table && self.context() != Context::Detail {
+            return Vec::new();
+        }
+        match mouse.kind {
+            MouseEventKind::ScrollDown => self.act(Action::Down),
+            MouseEventKind::ScrollUp => self.act(Action::Up),
+            MouseEventKind::Down(MouseButton::Left) if self.screen == Screen::Table => {
+                let visible = usize::from(self.table_rows);
+                let Some(line) = mouse.row.checked_sub(crate::ui::FIRST_TABLE_LINE) else {
+                    return Vec::new();
+                };
+                let index = self.first_visible_row(visible) + usize::from(line);
+                if usize::from(line) < visible && index < self.customers.len() {
+                    self.selected = index;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn go_to_page(&mut self, page: u64) -> Vec<Command> {

@@ -26,8 +26,11 @@ const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '�
 /// Rows of the table that fit a terminal of this height (header, hint, status and the table's
 /// own header row take the rest).
 pub fn table_rows(height: u16) -> u16 {
-    height.saturating_sub(5).max(1)
+    height.saturating_sub(4).max(1)
 }
+
+/// The screen line of the table's first customer row.
+pub const FIRST_TABLE_LINE: u16 = 2;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -142,7 +145,7 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         .style(Style::new().bold().underlined());
     // Only the rows that fit are built: the window follows the selection.
     let visible = usize::from(area.height.saturating_sub(1)).max(1);
-    let first = (app.selected + 1).saturating_sub(visible);
+    let first = app.first_visible_row(visible);
     let window = &app.customers[first..app.customers.len().min(first + visible)];
     // Looking up the zone's offset for every date is the costliest part of a row; the table
     // shows days, so today's offset serves for all of them (the detail view is exact).
