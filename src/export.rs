@@ -2,6 +2,7 @@
 //! memory stays flat whatever the store's size.
 
 use std::io::Write;
+use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use futures::StreamExt;
@@ -47,7 +48,7 @@ pub async fn export(
     client: &Client,
     filter: &Filter,
     format: ExportFormat,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     mut progress: impl FnMut(u64, u64),
 ) -> Result<u64> {
     let (expected, pages) = client
@@ -110,7 +111,56 @@ pub async fn export(
     Ok(written)
 }
 
-fn write_csv(out: &mut dyn Write, rows: impl IntoIterator<Item = [String; 16]>) -> Result<()> {
+/// Exports into `path`, which appears only when the export is whole: the data goes to a
+/// `.partial` file beside it, renamed at the end and removed on failure.
+pub async fn export_to_file(
+    client: &Client,
+    filter: &Filter,
+    format: ExportFormat,
+    path: &Path,
+    progress: impl FnMut(u64, u64),
+) -> Result<u64> {
+    let partial = path.with_extension("partial");
+    let file = std::fs::File::create(&partial)
+        .wrap_err_with(|| format!("cannot create {}", partial.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let result = export(client, filter, format, &mut out, progress).await;
+    let flushed = out
+        .flush()
+        .wrap_err_with(|| format!("cannot write {}", path.display()));
+    match result.and_then(|written| flushed.map(|()| written)) {
+        Ok(written) => {
+            std::fs::rename(&partial, path)
+                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+            Ok(written)
+        }
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(error)
+        }
+    }
+}
+
+impl ExportFormat {
+    /// The format a file name asks for: `.json`, `.ndjson`/`.jsonl`, else CSV.
+    pub fn for_path(path: &Path) -> ExportFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("json") => ExportFormat::Json,
+            Some("ndjson" | "jsonl") => ExportFormat::Ndjson,
+            _ => ExportFormat::Csv,
+        }
+    }
+}
+
+fn write_csv(
+    out: &mut (dyn Write + Send),
+    rows: impl IntoIterator<Item = [String; 16]>,
+) -> Result<()> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer

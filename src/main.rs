@@ -7,7 +7,7 @@ use std::time::Duration;
 use bc_customers::api::{Client, ClientOptions, Filter};
 use bc_customers::app::StoreLabel;
 use bc_customers::config::{self, StoreFlags};
-use bc_customers::export::{ExportFormat, export};
+use bc_customers::export::{ExportFormat, export, export_to_file};
 use bc_customers::paths::{default_log_file, default_sandbox_db};
 use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 use clap::{Args, Parser, Subcommand};
@@ -335,35 +335,12 @@ async fn run_export(
     let written = match output {
         None => {
             let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = std::io::BufWriter::new(stdout);
             let written = export(client, filter, format, &mut out, progress).await;
             out.flush().wrap_err("cannot write to standard output")?;
             written
         }
-        Some(path) => {
-            // Written beside the target, renamed when whole: a partial export never looks done.
-            let partial = path.with_extension("partial");
-            let file = std::fs::File::create(&partial)
-                .wrap_err_with(|| format!("cannot create {}", partial.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            let result = export(client, filter, format, &mut out, progress).await;
-            let flushed = out.flush();
-            match (result, flushed) {
-                (Ok(written), Ok(())) => {
-                    std::fs::rename(&partial, path)
-                        .wrap_err_with(|| format!("cannot write {}", path.display()))?;
-                    Ok(written)
-                }
-                (Err(error), _) => {
-                    let _ = std::fs::remove_file(&partial);
-                    Err(error)
-                }
-                (Ok(_), Err(error)) => {
-                    let _ = std::fs::remove_file(&partial);
-                    Err(error).wrap_err_with(|| format!("cannot write {}", path.display()))
-                }
-            }
-        }
+        Some(path) => export_to_file(client, filter, format, path, progress).await,
     };
     if show_progress {
         eprintln!();

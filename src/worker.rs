@@ -4,6 +4,7 @@
 //! older one, so a result for a page the user has left never arrives); writes always finish.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -11,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiError, Client, Customer, Filter, RateSnapshot};
+use crate::export::ExportFormat;
 
 /// Tags each request; the UI matches events to what it asked for.
 pub type RequestId = u64;
@@ -44,6 +46,7 @@ pub enum Read {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // a few writes a second at most
 pub enum Write {
     Create {
         fields: Map<String, Value>,
@@ -54,6 +57,11 @@ pub enum Write {
     },
     Delete {
         customer_id: i64,
+    },
+    /// Every customer the filter matches, into a file (its name says the format).
+    Export {
+        filter: Filter,
+        path: PathBuf,
     },
 }
 
@@ -81,6 +89,16 @@ pub enum Outcome {
     Count(u64),
     Customer(Customer),
     Deleted(i64),
+    /// An export under way: customers written so far, of how many.
+    ExportProgress {
+        written: u64,
+        total: u64,
+    },
+    /// An export finished whole.
+    Exported {
+        written: u64,
+        path: PathBuf,
+    },
 }
 
 /// A finished request.
@@ -182,6 +200,22 @@ async fn run(
                             .delete(customer_id)
                             .await
                             .map(|()| Outcome::Deleted(customer_id)),
+                        Write::Export { filter, path } => {
+                            let progress = |written, total| {
+                                let _ = events.send(Event {
+                                    request,
+                                    slot: None,
+                                    result: Ok(Outcome::ExportProgress { written, total }),
+                                    elapsed: started.elapsed(),
+                                    budget: client.rate_budget(),
+                                });
+                            };
+                            let format = ExportFormat::for_path(&path);
+                            crate::export::export_to_file(&client, &filter, format, &path, progress)
+                                .await
+                                .map(|written| Outcome::Exported { written, path })
+                                .map_err(|error| ApiError::Config(format!("{error:#}")))
+                        }
                     };
                     let budget = client.rate_budget();
                     let _ = events.send(Event {

@@ -442,3 +442,60 @@ fn the_wheel_scrolls_and_a_click_selects() {
     app.update(mouse(MouseEventKind::Down(MouseButton::Left), 0));
     assert_eq!(app.selected, 4, "a click on the header selects nothing");
 }
+
+#[test]
+fn exporting_from_the_table_shows_progress_and_where_it_went() {
+    use bc_customers::worker::Write;
+    let mut app = loaded();
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('E'),
+        KeyModifiers::SHIFT,
+    )));
+    let (input, _) = app.export_prompt.as_ref().expect("the prompt opens");
+    assert!(input.value().starts_with("customers-") && input.value().ends_with(".csv"));
+    assert!(draw(&app, 120, 20).contains("Export 120 customers to"));
+    for _ in 0..40 {
+        app.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "out.json");
+    let commands = app.update(key(KeyCode::Enter));
+    let request = match commands.as_slice() {
+        [
+            Command::Write {
+                request,
+                write: Write::Export { path, filter },
+            },
+        ] => {
+            assert_eq!(path.to_str(), Some("out.json"));
+            assert!(filter.is_empty());
+            *request
+        }
+        other => panic!("expected one export, got {other:?}"),
+    };
+    let progress = |written| {
+        Msg::Worker(Box::new(Event {
+            request,
+            slot: None,
+            result: Ok(Outcome::ExportProgress {
+                written,
+                total: 120,
+            }),
+            elapsed: Duration::ZERO,
+            budget: RateSnapshot::default(),
+        }))
+    };
+    app.update(progress(60));
+    assert!(draw(&app, 120, 20).contains("exporting [█████░░░░░] 60/120"));
+    app.update(Msg::Worker(Box::new(Event {
+        request,
+        slot: None,
+        result: Ok(Outcome::Exported {
+            written: 120,
+            path: "out.json".into(),
+        }),
+        elapsed: Duration::ZERO,
+        budget: RateSnapshot::default(),
+    })));
+    assert!(app.export.is_none());
+    assert!(draw(&app, 160, 20).contains("Exported 120 customers to out.json"));
+}

@@ -130,3 +130,35 @@ async fn writes_run_alongside_reads_and_always_report() {
     );
     assert_eq!(store.count("").await, 120);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_into_a_file_with_progress() {
+    let store = TestStore::seeded(600).await;
+    let (worker, mut events, task) = worker::spawn(client_for(&store));
+    let path = store.folder.path().join("group.csv");
+    let mut filter = Filter::default();
+    filter.set("min_id", "101").expect("a filter");
+    worker.send(Command::Write {
+        request: 1,
+        write: Write::Export {
+            filter,
+            path: path.clone(),
+        },
+    });
+    worker.send(Command::Shutdown);
+    let mut progress = Vec::new();
+    let mut done = None;
+    while let Some(event) = events.recv().await {
+        match event.result.expect("no error") {
+            Outcome::ExportProgress { written, total } => progress.push((written, total)),
+            Outcome::Exported { written, path } => done = Some((written, path)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    task.await.expect("the worker ends");
+    assert_eq!(done, Some((500, path.clone())));
+    assert_eq!(progress.last(), Some(&(500, 500)));
+    let text = std::fs::read_to_string(&path).expect("the file");
+    assert_eq!(text.lines().count(), 501, "a header and 500 customers");
+    assert!(!path.with_extension("partial").exists());
+}

@@ -30,6 +30,8 @@ pub enum Action {
     ClearFields,
     /// Ask for a page number to jump to.
     OpenPagePrompt,
+    /// Ask where to export the customers the filter matches.
+    OpenExportPrompt,
 }
 
 /// Where the keys are read.
@@ -42,6 +44,8 @@ pub enum Context {
     Filter,
     /// The "go to page" prompt.
     PagePrompt,
+    /// The "export to file" prompt.
+    ExportPrompt,
 }
 
 pub struct Binding {
@@ -100,6 +104,20 @@ pub const BINDINGS: &[Binding] = &[
         description: "go to page N",
         contexts: TABLE,
         hint: false,
+    },
+    Binding {
+        keys: "E",
+        action: Action::OpenExportPrompt,
+        description: "export the filter's customers to a file",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "Enter Esc",
+        action: Action::ApplyFilter,
+        description: "export / cancel",
+        contexts: &[Context::ExportPrompt],
+        hint: true,
     },
     Binding {
         keys: "Enter Esc",
@@ -198,7 +216,7 @@ pub const BINDINGS: &[Binding] = &[
 /// that move, apply or leave are actions; every other key is typing.
 pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if context == Context::PagePrompt {
+    if matches!(context, Context::PagePrompt | Context::ExportPrompt) {
         return match key.code {
             KeyCode::Char('c') if ctrl => Some(Action::Quit),
             KeyCode::Enter => Some(Action::ApplyFilter),
@@ -240,6 +258,7 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
         KeyCode::Char('/') | KeyCode::Char('f') => Action::OpenFilter,
         KeyCode::Char('x') => Action::ClearFilter,
         KeyCode::Char(':') | KeyCode::Char('p') => Action::OpenPagePrompt,
+        KeyCode::Char('E') => Action::OpenExportPrompt,
         _ => return None,
     };
     let allowed = match context {
@@ -250,6 +269,7 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
                 | Action::OpenFilter
                 | Action::ClearFilter
                 | Action::OpenPagePrompt
+                | Action::OpenExportPrompt
                 | Action::PageDown
                 | Action::PageUp
                 | Action::Top
@@ -258,7 +278,7 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
                 | Action::LastPage
         ),
         Context::Table => action != Action::Back,
-        Context::Filter | Context::PagePrompt => false,
+        Context::Filter | Context::PagePrompt | Context::ExportPrompt => false,
     };
     allowed.then_some(action)
 }

@@ -59,6 +59,12 @@ pub struct App {
     pub filter_form: Option<FilterForm>,
     /// The "go to page" prompt, while open, and what is wrong with its text.
     pub page_prompt: Option<(Input, Option<String>)>,
+    /// The "export to" prompt, while open, and what is wrong with its text.
+    pub export_prompt: Option<(Input, Option<String>)>,
+    /// The export running in the background: its request, customers written, of how many.
+    pub export: Option<(RequestId, u64, u64)>,
+    /// A result worth saying once (e.g. where an export went).
+    pub notice: Option<String>,
     pub last_error: Option<String>,
     pub budget: RateSnapshot,
     pub spinner: usize,
@@ -91,6 +97,9 @@ impl App {
             help_open: false,
             filter_form: None,
             page_prompt: None,
+            export_prompt: None,
+            export: None,
+            notice: None,
             last_error: None,
             budget: RateSnapshot::default(),
             spinner: 0,
@@ -120,6 +129,8 @@ impl App {
             Context::Help
         } else if self.page_prompt.is_some() {
             Context::PagePrompt
+        } else if self.export_prompt.is_some() {
+            Context::ExportPrompt
         } else if self.filter_form.is_some() {
             Context::Filter
         } else {
@@ -136,6 +147,7 @@ impl App {
             .iter()
             .filter(|(_, request)| request.is_some())
             .count()
+            + usize::from(self.export.is_some())
     }
 
     pub fn selected_customer(&self) -> Option<&Customer> {
@@ -171,7 +183,8 @@ impl App {
                     None => {
                         // The focused field takes every key that is not an action: typing
                         // `q` into a field never quits.
-                        if let Some((input, error)) = self.page_prompt.as_mut() {
+                        let prompt = self.page_prompt.as_mut().or(self.export_prompt.as_mut());
+                        if let Some((input, error)) = prompt {
                             input.handle_event(&ratatui::crossterm::event::Event::Key(key));
                             *error = None;
                         } else if let Some(form) = self.filter_form.as_mut() {
@@ -203,6 +216,17 @@ impl App {
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Back if self.help_open => self.help_open = false,
             Action::Back if self.page_prompt.is_some() => self.page_prompt = None,
+            Action::Back if self.export_prompt.is_some() => self.export_prompt = None,
+            Action::OpenExportPrompt if self.export.is_some() => {
+                self.notice = Some("An export is already running.".to_owned());
+            }
+            Action::OpenExportPrompt => {
+                let name = chrono::Local::now()
+                    .format("customers-%Y%m%d-%H%M%S.csv")
+                    .to_string();
+                self.export_prompt = Some((Input::new(name), None));
+            }
+            Action::ApplyFilter if self.export_prompt.is_some() => return self.start_export(),
             Action::Back if self.filter_form.is_some() => self.filter_form = None,
             Action::OpenPagePrompt => self.page_prompt = Some((Input::default(), None)),
             Action::ApplyFilter if self.page_prompt.is_some() => return self.jump_to_typed_page(),
@@ -302,6 +326,33 @@ impl App {
         )]
     }
 
+    fn start_export(&mut self) -> Vec<Command> {
+        let Some((input, error)) = self.export_prompt.as_mut() else {
+            return Vec::new();
+        };
+        let path = std::path::PathBuf::from(input.value().trim());
+        if path.as_os_str().is_empty() {
+            *error = Some("name a file".to_owned());
+            return Vec::new();
+        }
+        if path.is_dir() {
+            *error = Some("that is a folder; name a file".to_owned());
+            return Vec::new();
+        }
+        self.export_prompt = None;
+        let request = self.next_request;
+        self.next_request += 1;
+        self.export = Some((request, 0, self.total.unwrap_or(0)));
+        self.notice = None;
+        vec![Command::Write {
+            request,
+            write: crate::worker::Write::Export {
+                filter: self.filter.clone(),
+                path,
+            },
+        }]
+    }
+
     fn jump_to_typed_page(&mut self) -> Vec<Command> {
         let Some((input, error)) = self.page_prompt.as_mut() else {
             return Vec::new();
@@ -396,6 +447,30 @@ impl App {
     /// Takes a result in, unless a newer request for the same slot has been made since.
     fn receive(&mut self, event: Event) -> Vec<Command> {
         self.budget = event.budget;
+        if let Some((export, written, total)) = self.export.as_mut()
+            && *export == event.request
+        {
+            match event.result {
+                Ok(Outcome::ExportProgress {
+                    written: now,
+                    total: of,
+                }) => (*written, *total) = (now, of),
+                Ok(Outcome::Exported { written, path }) => {
+                    self.export = None;
+                    self.notice = Some(format!(
+                        "Exported {} customers to {}",
+                        thousands(written),
+                        path.display()
+                    ));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.export = None;
+                    self.last_error = Some(format!("Export failed, no file written: {error}"));
+                }
+            }
+            return Vec::new();
+        }
         let Some(slot) = event.slot else {
             return Vec::new();
         };

@@ -58,7 +58,18 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_filter_panel(form, frame, body);
     }
     if let Some((input, error)) = &app.page_prompt {
-        render_page_prompt(app, input, error.as_deref(), frame, body);
+        let title = match app.last_page() {
+            Some(last) => format!(" Go to page (1–{last}) "),
+            None => " Go to page ".to_owned(),
+        };
+        render_prompt(&title, input, error.as_deref(), frame, body);
+    }
+    if let Some((input, error)) = &app.export_prompt {
+        let title = format!(
+            " Export {} customers to (.csv, .json, .ndjson) ",
+            app.total.map(crate::app::thousands).unwrap_or_default()
+        );
+        render_prompt(&title, input, error.as_deref(), frame, body);
     }
     render_hints(app, frame, hints);
     render_status(app, frame, status);
@@ -365,14 +376,14 @@ fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn render_page_prompt(
-    app: &App,
+fn render_prompt(
+    title: &str,
     input: &tui_input::Input,
     error: Option<&str>,
     frame: &mut Frame,
     area: Rect,
 ) {
-    let width = area.width.min(50);
+    let width = area.width.min(70);
     let box_area = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + area.height / 3,
@@ -380,10 +391,6 @@ fn render_page_prompt(
         height: 3.min(area.height),
     };
     frame.render_widget(Clear, box_area);
-    let title = match app.last_page() {
-        Some(last) => format!(" Go to page (1–{last}) "),
-        None => " Go to page ".to_owned(),
-    };
     let mut spans = vec![Span::raw(sanitize(input.value()).into_owned())];
     if let Some(error) = error {
         spans.push(Span::styled(
@@ -430,6 +437,23 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(
             format!("  ·  quota {left}/{quota}"),
             Style::new().dim(),
+        ));
+    }
+    if let Some((_, written, total)) = app.export {
+        let percent = (written * 100).checked_div(total).unwrap_or(0).min(100);
+        let filled = (percent / 10) as usize;
+        spans.push(Span::raw(format!(
+            "  ·  exporting [{}{}] {}/{}",
+            "█".repeat(filled),
+            "░".repeat(10 - filled),
+            crate::app::thousands(written),
+            crate::app::thousands(total)
+        )));
+    }
+    if let Some(notice) = &app.notice {
+        spans.push(Span::styled(
+            format!("  {}", sanitize(notice)),
+            Style::new().fg(Color::Green),
         ));
     }
     if let Some(error) = &app.last_error {
