@@ -499,3 +499,65 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
     assert!(app.export.is_none());
     assert!(draw(&app, 160, 20).contains("Exported 120 customers to out.json"));
 }
+
+/// Screens as a person sees them, pinned with insta snapshots (`tests/snapshots/`). Dates are
+/// left empty so that the machine's time zone cannot change them.
+fn snapshot_app() -> App {
+    let mut app = App::new(
+        StoreLabel {
+            name: "Demo Store".into(),
+            sandbox: true,
+            read_only: true,
+        },
+        50,
+    );
+    let start = reads(&app.start());
+    let mut page = customers(1..=12);
+    for customer in &mut page {
+        customer.date_created.clear();
+        customer.date_modified.clear();
+    }
+    page[1].company = "Lee & Co".into();
+    page[1].phone = "(555) 010-0100".into();
+    page[1].store_credit = rust_decimal::Decimal::new(125_000, 4);
+    page[1].customer_group_id = 2;
+    page[1].notes = "Prefers email.\u{1b}[31m".into();
+    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(1_234))));
+    app.update(answer(start[0].0, Slot::Page, Ok(Outcome::Page(page))));
+    app
+}
+
+#[test]
+fn snapshot_screens() {
+    let mut app = snapshot_app();
+    insta::assert_snapshot!("table", draw(&app, 100, 18));
+    insta::assert_snapshot!("table_narrow", draw(&app, 50, 12));
+    insta::assert_snapshot!("too_small", draw(&app, 20, 6));
+
+    app.update(key(KeyCode::Char('j')));
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("detail", draw(&app, 100, 24));
+    app.update(key(KeyCode::Char('?')));
+    insta::assert_snapshot!("help_detail", draw(&app, 100, 24));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+
+    app.update(key(KeyCode::Char('/')));
+    type_text(&mut app, "Ann");
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "-3");
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("filter_panel_with_error", draw(&app, 100, 26));
+    app.update(key(KeyCode::Esc));
+
+    let refresh = reads(&app.update(key(KeyCode::Char('r'))));
+    let error = ApiError::Status {
+        status: 401,
+        message: "You are not authorized.".into(),
+        field: None,
+    };
+    app.update(answer(refresh[0].0, Slot::Page, Err(error)));
+    insta::assert_snapshot!("error_keeps_data", draw(&app, 160, 10));
+}
