@@ -4,6 +4,9 @@
 //! older one, so a result for a page the user has left never arrives); writes always finish.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -134,6 +137,22 @@ pub fn spawn(client: Client) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, J
     (WorkerHandle { commands }, outbox, task)
 }
 
+/// Runs one request; a panic inside it becomes an error event, so the UI never waits for an
+/// answer that will not come.
+async fn guarded(
+    request: impl Future<Output = Result<Outcome, ApiError>>,
+) -> Result<Outcome, ApiError> {
+    match AssertUnwindSafe(request).catch_unwind().await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::error!("a request task panicked");
+            Err(ApiError::Internal(
+                "an internal error stopped this request; see the log".to_owned(),
+            ))
+        }
+    }
+}
+
 async fn run(
     client: Client,
     mut inbox: mpsc::UnboundedReceiver<Command>,
@@ -157,19 +176,22 @@ async fn run(
                     slot,
                     tokio::spawn(async move {
                         let started = Instant::now();
-                        let result = match read {
-                            Read::List {
-                                filter,
-                                page,
-                                limit,
-                            } => client.list(&filter, page, limit).await.map(Outcome::Page),
-                            Read::Count { filter } => {
-                                client.count(&filter).await.map(Outcome::Count)
+                        let result = guarded(async {
+                            match read {
+                                Read::List {
+                                    filter,
+                                    page,
+                                    limit,
+                                } => client.list(&filter, page, limit).await.map(Outcome::Page),
+                                Read::Count { filter } => {
+                                    client.count(&filter).await.map(Outcome::Count)
+                                }
+                                Read::Get { customer_id } => {
+                                    client.get(customer_id).await.map(Outcome::Customer)
+                                }
                             }
-                            Read::Get { customer_id } => {
-                                client.get(customer_id).await.map(Outcome::Customer)
-                            }
-                        };
+                        })
+                        .await;
                         let budget = client.rate_budget();
                         let _ = events.send(Event {
                             request,
@@ -185,38 +207,43 @@ async fn run(
                 let (client, events) = (client.clone(), events.clone());
                 writes.push(tokio::spawn(async move {
                     let started = Instant::now();
-                    let result = match write {
-                        Write::Create { fields } => {
-                            client.create(&fields).await.map(Outcome::Customer)
-                        }
-                        Write::Update {
-                            customer_id,
-                            changes,
-                        } => client
-                            .update(customer_id, &changes)
-                            .await
-                            .map(Outcome::Customer),
-                        Write::Delete { customer_id } => client
-                            .delete(customer_id)
-                            .await
-                            .map(|()| Outcome::Deleted(customer_id)),
-                        Write::Export { filter, path } => {
-                            let progress = |written, total| {
-                                let _ = events.send(Event {
-                                    request,
-                                    slot: None,
-                                    result: Ok(Outcome::ExportProgress { written, total }),
-                                    elapsed: started.elapsed(),
-                                    budget: client.rate_budget(),
-                                });
-                            };
-                            let format = ExportFormat::for_path(&path);
-                            crate::export::export_to_file(&client, &filter, format, &path, progress)
+                    let result = guarded(async {
+                        match write {
+                            Write::Create { fields } => {
+                                client.create(&fields).await.map(Outcome::Customer)
+                            }
+                            Write::Update {
+                                customer_id,
+                                changes,
+                            } => client
+                                .update(customer_id, &changes)
+                                .await
+                                .map(Outcome::Customer),
+                            Write::Delete { customer_id } => client
+                                .delete(customer_id)
+                                .await
+                                .map(|()| Outcome::Deleted(customer_id)),
+                            Write::Export { filter, path } => {
+                                let progress = |written, total| {
+                                    let _ = events.send(Event {
+                                        request,
+                                        slot: None,
+                                        result: Ok(Outcome::ExportProgress { written, total }),
+                                        elapsed: started.elapsed(),
+                                        budget: client.rate_budget(),
+                                    });
+                                };
+                                let format = ExportFormat::for_path(&path);
+                                crate::export::export_to_file(
+                                    &client, &filter, format, &path, progress,
+                                )
                                 .await
                                 .map(|written| Outcome::Exported { written, path })
                                 .map_err(|error| ApiError::Config(format!("{error:#}")))
+                            }
                         }
-                    };
+                    })
+                    .await;
                     let budget = client.rate_budget();
                     let _ = events.send(Event {
                         request,
@@ -235,5 +262,18 @@ async fn run(
     }
     for write in writes {
         let _ = write.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_request_becomes_an_error() {
+        let result = guarded(async { panic!("boom") }).await;
+        assert!(matches!(result, Err(ApiError::Internal(_))));
+        let fine = guarded(async { Ok(Outcome::Count(3)) }).await;
+        assert_eq!(fine, Ok(Outcome::Count(3)));
     }
 }

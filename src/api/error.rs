@@ -21,6 +21,9 @@ pub enum ApiError {
     InvalidResponse(String),
     #[error("{0}")]
     Config(String),
+    /// A fault in this program, not the store's.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl ApiError {
