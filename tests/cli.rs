@@ -1,55 +1,31 @@
 //! The built binary as a person or a script runs it: the sandbox subcommand prints how to
 //! reach it and stops cleanly on SIGTERM; count and export talk to it and fail in one line.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
+
+use common::{SandboxProcess, spawn_sandbox_process};
 
 const BIN: &str = env!("CARGO_BIN_EXE_bc-customers");
 
 struct Sandbox {
-    child: std::process::Child,
+    process: SandboxProcess,
     api_url: String,
     _folder: tempfile::TempDir,
 }
 
 fn start_sandbox(seed: u32) -> Sandbox {
     let folder = tempfile::tempdir().expect("a folder");
-    let mut child = Command::new(BIN)
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            "cli-token",
-            "--seed",
-            &seed.to_string(),
-            "--db",
-        ])
-        .arg(folder.path().join("store.sqlite3"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let mut banner = BufReader::new(child.stdout.take().expect("output"));
-    let mut lines = Vec::new();
-    for _ in 0..6 {
-        let mut line = String::new();
-        banner.read_line(&mut line).expect("a banner line");
-        lines.push(line);
-    }
-    let text = lines.concat();
+    let process = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "cli-token", seed);
+    let text = &process.banner;
     assert!(text.contains("Token:     cli-token"), "{text}");
     assert!(text.contains(&format!("({seed} customers)")), "{text}");
     assert!(text.contains("curl -H 'X-Auth-Token: cli-token'"), "{text}");
-    let address = lines[0]
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("an address")
-        .to_owned();
+    let api_url = process.api_url.clone();
     Sandbox {
-        child,
-        api_url: format!("http://{address}/stores/sandbox/v2"),
+        process,
+        api_url,
         _folder: folder,
     }
 }
@@ -123,11 +99,11 @@ fn count_and_export_against_the_sandbox_binary() {
 
     // SIGTERM stops the store gracefully.
     let stopped = Command::new("kill")
-        .args(["-TERM", &sandbox.child.id().to_string()])
+        .args(["-TERM", &sandbox.process.child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(stopped.success());
-    let status = sandbox.child.wait().expect("the sandbox exits");
+    let status = sandbox.process.child.wait().expect("the sandbox exits");
     assert!(status.success(), "{status:?}");
 }
 

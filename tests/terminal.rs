@@ -1,8 +1,9 @@
 //! End to end: the built binary in a real pseudo-terminal (tmux) against a sandbox store,
 //! driven by keys, read from the screen as a person would. Needs tmux (`.ci/run` installs it).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_bc-customers");
@@ -96,40 +97,12 @@ impl Drop for Session {
     }
 }
 
-fn start_sandbox(folder: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args([
-            "sandbox",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            "e2e-token",
-            "--seed",
-            "300",
-            "--db",
-        ])
-        .arg(folder.join("store.sqlite3"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().expect("output"))
-        .read_line(&mut first_line)
-        .expect("a banner");
-    let address = first_line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("an address")
-        .to_owned();
-    (child, format!("http://{address}/stores/sandbox/v2"))
-}
-
 #[test]
 fn browse_page_filter_and_read_a_customer() {
     let folder = tempfile::tempdir().expect("a folder");
-    let (mut sandbox, api_url) = start_sandbox(folder.path());
+    let sandbox =
+        common::spawn_sandbox_process(&folder.path().join("store.sqlite3"), "e2e-token", 300);
+    let api_url = &sandbox.api_url;
     let command = format!(
         "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN=e2e-token {BIN} --log-file {home}/app.log",
         home = folder.path().display()
@@ -182,6 +155,4 @@ fn browse_page_filter_and_read_a_customer() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!session.alive(), "q quits the app");
-    let _ = sandbox.kill();
-    let _ = sandbox.wait();
 }

@@ -142,3 +142,56 @@ pub fn ids(customers: &[Value]) -> Vec<i64> {
         .map(|c| c["id"].as_i64().expect("an id"))
         .collect()
 }
+
+/// A sandbox store in its own process — the built binary, started as a person starts it.
+pub struct SandboxProcess {
+    pub child: std::process::Child,
+    pub api_url: String,
+    /// What it printed at start.
+    pub banner: String,
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `bc-customers sandbox` on a free loopback port and reads its banner.
+pub fn spawn_sandbox_process(db: &std::path::Path, token: &str, seed: u32) -> SandboxProcess {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bc-customers"))
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            token,
+            "--seed",
+            &seed.to_string(),
+            "--db",
+        ])
+        .arg(db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut output = std::io::BufReader::new(child.stdout.take().expect("its output"));
+    let mut banner = String::new();
+    for _ in 0..6 {
+        output.read_line(&mut banner).expect("a banner line");
+    }
+    let first_line = banner.lines().next().unwrap_or_default();
+    let address = first_line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("an address")
+        .to_owned();
+    SandboxProcess {
+        child,
+        api_url: format!("http://{address}/stores/sandbox/v2"),
+        banner,
+    }
+}
