@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod app;
+pub mod backup;
+pub mod change_commands;
 pub mod config;
 pub mod dates;
 pub mod export;

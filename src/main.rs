@@ -33,6 +33,9 @@ struct Cli {
     /// Log file of the terminal app [default: bc-customers.log in the user's data folder].
     #[arg(long, global = true, value_name = "PATH")]
     log_file: Option<PathBuf>,
+    /// Refuse every change to the store (as `read_only = true` in a profile does).
+    #[arg(long, global = true)]
+    read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -45,6 +48,10 @@ enum Command {
     Count(FilterArgs),
     /// Write every customer matching the filters, in id order, as CSV, JSON or NDJSON.
     Export(ExportArgs),
+    /// Delete the customers matching the filters, after backing them up (asks first).
+    Delete(DeleteArgs),
+    /// Re-create the customers of a backup taken before a delete (asks first).
+    Restore(RestoreArgs),
     /// The config file.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -119,6 +126,24 @@ impl FilterArgs {
         }
         Ok(filter)
     }
+}
+
+#[derive(Debug, Args)]
+struct DeleteArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Go ahead without asking (not for deleting every customer).
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(Debug, Args)]
+struct RestoreArgs {
+    /// The backup file (JSON lines), as printed by delete.
+    file: PathBuf,
+    /// Go ahead without asking.
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -210,8 +235,42 @@ fn run(cli: Cli) -> Result<()> {
                 args.output.as_deref(),
             ))
         }
+        Some(Command::Delete(args)) => {
+            let filter = args.filter.to_filter()?;
+            let (client, store) =
+                store_for_changes(&cli.config, &cli.profile, &cli.api_url, cli.read_only)?;
+            runtime()?.block_on(bc_customers::change_commands::delete_command(
+                &client, &store, &filter, args.yes,
+            ))
+        }
+        Some(Command::Restore(args)) => {
+            let (client, store) =
+                store_for_changes(&cli.config, &cli.profile, &cli.api_url, cli.read_only)?;
+            runtime()?.block_on(bc_customers::change_commands::restore_command(
+                &client, &store, &args.file, args.yes,
+            ))
+        }
         None => run_terminal_app(&cli),
     }
+}
+
+/// The client and name of the configured store, refusing a read-only one.
+fn store_for_changes(
+    config_flag: &Option<PathBuf>,
+    profile: &Option<String>,
+    api_url: &Option<String>,
+    read_only: bool,
+) -> Result<(Client, String)> {
+    let settings = store_settings(config_flag, profile, api_url, read_only)?;
+    if settings.read_only {
+        return Err(eyre!(
+            "store '{}' is read-only: nothing can be changed",
+            settings.name
+        ));
+    }
+    let client = Client::new(&settings.api_url, settings.auth, ClientOptions::default())
+        .wrap_err_with(|| format!("store '{}'", settings.name))?;
+    Ok((client, settings.name))
 }
 
 fn run_sandbox(args: SandboxArgs) -> Result<()> {
@@ -293,12 +352,24 @@ fn store_client(
     profile: &Option<String>,
     api_url: &Option<String>,
 ) -> Result<Client> {
+    let store = store_settings(config_flag, profile, api_url, false)?;
+    Client::new(&store.api_url, store.auth, ClientOptions::default())
+        .wrap_err_with(|| format!("store '{}'", store.name))
+}
+
+/// The configured store; an error saying how to configure one if none is.
+fn store_settings(
+    config_flag: &Option<PathBuf>,
+    profile: &Option<String>,
+    api_url: &Option<String>,
+    read_only: bool,
+) -> Result<config::StoreSettings> {
     let path = config::config_path(config_flag.as_deref())?;
     let file = config::load(&path)?;
     let flags = StoreFlags {
         profile: profile.clone(),
         api_url: api_url.clone(),
-        read_only: false,
+        read_only,
     };
     let store = config::resolve(&file, &flags, |name| std::env::var(name).ok())?.ok_or_else(|| {
         eyre!(
@@ -306,8 +377,7 @@ fn store_client(
             path.display()
         )
     })?;
-    Client::new(&store.api_url, store.auth, ClientOptions::default())
-        .wrap_err_with(|| format!("store '{}'", store.name))
+    Ok(store)
 }
 
 async fn run_export(
@@ -384,7 +454,7 @@ fn run_terminal_app(cli: &Cli) -> Result<()> {
     let flags = StoreFlags {
         profile: cli.profile.clone(),
         api_url: cli.api_url.clone(),
-        read_only: false,
+        read_only: cli.read_only,
     };
     let store = config::resolve(&file, &flags, |name| std::env::var(name).ok())?;
     runtime()?.block_on(async {
@@ -405,7 +475,7 @@ fn run_terminal_app(cli: &Cli) -> Result<()> {
                     client_id: None,
                 };
                 let client = Client::new(&sandbox.api_url(), auth, ClientOptions::default())?;
-                let label = StoreLabel { name: "sandbox store".to_owned(), sandbox: true, read_only: false };
+                let label = StoreLabel { name: "sandbox store".to_owned(), sandbox: true, read_only: cli.read_only };
                 let result = bc_customers::tui::run(client, label, config::DEFAULT_PAGE_SIZE, file.ui.mouse).await;
                 sandbox.shutdown().await?;
                 result

@@ -23,3 +23,8 @@ pub fn default_log_file() -> Result<PathBuf> {
         .unwrap_or_else(|| dirs.data_dir())
         .join("bc-customers.log"))
 }
+
+/// Where backups taken before deletes are kept.
+pub fn backup_folder() -> Result<PathBuf> {
+    Ok(project()?.data_dir().join("backups"))
+}

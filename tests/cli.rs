@@ -127,3 +127,115 @@ fn no_store_configured_says_how_to_configure_one() {
         "{message}"
     );
 }
+
+#[test]
+fn delete_with_a_backup_then_restore_from_the_command_line() {
+    let sandbox = start_sandbox(200);
+    let home = tempfile::tempdir().expect("a home");
+    let run_in = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("BIGCOMMERCE_API_URL", &sandbox.api_url)
+            .env("BIGCOMMERCE_ACCESS_TOKEN", "cli-token")
+            .env(
+                "BC_CUSTOMERS_CONFIG",
+                "/nonexistent/bc-customers-config.toml",
+            )
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the command runs")
+    };
+    let count = |args: &[&str]| -> u64 {
+        let mut all = vec!["count"];
+        all.extend_from_slice(args);
+        String::from_utf8_lossy(&run_in(&all).stdout)
+            .trim()
+            .parse()
+            .expect("a number")
+    };
+    let group = count(&["--customer-group-id", "4"]);
+    assert!(group > 0);
+
+    // Without --yes and with no terminal to ask on, nothing happens.
+    let unconfirmed = run_in(&["delete", "--customer-group-id", "4"]);
+    assert!(!unconfirmed.status.success());
+    assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("--yes"));
+    assert_eq!(count(&["--customer-group-id", "4"]), group);
+
+    // Every customer of the store needs the store's name typed, never just --yes.
+    let everything = run_in(&["delete", "--yes"]);
+    assert!(!everything.status.success());
+    assert!(String::from_utf8_lossy(&everything.stderr).contains("typing its name"));
+    assert_eq!(count(&[]), 200);
+
+    let deleted = run_in(&["delete", "--customer-group-id", "4", "--yes"]);
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    let said = String::from_utf8_lossy(&deleted.stdout).into_owned();
+    assert!(
+        said.contains(&format!("{group} deleted, 0 failed")),
+        "{said}"
+    );
+    let said_before = String::from_utf8_lossy(&deleted.stderr).into_owned();
+    assert!(
+        said_before.contains(&format!(
+            "This deletes {group} customers matching customer_group_id=4"
+        )),
+        "{said_before}"
+    );
+    assert_eq!(count(&["--customer-group-id", "4"]), 0);
+    let backup = said
+        .split("restore ")
+        .nth(1)
+        .map(|rest| rest.trim().to_owned())
+        .expect("the restore command is printed");
+    assert!(
+        backup.starts_with(&home.path().join("data").display().to_string()),
+        "{backup}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&backup)
+            .expect("the backup")
+            .lines()
+            .count() as u64,
+        group
+    );
+
+    let restored = run_in(&["restore", &backup, "--yes"]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&restored.stdout).contains(&format!("{group} restored, 0 failed"))
+    );
+    assert!(String::from_utf8_lossy(&restored.stderr).contains("reset it at next login"));
+    assert_eq!(count(&["--customer-group-id", "4"]), group);
+    assert_eq!(count(&[]), 200);
+}
+
+#[test]
+fn read_only_refuses_deletes_and_restores() {
+    let sandbox = start_sandbox(20);
+    for args in [
+        &["--read-only", "delete", "--min-id", "1", "--yes"][..],
+        &["restore", "/nonexistent.jsonl", "--yes", "--read-only"][..],
+    ] {
+        let output = run(&sandbox, "cli-token", args);
+        assert!(!output.status.success());
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("read-only"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&run(&sandbox, "cli-token", &["count"]).stdout).trim(),
+        "20"
+    );
+}

@@ -1,0 +1,146 @@
+//! `bc-customers delete` and `bc-customers restore`: the command-line side of deleting with a
+//! backup and restoring from one. They say exactly what will happen and ask first.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use crate::api::{Client, Filter};
+use crate::backup::{Report, back_up, delete_ids, new_backup_path, read_backup, restore};
+
+/// Asks on the terminal; `expected` must be typed exactly.
+fn confirm(question: &str, expected: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(eyre!(
+            "not confirmed: standard input is not a terminal; add --yes to go ahead"
+        ));
+    }
+    eprint!("{question} ");
+    std::io::stderr().flush().wrap_err("cannot ask")?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .wrap_err("cannot read the answer")?;
+    Ok(answer.trim() == expected)
+}
+
+fn progress_line(verb: &'static str) -> impl FnMut(u64, u64) {
+    let show = std::io::stderr().is_terminal();
+    move |done, total| {
+        if show {
+            eprint!("\r{verb} {done}/{total}");
+        }
+    }
+}
+
+fn summary(report: &Report, verb: &str) -> String {
+    let mut text = format!("{} {verb}, {} failed", report.done, report.failed.len());
+    if report.already_gone > 0 {
+        text.push_str(&format!(", {} already gone", report.already_gone));
+    }
+    text
+}
+
+pub async fn delete_command(
+    client: &Client,
+    store_name: &str,
+    filter: &Filter,
+    yes: bool,
+) -> Result<()> {
+    let count = client
+        .count(filter)
+        .await
+        .wrap_err("cannot count the customers to delete")?;
+    if count == 0 {
+        println!("No customer matches {filter}; nothing deleted.");
+        return Ok(());
+    }
+    let backup = new_backup_path(store_name)?;
+    eprintln!("This deletes {count} customers matching {filter} from store '{store_name}'.");
+    eprintln!("They are first backed up to {}.", backup.display());
+    if filter.is_empty() {
+        // Every customer of the store: only a typed store name will do.
+        if yes {
+            return Err(eyre!(
+                "deleting every customer of a store must be confirmed by typing its name: run without --yes"
+            ));
+        }
+        if !confirm(
+            &format!("Type the store's name ({store_name}) to delete every customer:"),
+            store_name,
+        )? {
+            return Err(eyre!("not confirmed; nothing deleted"));
+        }
+    } else if !yes && !confirm("Type yes to delete them:", "yes")? {
+        return Err(eyre!("not confirmed; nothing deleted"));
+    }
+    let ids = back_up(client, filter, &backup).await?;
+    let report = delete_ids(client, &ids, progress_line("deleting")).await;
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+    // Check the store afterwards rather than trusting the answers.
+    let left = client
+        .count(filter)
+        .await
+        .wrap_err("cannot check the store after deleting")?;
+    println!(
+        "{} (backup: {}).",
+        summary(&report, "deleted"),
+        backup.display()
+    );
+    println!(
+        "{left} customers now match the filter. Restore with: bc-customers restore {}",
+        backup.display()
+    );
+    for (what, why) in &report.failed {
+        eprintln!("  {what}: {why}");
+    }
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(eyre!(
+            "{} customers could not be deleted",
+            report.failed.len()
+        ))
+    }
+}
+
+pub async fn restore_command(
+    client: &Client,
+    store_name: &str,
+    path: &Path,
+    yes: bool,
+) -> Result<()> {
+    let customers = read_backup(path)?;
+    if customers.is_empty() {
+        println!("{} holds no customers; nothing restored.", path.display());
+        return Ok(());
+    }
+    eprintln!(
+        "This re-creates {} customers from {} in store '{store_name}'. They get new ids; passwords cannot be restored, so each must reset it at next login.",
+        customers.len(),
+        path.display()
+    );
+    if !yes && !confirm("Type yes to restore them:", "yes")? {
+        return Err(eyre!("not confirmed; nothing restored"));
+    }
+    let report = restore(client, &customers, progress_line("restoring")).await;
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+    println!("{}.", summary(&report, "restored"));
+    for (who, why) in &report.failed {
+        eprintln!("  {who}: {why}");
+    }
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(eyre!(
+            "{} customers could not be restored",
+            report.failed.len()
+        ))
+    }
+}

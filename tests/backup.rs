@@ -1,0 +1,110 @@
+//! Backups before deletes, and restores, against a sandbox store over HTTP.
+
+mod common;
+
+use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::backup::{back_up, delete_ids, read_backup, restore};
+use common::{TOKEN, TestStore};
+use serde_json::json;
+
+fn client_for(store: &TestStore) -> Client {
+    let auth = Auth::Token {
+        token: Secret::new(TOKEN),
+        client_id: None,
+    };
+    Client::new(&store.sandbox.api_url(), auth, ClientOptions::default()).expect("a client")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
+    let store = TestStore::seeded(400).await;
+    let client = client_for(&store);
+    let mut filter = Filter::default();
+    filter.set("customer_group_id", "3").expect("a filter");
+    let before = client.count(&filter).await.expect("a count");
+    assert!(before > 10);
+
+    let path = store.folder.path().join("backup.jsonl");
+    let ids = back_up(&client, &filter, &path).await.expect("a backup");
+    assert_eq!(ids.len() as u64, before);
+    let backed_up = read_backup(&path).expect("the backup reads back");
+    assert_eq!(backed_up.len() as u64, before);
+
+    // A customer who comes to match after the backup is not caught by the delete.
+    let late = store
+        .create(json!({"first_name": "Late", "last_name": "Comer", "email": "late@example.com", "customer_group_id": 3}))
+        .await;
+
+    let mut seen = Vec::new();
+    let report = delete_ids(&client, &ids, |done, total| seen.push((done, total))).await;
+    assert_eq!(
+        (report.done, report.already_gone, report.failed.len()),
+        (before, 0, 0)
+    );
+    assert_eq!(seen.last(), Some(&(before, before)));
+    assert_eq!(
+        client.count(&filter).await.expect("a count"),
+        1,
+        "only the late customer is left"
+    );
+    assert_eq!(
+        client
+            .get(late["id"].as_i64().expect("an id"))
+            .await
+            .expect("still there")
+            .first_name,
+        "Late"
+    );
+
+    // Deleting again finds them gone, and says so.
+    let again = delete_ids(&client, &ids[..3], |_, _| {}).await;
+    assert_eq!((again.done, again.already_gone), (0, 3));
+
+    let restored = restore(&client, &backed_up, |_, _| {}).await;
+    assert_eq!((restored.done, restored.failed.len()), (before, 0));
+    let now: Vec<_> = {
+        let (_, pages) = client.all_pages(&filter, 2).await.expect("pages");
+        let pages: Vec<_> = futures::StreamExt::collect(pages).await;
+        pages
+            .into_iter()
+            .flat_map(|page| page.expect("a page"))
+            .filter(|c| c.first_name != "Late")
+            .collect()
+    };
+    assert_eq!(now.len() as u64, before);
+    for (old, new) in backed_up.iter().zip(&now) {
+        assert_ne!(old.id, new.id, "restored customers get new ids");
+        assert_eq!(
+            (
+                &old.first_name,
+                &old.last_name,
+                &old.email,
+                &old.company,
+                &old.phone,
+                old.store_credit,
+                old.customer_group_id,
+                &old.notes
+            ),
+            (
+                &new.first_name,
+                &new.last_name,
+                &new.email,
+                &new.company,
+                &new.phone,
+                new.store_credit,
+                new.customer_group_id,
+                &new.notes
+            )
+        );
+        assert_eq!(old.registration_ip_address, new.registration_ip_address);
+        assert_eq!(old.tax_exempt_category, new.tax_exempt_category);
+        assert!(
+            new.reset_pass_on_login,
+            "passwords cannot be restored: reset at next login"
+        );
+    }
+    // Restoring twice fails on the duplicate emails, and says which.
+    let twice = restore(&client, &backed_up[..2], |_, _| {}).await;
+    assert_eq!(twice.done, 0);
+    assert!(twice.failed[0].1.contains("409"), "{:?}", twice.failed);
+}
