@@ -2,23 +2,15 @@
 
 mod common;
 
-use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::Filter;
 use bc_customers::backup::{back_up, delete_ids, read_backup, restore};
-use common::{TOKEN, TestStore};
+use common::TestStore;
 use serde_json::json;
-
-fn client_for(store: &TestStore) -> Client {
-    let auth = Auth::Token {
-        token: Secret::new(TOKEN),
-        client_id: None,
-    };
-    Client::new(&store.sandbox.api_url(), auth, ClientOptions::default()).expect("a client")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
     let store = TestStore::seeded(400).await;
-    let client = client_for(&store);
+    let client = store.client();
     let mut filter = Filter::default();
     filter.set("customer_group_id", "3").expect("a filter");
     let before = client.count(&filter).await.expect("a count");

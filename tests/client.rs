@@ -14,18 +14,6 @@ use common::{TOKEN, TestStore};
 use futures::StreamExt;
 use serde_json::{Map, Value, json};
 
-fn client_for(store: &TestStore) -> Client {
-    let auth = Auth::Token {
-        token: Secret::new(TOKEN),
-        client_id: Some("client-id".into()),
-    };
-    let options = ClientOptions {
-        backoff: Duration::from_millis(20),
-        ..ClientOptions::default()
-    };
-    Client::new(&store.sandbox.api_url(), auth, options).expect("a client")
-}
-
 fn fields(value: Value) -> Map<String, Value> {
     value.as_object().expect("an object").clone()
 }
@@ -33,7 +21,7 @@ fn fields(value: Value) -> Map<String, Value> {
 #[tokio::test]
 async fn every_endpoint_round_trips() {
     let store = TestStore::seeded(30).await;
-    let client = client_for(&store);
+    let client = store.client();
 
     let mut filter = Filter::default();
     assert_eq!(client.count(&filter).await.expect("a count"), 30);
@@ -105,7 +93,7 @@ async fn every_endpoint_round_trips() {
 #[tokio::test]
 async fn errors_name_the_field_and_say_what_to_do() {
     let store = TestStore::seeded(2).await;
-    let client = client_for(&store);
+    let client = store.client();
     let first = client.get(1).await.expect("a customer");
     let duplicate = client
         .create(&fields(
@@ -170,7 +158,7 @@ async fn errors_name_the_field_and_say_what_to_do() {
 #[tokio::test]
 async fn creates_are_not_retried_blindly() {
     let store = TestStore::start(|options| options.fail_rate = 1.0).await;
-    let client = client_for(&store);
+    let client = store.client();
     let error = client
         .create(&fields(
             json!({"first_name": "A", "last_name": "B", "email": "a@example.com"}),
@@ -204,7 +192,7 @@ async fn a_whole_export_survives_failures_latency_and_rate_limits() {
         };
     })
     .await;
-    let client = client_for(&store);
+    let client = store.client();
     let mut out = Vec::new();
     let mut reports = Vec::new();
     let written = export(
@@ -267,7 +255,7 @@ async fn pacing_keeps_sequential_work_under_the_quota() {
         };
     })
     .await;
-    let client = client_for(&store);
+    let client = store.client();
     for _ in 0..16 {
         client.get(1).await.expect("a customer");
     }
@@ -283,7 +271,7 @@ async fn pacing_keeps_sequential_work_under_the_quota() {
 #[tokio::test]
 async fn all_pages_come_in_order_with_bounded_concurrency() {
     let store = TestStore::seeded(1_100).await;
-    let client = client_for(&store);
+    let client = store.client();
     let mut filter = Filter::default();
     filter.set("min_id", "100").expect("a filter");
     let (total, pages) = client.all_pages(&filter, 3).await.expect("pages");

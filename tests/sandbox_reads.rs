@@ -312,12 +312,7 @@ async fn customers_look_like_the_real_service() {
         }
         assert!(customer.get("password").is_none() && customer.get("_authentication").is_none());
     }
-    let one: Value = store
-        .get("/customers/7")
-        .await
-        .json()
-        .await
-        .expect("a customer");
+    let one = store.get_json("/customers/7").await;
     assert_eq!(one, all[6]);
 }
 

@@ -33,12 +33,7 @@ async fn creates_with_201_and_every_writable_field() {
     assert_eq!(created["tax_exempt_category"], "G");
     assert_eq!(created["accepts_marketing"], false, "read-only, ignored");
     assert_ne!(created["date_created"], "Tue, 13 Nov 2012 21:16:41 +0000");
-    let fetched: Value = store
-        .get("/customers/1")
-        .await
-        .json()
-        .await
-        .expect("a customer");
+    let fetched = store.get_json("/customers/1").await;
     assert_eq!(fetched, created);
 
     // A fetched customer can be sent back as it is.
@@ -160,7 +155,7 @@ async fn duplicate_emails_conflict_ignoring_case() {
         .send_json(Method::PUT, &path, &json!({"email": "ann.lee@EXAMPLE.com"}))
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    let unchanged: Value = store.get(&path).await.json().await.expect("a customer");
+    let unchanged = store.get_json(&path).await;
     assert_eq!(unchanged["email"], "bo@example.com");
     // Changing the case of one's own email is no conflict.
     let response = store
@@ -177,12 +172,7 @@ async fn duplicate_emails_conflict_ignoring_case() {
 #[tokio::test]
 async fn updates_change_only_the_fields_sent_and_move_date_modified() {
     let store = TestStore::seeded(10).await;
-    let before: Value = store
-        .get("/customers/4")
-        .await
-        .json()
-        .await
-        .expect("a customer");
+    let before = store.get_json("/customers/4").await;
     let response = store
         .send_json(
             Method::PUT,
@@ -203,29 +193,13 @@ async fn updates_change_only_the_fields_sent_and_move_date_modified() {
         after["date_modified"], before["date_modified"],
         "seeded dates are in the past"
     );
-    assert_eq!(
-        after,
-        store
-            .get("/customers/4")
-            .await
-            .json::<Value>()
-            .await
-            .expect("a customer")
-    );
+    assert_eq!(after, store.get_json("/customers/4").await);
 
     let bad = store
         .send_json(Method::PUT, "/customers/4", &json!({"email": "nope"}))
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(
-        after,
-        store
-            .get("/customers/4")
-            .await
-            .json::<Value>()
-            .await
-            .expect("a customer")
-    );
+    assert_eq!(after, store.get_json("/customers/4").await);
 
     let missing = store
         .send_json(Method::PUT, "/customers/40", &json!({"notes": "x"}))
@@ -242,12 +216,7 @@ async fn text_is_kept_exactly_as_sent() {
     body["company"] = json!("Robert'); DROP TABLE customers;--");
     let created = store.create(body).await;
     assert_eq!(created["notes"], awkward);
-    let fetched: Value = store
-        .get("/customers/1")
-        .await
-        .json()
-        .await
-        .expect("a customer");
+    let fetched = store.get_json("/customers/1").await;
     assert_eq!(fetched["notes"], awkward);
     assert_eq!(
         store

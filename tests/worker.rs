@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::Filter;
 use bc_customers::worker::{self, Command, Outcome, Read, Slot, Write};
-use common::{TOKEN, TestStore};
+use common::TestStore;
 use serde_json::json;
 
 async fn slow_store() -> TestStore {
@@ -18,18 +18,10 @@ async fn slow_store() -> TestStore {
     .await
 }
 
-fn client_for(store: &TestStore) -> Client {
-    let auth = Auth::Token {
-        token: Secret::new(TOKEN),
-        client_id: None,
-    };
-    Client::new(&store.sandbox.api_url(), auth, ClientOptions::default()).expect("a client")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_are_tagged_and_the_latest_wins() {
     let store = slow_store().await;
-    let (worker, mut events, task) = worker::spawn(client_for(&store));
+    let (worker, mut events, task) = worker::spawn(store.client());
     let list = |page| Read::List {
         filter: Filter::default(),
         page,
@@ -87,7 +79,7 @@ async fn reads_are_tagged_and_the_latest_wins() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_run_alongside_reads_and_always_report() {
     let store = slow_store().await;
-    let (worker, mut events, task) = worker::spawn(client_for(&store));
+    let (worker, mut events, task) = worker::spawn(store.client());
     let fields = json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"});
     worker.send(Command::Write {
         request: 7,
@@ -134,7 +126,7 @@ async fn writes_run_alongside_reads_and_always_report() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_into_a_file_with_progress() {
     let store = TestStore::seeded(600).await;
-    let (worker, mut events, task) = worker::spawn(client_for(&store));
+    let (worker, mut events, task) = worker::spawn(store.client());
     let path = store.folder.path().join("group.csv");
     let mut filter = Filter::default();
     filter.set("min_id", "101").expect("a filter");

@@ -62,6 +62,30 @@ impl TestStore {
             .expect("the sandbox answers")
     }
 
+    /// The JSON answer of a GET that must succeed.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.expect("a JSON answer")
+    }
+
+    /// An API client for this store, with short retry delays.
+    pub fn client(&self) -> bc_customers::api::Client {
+        let auth = bc_customers::api::Auth::Token {
+            token: bc_customers::api::Secret::new(TOKEN),
+            client_id: None,
+        };
+        let options = bc_customers::api::ClientOptions {
+            backoff: Duration::from_millis(20),
+            ..Default::default()
+        };
+        bc_customers::api::Client::new(&self.sandbox.api_url(), auth, options).expect("a client")
+    }
+
     pub async fn send_json(&self, method: Method, path: &str, body: &Value) -> Response {
         self.request(method, path)
             .json(body)
