@@ -1,0 +1,88 @@
+//! Bulk delete by id and restore of 300 customers against a sandbox with a rate limit of 30
+//! requests every 5 s: the achieved request rate as a fraction of the quota, and the 429s met.
+//! Run with `cargo bench --bench delete_restore` (about two minutes: the quota is the limit).
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::backup::{back_up, delete_ids, read_backup, restore};
+use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
+
+const TOKEN: &str = "bench-token";
+
+#[tokio::main]
+async fn main() {
+    let customers: u64 = std::env::var("BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300);
+    let limit = RateLimit {
+        quota: 30,
+        window: Duration::from_secs(5),
+    };
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut options = SandboxOptions::new(folder.path().join("bench.sqlite3"));
+    options.token = Some(TOKEN.to_owned());
+    options.seed = customers;
+    options.rate_limit = limit;
+    let running = sandbox::start(options).await.expect("the sandbox starts");
+    let client = Client::new(
+        &running.api_url(),
+        Auth::Token {
+            token: Secret::new(TOKEN),
+            client_id: None,
+        },
+        ClientOptions::default(),
+    )
+    .expect("a client");
+    let quota_per_second = limit.quota as f64 / limit.window.as_secs_f64();
+    println!(
+        "{customers} customers, rate limit {}/{} s ({quota_per_second:.1} requests/s)\n",
+        limit.quota,
+        limit.window.as_secs()
+    );
+    println!(
+        "{:<28} {:>9} {:>10} {:>12} {:>12} {:>6}",
+        "step", "requests", "seconds", "requests/s", "of quota", "429s"
+    );
+
+    let path = folder.path().join("backup.jsonl");
+    let phase = |name: &str, started: Instant, before: (u64, u64)| {
+        let requests = client.stats().requests.load(Ordering::Relaxed) - before.0;
+        let refused = client.stats().rate_limited.load(Ordering::Relaxed) - before.1;
+        let seconds = started.elapsed().as_secs_f64();
+        let rate = requests as f64 / seconds;
+        println!(
+            "{name:<28} {requests:>9} {seconds:>10.1} {rate:>12.2} {:>11.1}% {refused:>6}",
+            rate / quota_per_second * 100.0
+        );
+    };
+    let counters = |client: &Client| {
+        (
+            client.stats().requests.load(Ordering::Relaxed),
+            client.stats().rate_limited.load(Ordering::Relaxed),
+        )
+    };
+
+    let before = counters(&client);
+    let started = Instant::now();
+    let ids = back_up(&client, &Filter::default(), &path)
+        .await
+        .expect("a backup");
+    let report = delete_ids(&client, &ids, |_, _| {}).await;
+    assert_eq!((report.done, report.failed.len()), (customers, 0));
+    phase("back up + delete by id", started, before);
+
+    let before = counters(&client);
+    let started = Instant::now();
+    let backed_up = read_backup(&path).expect("the backup");
+    let report = restore(&client, &backed_up, |_, _| {}).await;
+    assert_eq!((report.done, report.failed.len()), (customers, 0));
+    phase("restore", started, before);
+    assert_eq!(
+        client.count(&Filter::default()).await.expect("a count"),
+        customers
+    );
+    running.shutdown().await.expect("a clean shutdown");
+}
