@@ -5,6 +5,7 @@ mod client;
 mod error;
 mod filter;
 mod model;
+pub mod rules;
 
 pub use budget::{RateBudget, RateSnapshot};
 pub use client::{

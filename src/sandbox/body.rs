@@ -10,11 +10,9 @@ use serde_json::{Map, Value};
 use super::customer::CustomerFields;
 use super::error::ApiError;
 use super::money::credit_from_input;
-
-/// Longest text the store keeps in a short field (names, email, company, …).
-const SHORT_TEXT: usize = 255;
-/// Longest note.
-const LONG_TEXT: usize = 65_535;
+use crate::api::rules::{
+    LONG_TEXT, PASSWORD_RULE, SHORT_TEXT, looks_like_email, meets_password_rules,
+};
 
 const READ_ONLY: [&str; 6] = [
     "id",
@@ -150,26 +148,6 @@ fn email(value: &Value) -> Result<String, ApiError> {
     Ok(email)
 }
 
-/// The shape the store accepts: one `@`, a local part, a domain with a dot, no spaces or
-/// control characters.
-fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let clean = |part: &str| {
-        !part.is_empty()
-            && !part
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '@')
-    };
-    clean(local)
-        && clean(domain)
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-}
-
 fn ip_address(value: &Value) -> Result<String, ApiError> {
     let address = text("registration_ip_address", value, SHORT_TEXT)?;
     if address.is_empty() || IpAddr::from_str(&address).is_ok() {
@@ -243,7 +221,7 @@ fn authentication(value: &Value) -> Result<(Option<String>, Option<bool>), ApiEr
     {
         return Err(ApiError::invalid_field(
             "password",
-            "must be at least 7 characters long and contain at least one letter and one number",
+            &format!("must be {PASSWORD_RULE}"),
         ));
     }
     if confirmation.is_some() && confirmation != password {
@@ -260,13 +238,6 @@ fn password_text(name: &str, value: &Value) -> Result<String, ApiError> {
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| ApiError::invalid_field(name, "must be a string"))
-}
-
-/// The storefront's default rule: at least 7 characters, a letter and a digit.
-pub fn meets_password_rules(password: &str) -> bool {
-    password.chars().count() >= 7
-        && password.chars().any(char::is_alphabetic)
-        && password.chars().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! The rules the store applies to a customer's fields, so that a form can say what is wrong
+//! while it is typed instead of after a round trip.
+
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// Most characters of a name, email, company, phone or category.
+pub const SHORT_TEXT: usize = 255;
+/// Most characters of the notes.
+pub const LONG_TEXT: usize = 65_535;
+
+pub const PASSWORD_RULE: &str = "at least 7 characters, with a letter and a number";
+
+/// The shape the store accepts: one `@`, a local part, a domain with a dot, no spaces or
+/// control characters.
+pub fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let clean = |part: &str| {
+        !part.is_empty()
+            && !part
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+    };
+    clean(local)
+        && clean(domain)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+/// The storefront's default rule: at least 7 characters, a letter and a digit.
+pub fn meets_password_rules(password: &str) -> bool {
+    password.chars().count() >= 7
+        && password.chars().any(char::is_alphabetic)
+        && password.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Store credit as typed: a decimal of 0 or more with at most four places.
+pub fn parse_store_credit(text: &str) -> Result<Decimal, &'static str> {
+    let amount = Decimal::from_str(text.trim()).map_err(|_| "an amount such as 12.50")?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err("0 or more");
+    }
+    if amount.normalize().scale() > 4 {
+        return Err("at most 4 decimal places");
+    }
+    if amount > Decimal::from_str("9999999999.9999").unwrap_or(Decimal::MAX) {
+        return Err("at most 9,999,999,999.9999");
+    }
+    Ok(amount)
+}
+
+/// A customer group id as typed: a whole number of 0 or more.
+pub fn parse_group_id(text: &str) -> Result<i64, &'static str> {
+    match text.trim().parse::<i64>() {
+        Ok(id) if (0..=i64::from(i32::MAX)).contains(&id) => Ok(id),
+        _ => Err("a whole number of 0 or more"),
+    }
+}
+
+pub fn is_ip_address(text: &str) -> bool {
+    IpAddr::from_str(text.trim()).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_rules() {
+        assert!(parse_store_credit("12.5").is_ok());
+        assert!(parse_store_credit("0").is_ok());
+        assert!(
+            parse_store_credit("1.23450").is_ok(),
+            "trailing zeros are not places"
+        );
+        assert_eq!(
+            parse_store_credit("1.23456"),
+            Err("at most 4 decimal places")
+        );
+        assert_eq!(parse_store_credit("-1"), Err("0 or more"));
+        assert!(parse_store_credit("ten").is_err());
+        assert!(parse_store_credit("10000000000").is_err());
+    }
+
+    #[test]
+    fn other_rules() {
+        assert!(looks_like_email("jane@example.com"));
+        assert!(!looks_like_email("jane@example"));
+        assert!(!looks_like_email("ja ne@example.com"));
+        assert!(meets_password_rules("secret12"));
+        assert!(!meets_password_rules("secret"));
+        assert!(!meets_password_rules("1234567"));
+        assert_eq!(parse_group_id("3"), Ok(3));
+        assert!(parse_group_id("-1").is_err());
+        assert!(is_ip_address("::1") && is_ip_address("10.0.0.1") && !is_ip_address("10.0.0"));
+    }
+}
