@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
-use bc_customers::backup::{back_up, delete_ids, read_backup, restore};
+use bc_customers::backup::{Cancel, back_up, delete_ids, read_backup, restore};
 use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 
 const TOKEN: &str = "bench-token";
@@ -70,14 +70,14 @@ async fn main() {
     let ids = back_up(&client, &Filter::default(), &path)
         .await
         .expect("a backup");
-    let report = delete_ids(&client, &ids, |_, _| {}).await;
+    let report = delete_ids(&client, &ids, &Cancel::default(), |_, _| {}).await;
     assert_eq!((report.done, report.failed.len()), (customers, 0));
     phase("back up + delete by id", started, before);
 
     let before = counters(&client);
     let started = Instant::now();
     let backed_up = read_backup(&path).expect("the backup");
-    let report = restore(&client, &backed_up, |_, _| {}).await;
+    let report = restore(&client, &backed_up, &Cancel::default(), |_, _| {}).await;
     assert_eq!((report.done, report.failed.len()), (customers, 0));
     phase("restore", started, before);
     assert_eq!(

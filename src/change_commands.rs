@@ -7,7 +7,7 @@ use std::path::Path;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::api::{Client, Filter};
-use crate::backup::{Report, back_up, delete_ids, new_backup_path, read_backup, restore};
+use crate::backup::{Cancel, back_up, delete_ids, new_backup_path, read_backup, restore};
 
 /// Asks on the terminal; `expected` must be typed exactly.
 fn confirm(question: &str, expected: &str) -> Result<bool> {
@@ -33,14 +33,6 @@ fn progress_line(verb: &'static str) -> impl FnMut(u64, u64) {
             eprint!("\r{verb} {done}/{total}");
         }
     }
-}
-
-fn summary(report: &Report, verb: &str) -> String {
-    let mut text = format!("{} {verb}, {} failed", report.done, report.failed.len());
-    if report.already_gone > 0 {
-        text.push_str(&format!(", {} already gone", report.already_gone));
-    }
-    text
 }
 
 pub async fn delete_command(
@@ -77,7 +69,7 @@ pub async fn delete_command(
         return Err(eyre!("not confirmed; nothing deleted"));
     }
     let ids = back_up(client, filter, &backup).await?;
-    let report = delete_ids(client, &ids, progress_line("deleting")).await;
+    let report = delete_ids(client, &ids, &Cancel::default(), progress_line("deleting")).await;
     if std::io::stderr().is_terminal() {
         eprintln!();
     }
@@ -88,7 +80,7 @@ pub async fn delete_command(
         .wrap_err("cannot check the store after deleting")?;
     println!(
         "{} (backup: {}).",
-        summary(&report, "deleted"),
+        report.summary("deleted"),
         backup.display()
     );
     println!(
@@ -127,11 +119,17 @@ pub async fn restore_command(
     if !yes && !confirm("Type yes to restore them:", "yes")? {
         return Err(eyre!("not confirmed; nothing restored"));
     }
-    let report = restore(client, &customers, progress_line("restoring")).await;
+    let report = restore(
+        client,
+        &customers,
+        &Cancel::default(),
+        progress_line("restoring"),
+    )
+    .await;
     if std::io::stderr().is_terminal() {
         eprintln!();
     }
-    println!("{}.", summary(&report, "restored"));
+    println!("{}.", report.summary("restored"));
     for (who, why) in &report.failed {
         eprintln!("  {who}: {why}");
     }

@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiError, Client, Customer, Filter, RateSnapshot};
+use crate::backup::{Cancel, Report, Selection};
 use crate::export::ExportFormat;
 
 /// Tags each request; the UI matches events to what it asked for.
@@ -66,6 +67,28 @@ pub enum Write {
         filter: Filter,
         path: PathBuf,
     },
+    /// Backs the selected customers up to `backup`, deletes exactly those, then checks the
+    /// store.
+    DeleteCustomers {
+        selection: Selection,
+        backup: PathBuf,
+        cancel: Cancel,
+    },
+    /// Re-creates the customers of a backup (only `only_ids` of them when given).
+    Restore {
+        backup: PathBuf,
+        only_ids: Option<Vec<i64>>,
+        cancel: Cancel,
+    },
+}
+
+/// The stage of a long delete or restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    BackingUp,
+    Deleting,
+    Checking,
+    Restoring,
 }
 
 // A few commands a second at most: their size does not matter, boxing would only add noise.
@@ -102,6 +125,23 @@ pub enum Outcome {
         written: u64,
         path: PathBuf,
     },
+    /// A delete or restore under way.
+    Progress {
+        step: Step,
+        done: u64,
+        total: u64,
+    },
+    /// A delete finished (or was cancelled): what it did, where the backup is, and how many
+    /// of the deleted customers the store still showed afterwards (`None`: it could not be
+    /// checked).
+    DeletedCustomers {
+        report: Report,
+        backup: PathBuf,
+        backed_up: u64,
+        still_on_store: Option<u64>,
+    },
+    /// A restore finished (or was cancelled).
+    Restored(Report),
 }
 
 /// A finished request.
@@ -241,6 +281,57 @@ async fn run(
                                 .map(|written| Outcome::Exported { written, path })
                                 .map_err(|error| ApiError::Config(format!("{error:#}")))
                             }
+                            Write::DeleteCustomers {
+                                selection,
+                                backup,
+                                cancel,
+                            } => {
+                                let progress = |step| {
+                                    let (client, events) = (&client, &events);
+                                    move |done, total| {
+                                        let _ = events.send(Event {
+                                            request,
+                                            slot: None,
+                                            result: Ok(Outcome::Progress { step, done, total }),
+                                            elapsed: started.elapsed(),
+                                            budget: client.rate_budget(),
+                                        });
+                                    }
+                                };
+                                delete_customers(&client, selection, backup, cancel, progress).await
+                            }
+                            Write::Restore {
+                                backup,
+                                only_ids,
+                                cancel,
+                            } => {
+                                let customers = crate::backup::read_backup(&backup)
+                                    .map_err(|error| ApiError::Config(format!("{error:#}")))?;
+                                let customers: Vec<Customer> = match only_ids {
+                                    Some(ids) => customers
+                                        .into_iter()
+                                        .filter(|c| ids.binary_search(&c.id).is_ok())
+                                        .collect(),
+                                    None => customers,
+                                };
+                                let progress = |done, total| {
+                                    let _ = events.send(Event {
+                                        request,
+                                        slot: None,
+                                        result: Ok(Outcome::Progress {
+                                            step: Step::Restoring,
+                                            done,
+                                            total,
+                                        }),
+                                        elapsed: started.elapsed(),
+                                        budget: client.rate_budget(),
+                                    });
+                                };
+                                let report =
+                                    crate::backup::restore(&client, &customers, &cancel, progress)
+                                        .await;
+                                Ok(Outcome::Restored(report))
+                            }
                         }
                     })
                     .await;
@@ -263,6 +354,43 @@ async fn run(
     for write in writes {
         let _ = write.await;
     }
+}
+
+/// Backup, delete, check: the three steps of a delete, each reported as it goes.
+async fn delete_customers<P: FnMut(u64, u64)>(
+    client: &Client,
+    selection: Selection,
+    backup: PathBuf,
+    cancel: Cancel,
+    progress: impl Fn(Step) -> P,
+) -> Result<Outcome, ApiError> {
+    let backed_up = crate::backup::back_up_selection(
+        client,
+        &selection,
+        &backup,
+        &cancel,
+        progress(Step::BackingUp),
+    )
+    .await
+    .map_err(|error| ApiError::Config(format!("{error:#}")))?;
+    let mut report =
+        crate::backup::delete_ids(client, &backed_up.ids, &cancel, progress(Step::Deleting)).await;
+    report.already_gone += backed_up.already_gone;
+    progress(Step::Checking)(0, 1);
+    // A failed check must not hide what was done: the report still goes back.
+    let still_on_store = match crate::backup::still_on_store(client, &report.ids).await {
+        Ok(present) => Some(present.len() as u64),
+        Err(error) => {
+            tracing::warn!("cannot check the store after deleting: {error}");
+            None
+        }
+    };
+    Ok(Outcome::DeletedCustomers {
+        backed_up: backed_up.ids.len() as u64,
+        report,
+        backup,
+        still_on_store,
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 mod common;
 
 use bc_customers::api::Filter;
-use bc_customers::backup::{back_up, delete_ids, read_backup, restore};
+use bc_customers::backup::{Cancel, back_up, delete_ids, read_backup, restore};
 use common::TestStore;
 use serde_json::json;
 
@@ -28,7 +28,10 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
         .await;
 
     let mut seen = Vec::new();
-    let report = delete_ids(&client, &ids, |done, total| seen.push((done, total))).await;
+    let report = delete_ids(&client, &ids, &Cancel::default(), |done, total| {
+        seen.push((done, total))
+    })
+    .await;
     assert_eq!(
         (report.done, report.already_gone, report.failed.len()),
         (before, 0, 0)
@@ -49,10 +52,10 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
     );
 
     // Deleting again finds them gone, and says so.
-    let again = delete_ids(&client, &ids[..3], |_, _| {}).await;
+    let again = delete_ids(&client, &ids[..3], &Cancel::default(), |_, _| {}).await;
     assert_eq!((again.done, again.already_gone), (0, 3));
 
-    let restored = restore(&client, &backed_up, |_, _| {}).await;
+    let restored = restore(&client, &backed_up, &Cancel::default(), |_, _| {}).await;
     assert_eq!((restored.done, restored.failed.len()), (before, 0));
     let now: Vec<_> = {
         let (_, pages) = client.all_pages(&filter, 2).await.expect("pages");
@@ -96,7 +99,7 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
         );
     }
     // Restoring twice fails on the duplicate emails, and says which.
-    let twice = restore(&client, &backed_up[..2], |_, _| {}).await;
+    let twice = restore(&client, &backed_up[..2], &Cancel::default(), |_, _| {}).await;
     assert_eq!(twice.done, 0);
     assert!(twice.failed[0].1.contains("409"), "{:?}", twice.failed);
 }
