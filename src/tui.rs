@@ -30,7 +30,11 @@ pub async fn run(client: Client, store: StoreLabel, page_size: u64, mouse: bool)
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
     ratatui::restore();
-    result
+    // What a delete or restore ended with while quitting is said once the screen is back.
+    if let Ok(Some(last_words)) = &result {
+        eprintln!("{last_words}");
+    }
+    result.map(|_| ())
 }
 
 async fn event_loop(
@@ -38,7 +42,7 @@ async fn event_loop(
     client: Client,
     store: StoreLabel,
     page_size: u64,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let (worker, mut results, worker_task) = worker::spawn(client);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
@@ -84,8 +88,26 @@ async fn event_loop(
             worker.send(command);
         }
     }
+    let mut last_words = None;
+    if let Some(job) = &app.job {
+        // Leaving mid-job: stop sending requests; the worker finishes those under way.
+        job.cancel.cancel();
+        last_words = Some(format!(
+            "A {} was cancelled on the way out after {} of {}; the backup is in {}.",
+            if job.restoring { "restore" } else { "delete" },
+            job.done,
+            job.total,
+            app.backup_folder.display()
+        ));
+    } else if app.quit_when_job_ends {
+        last_words = app.notice.clone();
+    }
     worker.send(Command::Shutdown);
-    Ok(())
+    // Writes under way finish (a cancelled job stops between requests) before the app ends.
+    if let Some(task) = worker_task {
+        let _ = tokio::time::timeout(Duration::from_secs(15), task).await;
+    }
+    Ok(last_words)
 }
 
 #[cfg(unix)]

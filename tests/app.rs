@@ -435,7 +435,10 @@ fn the_wheel_scrolls_and_a_click_selects() {
     assert_eq!(app.selected_customer().map(|c| c.id), Some(5));
     let screen = draw(&app, 120, 20);
     assert_eq!(
-        screen.lines().nth(6).map(|line| line.starts_with('5')),
+        screen
+            .lines()
+            .nth(6)
+            .map(|line| line.trim_start().starts_with('5')),
         Some(true),
         "{screen}"
     );

@@ -32,6 +32,44 @@ pub enum Action {
     OpenPagePrompt,
     /// Ask where to export the customers the filter matches.
     OpenExportPrompt,
+    /// Open the create form.
+    NewCustomer,
+    /// Open the edit form on the selected customer.
+    Edit,
+    /// Save the form from any field.
+    Save,
+    /// Enter in a form or dialog: the focused field or button decides.
+    Submit,
+    DeleteSelected,
+    /// Mark / unmark the selected customer for deleting.
+    Mark,
+    /// Mark every row between the range's start and the selection.
+    MarkRange,
+    /// Mark every customer the filter matches (all pages).
+    MarkAllMatching,
+    DeleteMarked,
+    /// Restore the customers of the last delete.
+    Undo,
+    /// Stop the delete or restore under way.
+    CancelJob,
+}
+
+impl Action {
+    /// Actions that change the store (or lead only to that): absent in read-only mode.
+    pub fn changes_store(self) -> bool {
+        matches!(
+            self,
+            Action::NewCustomer
+                | Action::Edit
+                | Action::DeleteSelected
+                | Action::Mark
+                | Action::MarkRange
+                | Action::MarkAllMatching
+                | Action::DeleteMarked
+                | Action::Undo
+                | Action::CancelJob
+        )
+    }
 }
 
 /// Where the keys are read.
@@ -46,6 +84,10 @@ pub enum Context {
     PagePrompt,
     /// The "export to file" prompt.
     ExportPrompt,
+    /// The create or edit form: keys go to its fields first.
+    Form,
+    /// A confirmation: keys choose a button (or type the name it asks for).
+    Dialog,
 }
 
 pub struct Binding {
@@ -61,12 +103,14 @@ const LISTS_AND_HELP: &[Context] = &[Context::Table, Context::Detail, Context::H
 const FILTER: &[Context] = &[Context::Filter];
 const TABLE: &[Context] = &[Context::Table];
 const LISTS: &[Context] = &[Context::Table, Context::Detail];
+const FORM: &[Context] = &[Context::Form];
+const DIALOG: &[Context] = &[Context::Dialog];
 
 pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "j/↓ k/↑",
         action: Action::Down,
-        description: "next / previous customer",
+        description: "move",
         contexts: LISTS,
         hint: true,
     },
@@ -87,7 +131,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "] [",
         action: Action::NextPage,
-        description: "next / previous page",
+        description: "page",
         contexts: LISTS,
         hint: true,
     },
@@ -183,11 +227,144 @@ pub const BINDINGS: &[Binding] = &[
         hint: true,
     },
     Binding {
+        keys: "n",
+        action: Action::NewCustomer,
+        description: "new",
+        contexts: TABLE,
+        hint: true,
+    },
+    Binding {
+        keys: "e",
+        action: Action::Edit,
+        description: "edit",
+        contexts: LISTS,
+        hint: true,
+    },
+    Binding {
+        keys: "d",
+        action: Action::DeleteSelected,
+        description: "delete",
+        contexts: LISTS,
+        hint: true,
+    },
+    Binding {
+        keys: "Space",
+        action: Action::Mark,
+        description: "mark",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "v",
+        action: Action::MarkRange,
+        description: "start a range, then mark it",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "A",
+        action: Action::MarkAllMatching,
+        description: "mark / unmark every customer the filter matches",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "D",
+        action: Action::DeleteMarked,
+        description: "delete marked",
+        contexts: TABLE,
+        hint: true,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Mark, // listed with the marking keys; Esc itself is Back
+        description: "unmark every customer",
+        contexts: TABLE,
+        hint: false,
+    },
+    Binding {
+        keys: "u",
+        action: Action::Undo,
+        description: "undo the last delete (restore its backup)",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        keys: "c",
+        action: Action::CancelJob,
+        description: "cancel the delete or restore under way",
+        contexts: LISTS,
+        hint: false,
+    },
+    Binding {
+        keys: "Tab/↓ ⇧Tab/↑",
+        action: Action::NextField,
+        description: "next / previous field",
+        contexts: FORM,
+        hint: true,
+    },
+    Binding {
+        keys: "^u",
+        action: Action::ClearFields, // typing, listed for the help
+        description: "clear the field",
+        contexts: FORM,
+        hint: true,
+    },
+    Binding {
+        keys: "^s",
+        action: Action::Save,
+        description: "save",
+        contexts: FORM,
+        hint: true,
+    },
+    Binding {
+        keys: "Enter",
+        action: Action::Submit,
+        description: "next field; on Save, save",
+        contexts: FORM,
+        hint: false,
+    },
+    Binding {
+        keys: "Space",
+        action: Action::Submit,
+        description: "tick / untick the box",
+        contexts: FORM,
+        hint: false,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Back,
+        description: "close (asks first when something changed)",
+        contexts: FORM,
+        hint: true,
+    },
+    Binding {
+        keys: "←/→ Tab",
+        action: Action::NextField,
+        description: "choose",
+        contexts: DIALOG,
+        hint: true,
+    },
+    Binding {
+        keys: "Enter",
+        action: Action::Submit,
+        description: "press the chosen button",
+        contexts: DIALOG,
+        hint: true,
+    },
+    Binding {
+        keys: "Esc",
+        action: Action::Back,
+        description: "cancel",
+        contexts: DIALOG,
+        hint: true,
+    },
+    Binding {
         keys: "r",
         action: Action::Refresh,
         description: "refresh",
         contexts: LISTS,
-        hint: true,
+        hint: false,
     },
     Binding {
         keys: "?",
@@ -207,15 +384,42 @@ pub const BINDINGS: &[Binding] = &[
         keys: "^c",
         action: Action::Quit,
         description: "quit",
-        contexts: FILTER,
+        contexts: &[Context::Filter, Context::Form, Context::Dialog],
         hint: false,
     },
 ];
 
-/// The action of a key in a context, if it has one there. In the filter panel only the keys
-/// that move, apply or leave are actions; every other key is typing.
-pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
+/// The action of a key in a context, if it has one there. In the filter panel, the form and
+/// dialogs only the keys that move, apply or leave are actions; every other key is typing.
+/// In read-only mode the keys that change the store have no action at all.
+pub fn action_for(key: KeyEvent, context: Context, read_only: bool) -> Option<Action> {
+    let action = any_action_for(key, context)?;
+    (!(read_only && action.changes_store())).then_some(action)
+}
+
+fn any_action_for(key: KeyEvent, context: Context) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if context == Context::Form {
+        return match key.code {
+            KeyCode::Char('c') if ctrl => Some(Action::Quit),
+            KeyCode::Char('s') if ctrl => Some(Action::Save),
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+            KeyCode::BackTab | KeyCode::Up => Some(Action::PreviousField),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            _ => None,
+        };
+    }
+    if context == Context::Dialog {
+        return match key.code {
+            KeyCode::Char('c') if ctrl => Some(Action::Quit),
+            KeyCode::Tab | KeyCode::Right => Some(Action::NextField),
+            KeyCode::BackTab | KeyCode::Left => Some(Action::PreviousField),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            _ => None,
+        };
+    }
     if matches!(context, Context::PagePrompt | Context::ExportPrompt) {
         return match key.code {
             KeyCode::Char('c') if ctrl => Some(Action::Quit),
@@ -259,6 +463,15 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
         KeyCode::Char('x') => Action::ClearFilter,
         KeyCode::Char(':') | KeyCode::Char('p') => Action::OpenPagePrompt,
         KeyCode::Char('E') => Action::OpenExportPrompt,
+        KeyCode::Char('n') => Action::NewCustomer,
+        KeyCode::Char('e') => Action::Edit,
+        KeyCode::Char('d') => Action::DeleteSelected,
+        KeyCode::Char(' ') => Action::Mark,
+        KeyCode::Char('v') => Action::MarkRange,
+        KeyCode::Char('A') => Action::MarkAllMatching,
+        KeyCode::Char('D') => Action::DeleteMarked,
+        KeyCode::Char('u') => Action::Undo,
+        KeyCode::Char('c') => Action::CancelJob,
         _ => return None,
     };
     let allowed = match context {
@@ -276,16 +489,32 @@ pub fn action_for(key: KeyEvent, context: Context) -> Option<Action> {
                 | Action::Bottom
                 | Action::FirstPage
                 | Action::LastPage
+                | Action::NewCustomer
+                | Action::Mark
+                | Action::MarkRange
+                | Action::MarkAllMatching
+                | Action::DeleteMarked
         ),
-        Context::Table => action != Action::Back,
-        Context::Filter | Context::PagePrompt | Context::ExportPrompt => false,
+        Context::Table => true,
+        Context::Filter
+        | Context::PagePrompt
+        | Context::ExportPrompt
+        | Context::Form
+        | Context::Dialog => false,
     };
     allowed.then_some(action)
 }
 
-/// The bindings to list for a context: all of them in the help, the short ones in the hint bar.
-pub fn bindings_for(context: Context, hints_only: bool) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS
-        .iter()
-        .filter(move |b| b.contexts.contains(&context) && (b.hint || !hints_only))
+/// The bindings to list for a context: all of them in the help, the short ones in the hint bar;
+/// in read-only mode, none that changes the store.
+pub fn bindings_for(
+    context: Context,
+    hints_only: bool,
+    read_only: bool,
+) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| {
+        b.contexts.contains(&context)
+            && (b.hint || !hints_only)
+            && !(read_only && b.action.changes_store())
+    })
 }

@@ -1,8 +1,13 @@
 //! The app's state and its update function: messages in, worker commands out. Pure: no I/O,
 //! no terminal, so every decision is tested without either.
 
+pub mod customer_form;
+mod deleting;
+pub mod dialog;
+mod editing;
 pub mod filter_form;
 pub mod keymap;
+pub mod marks;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
@@ -10,8 +15,12 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::{Customer, Filter, RateSnapshot};
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
+use customer_form::{CustomerForm, Stage};
+pub use deleting::{Job, LastDelete};
+use dialog::{Dialog, DialogKind};
 use filter_form::FilterForm;
 use keymap::{Action, Context, action_for};
+use marks::Marks;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -71,6 +80,22 @@ pub struct App {
     pub should_quit: bool,
     /// Whether the page on screen is being fetched (first load or a page change).
     pub loading: bool,
+    /// The create or edit form, while open.
+    pub form: Option<CustomerForm>,
+    /// A confirmation waiting for an answer.
+    pub dialog: Option<Dialog>,
+    /// Customers marked for deleting.
+    pub marks: Marks,
+    /// Where `v` started a range (a customer id on this page).
+    pub range_start: Option<i64>,
+    /// The delete or restore under way.
+    pub job: Option<Job>,
+    /// What `u` would restore.
+    pub last_delete: Option<LastDelete>,
+    /// Where backups are written before deletes.
+    pub backup_folder: std::path::PathBuf,
+    /// Quit once the cancelled job has reported what it did.
+    pub quit_when_job_ends: bool,
     table_rows: u16,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
@@ -105,6 +130,15 @@ impl App {
             spinner: 0,
             should_quit: false,
             loading: true,
+            form: None,
+            dialog: None,
+            marks: Marks::default(),
+            range_start: None,
+            job: None,
+            last_delete: None,
+            backup_folder: crate::paths::backup_folder()
+                .unwrap_or_else(|_| std::path::PathBuf::from("backups")),
+            quit_when_job_ends: false,
             table_rows: 20,
             next_request: 1,
             latest: [
@@ -127,6 +161,10 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
+        } else if self.dialog.is_some() {
+            Context::Dialog
+        } else if self.form.is_some() {
+            Context::Form
         } else if self.page_prompt.is_some() {
             Context::PagePrompt
         } else if self.export_prompt.is_some() {
@@ -148,6 +186,12 @@ impl App {
             .filter(|(_, request)| request.is_some())
             .count()
             + usize::from(self.export.is_some())
+            + usize::from(self.job.is_some())
+            + usize::from(
+                self.form
+                    .as_ref()
+                    .is_some_and(|f| matches!(f.stage, Stage::Saving(_))),
+            )
     }
 
     pub fn selected_customer(&self) -> Option<&Customer> {
@@ -178,13 +222,21 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => {
-                match action_for(key, self.context()) {
+                match action_for(key, self.context(), self.store.read_only) {
                     Some(action) => self.act(action),
                     None => {
                         // The focused field takes every key that is not an action: typing
                         // `q` into a field never quits.
                         let prompt = self.page_prompt.as_mut().or(self.export_prompt.as_mut());
-                        if let Some((input, error)) = prompt {
+                        if let Some(dialog) = self.dialog.as_mut() {
+                            if dialog.must_type().is_some() {
+                                dialog
+                                    .typed
+                                    .handle_event(&ratatui::crossterm::event::Event::Key(key));
+                            }
+                        } else if let Some(form) = self.form.as_mut() {
+                            form.type_key(key);
+                        } else if let Some((input, error)) = prompt {
                             input.handle_event(&ratatui::crossterm::event::Event::Key(key));
                             *error = None;
                         } else if let Some(form) = self.filter_form.as_mut() {
@@ -212,9 +264,52 @@ impl App {
         let rows = self.customers.len();
         let screenful = usize::from(self.table_rows.max(2) - 1);
         match action {
+            Action::Quit if self.job.is_some() && !self.quit_when_job_ends => {
+                // Stop the job first, so that what it did is known and said on the way out.
+                self.cancel_job();
+                self.quit_when_job_ends = true;
+                self.notice = Some(
+                    "Cancelling the job before quitting (press quit again to leave at once)."
+                        .to_owned(),
+                );
+            }
             Action::Quit => self.should_quit = true,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::Back if self.help_open => self.help_open = false,
+            Action::Back if self.dialog.is_some() => return self.choose_in_dialog(0),
+            Action::Back if self.form.is_some() => self.form_back(),
+            Action::NextField if self.dialog.is_some() => {
+                self.dialog.iter_mut().for_each(Dialog::next)
+            }
+            Action::PreviousField if self.dialog.is_some() => {
+                self.dialog.iter_mut().for_each(Dialog::previous)
+            }
+            Action::Submit if self.dialog.is_some() => {
+                let focus = self.dialog.as_ref().map_or(0, |d| d.focus);
+                return self.choose_in_dialog(focus);
+            }
+            Action::NextField if self.form.is_some() => {
+                self.form.iter_mut().for_each(CustomerForm::next)
+            }
+            Action::PreviousField if self.form.is_some() => {
+                self.form.iter_mut().for_each(CustomerForm::previous)
+            }
+            Action::Submit => return self.form_enter(),
+            Action::Save => return self.save_form(),
+            Action::NewCustomer => self.open_create_form(),
+            Action::Edit => self.open_edit_form(),
+            Action::Mark => self.toggle_mark(),
+            Action::MarkRange => self.mark_range(),
+            Action::MarkAllMatching => self.mark_all_matching(),
+            Action::DeleteSelected => self.ask_delete_selected(),
+            Action::DeleteMarked => self.ask_delete_marked(),
+            Action::Undo => self.ask_undo(),
+            Action::CancelJob => self.cancel_job(),
+            Action::Back if self.screen == Screen::Table && !self.marks.is_empty() => {
+                self.marks.clear();
+                self.range_start = None;
+                self.notice = Some("Unmarked every customer.".to_owned());
+            }
             Action::Back if self.page_prompt.is_some() => self.page_prompt = None,
             Action::Back if self.export_prompt.is_some() => self.export_prompt = None,
             Action::OpenExportPrompt if self.export.is_some() => {
@@ -429,9 +524,41 @@ impl App {
         ))
     }
 
-    fn read(&mut self, slot: Slot, read: Read) -> Command {
+    fn new_request(&mut self) -> RequestId {
         let request = self.next_request;
         self.next_request += 1;
+        request
+    }
+
+    /// Stops waiting for the read in a slot: its answer will be dropped.
+    fn forget_slot(&mut self, slot: Slot) {
+        for (known, latest) in &mut self.latest {
+            if *known == slot {
+                *latest = None;
+            }
+        }
+    }
+
+    /// Presses a dialog's button (0, the safe one, for Esc). A button that needs a typed
+    /// name does nothing until the name is right.
+    fn choose_in_dialog(&mut self, focus: usize) -> Vec<Command> {
+        let Some(dialog) = self.dialog.take() else {
+            return Vec::new();
+        };
+        if focus != 0 && !dialog.ready() {
+            self.dialog = Some(dialog);
+            return Vec::new();
+        }
+        match dialog.kind {
+            kind @ (DialogKind::Delete(_) | DialogKind::Restore { .. }) => {
+                self.choose_in_delete_dialog(kind, focus)
+            }
+            kind => self.choose_in_form_dialog(kind, focus),
+        }
+    }
+
+    fn read(&mut self, slot: Slot, read: Read) -> Command {
+        let request = self.new_request();
         for (known, latest) in &mut self.latest {
             if *known == slot {
                 *latest = Some(request);
@@ -471,6 +598,20 @@ impl App {
             }
             return Vec::new();
         }
+        if self
+            .job
+            .as_ref()
+            .is_some_and(|job| job.request == event.request)
+        {
+            return self.job_event(event);
+        }
+        if self
+            .form
+            .as_ref()
+            .is_some_and(|form| form.stage == Stage::Saving(event.request))
+        {
+            return self.saved(event);
+        }
         let Some(slot) = event.slot else {
             return Vec::new();
         };
@@ -481,6 +622,9 @@ impl App {
             return Vec::new(); // stale: the user has moved on
         }
         *latest = None;
+        if slot == Slot::Customer {
+            return self.checked(event.result);
+        }
         let outcome = match event.result {
             Ok(outcome) => outcome,
             Err(error) => {

@@ -1,5 +1,7 @@
 //! Drawing: `render(&App, &mut Frame)`. Reads the state, decides nothing.
 
+mod dialog;
+mod form;
 mod sanitize;
 
 pub use sanitize::sanitize;
@@ -16,6 +18,7 @@ use crate::api::{DATE_FORMS, FILTER_NAMES};
 use crate::app::filter_form::FilterForm;
 use crate::app::keymap::{Context, bindings_for};
 use crate::app::{App, Screen};
+use crate::worker::Step;
 
 /// Smaller than this, only a message is drawn.
 pub const MIN_WIDTH: u16 = 40;
@@ -71,6 +74,12 @@ pub fn render(app: &App, frame: &mut Frame) {
         );
         render_prompt(&title, input, error.as_deref(), frame, body);
     }
+    if let Some(form) = &app.form {
+        form::render_form(form, frame, body);
+    }
+    if let Some(open) = &app.dialog {
+        dialog::render_dialog(app, open, frame, body);
+    }
     render_hints(app, frame, hints);
     render_status(app, frame, status);
     if app.help_open {
@@ -101,6 +110,18 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(Color::White).bg(Color::Blue).bold(),
         ));
     }
+    if !app.marks.is_empty() {
+        let all = if app.marks.all_matching().is_some() {
+            " (all matching)"
+        } else {
+            ""
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" {} marked{all} ", crate::app::thousands(app.marks.count())),
+            Style::new().fg(Color::Black).bg(Color::Magenta).bold(),
+        ));
+    }
     if !app.filter.is_empty() {
         spans.push(Span::raw("  filter:"));
         for (name, value) in app.filter.to_query() {
@@ -117,7 +138,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 /// The columns, most useful first; narrow terminals drop from the end of this list.
 const COLUMNS: [(&str, u16); 8] = [
     ("ID", 7),
-    ("Name", 20),
+    ("Name", 18),
     ("Email", 28),
     ("Store credit", 12),
     ("Group", 5),
@@ -140,9 +161,9 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(text).block(Block::bordered()), area);
         return;
     }
-    // Keep the most useful columns that fit (one space between columns).
+    // Keep the most useful columns that fit (one space between columns), after the mark.
     let mut kept = 0;
-    let mut used = 0u16;
+    let mut used = 2u16;
     for (_, width) in COLUMNS {
         let needed = if kept == 0 { width } else { width + 1 };
         if used + needed > area.width && kept >= 2 {
@@ -152,8 +173,10 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         kept += 1;
     }
     let columns: Vec<usize> = ON_SCREEN.into_iter().filter(|&i| i < kept).collect();
-    let header = Row::new(columns.iter().map(|&i| Cell::from(COLUMNS[i].0)))
-        .style(Style::new().bold().underlined());
+    let header = Row::new(
+        std::iter::once(Cell::from(" ")).chain(columns.iter().map(|&i| Cell::from(COLUMNS[i].0))),
+    )
+    .style(Style::new().bold().underlined());
     // Only the rows that fit are built: the window follows the selection.
     let visible = usize::from(area.height.saturating_sub(1)).max(1);
     let first = app.first_visible_row(visible);
@@ -161,16 +184,25 @@ fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     // Looking up the zone's offset for every date is the costliest part of a row; the table
     // shows days, so today's offset serves for all of them (the detail view is exact).
     let offset = *Local::now().offset();
-    let rows = window
-        .iter()
-        .map(|customer| Row::new(columns.iter().map(|&i| cell(customer, i, offset))));
-    let widths = columns.iter().map(|&i| {
+    let rows = window.iter().map(|customer| {
+        let marked = app.marks.contains(customer.id, &app.filter);
+        let mark = Cell::from(if marked { "●" } else { " " });
+        let row = Row::new(
+            std::iter::once(mark).chain(columns.iter().map(|&i| cell(customer, i, offset))),
+        );
+        if marked {
+            row.style(Style::new().fg(Color::Magenta))
+        } else {
+            row
+        }
+    });
+    let widths = std::iter::once(Constraint::Length(1)).chain(columns.iter().map(|&i| {
         if i == 2 || i == 1 {
             Constraint::Min(COLUMNS[i].1)
         } else {
             Constraint::Length(COLUMNS[i].1)
         }
-    });
+    }));
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
@@ -406,7 +438,7 @@ fn render_prompt(
 
 fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for binding in bindings_for(app.context(), true) {
+    for binding in bindings_for(app.context(), true, app.store.read_only) {
         spans.push(Span::styled(
             format!(" {} ", binding.keys),
             Style::new().bold(),
@@ -450,6 +482,34 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             crate::app::thousands(total)
         )));
     }
+    if let Some(job) = &app.job {
+        let step = match job.step {
+            Step::BackingUp => "backing up",
+            Step::Deleting => "deleting",
+            Step::Checking => "checking the store",
+            Step::Restoring => "restoring",
+        };
+        let percent = (job.done * 100)
+            .checked_div(job.total)
+            .unwrap_or(0)
+            .min(100);
+        let filled = (percent / 10) as usize;
+        let cancel = if job.cancel.is_cancelled() {
+            "cancelling…"
+        } else {
+            "c cancels"
+        };
+        spans.push(Span::styled(
+            format!(
+                "  ·  {step} [{}{}] {}/{} ({cancel})",
+                "█".repeat(filled),
+                "░".repeat(10 - filled),
+                crate::app::thousands(job.done),
+                crate::app::thousands(job.total)
+            ),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
     if let Some(notice) = &app.notice {
         spans.push(Span::styled(
             format!("  {}", sanitize(notice)),
@@ -472,7 +532,7 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         Context::Table
     };
-    let mut lines: Vec<Line> = bindings_for(context, false)
+    let mut lines: Vec<Line> = bindings_for(context, false, app.store.read_only)
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!("{:>16}  ", b.keys), Style::new().bold()),

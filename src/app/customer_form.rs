@@ -1,0 +1,405 @@
+//! The create and edit form: one field per writable customer field and a password section,
+//! each field checked as it is typed; an edit knows what it started from, so it sends only
+//! what changed and can say old → new.
+
+use ratatui::crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
+use serde_json::{Map, Value, json};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::api::rules::{
+    LONG_TEXT, PASSWORD_RULE, SHORT_TEXT, is_ip_address, looks_like_email, meets_password_rules,
+    parse_group_id, parse_store_credit,
+};
+use crate::api::{ApiError, Customer, format_credit};
+
+/// The text fields by API name and label, in the order they are shown.
+pub const FIELDS: [(&str, &str); 12] = [
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("email", "Email"),
+    ("company", "Company"),
+    ("phone", "Phone"),
+    ("store_credit", "Store credit"),
+    ("customer_group_id", "Customer group id"),
+    ("registration_ip_address", "Registration IP"),
+    ("notes", "Notes"),
+    ("tax_exempt_category", "Tax-exempt category"),
+    ("password", "New password"),
+    ("password_confirmation", "Confirm password"),
+];
+
+const EMAIL: usize = 2;
+const CREDIT: usize = 5;
+const GROUP: usize = 6;
+const NOTES: usize = 8;
+const PASSWORD: usize = 10;
+const CONFIRMATION: usize = 11;
+/// The "force reset at next login" box, after the text fields.
+pub const FORCE_RESET: usize = FIELDS.len();
+/// The Save button, last.
+pub const SAVE: usize = FIELDS.len() + 1;
+const STOPS: usize = FIELDS.len() + 2;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormMode {
+    Create,
+    /// Editing this customer, as it was when the form was filled.
+    Edit {
+        original: Box<Customer>,
+    },
+}
+
+/// Where a save stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Editing,
+    /// Fetching the customer again to see whether it changed since the form was opened.
+    Checking,
+    /// The create or update is on its way.
+    Saving(crate::worker::RequestId),
+}
+
+/// One field an edit changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub label: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerForm {
+    pub mode: FormMode,
+    pub inputs: Vec<Input>,
+    /// What is wrong with each text field, if anything (the store's word after a refusal).
+    pub errors: Vec<Option<String>>,
+    pub force_reset: bool,
+    pub focus: usize,
+    /// Said above the fields: why a save did not happen.
+    pub message: Option<String>,
+    pub stage: Stage,
+    /// The text each field started with, to tell what changed.
+    initial: Vec<String>,
+    initial_force_reset: bool,
+}
+
+impl CustomerForm {
+    pub fn create() -> CustomerForm {
+        CustomerForm::filled(FormMode::Create, vec![String::new(); FIELDS.len()], false)
+    }
+
+    pub fn edit(customer: &Customer) -> CustomerForm {
+        CustomerForm::filled(
+            FormMode::Edit {
+                original: Box::new(customer.clone()),
+            },
+            values_of(customer),
+            customer.reset_pass_on_login,
+        )
+    }
+
+    fn filled(mode: FormMode, values: Vec<String>, force_reset: bool) -> CustomerForm {
+        CustomerForm {
+            mode,
+            inputs: values.iter().map(|v| Input::new(v.clone())).collect(),
+            errors: vec![None; FIELDS.len()],
+            force_reset,
+            focus: 0,
+            message: None,
+            stage: Stage::Editing,
+            initial: values,
+            initial_force_reset: force_reset,
+        }
+    }
+
+    pub fn original(&self) -> Option<&Customer> {
+        match &self.mode {
+            FormMode::Edit { original } => Some(original),
+            FormMode::Create => None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.mode {
+            FormMode::Create => "New customer".to_owned(),
+            FormMode::Edit { original } => format!("Edit customer #{}", original.id),
+        }
+    }
+
+    pub fn next(&mut self) {
+        self.focus = (self.focus + 1) % STOPS;
+    }
+
+    pub fn previous(&mut self) {
+        self.focus = (self.focus + STOPS - 1) % STOPS;
+    }
+
+    /// Types a key into the focused field (Space ticks the box) and checks the field again.
+    pub fn type_key(&mut self, key: KeyEvent) {
+        if self.stage != Stage::Editing {
+            return;
+        }
+        match self.focus {
+            FORCE_RESET if key.code == KeyCode::Char(' ') => self.force_reset = !self.force_reset,
+            FORCE_RESET | SAVE => return,
+            field => {
+                self.inputs[field].handle_event(&TerminalEvent::Key(key));
+                self.errors[field] = self.problem(field);
+                if field == PASSWORD {
+                    self.errors[CONFIRMATION] = self.problem(CONFIRMATION);
+                }
+            }
+        }
+        self.message = None;
+    }
+
+    pub fn toggle_force_reset(&mut self) {
+        if self.stage == Stage::Editing {
+            self.force_reset = !self.force_reset;
+        }
+    }
+
+    /// Whether anything differs from what the form started with.
+    pub fn is_dirty(&self) -> bool {
+        self.force_reset != self.initial_force_reset
+            || self
+                .inputs
+                .iter()
+                .zip(&self.initial)
+                .any(|(input, initial)| input.value() != initial)
+    }
+
+    fn value(&self, field: usize) -> &str {
+        self.inputs[field].value()
+    }
+
+    /// Whether a data field differs from what the form started with.
+    pub fn is_changed(&self, field: usize) -> bool {
+        self.changed_fields().contains(&field)
+    }
+
+    /// What is wrong with a field's text, by the store's rules.
+    fn problem(&self, field: usize) -> Option<String> {
+        let text = self.value(field);
+        let trimmed = text.trim();
+        let creating = self.mode == FormMode::Create;
+        let problem = match FIELDS[field].0 {
+            "first_name" | "last_name" if trimmed.is_empty() => "required",
+            "email" if trimmed.is_empty() => "required",
+            "email" if !looks_like_email(trimmed) => "an address such as jane@example.com",
+            "store_credit" if trimmed.is_empty() && creating => return None,
+            "store_credit" => return parse_store_credit(text).err().map(str::to_owned),
+            "customer_group_id" if trimmed.is_empty() && creating => return None,
+            "customer_group_id" => return parse_group_id(text).err().map(str::to_owned),
+            "registration_ip_address" if !trimmed.is_empty() && !is_ip_address(text) => {
+                "an IPv4 or IPv6 address"
+            }
+            "password" if !text.is_empty() && !meets_password_rules(text) => PASSWORD_RULE,
+            "password_confirmation" if text != self.value(PASSWORD) => {
+                "not the same as the password"
+            }
+            "notes" if text.chars().count() > LONG_TEXT => "too long",
+            _ if field != NOTES && text.chars().count() > SHORT_TEXT => "at most 255 characters",
+            _ => return None,
+        };
+        Some(problem.to_owned())
+    }
+
+    /// Checks every field; on a problem, focus moves to the first one and the form says so.
+    pub fn validate(&mut self) -> bool {
+        for field in 0..FIELDS.len() {
+            self.errors[field] = self.problem(field);
+        }
+        match self.errors.iter().position(Option::is_some) {
+            Some(first) => {
+                self.focus = first;
+                let problems = self.errors.iter().flatten().count();
+                self.message = Some(if problems == 1 {
+                    "Fix the field marked ✗ to save.".to_owned()
+                } else {
+                    format!("Fix the {problems} fields marked ✗ to save.")
+                });
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// The body of a create: every field given, and a password section when asked for.
+    pub fn create_fields(&self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        for (field, (name, _)) in FIELDS.iter().enumerate().take(PASSWORD) {
+            let text = self.value(field).trim();
+            if !text.is_empty() || field <= EMAIL {
+                fields.insert((*name).to_owned(), self.json_value(field));
+            }
+        }
+        if let Some(authentication) = self.authentication(true) {
+            fields.insert("_authentication".to_owned(), authentication);
+        }
+        fields
+    }
+
+    /// The body of an update: only the fields that changed.
+    pub fn update_fields(&self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        for field in self.changed_fields() {
+            fields.insert(FIELDS[field].0.to_owned(), self.json_value(field));
+        }
+        if let Some(authentication) = self.authentication(false) {
+            fields.insert("_authentication".to_owned(), authentication);
+        }
+        fields
+    }
+
+    fn json_value(&self, field: usize) -> Value {
+        let text = self.value(field).trim();
+        match field {
+            CREDIT => parse_store_credit(text)
+                .map(|amount| Value::String(format_credit(amount)))
+                .unwrap_or_else(|_| Value::String("0.0000".to_owned())),
+            GROUP => json!(parse_group_id(text).unwrap_or(0)),
+            _ => Value::String(text.to_owned()),
+        }
+    }
+
+    /// `_authentication`, when a password was typed or the reset box changed.
+    fn authentication(&self, creating: bool) -> Option<Value> {
+        let password = self.value(PASSWORD);
+        let reset_changed = if creating {
+            self.force_reset
+        } else {
+            self.force_reset != self.initial_force_reset
+        };
+        if password.is_empty() && !reset_changed {
+            return None;
+        }
+        let mut section = Map::new();
+        if !password.is_empty() {
+            section.insert("password".to_owned(), json!(password));
+            section.insert(
+                "password_confirmation".to_owned(),
+                json!(self.value(CONFIRMATION)),
+            );
+        }
+        if reset_changed {
+            section.insert("force_reset".to_owned(), json!(self.force_reset));
+        }
+        Some(Value::Object(section))
+    }
+
+    /// The data fields whose value differs from what the form started with (amounts and
+    /// group ids compared as numbers, so `12.5` is not a change from `12.5000`).
+    fn changed_fields(&self) -> Vec<usize> {
+        (0..PASSWORD)
+            .filter(|&field| {
+                let (now, was) = (self.value(field).trim(), self.initial[field].trim());
+                match field {
+                    CREDIT => parse_store_credit(now).ok() != parse_store_credit(was).ok(),
+                    GROUP => parse_group_id(now).ok() != parse_group_id(was).ok(),
+                    _ => now != was,
+                }
+            })
+            .collect()
+    }
+
+    /// Old → new for every change an update would make, passwords never shown.
+    pub fn changes(&self) -> Vec<Change> {
+        let mut changes: Vec<Change> = self
+            .changed_fields()
+            .into_iter()
+            .map(|field| Change {
+                label: FIELDS[field].1,
+                old: self.initial[field].clone(),
+                new: self.value(field).trim().to_owned(),
+            })
+            .collect();
+        if !self.value(PASSWORD).is_empty() {
+            changes.push(Change {
+                label: "Password",
+                old: "(kept)".to_owned(),
+                new: "(new password)".to_owned(),
+            });
+        }
+        if self.force_reset != self.initial_force_reset {
+            let word = |on: bool| if on { "yes" } else { "no" }.to_owned();
+            changes.push(Change {
+                label: "Force reset at next login",
+                old: word(self.initial_force_reset),
+                new: word(self.force_reset),
+            });
+        }
+        changes
+    }
+
+    /// Puts a refusal where it belongs: at the field the store named, else above the form.
+    /// Everything typed stays.
+    pub fn refused(&mut self, error: &ApiError) {
+        self.stage = Stage::Editing;
+        let store_message = match error {
+            ApiError::Status { message, .. } if !message.is_empty() => message.clone(),
+            other => other.to_string(),
+        };
+        let named = error.field().and_then(|name| {
+            FIELDS
+                .iter()
+                .position(|(field, _)| *field == name)
+                .or((name == "_authentication").then_some(PASSWORD))
+        });
+        if let Some(field) = named {
+            self.errors[field] = Some(store_message);
+            self.focus = field;
+        }
+        self.message = Some(format!("Not saved: {error}. Fix and save again."));
+    }
+
+    /// Takes the store's newer version as the new starting point, keeping every field the
+    /// user changed as typed on top of it.
+    pub fn reload(&mut self, theirs: &Customer) {
+        let changed = self.changed_fields();
+        let values = values_of(theirs);
+        for (field, value) in values.iter().enumerate().take(PASSWORD) {
+            if !changed.contains(&field) {
+                self.inputs[field] = Input::new(value.clone());
+            }
+            self.errors[field] = self.problem(field);
+        }
+        self.initial[..PASSWORD].clone_from_slice(&values[..PASSWORD]);
+        if self.force_reset == self.initial_force_reset {
+            self.force_reset = theirs.reset_pass_on_login;
+        }
+        self.initial_force_reset = theirs.reset_pass_on_login;
+        self.mode = FormMode::Edit {
+            original: Box::new(theirs.clone()),
+        };
+        self.stage = Stage::Editing;
+        let kept: Vec<&str> = changed.iter().map(|&field| FIELDS[field].1).collect();
+        self.message = Some(if kept.is_empty() {
+            "The store's newer version is loaded.".to_owned()
+        } else {
+            format!(
+                "The store's newer version is loaded; your changes to {} are kept on top. Save again to apply them.",
+                kept.join(", ")
+            )
+        });
+    }
+}
+
+/// The form's text for a customer, field by field (the password fields empty).
+pub fn values_of(customer: &Customer) -> Vec<String> {
+    let mut values = vec![
+        customer.first_name.clone(),
+        customer.last_name.clone(),
+        customer.email.clone(),
+        customer.company.clone(),
+        customer.phone.clone(),
+        format_credit(customer.store_credit),
+        customer.customer_group_id.to_string(),
+        customer.registration_ip_address.clone(),
+        customer.notes.clone(),
+        customer.tax_exempt_category.clone(),
+    ];
+    values.resize(FIELDS.len(), String::new());
+    values
+}

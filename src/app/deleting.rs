@@ -1,0 +1,355 @@
+//! Marking, deleting and undoing: every delete is shown first as a plan, backed up before it
+//! runs, runs in the background with a gauge, can be cancelled, and can be undone.
+
+use std::path::PathBuf;
+
+use super::dialog::{DeletePlan, Dialog, DialogKind};
+use super::{App, thousands};
+use crate::backup::{Cancel, Report, Selection, backup_file_name};
+use crate::worker::{Command, Event, Outcome, RequestId, Step, Write};
+
+/// A delete or restore running in the background.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub request: RequestId,
+    pub restoring: bool,
+    pub step: Step,
+    pub done: u64,
+    pub total: u64,
+    pub cancel: Cancel,
+}
+
+/// The last delete, for undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastDelete {
+    pub backup: PathBuf,
+    /// The customers it deleted (their old ids, as in the backup).
+    pub ids: Vec<i64>,
+}
+
+impl App {
+    pub(super) fn toggle_mark(&mut self) {
+        let Some(id) = self.selected_customer().map(|c| c.id) else {
+            return;
+        };
+        self.marks.toggle(id, &self.filter);
+        self.selected = (self.selected + 1).min(self.customers.len().saturating_sub(1));
+    }
+
+    /// `v` starts a range at the selection; `v` again marks every row from there to here.
+    pub(super) fn mark_range(&mut self) {
+        let Some(id) = self.selected_customer().map(|c| c.id) else {
+            return;
+        };
+        let start = self
+            .range_start
+            .take()
+            .and_then(|start| self.customers.iter().position(|c| c.id == start));
+        match start {
+            Some(start) => {
+                let (low, high) = (start.min(self.selected), start.max(self.selected));
+                let ids: Vec<i64> = self.customers[low..=high].iter().map(|c| c.id).collect();
+                self.marks.mark(ids, &self.filter);
+                self.notice = Some(format!(
+                    "Marked {} rows; {} marked in all.",
+                    high - low + 1,
+                    thousands(self.marks.count())
+                ));
+            }
+            None => {
+                self.range_start = Some(id);
+                self.notice =
+                    Some("Range started: move to its other end and press v again.".to_owned());
+            }
+        }
+    }
+
+    /// `A`: every customer the filter matches, as the store counts them; again to unmark.
+    pub(super) fn mark_all_matching(&mut self) {
+        if self.marks.all_matching() == Some(&self.filter) {
+            self.marks.clear();
+            self.notice = Some("Unmarked every customer.".to_owned());
+            return;
+        }
+        match self.total {
+            Some(total) => {
+                self.marks.mark_all(&self.filter, total);
+                self.notice = Some(format!(
+                    "Marked all {} customers matching {} (every page). D deletes them.",
+                    thousands(total),
+                    self.filter
+                ));
+            }
+            None => self.notice = Some("Still counting the customers; try again.".to_owned()),
+        }
+    }
+
+    fn busy_with_job(&mut self) -> bool {
+        if self.job.is_some() {
+            self.notice =
+                Some("A delete or restore is under way: wait for it, or c to cancel.".to_owned());
+        }
+        self.job.is_some()
+    }
+
+    fn backup_path(&self) -> PathBuf {
+        self.backup_folder
+            .join(backup_file_name(&self.store.name, chrono::Local::now()))
+    }
+
+    /// `d`: the selected customer.
+    pub(super) fn ask_delete_selected(&mut self) {
+        if self.busy_with_job() {
+            return;
+        }
+        let Some(customer) = self.selected_customer() else {
+            return;
+        };
+        let plan = DeletePlan {
+            selection: Selection::Ids(vec![customer.id]),
+            count: 1,
+            filter: None,
+            not_visible: 0,
+            names: vec![describe(customer)],
+            backup: self.backup_path(),
+            type_to_confirm: None,
+        };
+        self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
+    }
+
+    /// `D`: every marked customer.
+    pub(super) fn ask_delete_marked(&mut self) {
+        if self.busy_with_job() {
+            return;
+        }
+        if self.marks.is_empty() {
+            self.notice = Some(
+                "Nothing marked: Space marks a customer, v a range, A every one the filter matches."
+                    .to_owned(),
+            );
+            return;
+        }
+        let selection = self.marks.selection();
+        let count = self.marks.count();
+        let shown = self.marks.visible(&self.customers, &self.filter);
+        let names = match &selection {
+            Selection::Ids(ids) if ids.len() <= 5 => self
+                .customers
+                .iter()
+                .filter(|c| ids.contains(&c.id))
+                .map(describe)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (filter, type_to_confirm) = match self.marks.all_matching() {
+            Some(filter) if filter.is_empty() => (
+                Some("none: every customer of the store".to_owned()),
+                Some(self.store.name.clone()),
+            ),
+            Some(filter) => (Some(filter.to_string()), None),
+            None => (None, None),
+        };
+        let plan = DeletePlan {
+            selection,
+            count,
+            filter,
+            not_visible: count.saturating_sub(shown),
+            names,
+            backup: self.backup_path(),
+            type_to_confirm,
+        };
+        self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
+    }
+
+    /// `u`: asks to restore the last delete.
+    pub(super) fn ask_undo(&mut self) {
+        if self.busy_with_job() {
+            return;
+        }
+        match &self.last_delete {
+            Some(last) => {
+                self.dialog = Some(Dialog::new(DialogKind::Restore {
+                    backup: last.backup.clone(),
+                    ids: last.ids.clone(),
+                }))
+            }
+            None => self.notice = Some("No delete to undo in this session.".to_owned()),
+        }
+    }
+
+    pub(super) fn cancel_job(&mut self) {
+        if let Some(job) = &self.job {
+            job.cancel.cancel();
+            self.notice = Some(
+                "Cancelling: requests under way finish, and the report counts them.".to_owned(),
+            );
+        }
+    }
+
+    pub(super) fn start_delete(&mut self, plan: DeletePlan) -> Vec<Command> {
+        let request = self.new_request();
+        let cancel = Cancel::default();
+        self.job = Some(Job {
+            request,
+            restoring: false,
+            step: Step::BackingUp,
+            done: 0,
+            total: plan.count,
+            cancel: cancel.clone(),
+        });
+        self.notice = None;
+        vec![Command::Write {
+            request,
+            write: Write::DeleteCustomers {
+                selection: plan.selection,
+                backup: plan.backup,
+                cancel,
+            },
+        }]
+    }
+
+    pub(super) fn start_restore(&mut self, backup: PathBuf, ids: Vec<i64>) -> Vec<Command> {
+        let request = self.new_request();
+        let cancel = Cancel::default();
+        self.job = Some(Job {
+            request,
+            restoring: true,
+            step: Step::Restoring,
+            done: 0,
+            total: ids.len() as u64,
+            cancel: cancel.clone(),
+        });
+        self.notice = None;
+        vec![Command::Write {
+            request,
+            write: Write::Restore {
+                backup,
+                only_ids: Some(ids),
+                cancel,
+            },
+        }]
+    }
+
+    /// Progress and the end of the job under way.
+    pub(super) fn job_event(&mut self, event: Event) -> Vec<Command> {
+        let Some(job) = self.job.as_mut() else {
+            return Vec::new();
+        };
+        let restoring = job.restoring;
+        match event.result {
+            Ok(Outcome::Progress { step, done, total }) => {
+                (job.step, job.done, job.total) = (step, done, total);
+                return Vec::new();
+            }
+            Ok(Outcome::DeletedCustomers {
+                report,
+                backup,
+                backed_up,
+                still_on_store,
+            }) => self.deleted(report, backup, backed_up, still_on_store),
+            Ok(Outcome::Restored(report)) => self.restored(report),
+            Ok(_) => return Vec::new(),
+            Err(error) => {
+                let verb = if restoring { "Restore" } else { "Delete" };
+                self.last_error = Some(format!("{verb} stopped: {error}"));
+            }
+        }
+        self.job = None;
+        if self.quit_when_job_ends {
+            self.should_quit = true;
+        }
+        self.keep_selected_id = self.selected_customer().map(|c| c.id);
+        self.reload()
+    }
+
+    fn deleted(
+        &mut self,
+        report: Report,
+        backup: PathBuf,
+        backed_up: u64,
+        still_on_store: Option<u64>,
+    ) {
+        if self.marks.all_matching().is_some() {
+            self.marks.clear();
+        } else {
+            self.marks.forget(&report.ids);
+        }
+        let check = match still_on_store {
+            Some(0) => "the store no longer has any of them".to_owned(),
+            Some(left) => format!("{left} still show on the store"),
+            None => "the store could not be checked afterwards".to_owned(),
+        };
+        let mut notice = format!(
+            "{} ({} backed up; {check}). Backup: {}.",
+            report.summary("deleted"),
+            thousands(backed_up),
+            backup.display()
+        );
+        if report.done > 0 {
+            notice.push_str(" u undoes.");
+            self.last_delete = Some(LastDelete {
+                backup,
+                ids: report.ids.clone(),
+            });
+        }
+        self.notice = Some(notice);
+        self.last_error = report
+            .failed
+            .first()
+            .map(|(what, why)| format!("{} not deleted; {what}: {why}", report.failed.len()));
+        if still_on_store.is_some_and(|left| left > 0) {
+            self.last_error = Some(
+                "Some deleted customers still show on the store: refresh and check.".to_owned(),
+            );
+        }
+    }
+
+    fn restored(&mut self, report: Report) {
+        let rest = match (&self.last_delete, report.not_attempted) {
+            (Some(last), left) if left > 0 => format!(
+                " The rest can be restored with: bc-customers restore {}",
+                last.backup.display()
+            ),
+            _ => String::new(),
+        };
+        self.notice = Some(format!(
+            "{}. Restored customers have new ids and must set a new password at next login.{rest}",
+            report.summary("restored")
+        ));
+        self.last_error = report
+            .failed
+            .first()
+            .map(|(who, why)| format!("{} not restored; {who}: {why}", report.failed.len()));
+        self.last_delete = None;
+    }
+
+    pub(super) fn choose_in_delete_dialog(
+        &mut self,
+        kind: DialogKind,
+        focus: usize,
+    ) -> Vec<Command> {
+        match (kind, focus) {
+            (DialogKind::Delete(plan), 1) => self.start_delete(*plan),
+            (DialogKind::Restore { backup, ids }, 1) => self.start_restore(backup, ids),
+            (DialogKind::Delete(_), _) => {
+                self.notice = Some("Nothing deleted.".to_owned());
+                Vec::new()
+            }
+            (DialogKind::Restore { .. }, _) => {
+                self.notice = Some("Nothing restored.".to_owned());
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `#12 Jane Doe <jane@example.com>`.
+fn describe(customer: &crate::api::Customer) -> String {
+    format!(
+        "#{} {} <{}>",
+        customer.id,
+        customer.full_name(),
+        customer.email
+    )
+}

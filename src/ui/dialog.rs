@@ -1,0 +1,239 @@
+//! Confirmations: what will happen, in numbers and names, then the buttons (the safe one
+//! first and focused).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::sanitize;
+use crate::app::customer_form::{FIELDS, values_of};
+use crate::app::dialog::{Dialog, DialogKind};
+use crate::app::{App, thousands};
+
+pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut typed_line = None;
+    match &dialog.kind {
+        DialogKind::Delete(plan) => {
+            let who = if plan.count == 1 {
+                "1 customer".to_owned()
+            } else {
+                format!("{} customers", thousands(plan.count))
+            };
+            lines.push(Line::from(vec![
+                Span::raw(" This deletes "),
+                Span::styled(who, Style::new().bold()),
+                Span::raw(format!(" from {}.", sanitize(&app.store.name))),
+            ]));
+            match &plan.filter {
+                Some(filter) => lines.push(Line::from(format!(
+                    " Filter: {} (every page, as counted now).",
+                    sanitize(filter)
+                ))),
+                None if plan.count > 1 => lines.push(Line::from(" Marked one by one (no filter).")),
+                None => {}
+            }
+            if plan.not_visible > 0 {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        " {} of them are not on the screen now.",
+                        thousands(plan.not_visible)
+                    ),
+                    Style::new().fg(Color::Yellow),
+                )));
+            }
+            for name in &plan.names {
+                lines.push(Line::from(format!("   {}", sanitize(name))));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(" First, each is backed up to:"));
+            lines.push(Line::from(Span::styled(
+                format!("   {}", sanitize(&plan.backup.display().to_string())),
+                Style::new().bold(),
+            )));
+            lines.push(Line::from(
+                " Only the backed-up customers are deleted; u undoes (customers come back with new ids).",
+            ));
+            if let Some(name) = dialog.must_type() {
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        " This is every customer of the store. Type its name ({}) to enable Delete:",
+                        sanitize(name)
+                    ),
+                    Style::new().fg(Color::Red).bold(),
+                )));
+                typed_line = Some(lines.len());
+                lines.push(Line::from(format!(
+                    "   > {}",
+                    sanitize(dialog.typed.value())
+                )));
+            }
+        }
+        DialogKind::Restore { backup, ids } => {
+            lines.push(Line::from(format!(
+                " This re-creates the {} customers of the last delete from its backup:",
+                thousands(ids.len() as u64)
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("   {}", sanitize(&backup.display().to_string())),
+                Style::new().bold(),
+            )));
+            lines.push(Line::from(""));
+            lines.push(Line::from(
+                " They get new ids: the store does not reuse the old ones.",
+            ));
+            lines.push(Line::from(Span::styled(
+                " Passwords cannot be restored: every restored customer must set a new password at next login.",
+                Style::new().fg(Color::Yellow),
+            )));
+        }
+        DialogKind::Review(changes) => {
+            lines.push(Line::from(" The store will get exactly these changes:"));
+            let width = changes.iter().map(|c| c.label.len()).max().unwrap_or(0);
+            for change in changes {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("   {:>width$}  ", change.label),
+                        Style::new().bold(),
+                    ),
+                    Span::styled(shown(&change.old), Style::new().dim()),
+                    Span::raw("  →  "),
+                    Span::styled(shown(&change.new), Style::new().fg(Color::Green)),
+                ]));
+            }
+        }
+        DialogKind::Conflict(theirs) => conflict_lines(app, theirs, &mut lines),
+        DialogKind::Discard => {
+            let changed: Vec<&str> = app
+                .form
+                .as_ref()
+                .map(|form| form.changes().iter().map(|c| c.label).collect())
+                .unwrap_or_default();
+            lines.push(Line::from(" Close the form and lose what you typed?"));
+            if !changed.is_empty() {
+                lines.push(Line::from(format!(" Changed: {}.", changed.join(", "))));
+            }
+        }
+    }
+    lines.push(Line::from(""));
+    let mut buttons = vec![Span::raw(" ")];
+    for (index, label) in dialog.buttons().iter().enumerate() {
+        let style = if index == dialog.focus {
+            if dialog.ready() {
+                Style::new().reversed().bold()
+            } else {
+                Style::new().reversed().dim()
+            }
+        } else {
+            Style::new()
+        };
+        buttons.push(Span::styled(format!("[ {label} ]"), style));
+        buttons.push(Span::raw("  "));
+    }
+    lines.push(Line::from(buttons));
+
+    let width = area.width.min(96);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(format!(" {} ", dialog.title()))
+        .border_style(Style::new().fg(Color::Yellow));
+    let inner = block.inner(popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+    if let Some(line) = typed_line {
+        let y = inner.y + line as u16;
+        if y < inner.y + inner.height {
+            frame.set_cursor_position((inner.x + 5 + dialog.typed.visual_cursor() as u16, y));
+        }
+    }
+}
+
+/// The store's version beside the user's, field by field, with what each side changed.
+fn conflict_lines(app: &App, theirs: &crate::api::Customer, lines: &mut Vec<Line>) {
+    let Some(form) = &app.form else {
+        return;
+    };
+    let opened = form.original().map(values_of).unwrap_or_default();
+    let now = values_of(theirs);
+    lines.push(Line::from(format!(
+        " Someone changed this customer on the store (modified {}).",
+        sanitize(&theirs.date_modified)
+    )));
+    lines.push(Line::from(vec![
+        Span::raw(" "),
+        Span::styled("■", Style::new().fg(Color::Yellow)),
+        Span::raw(" changed on the store   "),
+        Span::styled("■", Style::new().fg(Color::Green)),
+        Span::raw(" changed by you"),
+    ]));
+    let column = 26;
+    lines.push(Line::from(
+        format!(
+            " {:>20}  {:<column$}  {:<column$}",
+            "", "On the store now", "Yours"
+        )
+        .bold(),
+    ));
+    for (field, (_, label)) in FIELDS.iter().enumerate().take(10) {
+        let store_changed = opened.get(field) != now.get(field);
+        let mine_changed = form.is_changed(field);
+        if !store_changed && !mine_changed {
+            continue;
+        }
+        let clip = |text: &str| -> String {
+            let text = sanitize(text);
+            let mut clipped: String = text.chars().take(column).collect();
+            if text.chars().count() > column {
+                clipped.pop();
+                clipped.push('…');
+            }
+            format!("{clipped:<column$}")
+        };
+        let style = |changed: bool, color: Color| {
+            if changed {
+                Style::new().fg(color)
+            } else {
+                Style::new().dim()
+            }
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {label:>20}  ")),
+            Span::styled(
+                clip(now.get(field).map_or("", String::as_str)),
+                style(store_changed, Color::Yellow),
+            ),
+            Span::raw("  "),
+            Span::styled(
+                clip(form.inputs[field].value()),
+                style(mine_changed, Color::Green),
+            ),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        " Reload: take the store's version and keep your changes on top. Overwrite: send your changes over theirs.",
+    ));
+}
+
+/// A value in old → new: empty said as such.
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        sanitize(value).into_owned()
+    }
+}
