@@ -337,21 +337,46 @@ impl CustomerForm {
     /// Everything typed stays.
     pub fn refused(&mut self, error: &ApiError) {
         self.stage = Stage::Editing;
-        let store_message = match error {
-            ApiError::Status { message, .. } if !message.is_empty() => message.clone(),
-            other => other.to_string(),
-        };
         let named = error.field().and_then(|name| {
             FIELDS
                 .iter()
                 .position(|(field, _)| *field == name)
                 .or((name == "_authentication").then_some(PASSWORD))
         });
-        if let Some(field) = named {
-            self.errors[field] = Some(store_message);
-            self.focus = field;
+        match (error, named) {
+            (
+                ApiError::Status {
+                    status, message, ..
+                },
+                Some(field),
+            ) => {
+                // "The field 'email' is invalid." says less than the reason after it.
+                let reason = message
+                    .strip_prefix(&format!("The field '{}' is invalid.", FIELDS[field].0))
+                    .map(str::trim)
+                    .filter(|rest| !rest.is_empty())
+                    .unwrap_or(message);
+                self.errors[field] = Some(reason.to_owned());
+                self.focus = field;
+                self.message = Some(format!(
+                    "Not saved ({status}): {reason} Fix {} and save again.",
+                    FIELDS[field].1
+                ));
+            }
+            (
+                ApiError::Status {
+                    status, message, ..
+                },
+                None,
+            ) if !message.is_empty() => {
+                self.message = Some(format!("Not saved ({status}): {message}"));
+            }
+            _ => {
+                self.message = Some(format!(
+                    "Not saved: {error}. Everything typed is kept; save again to retry."
+                ));
+            }
         }
-        self.message = Some(format!("Not saved: {error}. Fix and save again."));
     }
 
     /// Takes the store's newer version as the new starting point, keeping every field the

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::dialog::{DeletePlan, Dialog, DialogKind};
+use super::marks::describe;
 use super::{App, thousands};
 use crate::backup::{Cancel, Report, Selection, backup_file_name};
 use crate::worker::{Command, Event, Outcome, RequestId, Step, Write};
@@ -29,10 +30,10 @@ pub struct LastDelete {
 
 impl App {
     pub(super) fn toggle_mark(&mut self) {
-        let Some(id) = self.selected_customer().map(|c| c.id) else {
+        let Some(customer) = self.customers.get(self.selected) else {
             return;
         };
-        self.marks.toggle(id, &self.filter);
+        self.marks.toggle(customer, &self.filter);
         self.selected = (self.selected + 1).min(self.customers.len().saturating_sub(1));
     }
 
@@ -48,8 +49,7 @@ impl App {
         match start {
             Some(start) => {
                 let (low, high) = (start.min(self.selected), start.max(self.selected));
-                let ids: Vec<i64> = self.customers[low..=high].iter().map(|c| c.id).collect();
-                self.marks.mark(ids, &self.filter);
+                self.marks.mark(&self.customers[low..=high], &self.filter);
                 self.notice = Some(format!(
                     "Marked {} rows; {} marked in all.",
                     high - low + 1,
@@ -132,15 +132,7 @@ impl App {
         let selection = self.marks.selection();
         let count = self.marks.count();
         let shown = self.marks.visible(&self.customers, &self.filter);
-        let names = match &selection {
-            Selection::Ids(ids) if ids.len() <= 5 => self
-                .customers
-                .iter()
-                .filter(|c| ids.contains(&c.id))
-                .map(describe)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let names = self.marks.names(5);
         let (filter, type_to_confirm) = match self.marks.all_matching() {
             Some(filter) if filter.is_empty() => (
                 Some("none: every customer of the store".to_owned()),
@@ -275,18 +267,18 @@ impl App {
             self.marks.forget(&report.ids);
         }
         let check = match still_on_store {
-            Some(0) => "the store no longer has any of them".to_owned(),
-            Some(left) => format!("{left} still show on the store"),
-            None => "the store could not be checked afterwards".to_owned(),
+            Some(0) => "checked: none left on the store".to_owned(),
+            Some(left) => format!("checked: {left} still on the store"),
+            None => "the store could not be checked".to_owned(),
         };
-        let mut notice = format!(
-            "{} ({} backed up; {check}). Backup: {}.",
+        let undo = if report.done > 0 { " u undoes." } else { "" };
+        let notice = format!(
+            "{} of {} backed up; {check}.{undo} Backup: {}",
             report.summary("deleted"),
             thousands(backed_up),
             backup.display()
         );
         if report.done > 0 {
-            notice.push_str(" u undoes.");
             self.last_delete = Some(LastDelete {
                 backup,
                 ids: report.ids.clone(),
@@ -342,14 +334,4 @@ impl App {
             _ => Vec::new(),
         }
     }
-}
-
-/// `#12 Jane Doe <jane@example.com>`.
-fn describe(customer: &crate::api::Customer) -> String {
-    format!(
-        "#{} {} <{}>",
-        customer.id,
-        customer.full_name(),
-        customer.email
-    )
 }

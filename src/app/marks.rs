@@ -1,15 +1,15 @@
 //! Customers marked for deleting: one by one (kept across pages and filters), or every
 //! customer a filter matches, counted by the store rather than by what is on screen.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::{Customer, Filter};
 use crate::backup::Selection;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Marks {
-    /// Marked one by one.
-    ids: BTreeSet<i64>,
+    /// Marked one by one, with who they are (they may be on another page by the delete).
+    ids: BTreeMap<i64, String>,
     /// Every customer this filter matches, of which the store counted `count`.
     all: Option<(Filter, u64)>,
     /// Unmarked one by one while every match of `all` is marked.
@@ -38,12 +38,13 @@ impl Marks {
     pub fn contains(&self, id: i64, shown_under: &Filter) -> bool {
         match &self.all {
             Some((filter, _)) => filter == shown_under && !self.except.contains(&id),
-            None => self.ids.contains(&id),
+            None => self.ids.contains_key(&id),
         }
     }
 
     /// Marks or unmarks one customer shown under `filter`.
-    pub fn toggle(&mut self, id: i64, shown_under: &Filter) {
+    pub fn toggle(&mut self, customer: &Customer, shown_under: &Filter) {
+        let id = customer.id;
         match &self.all {
             Some((filter, _)) if filter == shown_under => {
                 if !self.except.remove(&id) {
@@ -53,21 +54,25 @@ impl Marks {
             // Marking one by one replaces a mark-all made under another filter.
             Some(_) => {
                 self.clear();
-                self.ids.insert(id);
+                self.ids.insert(id, describe(customer));
             }
             None => {
-                if !self.ids.remove(&id) {
-                    self.ids.insert(id);
+                if self.ids.remove(&id).is_none() {
+                    self.ids.insert(id, describe(customer));
                 }
             }
         }
     }
 
     /// Marks these customers (a range), leaving marked ones marked.
-    pub fn mark(&mut self, ids: impl IntoIterator<Item = i64>, shown_under: &Filter) {
-        for id in ids {
-            if !self.contains(id, shown_under) {
-                self.toggle(id, shown_under);
+    pub fn mark<'a>(
+        &mut self,
+        customers: impl IntoIterator<Item = &'a Customer>,
+        shown_under: &Filter,
+    ) {
+        for customer in customers {
+            if !self.contains(customer.id, shown_under) {
+                self.toggle(customer, shown_under);
             }
         }
     }
@@ -95,8 +100,16 @@ impl Marks {
                 filter: filter.clone(),
                 except: self.except.iter().copied().collect(),
             },
-            None => Selection::Ids(self.ids.iter().copied().collect()),
+            None => Selection::Ids(self.ids.keys().copied().collect()),
         }
+    }
+
+    /// Who is marked one by one, when there are at most `few`.
+    pub fn names(&self, few: usize) -> Vec<String> {
+        if self.all.is_some() || self.ids.len() > few {
+            return Vec::new();
+        }
+        self.ids.values().cloned().collect()
     }
 
     /// How many marked customers are on this page, shown under `filter`.
@@ -105,4 +118,14 @@ impl Marks {
             .filter(|c| self.contains(c.id, shown_under))
             .count() as u64
     }
+}
+
+/// `#12 Jane Doe <jane@example.com>`.
+pub fn describe(customer: &Customer) -> String {
+    format!(
+        "#{} {} <{}>",
+        customer.id,
+        customer.full_name(),
+        customer.email
+    )
 }

@@ -222,6 +222,8 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => {
+                // A notice is said once: the next key clears it.
+                self.notice = None;
                 match action_for(key, self.context(), self.store.read_only) {
                     Some(action) => self.act(action),
                     None => {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::sanitize;
 use crate::app::customer_form::{FIELDS, values_of};
@@ -54,15 +54,19 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 Style::new().bold(),
             )));
             lines.push(Line::from(
-                " Only the backed-up customers are deleted; u undoes (customers come back with new ids).",
+                " Only backed-up customers are deleted. u undoes it: they come back",
+            ));
+            lines.push(Line::from(
+                " with new ids and must set a new password at next login.",
             ));
             if let Some(name) = dialog.must_type() {
                 lines.push(Line::from(""));
                 lines.push(Line::from(Span::styled(
-                    format!(
-                        " This is every customer of the store. Type its name ({}) to enable Delete:",
-                        sanitize(name)
-                    ),
+                    " This is every customer of the store.",
+                    Style::new().fg(Color::Red).bold(),
+                )));
+                lines.push(Line::from(Span::styled(
+                    format!(" Type its name ({}) to enable Delete:", sanitize(name)),
                     Style::new().fg(Color::Red).bold(),
                 )));
                 typed_line = Some(lines.len());
@@ -86,7 +90,11 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 " They get new ids: the store does not reuse the old ones.",
             ));
             lines.push(Line::from(Span::styled(
-                " Passwords cannot be restored: every restored customer must set a new password at next login.",
+                " Passwords cannot be restored: each restored customer is set to",
+                Style::new().fg(Color::Yellow),
+            )));
+            lines.push(Line::from(Span::styled(
+                " reset their password at next login.",
                 Style::new().fg(Color::Yellow),
             )));
         }
@@ -148,12 +156,8 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
         .title(format!(" {} ", dialog.title()))
         .border_style(Style::new().fg(Color::Yellow));
     let inner = block.inner(popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    // Lines are kept short rather than wrapped, so that the buttons always fit.
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
     if let Some(line) = typed_line {
         let y = inner.y + line as u16;
         if y < inner.y + inner.height {
@@ -225,7 +229,10 @@ fn conflict_lines(app: &App, theirs: &crate::api::Customer, lines: &mut Vec<Line
     }
     lines.push(Line::from(""));
     lines.push(Line::from(
-        " Reload: take the store's version and keep your changes on top. Overwrite: send your changes over theirs.",
+        " Reload: take the store's version, with your changes kept on top of it.",
+    ));
+    lines.push(Line::from(
+        " Overwrite: send your changes over theirs as they are.",
     ));
 }
 

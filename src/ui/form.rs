@@ -26,14 +26,21 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
 
     let mut lines = Vec::new();
-    match &form.message {
-        Some(message) => lines.push(Line::from(Span::styled(
-            format!(" {}", sanitize(message)),
+    // The message gets two lines, so that a store's reason fits whole.
+    let (text, style) = match &form.message {
+        Some(message) => (
+            sanitize(message).into_owned(),
             Style::new().fg(Color::Yellow),
-        ))),
-        None => lines.push(Line::from(
-            " Fields are checked as you type; ✗ says what the store would refuse.".dim(),
-        )),
+        ),
+        None => (
+            "Fields are checked as you type; ✗ says what the store would refuse.".to_owned(),
+            Style::new().dim(),
+        ),
+    };
+    let mut message = wrap(&text, usize::from(inner.width).saturating_sub(2));
+    message.resize(2, String::new());
+    for line in message.into_iter().take(2) {
+        lines.push(Line::from(Span::styled(format!(" {line}"), style)));
     }
     // Room is left after the text for what is wrong with it.
     let value_width = usize::from(inner.width)
@@ -74,8 +81,9 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
             ),
         ];
         if let Some(error) = &form.errors[field] {
+            let room = usize::from(inner.width).saturating_sub(LABEL_WIDTH + value_width + 5);
             spans.push(Span::styled(
-                format!(" ✗ {}", sanitize(error)),
+                format!(" ✗ {}", clip(&sanitize(error), room)),
                 Style::new().fg(Color::Red),
             ));
         }
@@ -120,4 +128,34 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
     {
         frame.set_cursor_position(position);
     }
+}
+
+/// The text cut to `room` characters, with … when cut.
+fn clip(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(room.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
+/// Words into lines of at most `width` characters (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let Some(line) = lines.last_mut() else {
+            break;
+        };
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(clip(word, width));
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&clip(word, width.saturating_sub(line.chars().count())));
+        }
+    }
+    lines
 }

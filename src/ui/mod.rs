@@ -437,6 +437,17 @@ fn render_prompt(
 }
 
 fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
+    // A result worth saying takes the row until the next key.
+    if let Some(notice) = &app.notice {
+        frame.render_widget(
+            Line::from(Span::styled(
+                format!(" {}", sanitize(notice)),
+                Style::new().fg(Color::Green),
+            )),
+            area,
+        );
+        return;
+    }
     let mut spans = Vec::new();
     for binding in bindings_for(app.context(), true, app.store.read_only) {
         spans.push(Span::styled(
@@ -510,12 +521,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(Color::Yellow),
         ));
     }
-    if let Some(notice) = &app.notice {
-        spans.push(Span::styled(
-            format!("  {}", sanitize(notice)),
-            Style::new().fg(Color::Green),
-        ));
-    }
+
     if let Some(error) = &app.last_error {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
