@@ -1,87 +1,15 @@
 //! `App::update` without a terminal or a network: keys and worker results in, commands and
 //! state out; and what `ui::render` draws for that state.
 
+mod common;
+
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, Customer, RateSnapshot};
+use bc_customers::api::{ApiError, RateSnapshot};
 use bc_customers::app::{App, Msg, Screen, StoreLabel};
-use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use bc_customers::worker::{Command, Event, Outcome, Read, Slot};
+use common::screens::{answer, customers, draw, key, loaded, reads, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn store() -> StoreLabel {
-    StoreLabel {
-        name: "Demo Store".into(),
-        sandbox: true,
-        read_only: false,
-    }
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn customers(ids: std::ops::RangeInclusive<i64>) -> Vec<Customer> {
-    ids.map(|id| Customer {
-        id,
-        first_name: format!("First{id}"),
-        last_name: "Lee".into(),
-        email: format!("c{id}@example.com"),
-        date_created: "Tue, 13 Nov 2012 21:16:41 +0000".into(),
-        ..Customer::default()
-    })
-    .collect()
-}
-
-fn reads(commands: &[Command]) -> Vec<(RequestId, Slot, Read)> {
-    commands
-        .iter()
-        .filter_map(|command| match command {
-            Command::Read {
-                request,
-                slot,
-                read,
-            } => Some((*request, *slot, read.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn answer(request: RequestId, slot: Slot, result: Result<Outcome, ApiError>) -> Msg {
-    Msg::Worker(Box::new(Event {
-        request,
-        slot: Some(slot),
-        result,
-        elapsed: Duration::from_millis(3),
-        budget: RateSnapshot {
-            quota: Some(150),
-            left: Some(149),
-            resets_in: None,
-        },
-    }))
-}
-
-/// An app showing page 1 of 120 customers, 50 a page, with page 2 fetched ahead.
-fn loaded() -> App {
-    let mut app = App::new(store(), 50);
-    let start = reads(&app.start());
-    assert_eq!(start.len(), 2, "the first page and the count");
-    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(120))));
-    let prefetch = reads(&app.update(answer(
-        start[0].0,
-        Slot::Page,
-        Ok(Outcome::Page(customers(1..=50))),
-    )));
-    assert_eq!(prefetch.len(), 1);
-    assert_eq!(prefetch[0].1, Slot::NextPage);
-    app.update(answer(
-        prefetch[0].0,
-        Slot::NextPage,
-        Ok(Outcome::Page(customers(51..=100))),
-    ));
-    app
-}
 
 #[test]
 fn first_screen_shows_position_and_prefetches() {
@@ -233,24 +161,6 @@ fn help_and_quit() {
     assert!(app.should_quit);
 }
 
-fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
-    terminal
-        .draw(|frame| bc_customers::ui::render(app, frame))
-        .expect("draws");
-    let buffer = terminal.backend().buffer().clone();
-    (0..height)
-        .map(|y| {
-            (0..width)
-                .map(|x| buffer[(x, y)].symbol().to_owned())
-                .collect::<String>()
-                .trim_end()
-                .to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn renders_the_table_header_and_status() {
     let app = loaded();
@@ -304,12 +214,6 @@ fn text_from_the_store_is_shown_not_obeyed() {
         detail.contains("(store: Tue, 13 Nov 2012 21:16:41 +0000)"),
         "{detail}"
     );
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
 }
 
 #[test]

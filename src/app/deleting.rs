@@ -135,7 +135,7 @@ impl App {
         let names = self.marks.names(5);
         let (filter, type_to_confirm) = match self.marks.all_matching() {
             Some(filter) if filter.is_empty() => (
-                Some("none: every customer of the store".to_owned()),
+                Some("none, so every customer of the store".to_owned()),
                 Some(self.store.name.clone()),
             ),
             Some(filter) => (Some(filter.to_string()), None),

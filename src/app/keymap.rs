@@ -334,7 +334,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "Esc",
         action: Action::Back,
-        description: "close (asks first when something changed)",
+        description: "close (asks if changed)",
         contexts: FORM,
         hint: true,
     },

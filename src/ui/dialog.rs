@@ -29,7 +29,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             ]));
             match &plan.filter {
                 Some(filter) => lines.push(Line::from(format!(
-                    " Filter: {} (every page, as counted now).",
+                    " Filter: {}; every page, as counted now.",
                     sanitize(filter)
                 ))),
                 None if plan.count > 1 => lines.push(Line::from(" Marked one by one (no filter).")),

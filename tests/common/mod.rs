@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
+pub mod screens;
+
 use std::time::Duration;
 
 use bc_customers::sandbox::{self, RunningSandbox, SandboxOptions};

@@ -1,0 +1,714 @@
+//! Changing data through `App::update`, without a terminal or a network: the create and edit
+//! forms, the review and conflict dialogs, marking, deleting with a backup, undo, read-only
+//! mode; and snapshots of those screens.
+
+mod common;
+
+use std::time::Duration;
+
+use bc_customers::api::{ApiError, Customer, RateSnapshot};
+use bc_customers::app::dialog::DialogKind;
+use bc_customers::app::keymap::{Context, bindings_for};
+use bc_customers::app::{App, Msg, StoreLabel};
+use bc_customers::backup::{Report, Selection};
+use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot, Step, Write};
+use common::screens::{answer, customers, draw, key, loaded, reads, store, type_text};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn writes(commands: &[Command]) -> Vec<(RequestId, Write)> {
+    commands
+        .iter()
+        .filter_map(|command| match command {
+            Command::Write { request, write } => Some((*request, write.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The worker's answer to a write.
+fn done(request: RequestId, result: Result<Outcome, ApiError>) -> Msg {
+    Msg::Worker(Box::new(Event {
+        request,
+        slot: None,
+        result,
+        elapsed: Duration::from_millis(3),
+        budget: RateSnapshot::default(),
+    }))
+}
+
+fn tab(app: &mut App, times: usize) {
+    for _ in 0..times {
+        app.update(key(KeyCode::Tab));
+    }
+}
+
+fn clear_field(app: &mut App) {
+    app.update(ctrl('u'));
+}
+
+fn form_value(app: &App, field: usize) -> String {
+    app.form.as_ref().expect("a form").inputs[field]
+        .value()
+        .to_owned()
+}
+
+fn form_error(app: &App, field: usize) -> Option<String> {
+    app.form.as_ref().expect("a form").errors[field].clone()
+}
+
+/// Presses the dialog's button `n` places right of Cancel.
+fn press(app: &mut App, n: usize) -> Vec<Command> {
+    for _ in 0..n {
+        app.update(key(KeyCode::Right));
+    }
+    app.update(key(KeyCode::Enter))
+}
+
+/// Saves the open edit form and answers its check with `theirs`: returns what followed.
+fn save_checked(app: &mut App, theirs: &Customer) -> Vec<Command> {
+    let check = reads(&app.update(ctrl('s')));
+    let [(request, Slot::Customer, Read::Get { customer_id })] = check.as_slice() else {
+        panic!("an edit fetches the customer first, got {check:?}");
+    };
+    assert_eq!(*customer_id, theirs.id);
+    app.update(answer(
+        *request,
+        Slot::Customer,
+        Ok(Outcome::Customer(theirs.clone())),
+    ))
+}
+
+#[test]
+fn the_create_form_checks_each_field_as_typed_and_sends_a_whole_customer() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    assert_eq!(app.context(), Context::Form);
+    type_text(&mut app, "Ada");
+    tab(&mut app, 1);
+    type_text(&mut app, "Lovelace");
+    tab(&mut app, 1);
+    type_text(&mut app, "ada@example");
+    assert!(form_error(&app, 2).is_some(), "no dot in the domain yet");
+    type_text(&mut app, ".com");
+    assert_eq!(form_error(&app, 2), None);
+
+    tab(&mut app, 3); // store credit
+    type_text(&mut app, "1.23456");
+    assert_eq!(
+        form_error(&app, 5).as_deref(),
+        Some("at most 4 decimal places")
+    );
+    app.update(key(KeyCode::Backspace));
+    assert_eq!(form_error(&app, 5), None);
+    tab(&mut app, 1); // group
+    type_text(&mut app, "x");
+    assert!(form_error(&app, 6).is_some());
+    app.update(key(KeyCode::Backspace));
+    type_text(&mut app, "2");
+    tab(&mut app, 1); // registration IP
+    type_text(&mut app, "10.0.0");
+    assert!(form_error(&app, 7).is_some());
+    type_text(&mut app, ".1");
+    assert_eq!(form_error(&app, 7), None);
+    tab(&mut app, 1); // notes: typing q here is text, not quit
+    type_text(&mut app, "quiet q");
+    assert!(!app.should_quit);
+
+    tab(&mut app, 2); // password
+    type_text(&mut app, "short");
+    assert!(form_error(&app, 10).is_some_and(|e| e.contains("7 characters")));
+    type_text(&mut app, "12");
+    assert_eq!(form_error(&app, 10), None);
+    tab(&mut app, 1);
+    type_text(&mut app, "short1");
+    assert!(form_error(&app, 11).is_some());
+    type_text(&mut app, "2");
+    assert_eq!(form_error(&app, 11), None);
+    tab(&mut app, 1); // the force-reset box: Space ticks it
+    type_text(&mut app, " ");
+    assert!(app.form.as_ref().is_some_and(|f| f.force_reset));
+
+    let sent = writes(&app.update(ctrl('s')));
+    let [(request, Write::Create { fields })] = sent.as_slice() else {
+        panic!("one create, got {sent:?}");
+    };
+    assert_eq!(
+        serde_json::Value::Object(fields.clone()),
+        json!({
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "ada@example.com",
+            "store_credit": "1.2345",
+            "customer_group_id": 2,
+            "registration_ip_address": "10.0.0.1",
+            "notes": "quiet q",
+            "_authentication": {
+                "password": "short12",
+                "password_confirmation": "short12",
+                "force_reset": true
+            }
+        })
+    );
+    assert!(app.pending() > 0, "the status bar shows the save under way");
+
+    let created = Customer {
+        id: 121,
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        email: "ada@example.com".into(),
+        ..Customer::default()
+    };
+    let after = reads(&app.update(done(*request, Ok(Outcome::Customer(created)))));
+    assert!(app.form.is_none());
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("Created customer #121")),
+        "{:?}",
+        app.notice
+    );
+    assert!(
+        after.iter().any(
+            |(_, slot, read)| *slot == Slot::Page && matches!(read, Read::List { page: 3, .. })
+        ),
+        "the last page, where the new customer appears: {after:?}"
+    );
+}
+
+#[test]
+fn saving_with_problems_sends_nothing_and_goes_to_the_first() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    tab(&mut app, 4);
+    assert!(app.update(ctrl('s')).is_empty());
+    let form = app.form.as_ref().expect("still open");
+    assert_eq!(form.focus, 0);
+    assert!(form.errors[0].is_some() && form.errors[1].is_some() && form.errors[2].is_some());
+    assert!(
+        form.message
+            .as_deref()
+            .is_some_and(|m| m.contains("3 fields"))
+    );
+}
+
+#[test]
+fn esc_with_unsaved_changes_asks_first() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    app.update(key(KeyCode::Esc));
+    assert!(app.form.is_none(), "nothing typed: closes at once");
+
+    app.update(key(KeyCode::Char('n')));
+    type_text(&mut app, "Ad");
+    app.update(key(KeyCode::Esc));
+    let dialog = app.dialog.as_ref().expect("asks");
+    assert_eq!(dialog.kind, DialogKind::Discard);
+    assert_eq!(dialog.focus, 0, "focus on keeping the changes");
+    app.update(key(KeyCode::Enter));
+    assert!(app.dialog.is_none());
+    assert_eq!(form_value(&app, 0), "Ad", "kept");
+
+    app.update(key(KeyCode::Esc));
+    press(&mut app, 1);
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('j')));
+    app.update(key(KeyCode::Char('e')));
+    assert_eq!(form_value(&app, 2), "c2@example.com");
+    assert_eq!(form_value(&app, 5), "0.0000");
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    // 0.0000 → 0 is the same amount: not a change.
+    tab(&mut app, 2);
+    clear_field(&mut app);
+    type_text(&mut app, "0");
+
+    let original = app.customers[1].clone();
+    let sent = writes(&save_checked(&mut app, &original));
+    let [
+        (
+            request,
+            Write::Update {
+                customer_id,
+                changes,
+            },
+        ),
+    ] = sent.as_slice()
+    else {
+        panic!("one update, got {sent:?}");
+    };
+    assert_eq!(*customer_id, 2);
+    assert_eq!(
+        serde_json::Value::Object(changes.clone()),
+        json!({"company": "Acme"})
+    );
+    let saved = Customer {
+        company: "Acme".into(),
+        ..original
+    };
+    app.update(done(*request, Ok(Outcome::Customer(saved))));
+    assert!(app.form.is_none());
+    assert_eq!(app.customers[1].company, "Acme", "the row shows it at once");
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Saved customer #2: company changed.")
+    );
+}
+
+#[test]
+fn several_changes_are_reviewed_old_to_new_before_sending() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    tab(&mut app, 1);
+    type_text(&mut app, "555-0100");
+    assert!(app.update(ctrl('s')).is_empty(), "nothing sent yet");
+    let Some(DialogKind::Review(changes)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+        panic!("a review, got {:?}", app.dialog);
+    };
+    let shown: Vec<(&str, &str, &str)> = changes
+        .iter()
+        .map(|c| (c.label, c.old.as_str(), c.new.as_str()))
+        .collect();
+    assert_eq!(shown, [("Company", "", "Acme"), ("Phone", "", "555-0100")]);
+    assert!(
+        app.update(key(KeyCode::Enter)).is_empty(),
+        "Enter on the focused button goes back to the form"
+    );
+    assert!(app.dialog.is_none() && app.form.is_some());
+
+    app.update(ctrl('s'));
+    let check = reads(&press(&mut app, 1));
+    assert!(matches!(
+        check.as_slice(),
+        [(_, Slot::Customer, Read::Get { customer_id: 1 })]
+    ));
+}
+
+#[test]
+fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    let theirs = Customer {
+        phone: "555-0199".into(),
+        date_modified: "Wed, 14 Nov 2012 08:00:00 +0000".into(),
+        ..app.customers[0].clone()
+    };
+    assert!(
+        writes(&save_checked(&mut app, &theirs)).is_empty(),
+        "no silent lost update"
+    );
+    let dialog = app.dialog.as_ref().expect("the conflict is shown");
+    assert!(matches!(dialog.kind, DialogKind::Conflict(_)));
+    assert_eq!(dialog.focus, 0);
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("On the store now") && screen.contains("555-0199"),
+        "{screen}"
+    );
+
+    // Reload: their phone, the user's company.
+    press(&mut app, 1);
+    assert_eq!(form_value(&app, 4), "555-0199");
+    assert_eq!(form_value(&app, 3), "Acme");
+    let sent = writes(&save_checked(&mut app, &theirs));
+    assert!(matches!(
+        sent.as_slice(),
+        [(_, Write::Update { changes, .. })] if changes.len() == 1 && changes["company"] == "Acme"
+    ));
+
+    // Overwrite: sent at once, still only what the user changed.
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    save_checked(&mut app, &theirs);
+    let sent = writes(&press(&mut app, 2));
+    assert!(matches!(
+        sent.as_slice(),
+        [(_, Write::Update { customer_id: 1, changes })] if changes.len() == 1
+    ));
+
+    // Cancel: nothing sent, the typing stays.
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    save_checked(&mut app, &theirs);
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert_eq!(form_value(&app, 3), "Acme");
+}
+
+#[test]
+fn a_refused_save_keeps_everything_typed_and_names_the_field() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    type_text(&mut app, "Ada");
+    tab(&mut app, 1);
+    type_text(&mut app, "Lovelace");
+    tab(&mut app, 1);
+    type_text(&mut app, "c1@example.com");
+    tab(&mut app, 1);
+    type_text(&mut app, "Analytical");
+    let [(request, _)] = writes(&app.update(ctrl('s')))[..] else {
+        panic!("one create");
+    };
+    let refusal = ApiError::Status {
+        status: 409,
+        message: "The field 'email' is invalid. A customer with the email address 'c1@example.com' already exists.".into(),
+        field: Some("email".into()),
+    };
+    app.update(done(request, Err(refusal)));
+    let form = app.form.as_ref().expect("the form stays");
+    assert_eq!(form.focus, 2, "at the field the store named");
+    assert_eq!(
+        form.errors[2].as_deref(),
+        Some("A customer with the email address 'c1@example.com' already exists.")
+    );
+    assert!(form.message.as_deref().is_some_and(|m| m.contains("409")));
+    assert_eq!(form_value(&app, 3), "Analytical");
+    assert_eq!(form_value(&app, 2), "c1@example.com");
+
+    // Fixed and sent again.
+    clear_field(&mut app);
+    type_text(&mut app, "ada@example.com");
+    let [(request, _)] = writes(&app.update(ctrl('s')))[..] else {
+        panic!("sent again");
+    };
+    app.update(done(
+        request,
+        Err(ApiError::Network("connection refused".into())),
+    ));
+    let form = app.form.as_ref().expect("still there");
+    assert!(form.message.as_deref().is_some_and(|m| m.contains("kept")));
+    assert_eq!(form_value(&app, 0), "Ada");
+}
+
+/// A delete's request once confirmed, with its selection and backup.
+fn confirm_delete(app: &mut App) -> (RequestId, Selection, std::path::PathBuf) {
+    let sent = writes(&press(app, 1));
+    match sent.as_slice() {
+        [
+            (
+                request,
+                Write::DeleteCustomers {
+                    selection, backup, ..
+                },
+            ),
+        ] => (*request, selection.clone(), backup.clone()),
+        other => panic!("one delete, got {other:?}"),
+    }
+}
+
+#[test]
+fn marks_across_pages_and_delete_them_after_saying_what_will_happen() {
+    let mut app = loaded();
+    app.backup_folder = "/backups".into();
+    app.update(key(KeyCode::Char(' ')));
+    app.update(key(KeyCode::Char(' ')));
+    app.update(key(KeyCode::Char(']')));
+    app.update(key(KeyCode::Char(' ')));
+    assert_eq!(app.marks.count(), 3);
+    assert!(draw(&app, 120, 20).contains("3 marked"));
+
+    app.update(key(KeyCode::Char('D')));
+    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+        panic!("a delete dialog");
+    };
+    assert_eq!((plan.count, plan.not_visible), (3, 2));
+    assert_eq!(plan.names.len(), 3);
+    assert!(
+        plan.backup.starts_with("/backups")
+            && plan.backup.to_string_lossy().ends_with("-Demo_Store.jsonl")
+    );
+    assert_eq!(app.dialog.as_ref().map(|d| d.focus), Some(0), "on Cancel");
+    let screen = draw(&app, 120, 30);
+    assert!(
+        screen.contains("This deletes 3 customers")
+            && screen.contains("2 of them are not on the screen")
+            && screen.contains("/backups/"),
+        "{screen}"
+    );
+    assert!(app.update(key(KeyCode::Enter)).is_empty(), "Cancel");
+    assert_eq!(app.notice.as_deref(), Some("Nothing deleted."));
+    assert_eq!(app.marks.count(), 3, "the marks stay");
+
+    app.update(key(KeyCode::Char('D')));
+    let (request, selection, backup) = confirm_delete(&mut app);
+    assert_eq!(selection, Selection::Ids(vec![1, 2, 51]));
+    let progress = |step, done_so_far| {
+        done(
+            request,
+            Ok(Outcome::Progress {
+                step,
+                done: done_so_far,
+                total: 3,
+            }),
+        )
+    };
+    app.update(progress(Step::BackingUp, 3));
+    app.update(progress(Step::Deleting, 1));
+    let job = app.job.as_ref().expect("running");
+    assert_eq!((job.step, job.done, job.total), (Step::Deleting, 1, 3));
+    assert!(draw(&app, 140, 20).contains("deleting [███░░░░░░░] 1/3"));
+    assert!(
+        app.update(key(KeyCode::Char('d'))).is_empty(),
+        "one job at a time"
+    );
+
+    let report = Report {
+        done: 3,
+        ids: vec![1, 2, 51],
+        ..Report::default()
+    };
+    let reload = reads(&app.update(done(
+        request,
+        Ok(Outcome::DeletedCustomers {
+            report,
+            backup: backup.clone(),
+            backed_up: 3,
+            still_on_store: Some(0),
+        }),
+    )));
+    assert!(app.job.is_none());
+    assert!(app.marks.is_empty());
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("3 deleted, 0 failed of 3 backed up; checked: none left"),
+        "{notice}"
+    );
+    assert!(reload.iter().any(|(_, slot, _)| *slot == Slot::Count));
+
+    // u restores exactly those, and says what restoring cannot do.
+    app.update(key(KeyCode::Char('u')));
+    assert!(draw(&app, 120, 30).contains("reset their password at next login"));
+    let sent = writes(&press(&mut app, 1));
+    let [
+        (
+            restore,
+            Write::Restore {
+                backup: from,
+                only_ids,
+                ..
+            },
+        ),
+    ] = sent.as_slice()
+    else {
+        panic!("one restore, got {sent:?}");
+    };
+    assert_eq!(
+        (from, only_ids.as_deref()),
+        (&backup, Some(&[1, 2, 51][..]))
+    );
+    app.update(done(
+        *restore,
+        Ok(Outcome::Restored(Report {
+            done: 3,
+            ids: vec![121, 122, 123],
+            ..Report::default()
+        })),
+    ));
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("3 restored") && n.contains("new password"))
+    );
+    app.update(key(KeyCode::Char('u')));
+    assert!(app.dialog.is_none(), "nothing left to undo");
+}
+
+#[test]
+fn v_marks_a_range() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('j')));
+    app.update(key(KeyCode::Char('v')));
+    for _ in 0..3 {
+        app.update(key(KeyCode::Char('j')));
+    }
+    app.update(key(KeyCode::Char('v')));
+    assert_eq!(app.marks.count(), 4);
+    assert_eq!(app.marks.selection(), Selection::Ids(vec![2, 3, 4, 5]));
+    app.update(key(KeyCode::Esc));
+    assert!(app.marks.is_empty(), "Esc unmarks");
+}
+
+#[test]
+fn marking_every_match_counts_the_store_and_the_whole_store_needs_its_name() {
+    let mut app = loaded();
+    type_text(&mut app, "A");
+    assert_eq!(app.marks.count(), 120, "by the store's count, not the page");
+    app.update(key(KeyCode::Char(' ')));
+    assert_eq!(app.marks.count(), 119, "Space unmarks one of them");
+    app.update(key(KeyCode::Char('D')));
+    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+        panic!("a delete dialog");
+    };
+    assert_eq!((plan.count, plan.not_visible), (119, 70));
+    assert_eq!(plan.type_to_confirm.as_deref(), Some("Demo Store"));
+    assert!(
+        press(&mut app, 1).is_empty(),
+        "Delete does nothing before the name is typed"
+    );
+    type_text(&mut app, "Demo Stor");
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    type_text(&mut app, "e");
+    let sent = writes(&app.update(key(KeyCode::Enter)));
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [(_, Write::DeleteCustomers { selection: Selection::Matching { filter, except }, .. })]
+                if filter.is_empty() && except == &[1]
+        ),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn a_running_delete_can_be_cancelled_and_says_exactly_what_was_done() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('d')));
+    let (request, selection, backup) = confirm_delete(&mut app);
+    assert_eq!(selection, Selection::Ids(vec![1]));
+    app.update(key(KeyCode::Char('c')));
+    assert!(
+        app.job
+            .as_ref()
+            .is_some_and(|job| job.cancel.is_cancelled())
+    );
+    app.update(done(
+        request,
+        Ok(Outcome::DeletedCustomers {
+            report: Report {
+                done: 0,
+                not_attempted: 1,
+                ..Report::default()
+            },
+            backup,
+            backed_up: 1,
+            still_on_store: Some(0),
+        }),
+    ));
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("0 deleted, 0 failed, 1 left alone (cancelled)"))
+    );
+    assert!(app.last_delete.is_none(), "nothing to undo");
+}
+
+#[test]
+fn read_only_mode_has_no_keys_that_change_the_store() {
+    let mut app = App::new(
+        StoreLabel {
+            read_only: true,
+            ..store()
+        },
+        50,
+    );
+    let start = reads(&app.start());
+    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(3))));
+    app.update(answer(
+        start[0].0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=3))),
+    ));
+    for c in ['n', 'e', 'd', 'D', ' ', 'v', 'A', 'u'] {
+        let commands = app.update(key(KeyCode::Char(c)));
+        assert!(
+            writes(&commands).is_empty() && app.form.is_none() && app.dialog.is_none(),
+            "{c} does nothing"
+        );
+    }
+    assert!(app.marks.is_empty());
+    for context in [Context::Table, Context::Detail] {
+        assert!(
+            bindings_for(context, false, true).all(|b| !b.action.changes_store()),
+            "{context:?}"
+        );
+        assert!(bindings_for(context, false, false).any(|b| b.action.changes_store()));
+    }
+    app.update(key(KeyCode::Char('?')));
+    let help = draw(&app, 100, 30);
+    assert!(
+        !help.contains("  new") && !help.contains("delete") && !help.contains("  edit"),
+        "{help}"
+    );
+}
+
+/// Screens of this file, as a person would see them.
+#[test]
+fn snapshot_screens() {
+    let mut app = loaded();
+    app.backup_folder = "/home/ada/.local/share/bc-customers/backups".into();
+    app.update(key(KeyCode::Char('n')));
+    type_text(&mut app, "Ada");
+    tab(&mut app, 2);
+    type_text(&mut app, "ada@example");
+    tab(&mut app, 3);
+    type_text(&mut app, "-3");
+    tab(&mut app, 5);
+    type_text(&mut app, "secret");
+    insta::assert_snapshot!("create_form_with_problems", draw(&app, 110, 26));
+
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    tab(&mut app, 1);
+    type_text(&mut app, "555-0100");
+    app.update(ctrl('s'));
+    insta::assert_snapshot!("review_changes", draw(&app, 110, 26));
+
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    let theirs = Customer {
+        company: "Babbage & Co".into(),
+        date_modified: "Wed, 14 Nov 2012 08:00:00 +0000".into(),
+        ..app.customers[0].clone()
+    };
+    save_checked(&mut app, &theirs);
+    insta::assert_snapshot!("conflict", draw(&app, 110, 26));
+
+    let mut app = loaded();
+    app.backup_folder = "/home/ada/.local/share/bc-customers/backups".into();
+    type_text(&mut app, "A");
+    app.update(key(KeyCode::Char('D')));
+    type_text(&mut app, "Demo");
+    let screen = draw(&app, 110, 26);
+    // The backup's name carries the time; the rest of the screen is fixed.
+    let screen = regex_free_time(&screen);
+    insta::assert_snapshot!("delete_every_customer", screen);
+}
+
+/// Replaces the `20261126-230541` time in backup names, which changes every run.
+fn regex_free_time(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|line| match line.find("/backups/") {
+            Some(at) => {
+                let start = at + "/backups/".len();
+                let mut line = line.to_owned();
+                if line.len() >= start + 15 {
+                    line.replace_range(start..start + 15, "YYYYMMDD-HHMMSS");
+                }
+                line
+            }
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
