@@ -1,0 +1,322 @@
+//! The whole app without a terminal: keys into `App::update`, its commands to the real worker,
+//! the worker's requests to a sandbox store over HTTP, its events back into the app. What the
+//! screen claims is then checked on the store itself.
+
+mod common;
+
+use std::time::Duration;
+
+use bc_customers::app::dialog::DialogKind;
+use bc_customers::app::{App, Msg, StoreLabel};
+use bc_customers::worker::{self, Command, Event, Step, WorkerHandle};
+use common::TestStore;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+struct Driven {
+    app: App,
+    worker: WorkerHandle,
+    events: UnboundedReceiver<Event>,
+}
+
+impl Driven {
+    async fn start(store: &TestStore, read_only: bool) -> Driven {
+        let (worker, events, _task) = worker::spawn(store.client());
+        let mut app = App::new(
+            StoreLabel {
+                name: "Test Store".into(),
+                sandbox: true,
+                read_only,
+            },
+            50,
+        );
+        app.backup_folder = store.folder.path().join("backups");
+        let mut driven = Driven {
+            app,
+            worker,
+            events,
+        };
+        let first = driven.app.start();
+        driven.send(first);
+        driven
+            .until("the first page", |app| {
+                !app.loading && app.total.is_some() && app.pending() == 0
+            })
+            .await;
+        driven
+    }
+
+    fn send(&self, commands: Vec<Command>) {
+        for command in commands {
+            assert!(self.worker.send(command), "the worker is running");
+        }
+    }
+
+    fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        let commands = self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
+        self.send(commands);
+    }
+
+    fn key(&mut self, c: char) {
+        self.press(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+
+    fn keys(&mut self, codes: &[KeyCode]) {
+        for code in codes {
+            self.press(*code, KeyModifiers::NONE);
+        }
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.press(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(c);
+        }
+    }
+
+    /// Feeds the worker's events to the app until `ready` holds.
+    async fn until(&mut self, what: &str, ready: impl Fn(&App) -> bool) {
+        while !ready(&self.app) {
+            let event = tokio::time::timeout(Duration::from_secs(20), self.events.recv())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "waited for {what}; notice {:?}, error {:?}, form {:?}",
+                        self.app.notice,
+                        self.app.last_error,
+                        self.app.form.as_ref().map(|f| &f.message)
+                    )
+                })
+                .expect("the worker is running");
+            let commands = self.app.update(Msg::Worker(Box::new(event)));
+            self.send(commands);
+        }
+    }
+
+    /// Waits for the page and count after a change to settle.
+    async fn settled(&mut self) {
+        self.until("the page and count", |app| {
+            !app.loading && app.pending() == 0 && app.job.is_none()
+        })
+        .await;
+    }
+}
+
+fn tab(driven: &mut Driven, times: usize) {
+    driven.keys(&vec![KeyCode::Tab; times]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_edit_conflict_and_a_refused_email_against_the_store() {
+    let store = TestStore::seeded(120).await;
+    let mut app = Driven::start(&store, false).await;
+
+    // Create: the new customer is on the store and in the table.
+    app.key('n');
+    app.type_text("Ada");
+    tab(&mut app, 1);
+    app.type_text("Lovelace");
+    tab(&mut app, 1);
+    app.type_text("ada@example.com");
+    tab(&mut app, 1);
+    app.type_text("Analytical");
+    tab(&mut app, 2);
+    app.type_text("12.5");
+    app.ctrl('s');
+    app.until("the form to close", |app| app.form.is_none())
+        .await;
+    app.settled().await;
+    let created = store.list_all("?email=ada@example.com").await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0]["company"], "Analytical");
+    assert_eq!(created[0]["store_credit"], "12.5000");
+    let id = created[0]["id"].as_i64().expect("an id");
+    assert_eq!(
+        app.app.selected_customer().map(|c| c.id),
+        Some(id),
+        "shown and selected in the table"
+    );
+
+    // Edit while someone else changes another field: the conflict is shown, and overwriting
+    // sends only the user's field, so the other change survives.
+    app.key('e');
+    tab(&mut app, 4);
+    app.type_text("555-0100");
+    let response = store
+        .send_json(
+            Method::PUT,
+            &format!("/customers/{id}"),
+            &json!({"company": "Babbage & Co"}),
+        )
+        .await;
+    assert!(response.status().is_success());
+    app.ctrl('s');
+    app.until("the conflict", |app| app.dialog.is_some()).await;
+    assert!(matches!(
+        app.app.dialog.as_ref().map(|d| &d.kind),
+        Some(DialogKind::Conflict(theirs)) if theirs.company == "Babbage & Co"
+    ));
+    app.keys(&[KeyCode::Right, KeyCode::Right, KeyCode::Enter]);
+    app.until("the save", |app| app.form.is_none()).await;
+    let now = store.get_json(&format!("/customers/{id}")).await;
+    assert_eq!(now["phone"], "555-0100");
+    assert_eq!(
+        now["company"], "Babbage & Co",
+        "only the changed field was sent"
+    );
+    assert_eq!(now["first_name"], "Ada");
+
+    // A duplicate email is refused at the email field, with everything typed kept.
+    app.settled().await;
+    let taken = store.get_json("/customers/1").await["email"]
+        .as_str()
+        .expect("an email")
+        .to_owned();
+    app.key('n');
+    app.type_text("Charles");
+    tab(&mut app, 1);
+    app.type_text("Babbage");
+    tab(&mut app, 1);
+    app.type_text(&taken);
+    app.ctrl('s');
+    app.until("the refusal", |app| {
+        app.form.as_ref().is_some_and(|f| f.errors[2].is_some())
+    })
+    .await;
+    let form = app.app.form.as_ref().expect("the form stays");
+    assert!(
+        form.errors[2]
+            .as_deref()
+            .is_some_and(|e| e.contains("already exists")),
+        "{:?}",
+        form.errors[2]
+    );
+    assert_eq!(form.focus, 2);
+    assert_eq!(form.inputs[0].value(), "Charles");
+    assert_eq!(form.inputs[1].value(), "Babbage");
+    assert_eq!(store.count("").await, 121, "nothing created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_one_then_a_filter_with_a_late_customer_surviving_then_undo() {
+    let store = TestStore::start(|options| {
+        options.seed = 200;
+        options.latency = Duration::from_millis(15);
+    })
+    .await;
+    let mut app = Driven::start(&store, false).await;
+
+    // Delete one.
+    let first = app.app.selected_customer().expect("a row").clone();
+    app.key('d');
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.settled().await;
+    assert_eq!(
+        store
+            .get(&format!("/customers/{}", first.id))
+            .await
+            .status(),
+        404
+    );
+    assert!(
+        app.app
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("1 deleted, 0 failed")),
+        "{:?}",
+        app.app.notice
+    );
+    let one_backup = app.app.last_delete.clone().expect("undoable").backup;
+    let lines = std::fs::read_to_string(&one_backup).expect("the backup");
+    assert_eq!(lines.lines().count(), 1);
+
+    // Every customer of group 3, by count.
+    app.key('/');
+    tab(&mut app, 6);
+    app.type_text("3");
+    app.keys(&[KeyCode::Enter]);
+    app.settled().await;
+    let matching = store.count("?customer_group_id=3").await;
+    assert!(matching > 10);
+    assert_eq!(app.app.total, Some(matching));
+    let before = store.list_all("?customer_group_id=3").await;
+    app.key('A');
+    app.key('D');
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    // Once deleting has begun, the backup is taken: a customer joining the group now must
+    // not be caught.
+    app.until("the deletes to start", |app| {
+        app.job
+            .as_ref()
+            .is_some_and(|job| job.step == Step::Deleting)
+    })
+    .await;
+    let late = store
+        .create(json!({"first_name": "Late", "last_name": "Comer", "email": "late@example.com", "customer_group_id": 3}))
+        .await;
+    app.settled().await;
+    let notice = app.app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with(&format!(
+            "{matching} deleted, 0 failed of {matching} backed up; checked: none left"
+        )),
+        "{notice}"
+    );
+    let left = store.list_all("?customer_group_id=3").await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["id"], late["id"]);
+
+    // Undo: every deleted customer back, with the same field values.
+    app.key('u');
+    assert!(matches!(
+        app.app.dialog.as_ref().map(|d| &d.kind),
+        Some(DialogKind::Restore { ids, .. }) if ids.len() as u64 == matching
+    ));
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.settled().await;
+    let after = store.list_all("?customer_group_id=3").await;
+    assert_eq!(after.len() as u64, matching + 1);
+    let fields = [
+        "first_name",
+        "last_name",
+        "company",
+        "phone",
+        "store_credit",
+        "registration_ip_address",
+        "customer_group_id",
+        "notes",
+        "tax_exempt_category",
+    ];
+    for was in &before {
+        let back = after
+            .iter()
+            .find(|c| c["email"] == was["email"])
+            .unwrap_or_else(|| panic!("{} is back", was["email"]));
+        for field in fields {
+            assert_eq!(back[field], was[field], "{field} of {}", was["email"]);
+        }
+        assert_eq!(back["reset_pass_on_login"], Value::Bool(true));
+        assert_ne!(back["id"], was["id"], "a new id");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_mode_changes_nothing() {
+    let store = TestStore::seeded(30).await;
+    let mut app = Driven::start(&store, true).await;
+    let before = store.list_all("").await;
+    for c in ['n', 'e', 'd', ' ', 'v', 'A', 'D', 'u'] {
+        app.key(c);
+        app.keys(&[KeyCode::Right, KeyCode::Enter]);
+        app.ctrl('s');
+    }
+    app.keys(&[KeyCode::Esc]);
+    app.settled().await;
+    assert!(app.app.form.is_none() && app.app.dialog.is_none() && app.app.job.is_none());
+    assert_eq!(store.list_all("").await, before);
+}
