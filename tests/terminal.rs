@@ -13,8 +13,9 @@ struct Session {
 }
 
 impl Session {
-    fn start(command: &str) -> Session {
-        let name = format!("bc-e2e-{}", std::process::id());
+    /// A tmux session named after the test, so that tests can run side by side.
+    fn start(test: &str, command: &str) -> Session {
+        let name = format!("bc-e2e-{}-{test}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "new-session",
@@ -79,6 +80,14 @@ impl Session {
         }
     }
 
+    fn wait_for_exit(&self) {
+        let started = Instant::now();
+        while self.alive() && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(!self.alive(), "q quits the app");
+    }
+
     fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["has-session", "-t", &self.name])
@@ -107,7 +116,7 @@ fn browse_page_filter_and_read_a_customer() {
         "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN=e2e-token {BIN} --log-file {home}/app.log",
         home = folder.path().display()
     );
-    let session = Session::start(&command);
+    let session = Session::start("browse", &command);
 
     session.wait_until("the first page", |screen| {
         screen.contains("1–50 of 300") && screen.contains("page 1 of 6") && screen.contains("Email")
@@ -150,9 +159,75 @@ fn browse_page_filter_and_read_a_customer() {
     session.wait_for("last_name=Smith");
 
     session.keys(&["q"]);
-    let started = Instant::now();
-    while session.alive() && started.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!session.alive(), "q quits the app");
+    session.wait_for_exit();
+}
+
+/// The number of customers with this email on the store, asked over HTTP.
+fn count_on_store(api_url: &str, token: &str, email: &str) -> u64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let body: serde_json::Value = common::client()
+            .get(format!("{api_url}/customers/count?email={email}"))
+            .header("X-Auth-Token", token)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("the store answers")
+            .json()
+            .await
+            .expect("a count");
+        body["count"].as_u64().expect("a number")
+    })
+}
+
+#[test]
+fn create_delete_and_undo_in_the_terminal() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let sandbox =
+        common::spawn_sandbox_process(&folder.path().join("store.sqlite3"), "e2e-token", 30);
+    let api_url = &sandbox.api_url;
+    let command = format!(
+        "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN=e2e-token {BIN} --log-file {home}/app.log",
+        home = folder.path().display()
+    );
+    let session = Session::start("change", &command);
+    session.wait_for("1–30 of 30");
+
+    session.keys(&["n"]);
+    session.wait_for("New customer");
+    session.text("Ada");
+    session.keys(&["Tab"]);
+    session.text("Lovelace");
+    session.keys(&["Tab"]);
+    session.text("ada@example");
+    session.wait_for("an address such as jane@example.com");
+    session.text(".com");
+    session.keys(&["C-s"]);
+    session.wait_for("Created customer #31 Ada Lovelace");
+    session.wait_for("1–31 of 31");
+    assert_eq!(count_on_store(api_url, "e2e-token", "ada@example.com"), 1);
+
+    // The new customer is selected: d deletes it after the dialog.
+    session.keys(&["d"]);
+    let dialog = session.wait_for("[ Delete 1 customer ]");
+    assert!(
+        dialog.contains("#31 Ada Lovelace <ada@example.com>"),
+        "{dialog}"
+    );
+    assert!(dialog.contains("/backups/"), "{dialog}");
+    session.keys(&["Right", "Enter"]);
+    session.wait_for("1 deleted, 0 failed");
+    assert_eq!(count_on_store(api_url, "e2e-token", "ada@example.com"), 0);
+
+    session.keys(&["u"]);
+    session.wait_for("[ Restore 1 customer ]");
+    session.keys(&["Right", "Enter"]);
+    session.wait_for("1 restored, 0 failed");
+    assert_eq!(count_on_store(api_url, "e2e-token", "ada@example.com"), 1);
+
+    session.keys(&["q"]);
+    session.wait_for_exit();
 }
