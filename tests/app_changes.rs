@@ -609,6 +609,53 @@ fn a_running_delete_can_be_cancelled_and_says_exactly_what_was_done() {
 }
 
 #[test]
+fn quitting_during_a_delete_cancels_it_and_waits_for_its_report() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Char('d')));
+    let (request, _, backup) = confirm_delete(&mut app);
+    assert_eq!(
+        app.screen,
+        bc_customers::app::Screen::Table,
+        "the gauge is in the table"
+    );
+    app.update(key(KeyCode::Char('q')));
+    assert!(!app.should_quit, "not before the delete says what it did");
+    assert!(
+        app.job
+            .as_ref()
+            .is_some_and(|job| job.cancel.is_cancelled())
+    );
+    app.update(done(
+        request,
+        Ok(Outcome::DeletedCustomers {
+            report: Report {
+                done: 1,
+                ids: vec![1],
+                ..Report::default()
+            },
+            backup,
+            backed_up: 1,
+            still_on_store: Some(0),
+        }),
+    ));
+    assert!(app.should_quit);
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("1 deleted"))
+    );
+
+    // A second q leaves at once.
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('d')));
+    confirm_delete(&mut app);
+    app.update(key(KeyCode::Char('q')));
+    app.update(key(KeyCode::Char('q')));
+    assert!(app.should_quit);
+}
+
+#[test]
 fn read_only_mode_has_no_keys_that_change_the_store() {
     let mut app = App::new(
         StoreLabel {

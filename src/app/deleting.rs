@@ -179,6 +179,8 @@ impl App {
     }
 
     pub(super) fn start_delete(&mut self, plan: DeletePlan) -> Vec<Command> {
+        // The customer in the details is about to go: show the table, where the gauge is.
+        self.screen = super::Screen::Table;
         let request = self.new_request();
         let cancel = Cancel::default();
         self.job = Some(Job {
