@@ -1,13 +1,17 @@
 //! Bulk delete by id and restore of 300 customers against a sandbox with a rate limit of 30
 //! requests every 5 s: the achieved request rate as a fraction of the quota, and the 429s met.
+//! Both run through the worker exactly as the terminal app sends them (`A`, `D`, then `u`):
+//! backup, delete by id and the check afterwards, then the restore of what was deleted.
 //! Run with `cargo bench --bench delete_restore` (about two minutes: the quota is the limit).
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
-use bc_customers::backup::{Cancel, back_up, delete_ids, read_backup, restore};
+use bc_customers::backup::{Cancel, Report, Selection};
 use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
+use bc_customers::worker::{self, Command, Event, Outcome, Write};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 const TOKEN: &str = "bench-token";
 
@@ -65,19 +69,46 @@ async fn main() {
         )
     };
 
+    let (worker, mut events, _task) = worker::spawn(client.clone());
     let before = counters(&client);
     let started = Instant::now();
-    let ids = back_up(&client, &Filter::default(), &path)
-        .await
-        .expect("a backup");
-    let report = delete_ids(&client, &ids, &Cancel::default(), |_, _| {}).await;
+    worker.send(Command::Write {
+        request: 1,
+        write: Write::DeleteCustomers {
+            selection: Selection::Matching {
+                filter: Filter::default(),
+                except: Vec::new(),
+            },
+            backup: path.clone(),
+            cancel: Cancel::default(),
+        },
+    });
+    let (report, still_on_store) = match finished(&mut events).await {
+        Outcome::DeletedCustomers {
+            report,
+            still_on_store,
+            ..
+        } => (report, still_on_store),
+        other => panic!("a delete report, got {other:?}"),
+    };
     assert_eq!((report.done, report.failed.len()), (customers, 0));
-    phase("back up + delete by id", started, before);
+    assert_eq!(still_on_store, Some(0));
+    phase("back up + delete + check", started, before);
 
     let before = counters(&client);
     let started = Instant::now();
-    let backed_up = read_backup(&path).expect("the backup");
-    let report = restore(&client, &backed_up, &Cancel::default(), |_, _| {}).await;
+    worker.send(Command::Write {
+        request: 2,
+        write: Write::Restore {
+            backup: path.clone(),
+            only_ids: Some(report.ids.clone()),
+            cancel: Cancel::default(),
+        },
+    });
+    let report: Report = match finished(&mut events).await {
+        Outcome::Restored(report) => report,
+        other => panic!("a restore report, got {other:?}"),
+    };
     assert_eq!((report.done, report.failed.len()), (customers, 0));
     phase("restore", started, before);
     assert_eq!(
@@ -85,4 +116,15 @@ async fn main() {
         customers
     );
     running.shutdown().await.expect("a clean shutdown");
+}
+
+/// The worker's last word on a job, past its progress events.
+async fn finished(events: &mut UnboundedReceiver<Event>) -> Outcome {
+    loop {
+        let event = events.recv().await.expect("the worker is running");
+        match event.result.expect("the job succeeds") {
+            Outcome::Progress { .. } => continue,
+            outcome => return outcome,
+        }
+    }
 }

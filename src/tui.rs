@@ -99,8 +99,8 @@ async fn event_loop(
             job.total,
             app.backup_folder.display()
         ));
-    } else if app.quit_when_job_ends {
-        last_words = app.notice.clone();
+        } else if app.quit_when_job_ends {
+        last_words = app.notice.clone().or_else(|| app.last_error.clone());
     }
     worker.send(Command::Shutdown);
     // Writes under way finish (a cancelled job stops between requests) before the app ends.
