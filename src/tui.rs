@@ -99,7 +99,7 @@ async fn event_loop(
             job.total,
             app.backup_folder.display()
         ));
-        } else if app.quit_when_job_ends {
+    } else if app.quit_when_job_ends {
         last_words = app.notice.clone().or_else(|| app.last_error.clone());
     }
     worker.send(Command::Shutdown);

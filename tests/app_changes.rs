@@ -759,3 +759,23 @@ fn regex_free_time(screen: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[test]
+fn a_short_terminal_still_shows_the_focused_field_and_the_buttons() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    app.update(key(KeyCode::BackTab)); // round to Save, the last stop
+    let screen = draw(&app, 100, 12);
+    assert!(screen.contains("[ Save ]"), "{screen}");
+    app.update(key(KeyCode::Tab)); // back to the first name
+    assert!(draw(&app, 100, 12).contains("First name"));
+
+    let mut app = loaded();
+    type_text(&mut app, "A");
+    app.update(key(KeyCode::Char('D')));
+    let screen = draw(&app, 100, 10);
+    assert!(
+        screen.contains("[ Cancel ]") && screen.contains("Delete 120 customers"),
+        "{screen}"
+    );
+}

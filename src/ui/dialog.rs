@@ -141,6 +141,14 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
         buttons.push(Span::styled(format!("[ {label} ]"), style));
         buttons.push(Span::raw("  "));
     }
+    // On a short terminal the middle gives way: the buttons always show.
+    let room = usize::from(area.height.saturating_sub(2)).max(1);
+    if lines.len() + 1 > room {
+        lines.truncate(room - 1);
+        if typed_line.is_some_and(|line| line >= lines.len()) {
+            typed_line = None;
+        }
+    }
     lines.push(Line::from(buttons));
 
     let width = area.width.min(96);

@@ -47,6 +47,7 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
         .saturating_sub(LABEL_WIDTH + 4)
         .clamp(8, 40);
     let mut cursor = None;
+    let mut focused_line = 0;
     for (field, (name, label)) in FIELDS.iter().enumerate() {
         if *name == "password" {
             lines.push(Line::from(
@@ -91,10 +92,14 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
             let offset = input.visual_cursor().saturating_sub(scroll);
             cursor = Some((
                 inner.x + LABEL_WIDTH as u16 + 2 + offset as u16,
-                inner.y + lines.len() as u16,
+                lines.len(),
             ));
+            focused_line = lines.len();
         }
         lines.push(Line::from(spans));
+    }
+    if form.focus == FORCE_RESET {
+        focused_line = lines.len();
     }
     let tick = if form.force_reset { "[x]" } else { "[ ]" };
     lines.push(Line::from(Span::styled(
@@ -109,6 +114,9 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
         },
     )));
     lines.push(Line::from(""));
+    if form.focus == SAVE {
+        focused_line = lines.len();
+    }
     lines.push(Line::from(vec![
         Span::raw(format!(" {:>LABEL_WIDTH$} ", "")),
         Span::styled(
@@ -121,12 +129,16 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
         ),
         Span::styled("  (Ctrl-s from any field)", Style::new().dim()),
     ]));
-    frame.render_widget(Paragraph::new(lines), inner);
-    if let Some(position) = cursor
+    // On a short terminal the form scrolls so that the focused line stays in view.
+    let scroll = (focused_line + 1).saturating_sub(usize::from(inner.height)) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    if let Some((x, line)) = cursor
         && form.stage == Stage::Editing
-        && position.1 < inner.y + inner.height
     {
-        frame.set_cursor_position(position);
+        let y = inner.y + line as u16 - scroll;
+        if y < inner.y + inner.height {
+            frame.set_cursor_position((x, y));
+        }
     }
 }
 
