@@ -779,3 +779,30 @@ fn a_short_terminal_still_shows_the_focused_field_and_the_buttons() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_help_scrolls_on_a_short_terminal() {
+    let mut app = loaded();
+    app.update(Msg::Resize {
+        table_rows: bc_customers::ui::table_rows(24),
+    });
+    app.update(key(KeyCode::Char('?')));
+    let top = draw(&app, 80, 24);
+    assert!(
+        top.contains("j/↓ for more") && !top.contains("q ^c  quit"),
+        "{top}"
+    );
+    for _ in 0..40 {
+        app.update(key(KeyCode::Char('j')));
+    }
+    let bottom = draw(&app, 80, 24);
+    assert!(
+        bottom.contains("q ^c  quit") && bottom.contains("back up"),
+        "{bottom}"
+    );
+    app.update(key(KeyCode::Char('k')));
+    assert!(
+        draw(&app, 80, 24).contains("j/↓ for more"),
+        "one k is one line back"
+    );
+}

@@ -264,7 +264,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "A",
         action: Action::MarkAllMatching,
-        description: "mark / unmark every customer the filter matches",
+        description: "mark / unmark all the filter matches",
         contexts: TABLE,
         hint: false,
     },
@@ -475,7 +475,10 @@ fn any_action_for(key: KeyEvent, context: Context) -> Option<Action> {
         _ => return None,
     };
     let allowed = match context {
-        Context::Help => matches!(action, Action::Quit | Action::Back | Action::ToggleHelp),
+        Context::Help => matches!(
+            action,
+            Action::Quit | Action::Back | Action::ToggleHelp | Action::Up | Action::Down
+        ),
         Context::Detail => !matches!(
             action,
             Action::OpenDetail

@@ -64,6 +64,8 @@ pub struct App {
     pub selected: usize,
     pub screen: Screen,
     pub help_open: bool,
+    /// Lines the help is scrolled by, on a short terminal.
+    pub help_scroll: u16,
     /// The filter panel, while open.
     pub filter_form: Option<FilterForm>,
     /// The "go to page" prompt, while open, and what is wrong with its text.
@@ -120,6 +122,7 @@ impl App {
             selected: 0,
             screen: Screen::Table,
             help_open: false,
+            help_scroll: 0,
             filter_form: None,
             page_prompt: None,
             export_prompt: None,
@@ -156,6 +159,14 @@ impl App {
     /// The commands that load the first screen.
     pub fn start(&mut self) -> Vec<Command> {
         self.reload()
+    }
+
+    /// The context of the screen under any overlay: what the help lists.
+    pub fn screen_context(&self) -> Context {
+        match self.screen {
+            Screen::Table => Context::Table,
+            Screen::Detail => Context::Detail,
+        }
     }
 
     pub fn context(&self) -> Context {
@@ -276,8 +287,20 @@ impl App {
                 );
             }
             Action::Quit => self.should_quit = true,
-            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleHelp => {
+                self.help_open = !self.help_open;
+                self.help_scroll = 0;
+            }
             Action::Back if self.help_open => self.help_open = false,
+            Action::Down if self.help_open => {
+                // Never past the last line: k comes straight back up.
+                let lines = keymap::bindings_for(self.screen_context(), false, self.store.read_only)
+                    .count() as u16;
+                // The help box fills the terminal but its border: the table's rows and 2 more.
+                let visible = self.table_rows + 2;
+                self.help_scroll = (self.help_scroll + 1).min((lines + 2).saturating_sub(visible));
+            }
+            Action::Up if self.help_open => self.help_scroll = self.help_scroll.saturating_sub(1),
             Action::Back if self.dialog.is_some() => return self.choose_in_dialog(0),
             Action::Back if self.form.is_some() => self.form_back(),
             Action::NextField if self.dialog.is_some() => {

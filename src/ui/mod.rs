@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wr
 use crate::api::{Customer, format_credit};
 use crate::api::{DATE_FORMS, FILTER_NAMES};
 use crate::app::filter_form::FilterForm;
-use crate::app::keymap::{Context, bindings_for};
+use crate::app::keymap::bindings_for;
 use crate::app::{App, Screen};
 use crate::worker::Step;
 
@@ -533,12 +533,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
-    let context = if app.screen == Screen::Detail {
-        Context::Detail
-    } else {
-        Context::Table
-    };
-    let mut lines: Vec<Line> = bindings_for(context, false, app.store.read_only)
+    let mut lines: Vec<Line> = bindings_for(app.screen_context(), false, app.store.read_only)
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!("{:>16}  ", b.keys), Style::new().bold()),
@@ -557,8 +552,20 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
         height,
     };
     frame.render_widget(Clear, popup);
+    // On a short terminal the keys scroll (j/k), and the title says there is more.
+    let hidden = (lines.len() as u16).saturating_sub(height.saturating_sub(2));
+    let scroll = app.help_scroll.min(hidden);
+    let title = if hidden == 0 {
+        " Keys — Esc or ? to close ".to_owned()
+    } else if scroll < hidden {
+        " Keys — j/↓ for more, Esc to close ".to_owned()
+    } else {
+        " Keys — k/↑ back up, Esc to close ".to_owned()
+    };
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys — Esc or ? to close ")),
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(title)),
         popup,
     );
 }
