@@ -18,6 +18,7 @@ const TOKEN: &str = "bench-token";
 fn label() -> StoreLabel {
     StoreLabel {
         name: "bench".into(),
+        hash: None,
         sandbox: true,
         read_only: false,
     }

@@ -10,7 +10,8 @@ use crate::api::{Client, Filter};
 use crate::backup::{Cancel, back_up, delete_ids, new_backup_path, read_backup, restore};
 
 /// Asks on the terminal; `expected` must be typed exactly.
-fn confirm(question: &str, expected: &str) -> Result<bool> {
+/// Asks on the terminal; true when the answer is one of `accepted`.
+fn confirm(question: &str, accepted: &[&str]) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         return Err(eyre!(
             "not confirmed: standard input is not a terminal; add --yes to go ahead"
@@ -23,7 +24,7 @@ fn confirm(question: &str, expected: &str) -> Result<bool> {
         .lock()
         .read_line(&mut answer)
         .wrap_err("cannot read the answer")?;
-    Ok(answer.trim() == expected)
+    Ok(accepted.contains(&answer.trim()))
 }
 
 fn progress_line(verb: &'static str) -> impl FnMut(u64, u64) {
@@ -59,13 +60,18 @@ pub async fn delete_command(
                 "deleting every customer of a store must be confirmed by typing its name: run without --yes"
             ));
         }
-        if !confirm(
-            &format!("Type the store's name ({store_name}) to delete every customer:"),
-            store_name,
-        )? {
+        let hash = crate::config::store_hash(client.api_url());
+        let question = match &hash {
+            Some(hash) => format!(
+                "Type the store's name ({store_name}) or hash ({hash}) to delete every customer:"
+            ),
+            None => format!("Type the store's name ({store_name}) to delete every customer:"),
+        };
+        let accepted: Vec<&str> = std::iter::once(store_name).chain(hash.as_deref()).collect();
+        if !confirm(&question, &accepted)? {
             return Err(eyre!("not confirmed; nothing deleted"));
         }
-    } else if !yes && !confirm("Type yes to delete them:", "yes")? {
+    } else if !yes && !confirm("Type yes to delete them:", &["yes"])? {
         return Err(eyre!("not confirmed; nothing deleted"));
     }
     let ids = back_up(client, filter, &backup).await?;
@@ -116,7 +122,7 @@ pub async fn restore_command(
         customers.len(),
         path.display()
     );
-    if !yes && !confirm("Type yes to restore them:", "yes")? {
+    if !yes && !confirm("Type yes to restore them:", &["yes"])? {
         return Err(eyre!("not confirmed; nothing restored"));
     }
     let report = restore(

@@ -80,6 +80,13 @@ pub struct StoreFlags {
     pub read_only: bool,
 }
 
+/// The store hash in an API URL such as `https://api.bigcommerce.com/stores/abc123/v2`.
+pub fn store_hash(api_url: &str) -> Option<String> {
+    let (_, rest) = api_url.split_once("/stores/")?;
+    let hash = rest.split('/').next()?;
+    (!hash.is_empty()).then(|| hash.to_owned())
+}
+
 /// The config file's path: `--config`, else `BC_CUSTOMERS_CONFIG`, else confy's place.
 pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = flag {
@@ -338,5 +345,14 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn the_store_hash_comes_from_the_api_url() {
+        assert_eq!(
+            store_hash("https://api.bigcommerce.com/stores/abc123/v2").as_deref(),
+            Some("abc123")
+        );
+        assert_eq!(store_hash("http://127.0.0.1:8787/api/v2"), None);
     }
 }

@@ -460,7 +460,12 @@ fn run_terminal_app(cli: &Cli) -> Result<()> {
     runtime()?.block_on(async {
         let result = match store {
             Some(store) => {
-                let label = StoreLabel { name: store.name.clone(), sandbox: false, read_only: store.read_only };
+                let label = StoreLabel {
+                    name: store.name.clone(),
+                    hash: config::store_hash(&store.api_url),
+                    sandbox: false,
+                    read_only: store.read_only,
+                };
                 let client = Client::new(&store.api_url, store.auth, ClientOptions::default())
                     .wrap_err_with(|| format!("store '{}'", store.name))?;
                 bc_customers::tui::run(client, label, store.page_size, file.ui.mouse).await
@@ -475,7 +480,12 @@ fn run_terminal_app(cli: &Cli) -> Result<()> {
                     client_id: None,
                 };
                 let client = Client::new(&sandbox.api_url(), auth, ClientOptions::default())?;
-                let label = StoreLabel { name: "sandbox store".to_owned(), sandbox: true, read_only: cli.read_only };
+                let label = StoreLabel {
+                    name: "sandbox store".to_owned(),
+                    hash: config::store_hash(&sandbox.api_url()),
+                    sandbox: true,
+                    read_only: cli.read_only,
+                };
                 let result = bc_customers::tui::run(client, label, config::DEFAULT_PAGE_SIZE, file.ui.mouse).await;
                 sandbox.shutdown().await?;
                 result

@@ -413,6 +413,7 @@ fn snapshot_app() -> App {
     let mut app = App::new(
         StoreLabel {
             name: "Demo Store".into(),
+            hash: None,
             sandbox: true,
             read_only: true,
         },

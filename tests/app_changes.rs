@@ -556,7 +556,7 @@ fn marking_every_match_counts_the_store_and_the_whole_store_needs_its_name() {
         panic!("a delete dialog");
     };
     assert_eq!((plan.count, plan.not_visible), (119, 70));
-    assert_eq!(plan.type_to_confirm.as_deref(), Some("Demo Store"));
+    assert_eq!(plan.type_to_confirm, ["Demo Store"]);
     assert!(
         press(&mut app, 1).is_empty(),
         "Delete does nothing before the name is typed"
@@ -573,6 +573,31 @@ fn marking_every_match_counts_the_store_and_the_whole_store_needs_its_name() {
         ),
         "{sent:?}"
     );
+}
+
+#[test]
+fn the_store_hash_also_confirms_deleting_every_customer() {
+    let mut app = App::new(
+        StoreLabel {
+            hash: Some("abc123".into()),
+            ..store()
+        },
+        50,
+    );
+    let start = reads(&app.start());
+    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(3))));
+    app.update(answer(
+        start[0].0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=3))),
+    ));
+    type_text(&mut app, "A");
+    app.update(key(KeyCode::Char('D')));
+    assert!(draw(&app, 120, 30).contains("or hash (abc123)"));
+    app.update(key(KeyCode::Right));
+    type_text(&mut app, "abc123");
+    let sent = writes(&app.update(key(KeyCode::Enter)));
+    assert_eq!(sent.len(), 1, "the hash will do");
 }
 
 #[test]

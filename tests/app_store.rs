@@ -27,6 +27,7 @@ impl Driven {
         let mut app = App::new(
             StoreLabel {
                 name: "Test Store".into(),
+                hash: None,
                 sandbox: true,
                 read_only,
             },

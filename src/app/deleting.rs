@@ -112,7 +112,7 @@ impl App {
             not_visible: 0,
             names: vec![describe(customer)],
             backup: self.backup_path(),
-            type_to_confirm: None,
+            type_to_confirm: Vec::new(),
         };
         self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
     }
@@ -136,10 +136,12 @@ impl App {
         let (filter, type_to_confirm) = match self.marks.all_matching() {
             Some(filter) if filter.is_empty() => (
                 Some("none, so every customer of the store".to_owned()),
-                Some(self.store.name.clone()),
+                std::iter::once(self.store.name.clone())
+                    .chain(self.store.hash.clone())
+                    .collect(),
             ),
-            Some(filter) => (Some(filter.to_string()), None),
-            None => (None, None),
+            Some(filter) => (Some(filter.to_string()), Vec::new()),
+            None => (None, Vec::new()),
         };
         let plan = DeletePlan {
             selection,

@@ -22,8 +22,9 @@ pub struct DeletePlan {
     /// Names of the customers when there are few of them.
     pub names: Vec<String>,
     pub backup: PathBuf,
-    /// Deleting every customer of the store: this name must be typed first.
-    pub type_to_confirm: Option<String>,
+    /// Deleting every customer of the store: one of these (its name, its hash) must be typed
+    /// first.
+    pub type_to_confirm: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,21 +98,21 @@ impl Dialog {
         }
     }
 
-    /// Whether a name must be typed, and what.
-    pub fn must_type(&self) -> Option<&str> {
+    /// What may be typed to confirm (the store's name or hash); empty when nothing is asked.
+    pub fn must_type(&self) -> &[String] {
         match &self.kind {
-            DialogKind::Delete(plan) => plan.type_to_confirm.as_deref(),
-            _ => None,
+            DialogKind::Delete(plan) => &plan.type_to_confirm,
+            _ => &[],
         }
     }
 
     /// Whether the focused button may be pressed: the delete of a whole store waits for its
-    /// name.
+    /// name or hash.
     pub fn ready(&self) -> bool {
+        let typed = self.typed.value().trim();
         self.focus == 0
-            || self
-                .must_type()
-                .is_none_or(|name| self.typed.value().trim() == name)
+            || self.must_type().is_empty()
+            || self.must_type().iter().any(|answer| answer == typed)
     }
 
     pub fn next(&mut self) {

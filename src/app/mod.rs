@@ -47,6 +47,8 @@ pub enum Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreLabel {
     pub name: String,
+    /// The store hash, when the API URL names one: also accepted where the name is asked.
+    pub hash: Option<String>,
     pub sandbox: bool,
     pub read_only: bool,
 }
@@ -242,7 +244,7 @@ impl App {
                         // `q` into a field never quits.
                         let prompt = self.page_prompt.as_mut().or(self.export_prompt.as_mut());
                         if let Some(dialog) = self.dialog.as_mut() {
-                            if dialog.must_type().is_some() {
+                            if !dialog.must_type().is_empty() {
                                 dialog
                                     .typed
                                     .handle_event(&ratatui::crossterm::event::Event::Key(key));

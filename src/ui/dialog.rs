@@ -59,14 +59,21 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             lines.push(Line::from(
                 " with new ids and must set a new password at next login.",
             ));
-            if let Some(name) = dialog.must_type() {
+            if let [name, rest @ ..] = dialog.must_type() {
                 lines.push(Line::from(""));
                 lines.push(Line::from(Span::styled(
                     " This is every customer of the store.",
                     Style::new().fg(Color::Red).bold(),
                 )));
                 lines.push(Line::from(Span::styled(
-                    format!(" Type its name ({}) to enable Delete:", sanitize(name)),
+                    match rest.first() {
+                        Some(hash) => format!(
+                            " Type its name ({}) or hash ({}) to enable Delete:",
+                            sanitize(name),
+                            sanitize(hash)
+                        ),
+                        None => format!(" Type its name ({}) to enable Delete:", sanitize(name)),
+                    },
                     Style::new().fg(Color::Red).bold(),
                 )));
                 typed_line = Some(lines.len());

@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub fn store() -> StoreLabel {
     StoreLabel {
         name: "Demo Store".into(),
+        hash: None,
         sandbox: true,
         read_only: false,
     }
