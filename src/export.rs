@@ -7,7 +7,7 @@ use std::path::Path;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use futures::StreamExt;
 
-use crate::api::{Client, Customer, Filter, format_credit};
+use crate::api::{Client, Customer, Filter};
 
 /// Pages fetched at once: enough to hide a distant store's latency, few enough to stay well
 /// inside the rate limit's burst.
@@ -57,7 +57,7 @@ pub async fn export(
         .wrap_err("cannot count the customers to export")?;
     let mut pages = std::pin::pin!(pages);
     if format == ExportFormat::Csv {
-        write_csv(out, [CSV_COLUMNS.map(str::to_owned)])?;
+        write_csv(out, [CSV_COLUMNS.map(str::to_owned).to_vec()])?;
     }
     if format == ExportFormat::Json {
         out.write_all(b"[").wrap_err("cannot write the export")?;
@@ -159,7 +159,7 @@ impl ExportFormat {
 
 fn write_csv(
     out: &mut (dyn Write + Send),
-    rows: impl IntoIterator<Item = [String; 16]>,
+    rows: impl IntoIterator<Item = Vec<String>>,
 ) -> Result<()> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
@@ -173,27 +173,20 @@ fn write_csv(
     out.write_all(&bytes).wrap_err("cannot write the export")
 }
 
-fn csv_row(customer: &Customer) -> [String; 16] {
-    [
-        customer.id.to_string(),
-        customer.first_name.clone(),
-        customer.last_name.clone(),
-        customer.email.clone(),
-        customer.company.clone(),
-        customer.phone.clone(),
-        format_credit(customer.store_credit),
-        customer.customer_group_id.to_string(),
-        customer.registration_ip_address.clone(),
-        customer.notes.clone(),
-        customer.tax_exempt_category.clone(),
+fn csv_row(customer: &Customer) -> Vec<String> {
+    let form_fields = customer
+        .form_fields
+        .as_ref()
+        .map(|fields| serde_json::to_string(fields).unwrap_or_default())
+        .unwrap_or_default();
+    let mut row = vec![customer.id.to_string()];
+    row.extend(customer.writable_texts());
+    row.extend([
         customer.date_created.clone(),
         customer.date_modified.clone(),
         customer.reset_pass_on_login.to_string(),
         customer.accepts_marketing.to_string(),
-        customer
-            .form_fields
-            .as_ref()
-            .map(|fields| serde_json::to_string(fields).unwrap_or_default())
-            .unwrap_or_default(),
-    ]
+        form_fields,
+    ]);
+    row
 }

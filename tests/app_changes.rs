@@ -12,7 +12,7 @@ use bc_customers::app::keymap::{Context, bindings_for};
 use bc_customers::app::{App, Msg, StoreLabel};
 use bc_customers::backup::{Report, Selection};
 use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot, Step, Write};
-use common::screens::{answer, customers, draw, key, loaded, reads, store, type_text};
+use common::screens::{answer, draw, key, loaded, reads, showing, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
@@ -67,6 +67,15 @@ fn press(app: &mut App, n: usize) -> Vec<Command> {
         app.update(key(KeyCode::Right));
     }
     app.update(key(KeyCode::Enter))
+}
+
+/// The first customer's edit form, with the company typed.
+fn editing_company(company: &str) -> App {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, company);
+    app
 }
 
 /// Saves the open edit form and answers its check with `theirs`: returns what followed.
@@ -266,10 +275,7 @@ fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
 
 #[test]
 fn several_changes_are_reviewed_old_to_new_before_sending() {
-    let mut app = loaded();
-    app.update(key(KeyCode::Char('e')));
-    tab(&mut app, 3);
-    type_text(&mut app, "Acme");
+    let mut app = editing_company("Acme");
     tab(&mut app, 1);
     type_text(&mut app, "555-0100");
     assert!(app.update(ctrl('s')).is_empty(), "nothing sent yet");
@@ -297,10 +303,7 @@ fn several_changes_are_reviewed_old_to_new_before_sending() {
 
 #[test]
 fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
-    let mut app = loaded();
-    app.update(key(KeyCode::Char('e')));
-    tab(&mut app, 3);
-    type_text(&mut app, "Acme");
+    let mut app = editing_company("Acme");
     let theirs = Customer {
         phone: "555-0199".into(),
         date_modified: "Wed, 14 Nov 2012 08:00:00 +0000".into(),
@@ -330,10 +333,7 @@ fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
     ));
 
     // Overwrite: sent at once, still only what the user changed.
-    let mut app = loaded();
-    app.update(key(KeyCode::Char('e')));
-    tab(&mut app, 3);
-    type_text(&mut app, "Acme");
+    let mut app = editing_company("Acme");
     save_checked(&mut app, &theirs);
     let sent = writes(&press(&mut app, 2));
     assert!(matches!(
@@ -342,10 +342,7 @@ fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
     ));
 
     // Cancel: nothing sent, the typing stays.
-    let mut app = loaded();
-    app.update(key(KeyCode::Char('e')));
-    tab(&mut app, 3);
-    type_text(&mut app, "Acme");
+    let mut app = editing_company("Acme");
     save_checked(&mut app, &theirs);
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert_eq!(form_value(&app, 3), "Acme");
@@ -394,6 +391,12 @@ fn a_refused_save_keeps_everything_typed_and_names_the_field() {
     let form = app.form.as_ref().expect("still there");
     assert!(form.message.as_deref().is_some_and(|m| m.contains("kept")));
     assert_eq!(form_value(&app, 0), "Ada");
+}
+
+fn cancelled(app: &App) -> bool {
+    app.job
+        .as_ref()
+        .is_some_and(|job| job.cancel.is_cancelled())
 }
 
 /// A delete's request once confirmed, with its selection and backup.
@@ -577,20 +580,13 @@ fn marking_every_match_counts_the_store_and_the_whole_store_needs_its_name() {
 
 #[test]
 fn the_store_hash_also_confirms_deleting_every_customer() {
-    let mut app = App::new(
+    let mut app = showing(
         StoreLabel {
             hash: Some("abc123".into()),
             ..store()
         },
-        50,
+        3,
     );
-    let start = reads(&app.start());
-    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(3))));
-    app.update(answer(
-        start[0].0,
-        Slot::Page,
-        Ok(Outcome::Page(customers(1..=3))),
-    ));
     type_text(&mut app, "A");
     app.update(key(KeyCode::Char('D')));
     assert!(draw(&app, 120, 30).contains("or hash (abc123)"));
@@ -607,11 +603,7 @@ fn a_running_delete_can_be_cancelled_and_says_exactly_what_was_done() {
     let (request, selection, backup) = confirm_delete(&mut app);
     assert_eq!(selection, Selection::Ids(vec![1]));
     app.update(key(KeyCode::Char('c')));
-    assert!(
-        app.job
-            .as_ref()
-            .is_some_and(|job| job.cancel.is_cancelled())
-    );
+    assert!(cancelled(&app));
     app.update(done(
         request,
         Ok(Outcome::DeletedCustomers {
@@ -646,11 +638,7 @@ fn quitting_during_a_delete_cancels_it_and_waits_for_its_report() {
     );
     app.update(key(KeyCode::Char('q')));
     assert!(!app.should_quit, "not before the delete says what it did");
-    assert!(
-        app.job
-            .as_ref()
-            .is_some_and(|job| job.cancel.is_cancelled())
-    );
+    assert!(cancelled(&app));
     app.update(done(
         request,
         Ok(Outcome::DeletedCustomers {
@@ -682,20 +670,13 @@ fn quitting_during_a_delete_cancels_it_and_waits_for_its_report() {
 
 #[test]
 fn read_only_mode_has_no_keys_that_change_the_store() {
-    let mut app = App::new(
+    let mut app = showing(
         StoreLabel {
             read_only: true,
             ..store()
         },
-        50,
+        3,
     );
-    let start = reads(&app.start());
-    app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(3))));
-    app.update(answer(
-        start[0].0,
-        Slot::Page,
-        Ok(Outcome::Page(customers(1..=3))),
-    ));
     for c in ['n', 'e', 'd', 'D', ' ', 'v', 'A', 'u'] {
         let commands = app.update(key(KeyCode::Char(c)));
         assert!(
@@ -734,19 +715,13 @@ fn snapshot_screens() {
     type_text(&mut app, "secret");
     insta::assert_snapshot!("create_form_with_problems", draw(&app, 110, 26));
 
-    let mut app = loaded();
-    app.update(key(KeyCode::Char('e')));
-    tab(&mut app, 3);
-    type_text(&mut app, "Acme");
+    let mut app = editing_company("Acme");
     tab(&mut app, 1);
     type_text(&mut app, "555-0100");
     app.update(ctrl('s'));
     insta::assert_snapshot!("review_changes", draw(&app, 110, 26));
 
-    let mut app = loaded();
-    app.update(key(KeyCode::Char('e')));
-    tab(&mut app, 3);
-    type_text(&mut app, "Acme");
+    let mut app = editing_company("Acme");
     let theirs = Customer {
         company: "Babbage & Co".into(),
         date_modified: "Wed, 14 Nov 2012 08:00:00 +0000".into(),

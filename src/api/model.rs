@@ -66,6 +66,23 @@ impl Customer {
             .trim()
             .to_owned()
     }
+
+    /// The fields a create or update may set, as text: first name, last name, email,
+    /// company, phone, store credit, group id, registration IP, notes, tax-exempt category.
+    pub fn writable_texts(&self) -> [String; 10] {
+        [
+            self.first_name.clone(),
+            self.last_name.clone(),
+            self.email.clone(),
+            self.company.clone(),
+            self.phone.clone(),
+            format_credit(self.store_credit),
+            self.customer_group_id.to_string(),
+            self.registration_ip_address.clone(),
+            self.notes.clone(),
+            self.tax_exempt_category.clone(),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

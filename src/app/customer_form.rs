@@ -413,18 +413,7 @@ impl CustomerForm {
 
 /// The form's text for a customer, field by field (the password fields empty).
 pub fn values_of(customer: &Customer) -> Vec<String> {
-    let mut values = vec![
-        customer.first_name.clone(),
-        customer.last_name.clone(),
-        customer.email.clone(),
-        customer.company.clone(),
-        customer.phone.clone(),
-        format_credit(customer.store_credit),
-        customer.customer_group_id.to_string(),
-        customer.registration_ip_address.clone(),
-        customer.notes.clone(),
-        customer.tax_exempt_category.clone(),
-    ];
+    let mut values = customer.writable_texts().to_vec();
     values.resize(FIELDS.len(), String::new());
     values
 }

@@ -158,14 +158,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     }
     lines.push(Line::from(buttons));
 
-    let width = area.width.min(96);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = super::popup(area, 96, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(format!(" {} ", dialog.title()))

@@ -543,14 +543,8 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::from(""));
     lines.push(Line::from(" Text filters match whole values, as the store does.").dim());
-    let width = area.width.min(64);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = popup(area, 64, lines.len() as u16 + 2);
+    let height = popup.height;
     frame.render_widget(Clear, popup);
     // On a short terminal the keys scroll (j/k), and the title says there is more.
     let hidden = (lines.len() as u16).saturating_sub(height.saturating_sub(2));
@@ -568,4 +562,15 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
             .block(Block::bordered().title(title)),
         popup,
     );
+}
+
+/// A box of at most this size, centred in `area`.
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
 }

@@ -107,3 +107,20 @@ pub fn type_text(app: &mut App, text: &str) {
         app.update(key(KeyCode::Char(c)));
     }
 }
+
+/// An app for this store, showing its page of `count` customers (all there are).
+pub fn showing(label: StoreLabel, count: i64) -> App {
+    let mut app = App::new(label, 50);
+    let start = reads(&app.start());
+    app.update(answer(
+        start[1].0,
+        Slot::Count,
+        Ok(Outcome::Count(count as u64)),
+    ));
+    app.update(answer(
+        start[0].0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=count))),
+    ));
+    app
+}
