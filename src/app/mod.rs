@@ -5,16 +5,18 @@ pub mod customer_form;
 mod deleting;
 pub mod dialog;
 mod editing;
+mod exporting;
 pub mod filter_form;
 pub mod keymap;
 pub mod marks;
+mod paging;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::{Customer, Filter, RateSnapshot};
-use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
+use crate::worker::{Command, Event, RequestId, Slot};
 use customer_form::{CustomerForm, Stage};
 pub use deleting::{Job, LastDelete};
 use dialog::{Dialog, DialogKind};
@@ -422,148 +424,10 @@ impl App {
         }
     }
 
-    fn go_to_page(&mut self, page: u64) -> Vec<Command> {
-        if self.last_page().is_some_and(|last| page > last) || page == self.page || page == 0 {
-            return Vec::new();
-        }
-        self.page = page;
-        self.selected = 0;
-        self.keep_selected_id = None;
-        if let Some((ready, customers)) = self.prefetched.take()
-            && ready == page
-        {
-            // Shown at once; the page after it is fetched ahead in turn.
-            self.customers = customers;
-            self.loading = false;
-            return self.prefetch().into_iter().collect();
-        }
-        self.loading = true;
-        vec![self.read(
-            Slot::Page,
-            Read::List {
-                filter: self.filter.clone(),
-                page,
-                limit: self.page_size,
-            },
-        )]
-    }
-
-    fn start_export(&mut self) -> Vec<Command> {
-        let Some((input, error)) = self.export_prompt.as_mut() else {
-            return Vec::new();
-        };
-        let path = std::path::PathBuf::from(input.value().trim());
-        if path.as_os_str().is_empty() {
-            *error = Some("name a file".to_owned());
-            return Vec::new();
-        }
-        if path.is_dir() {
-            *error = Some("that is a folder; name a file".to_owned());
-            return Vec::new();
-        }
-        self.export_prompt = None;
-        let request = self.next_request;
-        self.next_request += 1;
-        self.export = Some((request, 0, self.total.unwrap_or(0)));
-        self.notice = None;
-        vec![Command::Write {
-            request,
-            write: crate::worker::Write::Export {
-                filter: self.filter.clone(),
-                path,
-            },
-        }]
-    }
-
-    fn jump_to_typed_page(&mut self) -> Vec<Command> {
-        let Some((input, error)) = self.page_prompt.as_mut() else {
-            return Vec::new();
-        };
-        let last = self
-            .total
-            .map(|total| total.div_ceil(self.page_size).max(1));
-        match (input.value().trim().parse::<u64>(), last) {
-            (Ok(page), Some(last)) if (1..=last).contains(&page) => {
-                self.page_prompt = None;
-                self.go_to_page(page)
-            }
-            (Ok(page), None) if page >= 1 => {
-                self.page_prompt = None;
-                self.go_to_page(page)
-            }
-            (_, Some(last)) => {
-                *error = Some(format!("a page from 1 to {last}"));
-                Vec::new()
-            }
-            (_, None) => {
-                *error = Some("a page number of 1 or more".to_owned());
-                Vec::new()
-            }
-        }
-    }
-
-    /// A new filter: back to page 1, count again.
-    fn apply_filter(&mut self, filter: Filter) -> Vec<Command> {
-        self.filter = filter;
-        self.page = 1;
-        self.selected = 0;
-        self.total = None;
-        self.customers.clear();
-        self.keep_selected_id = None;
-        self.reload()
-    }
-
-    /// Fetches the page and the count again (after a filter change or a refresh).
-    fn reload(&mut self) -> Vec<Command> {
-        self.loading = true;
-        self.prefetched = None;
-        vec![
-            self.read(
-                Slot::Page,
-                Read::List {
-                    filter: self.filter.clone(),
-                    page: self.page,
-                    limit: self.page_size,
-                },
-            ),
-            self.read(
-                Slot::Count,
-                Read::Count {
-                    filter: self.filter.clone(),
-                },
-            ),
-        ]
-    }
-
-    fn prefetch(&mut self) -> Option<Command> {
-        let next = self.page + 1;
-        if self.last_page().is_some_and(|last| next > last) {
-            return None;
-        }
-        self.prefetching = next;
-        Some(self.read(
-            Slot::NextPage,
-            Read::List {
-                filter: self.filter.clone(),
-                page: next,
-                limit: self.page_size,
-            },
-        ))
-    }
-
     fn new_request(&mut self) -> RequestId {
         let request = self.next_request;
         self.next_request += 1;
         request
-    }
-
-    /// Stops waiting for the read in a slot: its answer will be dropped.
-    fn forget_slot(&mut self, slot: Slot) {
-        for (known, latest) in &mut self.latest {
-            if *known == slot {
-                *latest = None;
-            }
-        }
     }
 
     /// Presses a dialog's button (0, the safe one, for Esc). A button that needs a typed
@@ -584,45 +448,14 @@ impl App {
         }
     }
 
-    fn read(&mut self, slot: Slot, read: Read) -> Command {
-        let request = self.new_request();
-        for (known, latest) in &mut self.latest {
-            if *known == slot {
-                *latest = Some(request);
-            }
-        }
-        Command::Read {
-            request,
-            slot,
-            read,
-        }
-    }
-
-    /// Takes a result in, unless a newer request for the same slot has been made since.
+    /// Takes a worker's result to whatever asked for it.
     fn receive(&mut self, event: Event) -> Vec<Command> {
         self.budget = event.budget;
-        if let Some((export, written, total)) = self.export.as_mut()
-            && *export == event.request
+        if self
+            .export
+            .is_some_and(|(export, _, _)| export == event.request)
         {
-            match event.result {
-                Ok(Outcome::ExportProgress {
-                    written: now,
-                    total: of,
-                }) => (*written, *total) = (now, of),
-                Ok(Outcome::Exported { written, path }) => {
-                    self.export = None;
-                    self.notice = Some(format!(
-                        "Exported {} customers to {}",
-                        thousands(written),
-                        path.display()
-                    ));
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    self.export = None;
-                    self.last_error = Some(format!("Export failed, no file written: {error}"));
-                }
-            }
+            self.export_event(event);
             return Vec::new();
         }
         if self
@@ -639,60 +472,7 @@ impl App {
         {
             return self.saved(event);
         }
-        let Some(slot) = event.slot else {
-            return Vec::new();
-        };
-        let Some((_, latest)) = self.latest.iter_mut().find(|(known, _)| *known == slot) else {
-            return Vec::new();
-        };
-        if *latest != Some(event.request) {
-            return Vec::new(); // stale: the user has moved on
-        }
-        *latest = None;
-        if slot == Slot::Customer {
-            return self.checked(event.result);
-        }
-        let outcome = match event.result {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                // The last good data stays on screen; the status bar says what went wrong.
-                if slot == Slot::Page {
-                    self.loading = false;
-                }
-                if slot != Slot::NextPage {
-                    self.last_error = Some(error.to_string());
-                }
-                return Vec::new();
-            }
-        };
-        match (slot, outcome) {
-            (Slot::Page, Outcome::Page(customers)) => {
-                self.loading = false;
-                self.last_error = None;
-                self.customers = customers;
-                let kept = self
-                    .keep_selected_id
-                    .take()
-                    .and_then(|id| self.customers.iter().position(|c| c.id == id));
-                self.selected = kept
-                    .unwrap_or(self.selected)
-                    .min(self.customers.len().saturating_sub(1));
-                if self.customers.is_empty() && self.page > 1 {
-                    // The page emptied under us (customers deleted elsewhere): go back one.
-                    return self.go_to_page(self.page - 1);
-                }
-                self.prefetch().into_iter().collect()
-            }
-            (Slot::NextPage, Outcome::Page(customers)) => {
-                self.prefetched = Some((self.prefetching, customers));
-                Vec::new()
-            }
-            (Slot::Count, Outcome::Count(total)) => {
-                self.total = Some(total);
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
+        self.receive_read(event)
     }
 }
 

@@ -1,21 +1,20 @@
 //! Drawing: `render(&App, &mut Frame)`. Reads the state, decides nothing.
 
+mod detail;
 mod dialog;
+mod filter_panel;
 mod form;
 mod sanitize;
+mod table;
 
 pub use sanitize::sanitize;
 
-use chrono::{FixedOffset, Local, TimeZone};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::api::{Customer, format_credit};
-use crate::api::{DATE_FORMS, FILTER_NAMES};
-use crate::app::filter_form::FilterForm;
 use crate::app::keymap::bindings_for;
 use crate::app::{App, Screen};
 use crate::worker::Step;
@@ -54,11 +53,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     render_header(app, frame, header);
     match app.screen {
-        Screen::Table => render_table(app, frame, body),
-        Screen::Detail => render_detail(app, frame, body),
+        Screen::Table => table::render_table(app, frame, body),
+        Screen::Detail => detail::render_detail(app, frame, body),
     }
     if let Some(form) = &app.filter_form {
-        render_filter_panel(form, frame, body);
+        filter_panel::render_filter_panel(form, frame, body);
     }
     if let Some((input, error)) = &app.page_prompt {
         let title = match app.last_page() {
@@ -133,279 +132,6 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Line::from(spans), area);
-}
-
-/// The columns, most useful first; narrow terminals drop from the end of this list.
-const COLUMNS: [(&str, u16); 8] = [
-    ("ID", 7),
-    ("Name", 18),
-    ("Email", 28),
-    ("Store credit", 12),
-    ("Group", 5),
-    ("Company", 16),
-    ("Phone", 15),
-    ("Created", 10),
-];
-/// The order columns appear on screen, by their index above.
-const ON_SCREEN: [usize; 8] = [0, 1, 2, 5, 6, 4, 3, 7];
-
-fn render_table(app: &App, frame: &mut Frame, area: Rect) {
-    if app.customers.is_empty() {
-        let text = if app.loading {
-            "Loading customers…".to_owned()
-        } else if app.filter.is_empty() {
-            "This store has no customers.".to_owned()
-        } else {
-            "No customer matches the filter.".to_owned()
-        };
-        frame.render_widget(Paragraph::new(text).block(Block::bordered()), area);
-        return;
-    }
-    // Keep the most useful columns that fit (one space between columns), after the mark.
-    let mut kept = 0;
-    let mut used = 2u16;
-    for (_, width) in COLUMNS {
-        let needed = if kept == 0 { width } else { width + 1 };
-        if used + needed > area.width && kept >= 2 {
-            break;
-        }
-        used += needed;
-        kept += 1;
-    }
-    let columns: Vec<usize> = ON_SCREEN.into_iter().filter(|&i| i < kept).collect();
-    let header = Row::new(
-        std::iter::once(Cell::from(" ")).chain(columns.iter().map(|&i| Cell::from(COLUMNS[i].0))),
-    )
-    .style(Style::new().bold().underlined());
-    // Only the rows that fit are built: the window follows the selection.
-    let visible = usize::from(area.height.saturating_sub(1)).max(1);
-    let first = app.first_visible_row(visible);
-    let window = &app.customers[first..app.customers.len().min(first + visible)];
-    // Looking up the zone's offset for every date is the costliest part of a row; the table
-    // shows days, so today's offset serves for all of them (the detail view is exact).
-    let offset = *Local::now().offset();
-    let rows = window.iter().map(|customer| {
-        let marked = app.marks.contains(customer.id, &app.filter);
-        let mark = Cell::from(if marked { "●" } else { " " });
-        let row = Row::new(
-            std::iter::once(mark).chain(columns.iter().map(|&i| cell(customer, i, offset))),
-        );
-        if marked {
-            row.style(Style::new().fg(Color::Magenta))
-        } else {
-            row
-        }
-    });
-    let widths = std::iter::once(Constraint::Length(1)).chain(columns.iter().map(|&i| {
-        if i == 2 || i == 1 {
-            Constraint::Min(COLUMNS[i].1)
-        } else {
-            Constraint::Length(COLUMNS[i].1)
-        }
-    }));
-    let table = Table::new(rows, widths)
-        .header(header)
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
-        .column_spacing(1);
-    let mut state = TableState::default().with_selected(Some(app.selected - first));
-    frame.render_stateful_widget(table, area, &mut state);
-}
-
-fn cell(customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static> {
-    let text = match column {
-        0 => customer.id.to_string(),
-        1 => sanitize(&customer.full_name()).into_owned(),
-        2 => sanitize(&customer.email).into_owned(),
-        3 => return Cell::from(Line::from(format_credit(customer.store_credit)).right_aligned()),
-        4 => customer.customer_group_id.to_string(),
-        5 => sanitize(&customer.company).into_owned(),
-        6 => sanitize(&customer.phone).into_owned(),
-        _ => customer
-            .created_at()
-            .and_then(|seconds| offset.timestamp_opt(seconds, 0).single())
-            .map(|at| at.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-    };
-    Cell::from(text)
-}
-
-fn local_date(seconds: Option<i64>, format: &str) -> String {
-    seconds
-        .and_then(|s| Local.timestamp_opt(s, 0).single())
-        .map(|at| at.format(format).to_string())
-        .unwrap_or_default()
-}
-
-fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(customer) = app.selected_customer() else {
-        frame.render_widget(
-            Paragraph::new("No customer selected.").block(Block::bordered()),
-            area,
-        );
-        return;
-    };
-    let dated = |text: &str, seconds: Option<i64>| {
-        let local = local_date(seconds, "%Y-%m-%d %H:%M:%S %Z");
-        if local.is_empty() {
-            sanitize(text).into_owned()
-        } else {
-            format!("{local}   (store: {})", sanitize(text))
-        }
-    };
-    let form_fields = match &customer.form_fields {
-        None => "none".to_owned(),
-        Some(fields) if fields.is_empty() => "none".to_owned(),
-        Some(fields) => fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}: {}",
-                    sanitize(&f.name),
-                    f.value
-                        .as_ref()
-                        .map(|v| v
-                            .as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string()))
-                        .map(|v| sanitize(&v).into_owned())
-                        .unwrap_or_default()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    };
-    let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_owned();
-    let fields: Vec<(&str, String)> = vec![
-        ("ID", customer.id.to_string()),
-        ("First name", sanitize(&customer.first_name).into_owned()),
-        ("Last name", sanitize(&customer.last_name).into_owned()),
-        ("Email", sanitize(&customer.email).into_owned()),
-        ("Company", sanitize(&customer.company).into_owned()),
-        ("Phone", sanitize(&customer.phone).into_owned()),
-        ("Store credit", format_credit(customer.store_credit)),
-        ("Customer group", customer.customer_group_id.to_string()),
-        (
-            "Tax-exempt category",
-            sanitize(&customer.tax_exempt_category).into_owned(),
-        ),
-        (
-            "Registration IP",
-            sanitize(&customer.registration_ip_address).into_owned(),
-        ),
-        (
-            "Reset password at login",
-            yes_no(customer.reset_pass_on_login),
-        ),
-        ("Accepts marketing", yes_no(customer.accepts_marketing)),
-        (
-            "Created",
-            dated(&customer.date_created, customer.created_at()),
-        ),
-        (
-            "Modified",
-            dated(&customer.date_modified, customer.modified_at()),
-        ),
-        ("Form fields", form_fields),
-        ("Notes", sanitize(&customer.notes).into_owned()),
-    ];
-    let lines: Vec<Line> = fields
-        .into_iter()
-        .map(|(label, value)| {
-            Line::from(vec![
-                Span::styled(format!("{label:>24}  "), Style::new().bold()),
-                Span::raw(value),
-            ])
-        })
-        .collect();
-    let title = format!(
-        " Customer {} — {} ",
-        customer.id,
-        sanitize(&customer.full_name())
-    );
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(title)),
-        area,
-    );
-}
-
-fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
-    let width = area.width.min(100);
-    let height = (FILTER_NAMES.len() as u16 + 6).min(area.height);
-    let panel = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, panel);
-    let block = Block::bordered().title(" Filter — Enter applies, Esc closes ");
-    let inner = block.inner(panel);
-    frame.render_widget(block, panel);
-    const LABEL: u16 = 22;
-    let field_width = inner.width.saturating_sub(LABEL + 1).min(36);
-    let mut lines = Vec::new();
-    for (index, name) in FILTER_NAMES.iter().enumerate() {
-        let input = &form.inputs[index];
-        let scroll = input.visual_scroll(usize::from(field_width.saturating_sub(1)));
-        let shown: String = input
-            .value()
-            .chars()
-            .skip(scroll)
-            .take(usize::from(field_width))
-            .collect();
-        let focused = index == form.focus;
-        let label_style = if focused {
-            Style::new().bold().reversed()
-        } else {
-            Style::new().bold()
-        };
-        let mut spans = vec![
-            Span::styled(
-                format!("{name:>width$}", width = usize::from(LABEL)),
-                label_style,
-            ),
-            Span::raw(" "),
-            Span::styled(
-                format!(
-                    "{:<width$}",
-                    sanitize(&shown),
-                    width = usize::from(field_width)
-                ),
-                Style::new().bg(Color::DarkGray),
-            ),
-        ];
-        if let Some(error) = &form.errors[index] {
-            spans.push(Span::styled(
-                format!(" {error}"),
-                Style::new().fg(Color::Red),
-            ));
-        }
-        lines.push(Line::from(spans));
-        if focused && inner.height as usize > index {
-            let cursor = input.visual_cursor().saturating_sub(scroll) as u16;
-            frame.set_cursor_position((
-                inner.x + LABEL + 1 + cursor.min(field_width),
-                inner.y + index as u16,
-            ));
-        }
-    }
-    lines.push(Line::from(""));
-    lines.push(
-        Line::from(
-            " Text filters match the whole value exactly (not a part of it), as the store does.",
-        )
-        .dim(),
-    );
-    lines.push(Line::from(format!(" Dates: {DATE_FORMS}.")).dim());
-    if let Some(message) = &form.message {
-        lines.push(Line::from(Span::styled(
-            format!(" Not applied: {message}"),
-            Style::new().fg(Color::Red),
-        )));
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn render_prompt(

@@ -1,0 +1,113 @@
+//! One customer, every field: dates in local time beside the store's own text.
+
+use chrono::{Local, TimeZone};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::sanitize;
+use crate::api::format_credit;
+use crate::app::App;
+
+fn local_date(seconds: Option<i64>, format: &str) -> String {
+    seconds
+        .and_then(|s| Local.timestamp_opt(s, 0).single())
+        .map(|at| at.format(format).to_string())
+        .unwrap_or_default()
+}
+
+pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(customer) = app.selected_customer() else {
+        frame.render_widget(
+            Paragraph::new("No customer selected.").block(Block::bordered()),
+            area,
+        );
+        return;
+    };
+    let dated = |text: &str, seconds: Option<i64>| {
+        let local = local_date(seconds, "%Y-%m-%d %H:%M:%S %Z");
+        if local.is_empty() {
+            sanitize(text).into_owned()
+        } else {
+            format!("{local}   (store: {})", sanitize(text))
+        }
+    };
+    let form_fields = match &customer.form_fields {
+        None => "none".to_owned(),
+        Some(fields) if fields.is_empty() => "none".to_owned(),
+        Some(fields) => fields
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    sanitize(&f.name),
+                    f.value
+                        .as_ref()
+                        .map(|v| v
+                            .as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string()))
+                        .map(|v| sanitize(&v).into_owned())
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_owned();
+    let fields: Vec<(&str, String)> = vec![
+        ("ID", customer.id.to_string()),
+        ("First name", sanitize(&customer.first_name).into_owned()),
+        ("Last name", sanitize(&customer.last_name).into_owned()),
+        ("Email", sanitize(&customer.email).into_owned()),
+        ("Company", sanitize(&customer.company).into_owned()),
+        ("Phone", sanitize(&customer.phone).into_owned()),
+        ("Store credit", format_credit(customer.store_credit)),
+        ("Customer group", customer.customer_group_id.to_string()),
+        (
+            "Tax-exempt category",
+            sanitize(&customer.tax_exempt_category).into_owned(),
+        ),
+        (
+            "Registration IP",
+            sanitize(&customer.registration_ip_address).into_owned(),
+        ),
+        (
+            "Reset password at login",
+            yes_no(customer.reset_pass_on_login),
+        ),
+        ("Accepts marketing", yes_no(customer.accepts_marketing)),
+        (
+            "Created",
+            dated(&customer.date_created, customer.created_at()),
+        ),
+        (
+            "Modified",
+            dated(&customer.date_modified, customer.modified_at()),
+        ),
+        ("Form fields", form_fields),
+        ("Notes", sanitize(&customer.notes).into_owned()),
+    ];
+    let lines: Vec<Line> = fields
+        .into_iter()
+        .map(|(label, value)| {
+            Line::from(vec![
+                Span::styled(format!("{label:>24}  "), Style::new().bold()),
+                Span::raw(value),
+            ])
+        })
+        .collect();
+    let title = format!(
+        " Customer {} — {} ",
+        customer.id,
+        sanitize(&customer.full_name())
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(title)),
+        area,
+    );
+}
