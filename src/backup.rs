@@ -62,7 +62,8 @@ pub fn backup_file_name(store: &str, at: chrono::DateTime<chrono::Local>) -> Str
             }
         })
         .collect();
-    format!("{}-{store}.jsonl", at.format("%Y%m%d-%H%M%S"))
+    // Milliseconds too: two deletes within a second must not share (and overwrite) a backup.
+    format!("{}-{store}.jsonl", at.format("%Y%m%d-%H%M%S%.3f"))
 }
 
 /// A new backup file in the user's data folder, named by time and store.
@@ -107,8 +108,17 @@ pub async fn back_up_selection(
         std::fs::create_dir_all(folder)
             .wrap_err_with(|| format!("cannot create {}", folder.display()))?;
     }
-    let file = std::fs::File::create(path)
-        .wrap_err_with(|| format!("cannot create the backup {}", path.display()))?;
+    // Never over an earlier backup: that one may be the only copy of other customers.
+    let file = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .wrap_err_with(|| {
+            format!(
+                "cannot create the backup {}; nothing was deleted",
+                path.display()
+            )
+        })?;
     let mut out = std::io::BufWriter::new(file);
     let mut backed_up = BackedUp::default();
     let mut write = |customer: &Customer| -> Result<()> {

@@ -741,7 +741,7 @@ fn snapshot_screens() {
     insta::assert_snapshot!("delete_every_customer", screen);
 }
 
-/// Replaces the `20261126-230541` time in backup names, which changes every run.
+/// Replaces the `20261126-230541.123` time in backup names, which changes every run.
 fn regex_free_time(screen: &str) -> String {
     screen
         .lines()
@@ -749,8 +749,8 @@ fn regex_free_time(screen: &str) -> String {
             Some(at) => {
                 let start = at + "/backups/".len();
                 let mut line = line.to_owned();
-                if line.len() >= start + 15 {
-                    line.replace_range(start..start + 15, "YYYYMMDD-HHMMSS");
+                if line.len() >= start + 19 {
+                    line.replace_range(start..start + 19, "YYYYMMDD-HHMMSS.mmm");
                 }
                 line
             }

@@ -103,3 +103,23 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
     assert_eq!(twice.done, 0);
     assert!(twice.failed[0].1.contains("409"), "{:?}", twice.failed);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_never_overwrites_an_earlier_one() {
+    let store = TestStore::seeded(5).await;
+    let client = store.client();
+    let path = store.folder.path().join("earlier.jsonl");
+    std::fs::write(&path, "the only copy\n").expect("an earlier backup");
+    let error = back_up(&client, &Filter::default(), &path)
+        .await
+        .expect_err("refused");
+    assert!(
+        format!("{error:#}").contains("nothing was deleted"),
+        "{error:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("still there"),
+        "the only copy\n"
+    );
+    assert_eq!(store.count("").await, 5);
+}
