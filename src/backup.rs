@@ -50,9 +50,9 @@ pub enum Selection {
     Matching { filter: Filter, except: Vec<i64> },
 }
 
-/// The file name of a backup taken now: time and store.
-pub fn backup_file_name(store: &str, at: chrono::DateTime<chrono::Local>) -> String {
-    let store: String = store
+/// The store's name as it appears in file names.
+pub fn file_safe(store: &str) -> String {
+    store
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -61,9 +61,17 @@ pub fn backup_file_name(store: &str, at: chrono::DateTime<chrono::Local>) -> Str
                 '_'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The file name of a backup taken now: time and store.
+pub fn backup_file_name(store: &str, at: chrono::DateTime<chrono::Local>) -> String {
     // Milliseconds too: two deletes within a second must not share (and overwrite) a backup.
-    format!("{}-{store}.jsonl", at.format("%Y%m%d-%H%M%S%.3f"))
+    format!(
+        "{}-{}.jsonl",
+        at.format("%Y%m%d-%H%M%S%.3f"),
+        file_safe(store)
+    )
 }
 
 /// A new backup file in the user's data folder, named by time and store.

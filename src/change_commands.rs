@@ -79,6 +79,11 @@ pub async fn delete_command(
     if std::io::stderr().is_terminal() {
         eprintln!();
     }
+    if report.done > 0
+        && let Err(error) = crate::last_delete::record(&backup, &report.ids)
+    {
+        eprintln!("note: the app's undo (u) will not offer this delete: {error:#}");
+    }
     // Check the store afterwards rather than trusting the answers.
     let left = client
         .count(filter)
@@ -136,6 +141,10 @@ pub async fn restore_command(
         eprintln!();
     }
     println!("{}.", report.summary("restored"));
+    if report.failed.is_empty() {
+        // No longer offered for undo in the app; a backup never deleted from has no record.
+        let _ = crate::last_delete::mark_restored(path);
+    }
     for (who, why) in &report.failed {
         eprintln!("  {who}: {why}");
     }

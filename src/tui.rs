@@ -10,7 +10,7 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 
 use crate::api::Client;
-use crate::app::{App, Msg, StoreLabel};
+use crate::app::{App, LastDelete, Msg, StoreLabel};
 use crate::ui;
 use crate::worker::{self, Command};
 
@@ -47,6 +47,9 @@ async fn event_loop(
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
     let mut app = App::new(store, page_size);
+    // Undo outlives the session: the store's last delete, unless it was restored.
+    app.last_delete = crate::last_delete::undoable(&app.backup_folder, &app.store.name)
+        .map(|(backup, ids)| LastDelete { backup, ids });
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
     app.update(Msg::Resize {
         table_rows: ui::table_rows(size.height),

@@ -330,6 +330,9 @@ async fn run(
                                 let report =
                                     crate::backup::restore(&client, &customers, &cancel, progress)
                                         .await;
+                                if report.failed.is_empty() && report.not_attempted == 0 {
+                                    let _ = crate::last_delete::mark_restored(&backup);
+                                }
                                 Ok(Outcome::Restored(report))
                             }
                         }
@@ -376,6 +379,11 @@ async fn delete_customers<P: FnMut(u64, u64)>(
     let mut report =
         crate::backup::delete_ids(client, &backed_up.ids, &cancel, progress(Step::Deleting)).await;
     report.already_gone += backed_up.already_gone;
+    if report.done > 0
+        && let Err(error) = crate::last_delete::record(&backup, &report.ids)
+    {
+        tracing::warn!("undo will not outlive this session: {error:#}");
+    }
     progress(Step::Checking)(0, 1);
     // A failed check must not hide what was done: the report still goes back.
     let still_on_store = match crate::backup::still_on_store(client, &report.ids).await {

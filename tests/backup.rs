@@ -123,3 +123,35 @@ async fn a_backup_never_overwrites_an_earlier_one() {
     );
     assert_eq!(store.count("").await, 5);
 }
+
+#[test]
+fn the_last_delete_is_undoable_until_restored() {
+    use bc_customers::last_delete::{mark_restored, record, undoable};
+    let folder = tempfile::tempdir().expect("a folder");
+    let backup = |name: &str| {
+        let path = folder.path().join(name);
+        std::fs::write(&path, "{}\n").expect("a backup");
+        path
+    };
+    assert_eq!(undoable(folder.path(), "Shop A"), None);
+    let older = backup("20261101-100000.000-Shop_A.jsonl");
+    let newer = backup("20261102-100000.000-Shop_A.jsonl");
+    let other_store = backup("20261103-100000.000-Shop_B.jsonl");
+    record(&older, &[1, 2]).expect("recorded");
+    record(&newer, &[7]).expect("recorded");
+    record(&other_store, &[9]).expect("recorded");
+    assert_eq!(
+        undoable(folder.path(), "Shop A"),
+        Some((newer.clone(), vec![7]))
+    );
+    mark_restored(&newer).expect("marked");
+    assert_eq!(
+        undoable(folder.path(), "Shop A"),
+        None,
+        "only the last delete is offered, and it was undone"
+    );
+    assert_eq!(
+        undoable(folder.path(), "Shop B"),
+        Some((other_store, vec![9]))
+    );
+}

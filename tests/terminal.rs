@@ -222,6 +222,12 @@ fn create_delete_and_undo_in_the_terminal() {
     session.wait_for("1 deleted, 0 failed");
     assert_eq!(count_on_store(api_url, "e2e-token", "ada@example.com"), 0);
 
+    // Undo outlives the session: quit, start again, u.
+    session.keys(&["q"]);
+    session.wait_for_exit();
+    drop(session);
+    let session = Session::start("change-again", &command);
+    session.wait_for("1–30 of 30");
     session.keys(&["u"]);
     session.wait_for("[ Restore 1 customer ]");
     session.keys(&["Right", "Enter"]);

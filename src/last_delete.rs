@@ -1,0 +1,52 @@
+//! What a delete did, kept beside its backup (`<backup>.deleted`: the ids it deleted), so that
+//! undo outlives the session: the app offers the store's last delete unless it was restored.
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, WrapErr};
+
+const DELETED: &str = "deleted";
+const RESTORED: &str = "restored";
+
+fn beside(backup: &Path, what: &str) -> PathBuf {
+    let mut name = backup.as_os_str().to_owned();
+    name.push(format!(".{what}"));
+    PathBuf::from(name)
+}
+
+/// Notes which customers of the backup a delete removed.
+pub fn record(backup: &Path, ids: &[i64]) -> Result<()> {
+    let path = beside(backup, DELETED);
+    let text = serde_json::to_string(ids).wrap_err("cannot write the delete's record")?;
+    std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))
+}
+
+/// Notes that a delete was undone whole: it is no longer offered for undo.
+pub fn mark_restored(backup: &Path) -> Result<()> {
+    let from = beside(backup, DELETED);
+    let to = beside(backup, RESTORED);
+    std::fs::rename(&from, &to).wrap_err_with(|| format!("cannot rename {}", from.display()))
+}
+
+/// The store's last delete, when it has not been restored: its backup and the ids it deleted.
+pub fn undoable(folder: &Path, store: &str) -> Option<(PathBuf, Vec<i64>)> {
+    let store = crate::backup::file_safe(store);
+    let ends = [DELETED, RESTORED].map(|what| format!("-{store}.jsonl.{what}"));
+    let newest = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| ends.iter().any(|end| name.ends_with(end)))
+        })
+        // Names start with the time, so the greatest is the last.
+        .max()?;
+    if newest.extension().and_then(|e| e.to_str()) != Some(DELETED) {
+        return None; // the last delete was undone already
+    }
+    let ids: Vec<i64> = serde_json::from_str(&std::fs::read_to_string(&newest).ok()?).ok()?;
+    let backup = newest.with_extension("");
+    (backup.exists() && !ids.is_empty()).then_some((backup, ids))
+}
