@@ -537,6 +537,7 @@ fn v_marks_a_range() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('j')));
     app.update(key(KeyCode::Char('v')));
+    assert!(draw(&app, 120, 10).contains("range from #2: v marks it"));
     for _ in 0..3 {
         app.update(key(KeyCode::Char('j')));
     }

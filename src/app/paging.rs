@@ -13,6 +13,7 @@ impl App {
         self.page = page;
         self.selected = 0;
         self.keep_selected_id = None;
+        self.range_start = None; // a range is marked on one page
         if let Some((ready, customers)) = self.prefetched.take()
             && ready == page
         {
@@ -67,6 +68,7 @@ impl App {
         self.total = None;
         self.customers.clear();
         self.keep_selected_id = None;
+        self.range_start = None; // a range is marked on one page
         self.reload()
     }
 

@@ -121,6 +121,13 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(Color::Black).bg(Color::Magenta).bold(),
         ));
     }
+    if let Some(start) = app.range_start {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" range from #{start}: v marks it "),
+            Style::new().fg(Color::Black).bg(Color::Magenta),
+        ));
+    }
     if !app.filter.is_empty() {
         spans.push(Span::raw("  filter:"));
         for (name, value) in app.filter.to_query() {
