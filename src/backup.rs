@@ -3,16 +3,15 @@
 //! then deleted (by id), so a customer created or changed to match afterwards is never caught.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use futures::StreamExt;
-use serde_json::{Map, Value, json};
 
-use crate::api::{ApiError, Client, Customer, Filter, format_credit};
+use crate::api::{ApiError, Client, Customer, Filter};
 
 /// Requests at once: few enough to stay inside the rate limit's pacing.
 const CONCURRENCY: usize = 4;
@@ -338,71 +337,4 @@ pub async fn still_on_store(client: &Client, ids: &[i64]) -> Result<Vec<i64>, Ap
     }
     present.sort_unstable();
     Ok(present)
-}
-
-/// The customers in a backup file.
-pub fn read_backup(path: &Path) -> Result<Vec<Customer>> {
-    let file = std::fs::File::open(path)
-        .wrap_err_with(|| format!("cannot open the backup {}", path.display()))?;
-    let mut customers = Vec::new();
-    for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.wrap_err_with(|| format!("cannot read {}", path.display()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let customer: Customer = serde_json::from_str(&line)
-            .wrap_err_with(|| format!("{} line {}: not a customer", path.display(), number + 1))?;
-        customers.push(customer);
-    }
-    Ok(customers)
-}
-
-/// The fields that re-create a customer: everything writable, and a password reset at next
-/// login, since passwords cannot be restored.
-pub fn restore_fields(customer: &Customer) -> Map<String, Value> {
-    let value = json!({
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "email": customer.email,
-        "company": customer.company,
-        "phone": customer.phone,
-        "store_credit": format_credit(customer.store_credit),
-        "registration_ip_address": customer.registration_ip_address,
-        "customer_group_id": customer.customer_group_id,
-        "notes": customer.notes,
-        "tax_exempt_category": customer.tax_exempt_category,
-        "_authentication": { "force_reset": true },
-    });
-    match value {
-        Value::Object(fields) => fields,
-        _ => Map::new(),
-    }
-}
-
-/// Re-creates the customers of a backup, one at a time (a create is never sent twice).
-pub async fn restore(
-    client: &Client,
-    customers: &[Customer],
-    cancel: &Cancel,
-    mut progress: impl FnMut(u64, u64),
-) -> Report {
-    let total = customers.len() as u64;
-    let mut report = Report::default();
-    for (index, customer) in customers.iter().enumerate() {
-        if cancel.is_cancelled() {
-            report.not_attempted = total - index as u64;
-            break;
-        }
-        match client.create(&restore_fields(customer)).await {
-            Ok(created) => {
-                report.done += 1;
-                report.ids.push(created.id);
-            }
-            Err(error) => report
-                .failed
-                .push((customer.email.clone(), error.to_string())),
-        }
-        progress(index as u64 + 1, total);
-    }
-    report
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::api::{Client, Filter};
-use crate::backup::{Cancel, back_up, delete_ids, new_backup_path, read_backup, restore};
+use crate::backup::{Cancel, back_up, delete_ids, new_backup_path};
+use crate::restore::{count_backup, restore_file};
 
 /// Asks on the terminal; `expected` must be typed exactly.
 /// Asks on the terminal; true when the answer is one of `accepted`.
@@ -117,26 +118,27 @@ pub async fn restore_command(
     path: &Path,
     yes: bool,
 ) -> Result<()> {
-    let customers = read_backup(path)?;
-    if customers.is_empty() {
+    let count = count_backup(path, None)?;
+    if count == 0 {
         println!("{} holds no customers; nothing restored.", path.display());
         return Ok(());
     }
     eprintln!(
         "This re-creates {} customers from {} in store '{store_name}'. They get new ids; passwords cannot be restored, so each must reset it at next login.",
-        customers.len(),
+        count,
         path.display()
     );
     if !yes && !confirm("Type yes to restore them:", &["yes"])? {
         return Err(eyre!("not confirmed; nothing restored"));
     }
-    let report = restore(
+    let report = restore_file(
         client,
-        &customers,
+        path,
+        None,
         &Cancel::default(),
         progress_line("restoring"),
     )
-    .await;
+    .await?;
     if std::io::stderr().is_terminal() {
         eprintln!();
     }

@@ -10,6 +10,7 @@ pub mod dates;
 pub mod export;
 pub mod last_delete;
 pub mod paths;
+pub mod restore;
 pub mod sandbox;
 pub mod tui;
 pub mod ui;

@@ -305,15 +305,6 @@ async fn run(
                                 only_ids,
                                 cancel,
                             } => {
-                                let customers = crate::backup::read_backup(&backup)
-                                    .map_err(|error| ApiError::Config(format!("{error:#}")))?;
-                                let customers: Vec<Customer> = match only_ids {
-                                    Some(ids) => customers
-                                        .into_iter()
-                                        .filter(|c| ids.binary_search(&c.id).is_ok())
-                                        .collect(),
-                                    None => customers,
-                                };
                                 let progress = |done, total| {
                                     let _ = events.send(Event {
                                         request,
@@ -327,9 +318,15 @@ async fn run(
                                         budget: client.rate_budget(),
                                     });
                                 };
-                                let report =
-                                    crate::backup::restore(&client, &customers, &cancel, progress)
-                                        .await;
+                                let report = crate::restore::restore_file(
+                                    &client,
+                                    &backup,
+                                    only_ids.as_deref(),
+                                    &cancel,
+                                    progress,
+                                )
+                                .await
+                                .map_err(|error| ApiError::Config(format!("{error:#}")))?;
                                 if report.failed.is_empty() && report.not_attempted == 0 {
                                     let _ = crate::last_delete::mark_restored(&backup);
                                 }

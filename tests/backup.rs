@@ -3,7 +3,8 @@
 mod common;
 
 use bc_customers::api::Filter;
-use bc_customers::backup::{Cancel, back_up, delete_ids, read_backup, restore};
+use bc_customers::backup::{Cancel, back_up, delete_ids};
+use bc_customers::restore::{read_backup, restore};
 use common::TestStore;
 use serde_json::json;
 
@@ -55,7 +56,14 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
     let again = delete_ids(&client, &ids[..3], &Cancel::default(), |_, _| {}).await;
     assert_eq!((again.done, again.already_gone), (0, 3));
 
-    let restored = restore(&client, &backed_up, &Cancel::default(), |_, _| {}).await;
+    let restored = restore(
+        &client,
+        backed_up.clone(),
+        backed_up.len() as u64,
+        &Cancel::default(),
+        |_, _| {},
+    )
+    .await;
     assert_eq!((restored.done, restored.failed.len()), (before, 0));
     let now: Vec<_> = {
         let (_, pages) = client.all_pages(&filter, 2).await.expect("pages");
@@ -99,7 +107,14 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
         );
     }
     // Restoring twice fails on the duplicate emails, and says which.
-    let twice = restore(&client, &backed_up[..2], &Cancel::default(), |_, _| {}).await;
+    let twice = restore(
+        &client,
+        backed_up[..2].to_vec(),
+        2,
+        &Cancel::default(),
+        |_, _| {},
+    )
+    .await;
     assert_eq!(twice.done, 0);
     assert!(twice.failed[0].1.contains("409"), "{:?}", twice.failed);
 }
@@ -154,4 +169,47 @@ fn the_last_delete_is_undoable_until_restored() {
         undoable(folder.path(), "Shop B"),
         Some((other_store, vec![9]))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_checks_the_whole_file_first_and_takes_only_what_it_is_asked() {
+    use bc_customers::restore::restore_file;
+    let store = TestStore::empty().await;
+    let client = store.client();
+    let line = |id: i64, email: &str| {
+        format!(r#"{{"id":{id},"first_name":"A","last_name":"B","email":"{email}"}}"#)
+    };
+    let damaged = store.folder.path().join("damaged.jsonl");
+    std::fs::write(
+        &damaged,
+        format!("{}\n{{not json\n", line(1, "one@example.com")),
+    )
+    .expect("a file");
+    let error = restore_file(&client, &damaged, None, &Cancel::default(), |_, _| {})
+        .await
+        .expect_err("refused");
+    assert!(format!("{error:#}").contains("line 2"), "{error:#}");
+    assert_eq!(store.count("").await, 0, "nothing half-restored");
+
+    let whole = store.folder.path().join("whole.jsonl");
+    std::fs::write(
+        &whole,
+        [1, 2, 3]
+            .map(|id| line(id, &format!("c{id}@example.com")))
+            .join("\n"),
+    )
+    .expect("a file");
+    let mut seen = Vec::new();
+    let report = restore_file(
+        &client,
+        &whole,
+        Some(&[1, 3]),
+        &Cancel::default(),
+        |done, total| seen.push((done, total)),
+    )
+    .await
+    .expect("restored");
+    assert_eq!((report.done, report.failed.len()), (2, 0));
+    assert_eq!(seen, [(1, 2), (2, 2)]);
+    assert_eq!(store.count("?email=c2@example.com").await, 0);
 }
