@@ -321,3 +321,43 @@ async fn read_only_mode_changes_nothing() {
     assert!(app.app.form.is_none() && app.app.dialog.is_none() && app.app.job.is_none());
     assert_eq!(store.list_all("").await, before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_on_a_failing_store_reports_exactly_what_happened() {
+    let store = TestStore::start(|options| {
+        options.seed = 120;
+        options.fail_rate = 0.3;
+    })
+    .await;
+    let mut app = Driven::start(&store, false).await;
+    app.key('A');
+    app.key('D');
+    app.keys(&[KeyCode::Right]);
+    app.type_text("Test Store");
+    app.keys(&[KeyCode::Enter]);
+    app.until("the delete to end", |app| app.job.is_none())
+        .await;
+    // Counted through the client, which retries the store's failures.
+    let left = store
+        .client()
+        .count(&bc_customers::api::Filter::default())
+        .await
+        .expect("a count");
+    match &app.app.last_error {
+        // The backup could not be completed: nothing was deleted.
+        Some(error) if error.starts_with("Delete stopped") => {
+            assert!(error.contains("nothing was deleted"), "{error}");
+            assert_eq!(left, 120);
+        }
+        _ => {
+            let notice = app.app.notice.clone().unwrap_or_default();
+            let deleted = 120 - left;
+            assert!(
+                notice.starts_with(&format!(
+                    "{deleted} deleted, {left} failed of 120 backed up"
+                )),
+                "{notice} (store has {left})"
+            );
+        }
+    }
+}
