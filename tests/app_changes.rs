@@ -274,6 +274,22 @@ fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
 }
 
 #[test]
+fn a_stored_value_the_rules_would_refuse_does_not_block_other_changes() {
+    let mut app = loaded();
+    app.customers[0].registration_ip_address = "unknown".into();
+    app.customers[0].last_name = String::new();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 3);
+    type_text(&mut app, "Acme");
+    let original = app.customers[0].clone();
+    let sent = writes(&save_checked(&mut app, &original));
+    assert!(
+        matches!(sent.as_slice(), [(_, Write::Update { changes, .. })] if changes.len() == 1),
+        "{sent:?}"
+    );
+}
+
+#[test]
 fn several_changes_are_reviewed_old_to_new_before_sending() {
     let mut app = editing_company("Acme");
     tab(&mut app, 1);

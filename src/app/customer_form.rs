@@ -184,6 +184,10 @@ impl CustomerForm {
         let text = self.value(field);
         let trimmed = text.trim();
         let creating = self.mode == FormMode::Create;
+        if !creating && field < PASSWORD && text == self.initial[field] {
+            // The store holds it already: a value it once took never blocks other changes.
+            return None;
+        }
         let problem = match FIELDS[field].0 {
             "first_name" | "last_name" if trimmed.is_empty() => "required",
             "email" if trimmed.is_empty() => "required",
