@@ -12,7 +12,7 @@ use bc_customers::app::keymap::{Context, bindings_for};
 use bc_customers::app::{App, Msg, StoreLabel};
 use bc_customers::backup::{Report, Selection};
 use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot, Step, Write};
-use common::screens::{answer, draw, key, loaded, reads, showing, store, type_text};
+use common::screens::{answer, customers, draw, key, loaded, reads, showing, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
@@ -821,5 +821,34 @@ fn the_help_scrolls_on_a_short_terminal() {
     assert!(
         draw(&app, 80, 24).contains("j/↓ for more"),
         "one k is one line back"
+    );
+}
+
+#[test]
+fn marking_one_under_another_filter_says_the_mark_all_is_gone() {
+    let mut app = loaded();
+    type_text(&mut app, "A");
+    type_text(&mut app, "/");
+    tab(&mut app, 1);
+    type_text(&mut app, "Lee");
+    let sent = reads(&app.update(key(KeyCode::Enter)));
+    let (page, _, _) = sent
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Page)
+        .expect("the filtered page")
+        .clone();
+    app.update(answer(
+        page,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=3))),
+    ));
+    type_text(&mut app, " ");
+    assert_eq!(app.marks.count(), 1);
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Unmarked the customers matching")),
+        "{:?}",
+        app.notice
     );
 }

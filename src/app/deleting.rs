@@ -33,6 +33,13 @@ impl App {
         let Some(customer) = self.customers.get(self.selected) else {
             return;
         };
+        if let Some(other) = self.marks.all_matching()
+            && *other != self.filter
+        {
+            self.notice = Some(format!(
+                "Unmarked the customers matching {other}: marks are one by one now."
+            ));
+        }
         self.marks.toggle(customer, &self.filter);
         self.selected = (self.selected + 1).min(self.customers.len().saturating_sub(1));
     }
