@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use bc_customers::api::{Auth, Client, ClientOptions, Filter, MAX_PAGE_SIZE, Secret};
 use bc_customers::export::{ExportFormat, export};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 const TOKEN: &str = "bench-token";
 
 #[tokio::main]
@@ -17,30 +20,16 @@ async fn main() {
     let latency = Duration::from_millis(env_number("BENCH_LATENCY_MS", 50));
     let folder = tempfile::tempdir().expect("a temporary folder");
     // The store runs in its own process, so the memory measured here is the client's alone.
-    let mut store = std::process::Command::new(env!("CARGO_BIN_EXE_bc-customers"))
-        .args(["sandbox", "--listen", "127.0.0.1:0", "--token", TOKEN])
-        .arg("--seed")
-        .arg(customers.to_string())
-        .arg("--latency-ms")
-        .arg(latency.as_millis().to_string())
-        .arg("--db")
-        .arg(folder.path().join("bench.sqlite3"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let mut banner = std::io::BufReader::new(store.stdout.take().expect("the sandbox's output"));
-    let mut first_line = String::new();
-    std::io::BufRead::read_line(&mut banner, &mut first_line).expect("the sandbox's banner");
-    let address = first_line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("an address")
-        .to_owned();
-    let api_url = format!("http://{address}/stores/sandbox/v2");
+    let latency_ms = latency.as_millis().to_string();
+    let store = common::spawn_sandbox_process_with(
+        &folder.path().join("bench.sqlite3"),
+        TOKEN,
+        u32::try_from(customers).expect("a seed the sandbox takes"),
+        &["--latency-ms", &latency_ms],
+    );
+    let api_url = &store.api_url;
     let client = Client::new(
-        &api_url,
+        api_url,
         Auth::Token {
             token: Secret::new(TOKEN),
             client_id: None,
@@ -128,8 +117,7 @@ async fn main() {
             .retried
             .load(std::sync::atomic::Ordering::Relaxed)
     );
-    let _ = store.kill();
-    let _ = store.wait();
+    drop(store); // stops the sandbox
 }
 
 fn env_number(name: &str, default: u64) -> u64 {

@@ -240,7 +240,7 @@ impl Report {
     pub fn summary(&self, verb: &str) -> String {
         let mut text = format!(
             "{} {verb}, {} failed",
-            crate::app::thousands(self.done),
+            crate::format::thousands(self.done),
             self.failed.len()
         );
         if self.already_gone > 0 {
@@ -249,7 +249,7 @@ impl Report {
         if self.not_attempted > 0 {
             text.push_str(&format!(
                 ", {} left alone (cancelled)",
-                crate::app::thousands(self.not_attempted)
+                crate::format::thousands(self.not_attempted)
             ));
         }
         text

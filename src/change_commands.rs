@@ -7,7 +7,7 @@ use std::path::Path;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::api::{Client, Filter};
-use crate::backup::{Cancel, back_up, delete_ids, new_backup_path};
+use crate::backup::{Cancel, Report, back_up, delete_ids, new_backup_path};
 use crate::restore::{count_backup, restore_file};
 
 /// Asks on the terminal; `expected` must be typed exactly.
@@ -99,17 +99,7 @@ pub async fn delete_command(
         "{left} customers now match the filter. Restore with: bc-customers restore {}",
         backup.display()
     );
-    for (what, why) in &report.failed {
-        eprintln!("  {what}: {why}");
-    }
-    if report.failed.is_empty() {
-        Ok(())
-    } else {
-        Err(eyre!(
-            "{} customers could not be deleted",
-            report.failed.len()
-        ))
-    }
+    failures(&report, "deleted")
 }
 
 pub async fn restore_command(
@@ -147,6 +137,11 @@ pub async fn restore_command(
         // No longer offered for undo in the app; a backup never deleted from has no record.
         let _ = crate::last_delete::mark_restored(path);
     }
+    failures(&report, "restored")
+}
+
+/// Lists what failed, and makes the command fail when anything did.
+fn failures(report: &Report, verb: &str) -> Result<()> {
     for (who, why) in &report.failed {
         eprintln!("  {who}: {why}");
     }
@@ -154,7 +149,7 @@ pub async fn restore_command(
         Ok(())
     } else {
         Err(eyre!(
-            "{} customers could not be restored",
+            "{} customers could not be {verb}",
             report.failed.len()
         ))
     }

@@ -8,6 +8,7 @@ pub mod change_commands;
 pub mod config;
 pub mod dates;
 pub mod export;
+pub mod format;
 pub mod last_delete;
 pub mod paths;
 pub mod restore;

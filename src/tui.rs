@@ -97,7 +97,7 @@ async fn event_loop(
         job.cancel.cancel();
         last_words = Some(format!(
             "A {} was cancelled on the way out after {} of {}; the backup is in {}.",
-            if job.restoring { "restore" } else { "delete" },
+            if job.restoring() { "restore" } else { "delete" },
             job.done,
             job.total,
             app.backup_folder.display()

@@ -247,6 +247,8 @@ async fn run(
                 let (client, events) = (client.clone(), events.clone());
                 writes.push(tokio::spawn(async move {
                     let started = Instant::now();
+                    // Progress of a long write, and its end, go back on the same request.
+                    let say = |result| send_write_event(&events, &client, request, started, result);
                     let result = guarded(async {
                         match write {
                             Write::Create { fields } => {
@@ -265,13 +267,7 @@ async fn run(
                                 .map(|()| Outcome::Deleted(customer_id)),
                             Write::Export { filter, path } => {
                                 let progress = |written, total| {
-                                    let _ = events.send(Event {
-                                        request,
-                                        slot: None,
-                                        result: Ok(Outcome::ExportProgress { written, total }),
-                                        elapsed: started.elapsed(),
-                                        budget: client.rate_budget(),
-                                    });
+                                    say(Ok(Outcome::ExportProgress { written, total }))
                                 };
                                 let format = ExportFormat::for_path(&path);
                                 crate::export::export_to_file(
@@ -287,15 +283,9 @@ async fn run(
                                 cancel,
                             } => {
                                 let progress = |step| {
-                                    let (client, events) = (&client, &events);
+                                    let say = &say;
                                     move |done, total| {
-                                        let _ = events.send(Event {
-                                            request,
-                                            slot: None,
-                                            result: Ok(Outcome::Progress { step, done, total }),
-                                            elapsed: started.elapsed(),
-                                            budget: client.rate_budget(),
-                                        });
+                                        say(Ok(Outcome::Progress { step, done, total }))
                                     }
                                 };
                                 delete_customers(&client, selection, backup, cancel, progress).await
@@ -306,43 +296,19 @@ async fn run(
                                 cancel,
                             } => {
                                 let progress = |done, total| {
-                                    let _ = events.send(Event {
-                                        request,
-                                        slot: None,
-                                        result: Ok(Outcome::Progress {
-                                            step: Step::Restoring,
-                                            done,
-                                            total,
-                                        }),
-                                        elapsed: started.elapsed(),
-                                        budget: client.rate_budget(),
-                                    });
+                                    say(Ok(Outcome::Progress {
+                                        step: Step::Restoring,
+                                        done,
+                                        total,
+                                    }))
                                 };
-                                let report = crate::restore::restore_file(
-                                    &client,
-                                    &backup,
-                                    only_ids.as_deref(),
-                                    &cancel,
-                                    progress,
-                                )
-                                .await
-                                .map_err(|error| ApiError::Config(format!("{error:#}")))?;
-                                if report.failed.is_empty() && report.not_attempted == 0 {
-                                    let _ = crate::last_delete::mark_restored(&backup);
-                                }
-                                Ok(Outcome::Restored(report))
+                                restore_customers(&client, &backup, only_ids, &cancel, progress)
+                                    .await
                             }
                         }
                     })
                     .await;
-                    let budget = client.rate_budget();
-                    let _ = events.send(Event {
-                        request,
-                        slot: None,
-                        result,
-                        elapsed: started.elapsed(),
-                        budget,
-                    });
+                    say(result);
                 }));
             }
             Command::Shutdown => break,
@@ -354,6 +320,41 @@ async fn run(
     for write in writes {
         let _ = write.await;
     }
+}
+
+/// Sends a write's progress, or its end, back to the app.
+fn send_write_event(
+    events: &mpsc::UnboundedSender<Event>,
+    client: &Client,
+    request: RequestId,
+    started: Instant,
+    result: Result<Outcome, ApiError>,
+) {
+    let _ = events.send(Event {
+        request,
+        slot: None,
+        result,
+        elapsed: started.elapsed(),
+        budget: client.rate_budget(),
+    });
+}
+
+/// Re-creates a backup's customers; a restore done whole is no longer offered for undo.
+async fn restore_customers(
+    client: &Client,
+    backup: &std::path::Path,
+    only_ids: Option<Vec<i64>>,
+    cancel: &Cancel,
+    progress: impl FnMut(u64, u64),
+) -> Result<Outcome, ApiError> {
+    let report =
+        crate::restore::restore_file(client, backup, only_ids.as_deref(), cancel, progress)
+            .await
+            .map_err(|error| ApiError::Config(format!("{error:#}")))?;
+    if report.failed.is_empty() && report.not_attempted == 0 {
+        let _ = crate::last_delete::mark_restored(backup);
+    }
+    Ok(Outcome::Restored(report))
 }
 
 /// Backup, delete, check: the three steps of a delete, each reported as it goes.

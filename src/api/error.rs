@@ -42,6 +42,23 @@ impl ApiError {
         }
     }
 
+    /// What the store said was wrong, most specific first: "The field 'email' is invalid."
+    /// says less than the reason after it, so it is left out when a reason follows.
+    pub fn store_reason(&self) -> Option<&str> {
+        let ApiError::Status { message, field, .. } = self else {
+            return None;
+        };
+        let generic = field
+            .as_deref()
+            .map(|name| format!("The field '{name}' is invalid."));
+        let reason = generic
+            .and_then(|generic| message.strip_prefix(&generic))
+            .map(str::trim)
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(message);
+        (!reason.is_empty()).then_some(reason)
+    }
+
     /// Reads an error answer: the v2 array, a v3-style object, empty, or plain text.
     pub fn from_response(status: u16, body: &[u8]) -> ApiError {
         let (message, field) = match serde_json::from_slice::<Value>(body) {

@@ -174,11 +174,6 @@ impl CustomerForm {
         self.inputs[field].value()
     }
 
-    /// Whether a data field differs from what the form started with.
-    pub fn is_changed(&self, field: usize) -> bool {
-        self.changed_fields().contains(&field)
-    }
-
     /// What is wrong with a field's text, by the store's rules.
     fn problem(&self, field: usize) -> Option<String> {
         let text = self.value(field);
@@ -295,7 +290,7 @@ impl CustomerForm {
 
     /// The data fields whose value differs from what the form started with (amounts and
     /// group ids compared as numbers, so `12.5` is not a change from `12.5000`).
-    fn changed_fields(&self) -> Vec<usize> {
+    pub fn changed_fields(&self) -> Vec<usize> {
         (0..PASSWORD)
             .filter(|&field| {
                 let (now, was) = (self.value(field).trim(), self.initial[field].trim());
@@ -347,19 +342,8 @@ impl CustomerForm {
                 .position(|(field, _)| *field == name)
                 .or((name == "_authentication").then_some(PASSWORD))
         });
-        match (error, named) {
-            (
-                ApiError::Status {
-                    status, message, ..
-                },
-                Some(field),
-            ) => {
-                // "The field 'email' is invalid." says less than the reason after it.
-                let reason = message
-                    .strip_prefix(&format!("The field '{}' is invalid.", FIELDS[field].0))
-                    .map(str::trim)
-                    .filter(|rest| !rest.is_empty())
-                    .unwrap_or(message);
+        match (error.status(), error.store_reason(), named) {
+            (Some(status), Some(reason), Some(field)) => {
                 self.errors[field] = Some(reason.to_owned());
                 self.focus = field;
                 self.message = Some(format!(
@@ -367,13 +351,8 @@ impl CustomerForm {
                     FIELDS[field].1
                 ));
             }
-            (
-                ApiError::Status {
-                    status, message, ..
-                },
-                None,
-            ) if !message.is_empty() => {
-                self.message = Some(format!("Not saved ({status}): {message}"));
+            (Some(status), Some(reason), None) => {
+                self.message = Some(format!("Not saved ({status}): {reason}"));
             }
             _ => {
                 self.message = Some(format!(

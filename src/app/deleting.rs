@@ -13,11 +13,18 @@ use crate::worker::{Command, Event, Outcome, RequestId, Step, Write};
 #[derive(Debug, Clone)]
 pub struct Job {
     pub request: RequestId,
-    pub restoring: bool,
+
     pub step: Step,
     pub done: u64,
     pub total: u64,
     pub cancel: Cancel,
+}
+
+impl Job {
+    /// A restore runs in one step; a delete backs up, deletes and checks.
+    pub fn restoring(&self) -> bool {
+        self.step == Step::Restoring
+    }
 }
 
 /// The last delete, for undo.
@@ -190,46 +197,43 @@ impl App {
     pub(super) fn start_delete(&mut self, plan: DeletePlan) -> Vec<Command> {
         // The customer in the details is about to go: show the table, where the gauge is.
         self.screen = super::Screen::Table;
-        let request = self.new_request();
-        let cancel = Cancel::default();
-        self.job = Some(Job {
-            request,
-            restoring: false,
-            step: Step::BackingUp,
-            done: 0,
-            total: plan.count,
-            cancel: cancel.clone(),
-        });
-        self.notice = None;
-        vec![Command::Write {
-            request,
-            write: Write::DeleteCustomers {
+        self.start_job(Step::BackingUp, plan.count, |cancel| {
+            Write::DeleteCustomers {
                 selection: plan.selection,
                 backup: plan.backup,
                 cancel,
-            },
-        }]
+            }
+        })
     }
 
     pub(super) fn start_restore(&mut self, backup: PathBuf, ids: Vec<i64>) -> Vec<Command> {
+        self.start_job(Step::Restoring, ids.len() as u64, |cancel| Write::Restore {
+            backup,
+            only_ids: Some(ids),
+            cancel,
+        })
+    }
+
+    /// Hands a delete or restore to the worker, with the flag that cancels it.
+    fn start_job(
+        &mut self,
+        step: Step,
+        total: u64,
+        write: impl FnOnce(Cancel) -> Write,
+    ) -> Vec<Command> {
         let request = self.new_request();
         let cancel = Cancel::default();
         self.job = Some(Job {
             request,
-            restoring: true,
-            step: Step::Restoring,
+            step,
             done: 0,
-            total: ids.len() as u64,
+            total,
             cancel: cancel.clone(),
         });
         self.notice = None;
         vec![Command::Write {
             request,
-            write: Write::Restore {
-                backup,
-                only_ids: Some(ids),
-                cancel,
-            },
+            write: write(cancel),
         }]
     }
 
@@ -238,7 +242,7 @@ impl App {
         let Some(job) = self.job.as_mut() else {
             return Vec::new();
         };
-        let restoring = job.restoring;
+        let restoring = job.restoring();
         match event.result {
             Ok(Outcome::Progress { step, done, total }) => {
                 (job.step, job.done, job.total) = (step, done, total);

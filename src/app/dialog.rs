@@ -72,13 +72,7 @@ impl Dialog {
     }
 
     pub fn buttons(&self) -> Vec<String> {
-        let customers = |n: u64| {
-            if n == 1 {
-                "1 customer".to_owned()
-            } else {
-                format!("{} customers", super::thousands(n))
-            }
-        };
+        use crate::format::customers;
         match &self.kind {
             DialogKind::Delete(plan) => vec![
                 "Cancel".to_owned(),

@@ -16,13 +16,15 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::{Customer, Filter, RateSnapshot};
-use crate::worker::{Command, Event, RequestId, Slot};
+use crate::worker::{Command, Event, RequestId};
 use customer_form::{CustomerForm, Stage};
 pub use deleting::{Job, LastDelete};
 use dialog::{Dialog, DialogKind};
 use filter_form::FilterForm;
 use keymap::{Action, Context, action_for};
 use marks::Marks;
+
+pub use crate::format::thousands;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -105,7 +107,7 @@ pub struct App {
     table_rows: u16,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [(Slot, Option<RequestId>); 4],
+    latest: [Option<RequestId>; 4],
     /// The page after this one, fetched ahead: (page number, customers).
     prefetched: Option<(u64, Vec<Customer>)>,
     /// The page number of the read in the `NextPage` slot.
@@ -148,12 +150,7 @@ impl App {
             quit_when_job_ends: false,
             table_rows: 20,
             next_request: 1,
-            latest: [
-                (Slot::Page, None),
-                (Slot::NextPage, None),
-                (Slot::Count, None),
-                (Slot::Customer, None),
-            ],
+            latest: [None; 4],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
@@ -196,10 +193,7 @@ impl App {
 
     /// Requests under way, for the status bar.
     pub fn pending(&self) -> usize {
-        self.latest
-            .iter()
-            .filter(|(_, request)| request.is_some())
-            .count()
+        self.latest.iter().flatten().count()
             + usize::from(self.export.is_some())
             + usize::from(self.job.is_some())
             + usize::from(
@@ -474,17 +468,4 @@ impl App {
         }
         self.receive_read(event)
     }
-}
-
-/// `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

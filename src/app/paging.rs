@@ -3,7 +3,7 @@
 
 use super::App;
 use crate::api::Filter;
-use crate::worker::{Command, Event, Outcome, Read, Slot};
+use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
 
 impl App {
     pub(super) fn go_to_page(&mut self, page: u64) -> Vec<Command> {
@@ -112,20 +112,18 @@ impl App {
 
     /// Stops waiting for the read in a slot: its answer will be dropped.
     pub(super) fn forget_slot(&mut self, slot: Slot) {
-        for (known, latest) in &mut self.latest {
-            if *known == slot {
-                *latest = None;
-            }
-        }
+        *self.latest_in(slot) = None;
+    }
+
+    /// The newest request made in a slot, if its answer is still awaited.
+    fn latest_in(&mut self, slot: Slot) -> &mut Option<RequestId> {
+        // One place per slot, in the order `Slot` names them.
+        &mut self.latest[slot as usize]
     }
 
     pub(super) fn read(&mut self, slot: Slot, read: Read) -> Command {
         let request = self.new_request();
-        for (known, latest) in &mut self.latest {
-            if *known == slot {
-                *latest = Some(request);
-            }
-        }
+        *self.latest_in(slot) = Some(request);
         Command::Read {
             request,
             slot,
@@ -138,9 +136,7 @@ impl App {
         let Some(slot) = event.slot else {
             return Vec::new();
         };
-        let Some((_, latest)) = self.latest.iter_mut().find(|(known, _)| *known == slot) else {
-            return Vec::new();
-        };
+        let latest = self.latest_in(slot);
         if *latest != Some(event.request) {
             return Vec::new(); // stale: the user has moved on
         }

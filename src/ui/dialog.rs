@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::sanitize;
+use super::{clip, sanitize};
 use crate::app::customer_form::{FIELDS, values_of};
 use crate::app::dialog::{Dialog, DialogKind};
 use crate::app::{App, thousands};
@@ -17,11 +17,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     let mut typed_line = None;
     match &dialog.kind {
         DialogKind::Delete(plan) => {
-            let who = if plan.count == 1 {
-                "1 customer".to_owned()
-            } else {
-                format!("{} customers", thousands(plan.count))
-            };
+            let who = crate::format::customers(plan.count);
             lines.push(Line::from(vec![
                 Span::raw(" This deletes "),
                 Span::styled(who, Style::new().bold()),
@@ -181,6 +177,7 @@ fn conflict_lines(app: &App, theirs: &crate::api::Customer, lines: &mut Vec<Line
     };
     let opened = form.original().map(values_of).unwrap_or_default();
     let now = values_of(theirs);
+    let changed = form.changed_fields();
     lines.push(Line::from(format!(
         " Someone changed this customer on the store (modified {}).",
         sanitize(&theirs.date_modified)
@@ -202,19 +199,11 @@ fn conflict_lines(app: &App, theirs: &crate::api::Customer, lines: &mut Vec<Line
     ));
     for (field, (_, label)) in FIELDS.iter().enumerate().take(10) {
         let store_changed = opened.get(field) != now.get(field);
-        let mine_changed = form.is_changed(field);
+        let mine_changed = changed.contains(&field);
         if !store_changed && !mine_changed {
             continue;
         }
-        let clip = |text: &str| -> String {
-            let text = sanitize(text);
-            let mut clipped: String = text.chars().take(column).collect();
-            if text.chars().count() > column {
-                clipped.pop();
-                clipped.push('…');
-            }
-            format!("{clipped:<column$}")
-        };
+        let cell = |text: &str| format!("{:<column$}", clip(&sanitize(text), column));
         let style = |changed: bool, color: Color| {
             if changed {
                 Style::new().fg(color)
@@ -225,12 +214,12 @@ fn conflict_lines(app: &App, theirs: &crate::api::Customer, lines: &mut Vec<Line
         lines.push(Line::from(vec![
             Span::raw(format!(" {label:>20}  ")),
             Span::styled(
-                clip(now.get(field).map_or("", String::as_str)),
+                cell(now.get(field).map_or("", String::as_str)),
                 style(store_changed, Color::Yellow),
             ),
             Span::raw("  "),
             Span::styled(
-                clip(form.inputs[field].value()),
+                cell(form.inputs[field].value()),
                 style(mine_changed, Color::Green),
             ),
         ]));

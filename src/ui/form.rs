@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::sanitize;
+use super::{clip, sanitize};
 use crate::app::customer_form::{CustomerForm, FIELDS, FORCE_RESET, SAVE, Stage};
 
 const LABEL_WIDTH: usize = 21;
@@ -46,6 +46,7 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
     let value_width = usize::from(inner.width)
         .saturating_sub(LABEL_WIDTH + 4)
         .clamp(8, 40);
+    let changed = form.changed_fields();
     let mut cursor = None;
     let mut focused_line = 0;
     for (field, (name, label)) in FIELDS.iter().enumerate() {
@@ -64,7 +65,7 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
         // Long text scrolls so the cursor stays in view.
         let scroll = input.visual_scroll(value_width);
         let shown: String = text.chars().skip(scroll).take(value_width).collect();
-        let marker = if form.is_changed(field) { "•" } else { " " };
+        let marker = if changed.contains(&field) { "•" } else { " " };
         let label_style = if focused {
             Style::new().bold().fg(Color::Cyan)
         } else {
@@ -140,16 +141,6 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
             frame.set_cursor_position((x, y));
         }
     }
-}
-
-/// The text cut to `room` characters, with … when cut.
-fn clip(text: &str, room: usize) -> String {
-    if text.chars().count() <= room {
-        return text.to_owned();
-    }
-    let mut clipped: String = text.chars().take(room.saturating_sub(1)).collect();
-    clipped.push('…');
-    clipped
 }
 
 /// Words into lines of at most `width` characters (a longer word is cut).

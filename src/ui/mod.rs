@@ -307,3 +307,13 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
         height,
     }
 }
+
+/// The text cut to `room` characters, with … when cut.
+fn clip(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(room.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}

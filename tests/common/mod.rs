@@ -186,6 +186,16 @@ impl Drop for SandboxProcess {
 
 /// Starts `bc-customers sandbox` on a free loopback port and reads its banner.
 pub fn spawn_sandbox_process(db: &std::path::Path, token: &str, seed: u32) -> SandboxProcess {
+    spawn_sandbox_process_with(db, token, seed, &[])
+}
+
+/// The same, with more of the sandbox's options (e.g. `--latency-ms 50`).
+pub fn spawn_sandbox_process_with(
+    db: &std::path::Path,
+    token: &str,
+    seed: u32,
+    options: &[&str],
+) -> SandboxProcess {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bc-customers"))
         .args([
@@ -199,6 +209,7 @@ pub fn spawn_sandbox_process(db: &std::path::Path, token: &str, seed: u32) -> Sa
             "--db",
         ])
         .arg(db)
+        .args(options)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
