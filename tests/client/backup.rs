@@ -1,6 +1,6 @@
 //! Backups before deletes, and restores, against a sandbox store over HTTP.
 
-mod common;
+use crate::common;
 
 use bc_customers::api::Filter;
 use bc_customers::backup::{Cancel, back_up, delete_ids};

@@ -2,7 +2,7 @@
 //! forms, the review and conflict dialogs, marking, deleting with a backup, undo, read-only
 //! mode; and snapshots of those screens.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

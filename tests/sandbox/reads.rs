@@ -1,6 +1,6 @@
 //! Reading customers from the sandbox over HTTP: lists, paging, every filter, counts.
 
-mod common;
+use crate::common;
 
 use bc_customers::dates::parse_api_date;
 use common::{TestStore, error_message, ids};

@@ -2,7 +2,7 @@
 //! the worker's requests to a sandbox store over HTTP, its events back into the app. What the
 //! screen claims is then checked on the store itself.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

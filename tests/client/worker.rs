@@ -1,7 +1,7 @@
 //! The background worker against a slow sandbox: results come back tagged, several requests
 //! run at once, and a superseded read never reports.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! `App::update` without a terminal or a network: keys and worker results in, commands and
 //! state out; and what `ui::render` draws for that state.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Changing customers in the sandbox over HTTP: create, update, delete, bulk delete, passwords.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

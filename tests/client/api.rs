@@ -1,7 +1,7 @@
 //! The API client against a sandbox store over real HTTP: every endpoint, errors a person can
 //! act on, and whole exports that survive failures, latency and a tight rate limit.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;

@@ -1,7 +1,7 @@
 //! The built binary as a person or a script runs it: the sandbox subcommand prints how to
 //! reach it and stops cleanly on SIGTERM; count and export talk to it and fail in one line.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! End to end: the built binary in a real pseudo-terminal (tmux) against a sandbox store,
 //! driven by keys, read from the screen as a person would. Needs tmux (`.ci/run` installs it).
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The sandbox's storage: data survives a restart, concurrent writes lose nothing, seeding is
 //! deterministic and happens only on an empty database.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! The sandbox on the wire: credentials, content negotiation, methods, rate limits, injected
 //! faults and latency, and hostile requests that must never break it.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

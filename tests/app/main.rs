@@ -1,0 +1,9 @@
+//! The app's state and drawing: `App::update` with messages in and commands out, screens
+//! through ratatui's test backend, and the app driven against a real sandbox and worker.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod browsing;
+mod changes;
+mod store;

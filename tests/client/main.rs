@@ -1,0 +1,8 @@
+//! The API client, the background worker and the jobs, against a sandbox started in the test.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod api;
+mod backup;
+mod worker;

@@ -1,0 +1,8 @@
+//! End to end: the built binary, on the command line and in a pseudo-terminal, against a
+//! sandbox store process.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli;
+mod terminal;
