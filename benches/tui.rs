@@ -28,7 +28,7 @@ fn label() -> StoreLabel {
 async fn first_screen(client: Client, page_size: u64) -> (App, Duration) {
     let started = Instant::now();
     let (handle, mut events, _task) = worker::spawn(client);
-    let mut app = App::new(label(), page_size);
+    let mut app = App::new(label(), page_size, "backups".into());
     for command in app.start() {
         handle.send(command);
     }
@@ -88,7 +88,7 @@ async fn main() {
         percentile(&mut times, 0.99)
     );
     // The same draw with no rows: what the frame, the diff and the test backend cost alone.
-    let empty = App::new(label(), 250);
+    let empty = App::new(label(), 250, "backups".into());
     let mut times = Vec::new();
     for _ in 0..1_000 {
         let started = Instant::now();

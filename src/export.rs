@@ -120,6 +120,9 @@ pub async fn export_to_file(
     path: &Path,
     progress: impl FnMut(u64, u64),
 ) -> Result<u64> {
+    if path.is_dir() {
+        return Err(eyre!("{} is a folder; name a file", path.display()));
+    }
     let partial = path.with_extension("partial");
     let file = std::fs::File::create(&partial)
         .wrap_err_with(|| format!("cannot create {}", partial.display()))?;

@@ -46,14 +46,13 @@ async fn event_loop(
     let (worker, mut results, worker_task) = worker::spawn(client);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
-    let mut app = App::new(store, page_size);
+    let backup_folder = crate::paths::backup_folder()?;
+    let mut app = App::new(store, page_size, backup_folder);
     // Undo outlives the session: the store's last delete, unless it was restored.
     app.last_delete = crate::last_delete::undoable(&app.backup_folder, &app.store.name)
         .map(|(backup, ids)| LastDelete { backup, ids });
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
-    app.update(Msg::Resize {
-        table_rows: ui::table_rows(size.height),
-    });
+    app.update(Msg::Resize(ui::table_area(size.height)));
     for command in app.start() {
         worker.send(command);
     }
@@ -69,17 +68,17 @@ async fn event_loop(
             dirty = false;
         }
         let busy = app.pending() > 0;
-        let commands = tokio::select! {
+        let msg = tokio::select! {
             event = input.next() => match event {
-                Some(Ok(TerminalEvent::Key(key))) => { dirty = true; app.update(Msg::Key(key)) }
-                Some(Ok(TerminalEvent::Resize(_, height))) => { dirty = true; app.update(Msg::Resize { table_rows: ui::table_rows(height) }) }
-                Some(Ok(TerminalEvent::Mouse(mouse))) => { dirty = true; app.update(Msg::Mouse(mouse)) }
-                Some(Ok(_)) => Vec::new(),
+                Some(Ok(TerminalEvent::Key(key))) => Msg::Key(key),
+                Some(Ok(TerminalEvent::Resize(_, height))) => Msg::Resize(ui::table_area(height)),
+                Some(Ok(TerminalEvent::Mouse(mouse))) => Msg::Mouse(mouse),
+                Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error).wrap_err("cannot read the terminal"),
                 None => break,
             },
-            Some(result) = results.recv() => { dirty = true; app.update(Msg::Worker(Box::new(result))) }
-            _ = spinner.tick(), if busy => { dirty = true; app.update(Msg::Tick) }
+            Some(result) = results.recv() => Msg::Worker(Box::new(result)),
+            _ = spinner.tick(), if busy => Msg::Tick,
             _ = terminate.recv() => break,
             ended = async { worker_task.as_mut().expect("the worker task").await }, if worker_task.is_some() => {
                 worker_task.take();
@@ -87,6 +86,10 @@ async fn event_loop(
                 break;
             }
         };
+        dirty = true;
+        // The app reads no clock: it is told the time with everything that happens.
+        app.now = chrono::Local::now();
+        let commands = app.update(msg);
         for command in commands {
             worker.send(command);
         }

@@ -154,6 +154,19 @@ impl CustomerForm {
         self.message = None;
     }
 
+    /// Empties the focused text field (Ctrl-u).
+    pub fn clear_field(&mut self) {
+        if self.stage != Stage::Editing || self.focus >= FIELDS.len() {
+            return;
+        }
+        self.inputs[self.focus] = Input::default();
+        self.errors[self.focus] = self.problem(self.focus);
+        if self.focus == PASSWORD {
+            self.errors[CONFIRMATION] = self.problem(CONFIRMATION);
+        }
+        self.message = None;
+    }
+
     pub fn toggle_force_reset(&mut self) {
         if self.stage == Stage::Editing {
             self.force_reset = !self.force_reset;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::dialog::{DeletePlan, Dialog, DialogKind};
+use super::dialog::{Button, DeletePlan, Dialog, DialogKind};
 use super::marks::describe;
 use super::{App, thousands};
 use crate::backup::{Cancel, Report, Selection, backup_file_name};
@@ -98,6 +98,17 @@ impl App {
         }
     }
 
+    /// Esc on the table: every mark goes.
+    pub(super) fn unmark_all(&mut self) {
+        if self.marks.is_empty() && self.range_start.is_none() {
+            self.notice = Some("Nothing is marked.".to_owned());
+            return;
+        }
+        self.marks.clear();
+        self.range_start = None;
+        self.notice = Some("Unmarked every customer.".to_owned());
+    }
+
     fn busy_with_job(&mut self) -> bool {
         if self.job.is_some() {
             self.notice =
@@ -108,7 +119,7 @@ impl App {
 
     fn backup_path(&self) -> PathBuf {
         self.backup_folder
-            .join(backup_file_name(&self.store.name, chrono::Local::now()))
+            .join(backup_file_name(&self.store.name, self.now))
     }
 
     /// `d`: the selected customer.
@@ -186,12 +197,13 @@ impl App {
     }
 
     pub(super) fn cancel_job(&mut self) {
-        if let Some(job) = &self.job {
-            job.cancel.cancel();
-            self.notice = Some(
-                "Cancelling: requests under way finish, and the report counts them.".to_owned(),
-            );
-        }
+        self.notice = Some(match &self.job {
+            Some(job) => {
+                job.cancel.cancel();
+                "Cancelling: requests under way finish, and the report counts them.".to_owned()
+            }
+            None => "No delete or restore is under way.".to_owned(),
+        });
     }
 
     pub(super) fn start_delete(&mut self, plan: DeletePlan) -> Vec<Command> {
@@ -333,11 +345,13 @@ impl App {
     pub(super) fn choose_in_delete_dialog(
         &mut self,
         kind: DialogKind,
-        focus: usize,
+        button: Button,
     ) -> Vec<Command> {
-        match (kind, focus) {
-            (DialogKind::Delete(plan), 1) => self.start_delete(*plan),
-            (DialogKind::Restore { backup, ids }, 1) => self.start_restore(backup, ids),
+        match (kind, button) {
+            (DialogKind::Delete(plan), Button::Delete) => self.start_delete(*plan),
+            (DialogKind::Restore { backup, ids }, Button::Restore) => {
+                self.start_restore(backup, ids)
+            }
             (DialogKind::Delete(_), _) => {
                 self.notice = Some("Nothing deleted.".to_owned());
                 Vec::new()

@@ -43,10 +43,28 @@ pub enum DialogKind {
     Discard,
 }
 
+/// A dialog's buttons, by what they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    /// Do nothing: the first button of every dialog but the form's own.
+    Cancel,
+    Delete,
+    Restore,
+    /// From the review of an edit: back to the form, nothing sent.
+    BackToForm,
+    Save,
+    /// From a conflict: the store's version into the form, your changes on top.
+    Reload,
+    /// From a conflict: send your changes over theirs.
+    Overwrite,
+    KeepEditing,
+    Discard,
+}
+
 #[derive(Debug, Clone)]
 pub struct Dialog {
     pub kind: DialogKind,
-    /// The focused button; 0 is the safe one.
+    /// The focused button, as an index into `buttons()`; 0 is the safe one.
     pub focus: usize,
     /// What has been typed where a name is asked for.
     pub typed: Input,
@@ -71,25 +89,42 @@ impl Dialog {
         }
     }
 
-    pub fn buttons(&self) -> Vec<String> {
-        use crate::format::customers;
+    /// The buttons, the safe one first.
+    pub fn buttons(&self) -> &'static [Button] {
         match &self.kind {
-            DialogKind::Delete(plan) => vec![
-                "Cancel".to_owned(),
-                format!("Delete {}", customers(plan.count)),
-            ],
-            DialogKind::Restore { ids, .. } => vec![
-                "Cancel".to_owned(),
-                format!("Restore {}", customers(ids.len() as u64)),
-            ],
-            DialogKind::Review(_) => vec!["Back to the form".to_owned(), "Save".to_owned()],
-            DialogKind::Conflict(_) => vec![
-                "Cancel".to_owned(),
-                "Reload into the form".to_owned(),
-                "Overwrite theirs".to_owned(),
-            ],
-            DialogKind::Discard => vec!["Keep editing".to_owned(), "Discard changes".to_owned()],
+            DialogKind::Delete(_) => &[Button::Cancel, Button::Delete],
+            DialogKind::Restore { .. } => &[Button::Cancel, Button::Restore],
+            DialogKind::Review(_) => &[Button::BackToForm, Button::Save],
+            DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
+            DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
         }
+    }
+
+    /// What a button says in this dialog.
+    pub fn label(&self, button: Button) -> String {
+        use crate::format::customers;
+        match (button, &self.kind) {
+            (Button::Delete, DialogKind::Delete(plan)) => {
+                format!("Delete {}", customers(plan.count))
+            }
+            (Button::Restore, DialogKind::Restore { ids, .. }) => {
+                format!("Restore {}", customers(ids.len() as u64))
+            }
+            (Button::Cancel, _) => "Cancel".to_owned(),
+            (Button::Delete, _) => "Delete".to_owned(),
+            (Button::Restore, _) => "Restore".to_owned(),
+            (Button::BackToForm, _) => "Back to the form".to_owned(),
+            (Button::Save, _) => "Save".to_owned(),
+            (Button::Reload, _) => "Reload into the form".to_owned(),
+            (Button::Overwrite, _) => "Overwrite theirs".to_owned(),
+            (Button::KeepEditing, _) => "Keep editing".to_owned(),
+            (Button::Discard, _) => "Discard changes".to_owned(),
+        }
+    }
+
+    /// The button Enter presses.
+    pub fn focused(&self) -> Button {
+        self.buttons()[self.focus.min(self.buttons().len() - 1)]
     }
 
     /// What may be typed to confirm (the store's name or hash); empty when nothing is asked.
@@ -100,11 +135,11 @@ impl Dialog {
         }
     }
 
-    /// Whether the focused button may be pressed: the delete of a whole store waits for its
-    /// name or hash.
-    pub fn ready(&self) -> bool {
+    /// Whether a button may be pressed: the delete of a whole store waits for its name or
+    /// hash; the safe button never waits.
+    pub fn ready(&self, button: Button) -> bool {
         let typed = self.typed.value().trim();
-        self.focus == 0
+        button == self.buttons()[0]
             || self.must_type().is_empty()
             || self.must_type().iter().any(|answer| answer == typed)
     }

@@ -3,7 +3,7 @@
 
 use super::App;
 use super::customer_form::{CustomerForm, FORCE_RESET, FormMode, SAVE, Stage};
-use super::dialog::{Dialog, DialogKind};
+use super::dialog::{Button, Dialog, DialogKind};
 use crate::api::{ApiError, Customer};
 use crate::worker::{Command, Event, Outcome, Read, Slot, Write};
 
@@ -199,16 +199,20 @@ impl App {
         self.reload()
     }
 
-    pub(super) fn choose_in_form_dialog(&mut self, kind: DialogKind, focus: usize) -> Vec<Command> {
-        match (kind, focus) {
-            (DialogKind::Review(_), 1) => self.check_before_update(),
-            (DialogKind::Conflict(theirs), 1) => {
+    pub(super) fn choose_in_form_dialog(
+        &mut self,
+        kind: DialogKind,
+        button: Button,
+    ) -> Vec<Command> {
+        match (kind, button) {
+            (DialogKind::Review(_), Button::Save) => self.check_before_update(),
+            (DialogKind::Conflict(theirs), Button::Reload) => {
                 if let Some(form) = self.form.as_mut() {
                     form.reload(&theirs);
                 }
                 Vec::new()
             }
-            (DialogKind::Conflict(theirs), 2) => {
+            (DialogKind::Conflict(theirs), Button::Overwrite) => {
                 // Overwrite: theirs becomes the base, so only the user's changes are sent.
                 if let Some(form) = self.form.as_mut() {
                     form.mode = FormMode::Edit {
@@ -223,7 +227,7 @@ impl App {
                 }
                 Vec::new()
             }
-            (DialogKind::Discard, 1) => {
+            (DialogKind::Discard, Button::Discard) => {
                 self.form = None;
                 Vec::new()
             }

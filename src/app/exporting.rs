@@ -1,26 +1,27 @@
 //! Exporting from the app: the file named in a prompt, written in the background, with its
 //! progress in the status bar.
 
-use super::{App, thousands};
+use super::{App, ExportRun, thousands};
 use crate::worker::{Command, Event, Outcome};
 
 impl App {
     pub(super) fn start_export(&mut self) -> Vec<Command> {
-        let Some((input, error)) = self.export_prompt.as_mut() else {
+        let Some(prompt) = self.export_prompt.as_mut() else {
             return Vec::new();
         };
-        let path = std::path::PathBuf::from(input.value().trim());
-        if path.as_os_str().is_empty() {
-            *error = Some("name a file".to_owned());
-            return Vec::new();
-        }
-        if path.is_dir() {
-            *error = Some("that is a folder; name a file".to_owned());
+        let path = std::path::PathBuf::from(prompt.input.value().trim());
+        if path.as_os_str().is_empty() || prompt.input.value().ends_with('/') {
+            // A folder is refused by the export itself, which can look at the disk.
+            prompt.problem = Some("name a file".to_owned());
             return Vec::new();
         }
         self.export_prompt = None;
         let request = self.new_request();
-        self.export = Some((request, 0, self.total.unwrap_or(0)));
+        self.export = Some(ExportRun {
+            request,
+            written: 0,
+            total: self.total.unwrap_or(0),
+        });
         self.notice = None;
         vec![Command::Write {
             request,
@@ -33,14 +34,13 @@ impl App {
 
     /// Progress and the end of the export under way.
     pub(super) fn export_event(&mut self, event: Event) {
-        let Some((_, written, total)) = self.export.as_mut() else {
+        let Some(export) = self.export.as_mut() else {
             return;
         };
         match event.result {
-            Ok(Outcome::ExportProgress {
-                written: now,
-                total: of,
-            }) => (*written, *total) = (now, of),
+            Ok(Outcome::ExportProgress { written, total }) => {
+                (export.written, export.total) = (written, total)
+            }
             Ok(Outcome::Exported { written, path }) => {
                 self.export = None;
                 self.notice = Some(format!(

@@ -1,10 +1,12 @@
-//! Keys become actions through one table; the help overlay and the hint bar are generated
-//! from the same table, for the context at hand.
+//! The keys of every context, in one table each: a line of a table names its keys, the action
+//! each key asks for and the label the help and the hint bar show. Handling reads the same
+//! tables, so the help cannot promise a key that does something else, and a new key is one
+//! line.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key asks for, in the store's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
     Up,
@@ -18,16 +20,21 @@ pub enum Action {
     FirstPage,
     LastPage,
     OpenDetail,
+    /// Leave what is open: the details, the help, a panel, a prompt, a form, a dialog.
     Back,
     Refresh,
     ToggleHelp,
     OpenFilter,
     ClearFilter,
-    /// In the filter panel: the next / previous field, apply, clear every field.
+    /// In a panel or form: the next / previous field; in a dialog, the next / previous button.
     NextField,
     PreviousField,
-    ApplyFilter,
+    /// In the filter panel or a prompt: apply what was typed.
+    Apply,
+    /// In the filter panel: empty every field.
     ClearFields,
+    /// In the form: empty the focused field.
+    ClearField,
     /// Ask for a page number to jump to.
     OpenPagePrompt,
     /// Ask where to export the customers the filter matches.
@@ -40,13 +47,17 @@ pub enum Action {
     Save,
     /// Enter in a form or dialog: the focused field or button decides.
     Submit,
+    /// Space in the form: ticks the box when it has the focus, else types a space.
+    Toggle,
     DeleteSelected,
-    /// Mark / unmark the selected customer for deleting.
+    /// Mark / unmark the selected customer.
     Mark,
     /// Mark every row between the range's start and the selection.
     MarkRange,
     /// Mark every customer the filter matches (all pages).
     MarkAllMatching,
+    /// Unmark every customer.
+    UnmarkAll,
     DeleteMarked,
     /// Restore the customers of the last delete.
     Undo,
@@ -65,6 +76,7 @@ impl Action {
                 | Action::Mark
                 | Action::MarkRange
                 | Action::MarkAllMatching
+                | Action::UnmarkAll
                 | Action::DeleteMarked
                 | Action::Undo
                 | Action::CancelJob
@@ -72,8 +84,8 @@ impl Action {
     }
 }
 
-/// Where the keys are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where the keys are read: what has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
     Table,
     Detail,
@@ -90,434 +102,447 @@ pub enum Context {
     Dialog,
 }
 
+impl Context {
+    pub const ALL: [Context; 8] = [
+        Context::Table,
+        Context::Detail,
+        Context::Help,
+        Context::Filter,
+        Context::PagePrompt,
+        Context::ExportPrompt,
+        Context::Form,
+        Context::Dialog,
+    ];
+
+    /// Whether keys that are no action are typed into a field here.
+    pub fn takes_typing(self) -> bool {
+        matches!(
+            self,
+            Context::Filter
+                | Context::PagePrompt
+                | Context::ExportPrompt
+                | Context::Form
+                | Context::Dialog
+        )
+    }
+}
+
+/// One key, as the tables name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    /// Whether a key the terminal sent is this one. Shift only makes capitals (and ⇧Tab), so
+    /// it is not compared; Alt makes another key.
+    pub fn matches(self, key: KeyEvent) -> bool {
+        key.code == self.code
+            && key.modifiers.contains(KeyModifiers::CONTROL) == self.ctrl
+            && !key.modifiers.contains(KeyModifiers::ALT)
+    }
+
+    /// The key as a person reads it.
+    pub fn name(self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".to_owned(),
+            KeyCode::Down => "↓".to_owned(),
+            KeyCode::Left => "←".to_owned(),
+            KeyCode::Right => "→".to_owned(),
+            KeyCode::PageUp => "PgUp".to_owned(),
+            KeyCode::PageDown => "PgDn".to_owned(),
+            KeyCode::BackTab => "⇧Tab".to_owned(),
+            other => other.to_string(),
+        };
+        if self.ctrl { format!("^{name}") } else { name }
+    }
+
+    /// The key event a terminal sends for this key (for tests and the benchmarks).
+    pub fn event(self) -> KeyEvent {
+        let mut modifiers = KeyModifiers::NONE;
+        if self.ctrl {
+            modifiers |= KeyModifiers::CONTROL;
+        }
+        if self.code == KeyCode::BackTab
+            || matches!(self.code, KeyCode::Char(c) if c.is_ascii_uppercase())
+        {
+            modifiers |= KeyModifiers::SHIFT;
+        }
+        KeyEvent::new(self.code, modifiers)
+    }
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const SPACE: Key = ch(' ');
+const ENTER: Key = code(KeyCode::Enter);
+const ESC: Key = code(KeyCode::Esc);
+const TAB: Key = code(KeyCode::Tab);
+const BACK_TAB: Key = code(KeyCode::BackTab);
+const UP: Key = code(KeyCode::Up);
+const DOWN: Key = code(KeyCode::Down);
+const LEFT: Key = code(KeyCode::Left);
+const RIGHT: Key = code(KeyCode::Right);
+
+/// One line of the help: keys, each with its action, and what the line says. A line may pair
+/// two opposite actions ("j/↓ k/↑  move").
+#[derive(Debug)]
 pub struct Binding {
-    pub keys: &'static str,
-    pub action: Action,
-    pub description: &'static str,
-    pub contexts: &'static [Context],
-    /// Shown in the one-line hint bar (the rest only in the help).
+    pub keys: &'static [(Action, &'static [Key])],
+    pub label: &'static str,
+    /// Shown in the one-line hint bar too (the rest only in the help).
     pub hint: bool,
 }
 
-const LISTS_AND_HELP: &[Context] = &[Context::Table, Context::Detail, Context::Help];
-const FILTER: &[Context] = &[Context::Filter];
-const TABLE: &[Context] = &[Context::Table];
-const LISTS: &[Context] = &[Context::Table, Context::Detail];
-const FORM: &[Context] = &[Context::Form];
-const DIALOG: &[Context] = &[Context::Dialog];
+impl Binding {
+    /// The keys as the help shows them: a key's alternatives joined by `/`, actions by spaces.
+    pub fn keys_text(&self) -> String {
+        self.keys
+            .iter()
+            .map(|(_, keys)| {
+                keys.iter()
+                    .map(|key| key.name())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 
-pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: "j/↓ k/↑",
-        action: Action::Down,
-        description: "move",
-        contexts: LISTS,
-        hint: true,
-    },
-    Binding {
-        keys: "PgDn/^d PgUp/^u",
-        action: Action::PageDown,
-        description: "down / up a screen",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "g G",
-        action: Action::Top,
-        description: "first / last customer on the page",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "] [",
-        action: Action::NextPage,
-        description: "page",
-        contexts: LISTS,
-        hint: true,
-    },
-    Binding {
-        keys: "} {",
-        action: Action::LastPage,
-        description: "last / first page",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: ": p",
-        action: Action::OpenPagePrompt,
-        description: "go to page N",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "E",
-        action: Action::OpenExportPrompt,
-        description: "export the filter's customers to a file",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "Enter Esc",
-        action: Action::ApplyFilter,
-        description: "export / cancel",
-        contexts: &[Context::ExportPrompt],
-        hint: true,
-    },
-    Binding {
-        keys: "Enter Esc",
-        action: Action::ApplyFilter,
-        description: "go / cancel",
-        contexts: &[Context::PagePrompt],
-        hint: true,
-    },
-    Binding {
-        keys: "Enter",
-        action: Action::OpenDetail,
-        description: "details",
-        contexts: TABLE,
-        hint: true,
-    },
-    Binding {
-        keys: "/ f",
-        action: Action::OpenFilter,
-        description: "filter",
-        contexts: TABLE,
-        hint: true,
-    },
-    Binding {
-        keys: "x",
-        action: Action::ClearFilter,
-        description: "clear the filter",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "Tab/↓ ⇧Tab/↑",
-        action: Action::NextField,
-        description: "next / previous field",
-        contexts: FILTER,
-        hint: true,
-    },
-    Binding {
-        keys: "Enter",
-        action: Action::ApplyFilter,
-        description: "apply",
-        contexts: FILTER,
-        hint: true,
-    },
-    Binding {
-        keys: "^x",
-        action: Action::ClearFields,
-        description: "clear every field",
-        contexts: FILTER,
-        hint: true,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        description: "close without applying",
-        contexts: FILTER,
-        hint: true,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        description: "back",
-        contexts: &[Context::Detail, Context::Help],
-        hint: true,
-    },
-    Binding {
-        keys: "n",
-        action: Action::NewCustomer,
-        description: "new",
-        contexts: TABLE,
-        hint: true,
-    },
-    Binding {
-        keys: "e",
-        action: Action::Edit,
-        description: "edit",
-        contexts: LISTS,
-        hint: true,
-    },
-    Binding {
-        keys: "d",
-        action: Action::DeleteSelected,
-        description: "delete",
-        contexts: LISTS,
-        hint: true,
-    },
-    Binding {
-        keys: "Space",
-        action: Action::Mark,
-        description: "mark",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "v",
-        action: Action::MarkRange,
-        description: "start a range, then mark it",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "A",
-        action: Action::MarkAllMatching,
-        description: "mark / unmark all the filter matches",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "D",
-        action: Action::DeleteMarked,
-        description: "delete marked",
-        contexts: TABLE,
-        hint: true,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Mark, // listed with the marking keys; Esc itself is Back
-        description: "unmark every customer",
-        contexts: TABLE,
-        hint: false,
-    },
-    Binding {
-        keys: "u",
-        action: Action::Undo,
-        description: "undo the last delete (restore its backup)",
-        contexts: LISTS,
-        hint: false,
-    },
-    Binding {
-        keys: "c",
-        action: Action::CancelJob,
-        description: "cancel the delete or restore under way",
-        contexts: LISTS,
-        hint: false,
-    },
-    Binding {
-        keys: "Tab/↓ ⇧Tab/↑",
-        action: Action::NextField,
-        description: "next / previous field",
-        contexts: FORM,
-        hint: true,
-    },
-    Binding {
-        keys: "^u",
-        action: Action::ClearFields, // typing, listed for the help
-        description: "clear the field",
-        contexts: FORM,
-        hint: true,
-    },
-    Binding {
-        keys: "^s",
-        action: Action::Save,
-        description: "save",
-        contexts: FORM,
-        hint: true,
-    },
-    Binding {
-        keys: "Enter",
-        action: Action::Submit,
-        description: "next field; on Save, save",
-        contexts: FORM,
-        hint: false,
-    },
-    Binding {
-        keys: "Space",
-        action: Action::Submit,
-        description: "tick / untick the box",
-        contexts: FORM,
-        hint: false,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        description: "close (asks if changed)",
-        contexts: FORM,
-        hint: true,
-    },
-    Binding {
-        keys: "←/→ Tab",
-        action: Action::NextField,
-        description: "choose",
-        contexts: DIALOG,
-        hint: true,
-    },
-    Binding {
-        keys: "Enter",
-        action: Action::Submit,
-        description: "press the chosen button",
-        contexts: DIALOG,
-        hint: true,
-    },
-    Binding {
-        keys: "Esc",
-        action: Action::Back,
-        description: "cancel",
-        contexts: DIALOG,
-        hint: true,
-    },
-    Binding {
-        keys: "r",
-        action: Action::Refresh,
-        description: "refresh",
-        contexts: LISTS,
-        hint: false,
-    },
-    Binding {
-        keys: "?",
-        action: Action::ToggleHelp,
-        description: "help",
-        contexts: LISTS_AND_HELP,
-        hint: true,
-    },
-    Binding {
-        keys: "q ^c",
-        action: Action::Quit,
-        description: "quit",
-        contexts: LISTS_AND_HELP,
-        hint: true,
-    },
-    Binding {
-        keys: "^c",
-        action: Action::Quit,
-        description: "quit",
-        contexts: &[Context::Filter, Context::Form, Context::Dialog],
-        hint: false,
-    },
+    /// Whether a key of this line changes the store: such lines are gone in read-only mode.
+    pub fn changes_store(&self) -> bool {
+        self.keys.iter().any(|(action, _)| action.changes_store())
+    }
+
+    /// The action this line gives `key`, if any.
+    fn action_of(&self, key: KeyEvent) -> Option<Action> {
+        self.keys
+            .iter()
+            .find(|(_, keys)| keys.iter().any(|k| k.matches(key)))
+            .map(|(action, _)| *action)
+    }
+}
+
+const fn line(
+    keys: &'static [(Action, &'static [Key])],
+    label: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding { keys, label, hint }
+}
+
+const HINT: bool = true;
+const HELP: bool = false;
+
+use Action as A;
+
+const TABLE: &[Binding] = &[
+    line(
+        &[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])],
+        "move",
+        HINT,
+    ),
+    line(
+        &[
+            (A::PageDown, &[code(KeyCode::PageDown), ctrl('d')]),
+            (A::PageUp, &[code(KeyCode::PageUp), ctrl('u')]),
+        ],
+        "down / up a screen",
+        HELP,
+    ),
+    line(
+        &[
+            (A::Top, &[ch('g'), code(KeyCode::Home)]),
+            (A::Bottom, &[ch('G'), code(KeyCode::End)]),
+        ],
+        "first / last customer on the page",
+        HELP,
+    ),
+    line(
+        &[(A::NextPage, &[ch(']')]), (A::PreviousPage, &[ch('[')])],
+        "page",
+        HINT,
+    ),
+    line(
+        &[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])],
+        "last / first page",
+        HELP,
+    ),
+    line(
+        &[
+            (A::OpenPagePrompt, &[ch(':')]),
+            (A::OpenPagePrompt, &[ch('p')]),
+        ],
+        "go to page N",
+        HELP,
+    ),
+    line(
+        &[(A::OpenExportPrompt, &[ch('E')])],
+        "export the filter's customers to a file",
+        HELP,
+    ),
+    line(&[(A::OpenDetail, &[ENTER])], "details", HINT),
+    line(
+        &[(A::OpenFilter, &[ch('/')]), (A::OpenFilter, &[ch('f')])],
+        "filter",
+        HINT,
+    ),
+    line(&[(A::ClearFilter, &[ch('x')])], "clear the filter", HELP),
+    line(&[(A::NewCustomer, &[ch('n')])], "new", HINT),
+    line(&[(A::Edit, &[ch('e')])], "edit", HINT),
+    line(&[(A::DeleteSelected, &[ch('d')])], "delete", HINT),
+    line(&[(A::Mark, &[SPACE])], "mark", HELP),
+    line(
+        &[(A::MarkRange, &[ch('v')])],
+        "start a range, then mark it",
+        HELP,
+    ),
+    line(
+        &[(A::MarkAllMatching, &[ch('A')])],
+        "mark / unmark all the filter matches",
+        HELP,
+    ),
+    line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT),
+    line(&[(A::UnmarkAll, &[ESC])], "unmark every customer", HELP),
+    line(
+        &[(A::Undo, &[ch('u')])],
+        "undo the last delete (restore its backup)",
+        HELP,
+    ),
+    line(
+        &[(A::CancelJob, &[ch('c')])],
+        "cancel the delete or restore under way",
+        HELP,
+    ),
+    line(&[(A::Refresh, &[ch('r')])], "refresh", HELP),
+    line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT),
+    line(
+        &[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])],
+        "quit",
+        HINT,
+    ),
 ];
 
-/// The action of a key in a context, if it has one there. In the filter panel, the form and
-/// dialogs only the keys that move, apply or leave are actions; every other key is typing.
-/// In read-only mode the keys that change the store have no action at all.
-pub fn action_for(key: KeyEvent, context: Context, read_only: bool) -> Option<Action> {
-    let action = any_action_for(key, context)?;
-    (!(read_only && action.changes_store())).then_some(action)
+const DETAIL: &[Binding] = &[
+    line(
+        &[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])],
+        "move",
+        HINT,
+    ),
+    line(
+        &[(A::NextPage, &[ch(']')]), (A::PreviousPage, &[ch('[')])],
+        "page",
+        HINT,
+    ),
+    line(&[(A::Back, &[ESC])], "back", HINT),
+    line(&[(A::Edit, &[ch('e')])], "edit", HINT),
+    line(&[(A::DeleteSelected, &[ch('d')])], "delete", HINT),
+    line(
+        &[(A::Undo, &[ch('u')])],
+        "undo the last delete (restore its backup)",
+        HELP,
+    ),
+    line(
+        &[(A::CancelJob, &[ch('c')])],
+        "cancel the delete or restore under way",
+        HELP,
+    ),
+    line(&[(A::Refresh, &[ch('r')])], "refresh", HELP),
+    line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT),
+    line(
+        &[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])],
+        "quit",
+        HINT,
+    ),
+];
+
+const HELP_OVERLAY: &[Binding] = &[
+    line(
+        &[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])],
+        "scroll",
+        HELP,
+    ),
+    line(&[(A::Back, &[ESC])], "back", HINT),
+    line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT),
+    line(
+        &[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])],
+        "quit",
+        HINT,
+    ),
+];
+
+const FILTER: &[Binding] = &[
+    line(
+        &[
+            (A::NextField, &[TAB, DOWN]),
+            (A::PreviousField, &[BACK_TAB, UP]),
+        ],
+        "next / previous field",
+        HINT,
+    ),
+    line(&[(A::Apply, &[ENTER])], "apply", HINT),
+    line(&[(A::ClearFields, &[ctrl('x')])], "clear every field", HINT),
+    line(&[(A::Back, &[ESC])], "close without applying", HINT),
+    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+];
+
+const PAGE_PROMPT: &[Binding] = &[
+    line(
+        &[(A::Apply, &[ENTER]), (A::Back, &[ESC])],
+        "go / cancel",
+        HINT,
+    ),
+    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+];
+
+const EXPORT_PROMPT: &[Binding] = &[
+    line(
+        &[(A::Apply, &[ENTER]), (A::Back, &[ESC])],
+        "export / cancel",
+        HINT,
+    ),
+    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+];
+
+const FORM: &[Binding] = &[
+    line(
+        &[
+            (A::NextField, &[TAB, DOWN]),
+            (A::PreviousField, &[BACK_TAB, UP]),
+        ],
+        "next / previous field",
+        HINT,
+    ),
+    line(&[(A::ClearField, &[ctrl('u')])], "clear the field", HINT),
+    line(&[(A::Save, &[ctrl('s')])], "save", HINT),
+    line(&[(A::Submit, &[ENTER])], "next field; on Save, save", HELP),
+    line(&[(A::Toggle, &[SPACE])], "tick / untick the box", HELP),
+    line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT),
+    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+];
+
+const DIALOG: &[Binding] = &[
+    line(
+        &[
+            (A::PreviousField, &[LEFT, BACK_TAB]),
+            (A::NextField, &[RIGHT, TAB]),
+        ],
+        "choose",
+        HINT,
+    ),
+    line(&[(A::Submit, &[ENTER])], "press the chosen button", HINT),
+    line(&[(A::Back, &[ESC])], "cancel", HINT),
+    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+];
+
+/// The table of a context.
+pub fn table(context: Context) -> &'static [Binding] {
+    match context {
+        Context::Table => TABLE,
+        Context::Detail => DETAIL,
+        Context::Help => HELP_OVERLAY,
+        Context::Filter => FILTER,
+        Context::PagePrompt => PAGE_PROMPT,
+        Context::ExportPrompt => EXPORT_PROMPT,
+        Context::Form => FORM,
+        Context::Dialog => DIALOG,
+    }
 }
 
-fn any_action_for(key: KeyEvent, context: Context) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if context == Context::Form {
-        return match key.code {
-            KeyCode::Char('c') if ctrl => Some(Action::Quit),
-            KeyCode::Char('s') if ctrl => Some(Action::Save),
-            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
-            KeyCode::BackTab | KeyCode::Up => Some(Action::PreviousField),
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Back),
-            _ => None,
-        };
-    }
-    if context == Context::Dialog {
-        return match key.code {
-            KeyCode::Char('c') if ctrl => Some(Action::Quit),
-            KeyCode::Tab | KeyCode::Right => Some(Action::NextField),
-            KeyCode::BackTab | KeyCode::Left => Some(Action::PreviousField),
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Back),
-            _ => None,
-        };
-    }
-    if matches!(context, Context::PagePrompt | Context::ExportPrompt) {
-        return match key.code {
-            KeyCode::Char('c') if ctrl => Some(Action::Quit),
-            KeyCode::Enter => Some(Action::ApplyFilter),
-            KeyCode::Esc => Some(Action::Back),
-            _ => None,
-        };
-    }
-    if context == Context::Filter {
-        return match key.code {
-            KeyCode::Char('c') if ctrl => Some(Action::Quit),
-            KeyCode::Char('x') if ctrl => Some(Action::ClearFields),
-            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
-            KeyCode::BackTab | KeyCode::Up => Some(Action::PreviousField),
-            KeyCode::Enter => Some(Action::ApplyFilter),
-            KeyCode::Esc => Some(Action::Back),
-            _ => None,
-        };
-    }
-    let action = match key.code {
-        KeyCode::Char('c') if ctrl => return Some(Action::Quit), // always quits
-        KeyCode::Char('d') if ctrl => Action::PageDown,
-        KeyCode::Char('u') if ctrl => Action::PageUp,
-        _ if ctrl => return None,
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::Char(']') => Action::NextPage,
-        KeyCode::Char('[') => Action::PreviousPage,
-        KeyCode::Char('}') => Action::LastPage,
-        KeyCode::Char('{') => Action::FirstPage,
-        KeyCode::Enter => Action::OpenDetail,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('r') => Action::Refresh,
-        KeyCode::Char('?') => Action::ToggleHelp,
-        KeyCode::Char('/') | KeyCode::Char('f') => Action::OpenFilter,
-        KeyCode::Char('x') => Action::ClearFilter,
-        KeyCode::Char(':') | KeyCode::Char('p') => Action::OpenPagePrompt,
-        KeyCode::Char('E') => Action::OpenExportPrompt,
-        KeyCode::Char('n') => Action::NewCustomer,
-        KeyCode::Char('e') => Action::Edit,
-        KeyCode::Char('d') => Action::DeleteSelected,
-        KeyCode::Char(' ') => Action::Mark,
-        KeyCode::Char('v') => Action::MarkRange,
-        KeyCode::Char('A') => Action::MarkAllMatching,
-        KeyCode::Char('D') => Action::DeleteMarked,
-        KeyCode::Char('u') => Action::Undo,
-        KeyCode::Char('c') => Action::CancelJob,
-        _ => return None,
-    };
-    let allowed = match context {
-        Context::Help => matches!(
-            action,
-            Action::Quit | Action::Back | Action::ToggleHelp | Action::Up | Action::Down
-        ),
-        Context::Detail => !matches!(
-            action,
-            Action::OpenDetail
-                | Action::OpenFilter
-                | Action::ClearFilter
-                | Action::OpenPagePrompt
-                | Action::OpenExportPrompt
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Top
-                | Action::Bottom
-                | Action::FirstPage
-                | Action::LastPage
-                | Action::NewCustomer
-                | Action::Mark
-                | Action::MarkRange
-                | Action::MarkAllMatching
-                | Action::DeleteMarked
-        ),
-        Context::Table => true,
-        Context::Filter
-        | Context::PagePrompt
-        | Context::ExportPrompt
-        | Context::Form
-        | Context::Dialog => false,
-    };
-    allowed.then_some(action)
-}
-
-/// The bindings to list for a context: all of them in the help, the short ones in the hint bar;
+/// The lines to list for a context: all of them in the help, the short ones in the hint bar;
 /// in read-only mode, none that changes the store.
 pub fn bindings_for(
     context: Context,
     hints_only: bool,
     read_only: bool,
 ) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| {
-        b.contexts.contains(&context)
-            && (b.hint || !hints_only)
-            && !(read_only && b.action.changes_store())
-    })
+    table(context)
+        .iter()
+        .filter(move |b| (b.hint || !hints_only) && !(read_only && b.changes_store()))
+}
+
+/// The action of a key in a context, read from that context's table (in read-only mode,
+/// without the lines that change the store). A key with no action there is typing, where the
+/// context has a field.
+pub fn action_for(key: KeyEvent, context: Context, read_only: bool) -> Option<Action> {
+    bindings_for(context, false, read_only).find_map(|binding| binding.action_of(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        for context in Context::ALL {
+            let mut seen: HashMap<String, Action> = HashMap::new();
+            for binding in table(context) {
+                for (action, keys) in binding.keys {
+                    for key in *keys {
+                        let earlier = seen.insert(key.name(), *action);
+                        assert!(
+                            earlier.is_none_or(|earlier| earlier == *action),
+                            "{} in {context:?} is both {earlier:?} and {action:?}",
+                            key.name()
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_context_can_be_left_and_quit() {
+        for context in Context::ALL {
+            let quit = action_for(ctrl('c').event(), context, true);
+            assert_eq!(quit, Some(Action::Quit), "{context:?}");
+            if context != Context::Table {
+                assert_eq!(action_for(ESC.event(), context, true), Some(Action::Back));
+            }
+        }
+    }
+
+    #[test]
+    fn keys_read_as_the_help_shows_them() {
+        let text: Vec<String> = TABLE.iter().map(Binding::keys_text).collect();
+        assert_eq!(text[0], "j/↓ k/↑");
+        assert!(text.contains(&"PgDn/^d PgUp/^u".to_owned()));
+        assert!(text.contains(&"q ^c".to_owned()));
+        assert!(text.contains(&"Space".to_owned()));
+    }
+
+    #[test]
+    fn capitals_and_shift_tab_match_with_shift_held() {
+        assert_eq!(
+            action_for(ch('G').event(), Context::Table, false),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(BACK_TAB.event(), Context::Form, false),
+            Some(Action::PreviousField)
+        );
+        // Alt makes another key.
+        let alt_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
+        assert_eq!(action_for(alt_q, Context::Table, false), None);
+    }
 }

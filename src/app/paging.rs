@@ -1,7 +1,7 @@
 //! Reading the store: pages, the page after (fetched ahead), the count, and their answers.
 //! Reads are latest-wins per slot; an answer for a page the user has left is dropped.
 
-use super::App;
+use super::{App, PrefetchedPage};
 use crate::api::Filter;
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
 
@@ -14,11 +14,11 @@ impl App {
         self.selected = 0;
         self.keep_selected_id = None;
         self.range_start = None; // a range is marked on one page
-        if let Some((ready, customers)) = self.prefetched.take()
-            && ready == page
+        if let Some(prefetched) = self.prefetched.take()
+            && prefetched.page == page
         {
             // Shown at once; the page after it is fetched ahead in turn.
-            self.customers = customers;
+            self.customers = prefetched.customers;
             self.loading = false;
             return self.prefetch().into_iter().collect();
         }
@@ -34,9 +34,10 @@ impl App {
     }
 
     pub(super) fn jump_to_typed_page(&mut self) -> Vec<Command> {
-        let Some((input, error)) = self.page_prompt.as_mut() else {
+        let Some(prompt) = self.page_prompt.as_mut() else {
             return Vec::new();
         };
+        let (input, error) = (&prompt.input, &mut prompt.problem);
         let last = self
             .total
             .map(|total| total.div_ceil(self.page_size).max(1));
@@ -176,7 +177,10 @@ impl App {
                 self.prefetch().into_iter().collect()
             }
             (Slot::NextPage, Outcome::Page(customers)) => {
-                self.prefetched = Some((self.prefetching, customers));
+                self.prefetched = Some(PrefetchedPage {
+                    page: self.prefetching,
+                    customers,
+                });
                 Vec::new()
             }
             (Slot::Count, Outcome::Count(total)) => {

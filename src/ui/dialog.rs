@@ -131,9 +131,10 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     }
     lines.push(Line::from(""));
     let mut buttons = vec![Span::raw(" ")];
-    for (index, label) in dialog.buttons().iter().enumerate() {
+    for (index, &button) in dialog.buttons().iter().enumerate() {
+        let label = dialog.label(button);
         let style = if index == dialog.focus {
-            if dialog.ready() {
+            if dialog.ready(button) {
                 Style::new().reversed().bold()
             } else {
                 Style::new().reversed().dim()

@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::keymap::bindings_for;
-use crate::app::{App, Screen};
+use crate::app::{App, ExportRun, Prompt, Screen, TableArea};
 use crate::worker::Step;
 
 /// Smaller than this, only a message is drawn.
@@ -25,14 +25,14 @@ pub const MIN_HEIGHT: u16 = 8;
 
 const SPINNER: [char; 8] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
 
-/// Rows of the table that fit a terminal of this height (header, hint, status and the table's
-/// own header row take the rest).
-pub fn table_rows(height: u16) -> u16 {
-    height.saturating_sub(4).max(1)
+/// Where the table's customer rows are on a terminal of this height: below the header line
+/// and the table's own header row, above the hint and status lines.
+pub fn table_area(height: u16) -> TableArea {
+    TableArea {
+        top: 2,
+        rows: height.saturating_sub(4).max(1),
+    }
 }
-
-/// The screen line of the table's first customer row.
-pub const FIRST_TABLE_LINE: u16 = 2;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -59,19 +59,19 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(form) = &app.filter_form {
         filter_panel::render_filter_panel(form, frame, body);
     }
-    if let Some((input, error)) = &app.page_prompt {
+    if let Some(prompt) = &app.page_prompt {
         let title = match app.last_page() {
             Some(last) => format!(" Go to page (1–{last}) "),
             None => " Go to page ".to_owned(),
         };
-        render_prompt(&title, input, error.as_deref(), frame, body);
+        render_prompt(&title, prompt, frame, body);
     }
-    if let Some((input, error)) = &app.export_prompt {
+    if let Some(prompt) = &app.export_prompt {
         let title = format!(
             " Export {} customers to (.csv, .json, .ndjson) ",
             app.total.map(crate::app::thousands).unwrap_or_default()
         );
-        render_prompt(&title, input, error.as_deref(), frame, body);
+        render_prompt(&title, prompt, frame, body);
     }
     if let Some(form) = &app.form {
         form::render_form(form, frame, body);
@@ -141,13 +141,8 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-fn render_prompt(
-    title: &str,
-    input: &tui_input::Input,
-    error: Option<&str>,
-    frame: &mut Frame,
-    area: Rect,
-) {
+fn render_prompt(title: &str, prompt: &Prompt, frame: &mut Frame, area: Rect) {
+    let input = &prompt.input;
     let width = area.width.min(70);
     let box_area = Rect {
         x: area.x + (area.width - width) / 2,
@@ -157,7 +152,7 @@ fn render_prompt(
     };
     frame.render_widget(Clear, box_area);
     let mut spans = vec![Span::raw(sanitize(input.value()).into_owned())];
-    if let Some(error) = error {
+    if let Some(error) = &prompt.problem {
         spans.push(Span::styled(
             format!("  {error}"),
             Style::new().fg(Color::Red),
@@ -184,11 +179,11 @@ fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     for binding in bindings_for(app.context(), true, app.store.read_only) {
         spans.push(Span::styled(
-            format!(" {} ", binding.keys),
+            format!(" {} ", binding.keys_text()),
             Style::new().bold(),
         ));
         spans.push(Span::styled(
-            format!("{}  ", binding.description),
+            format!("{}  ", binding.label),
             Style::new().dim(),
         ));
     }
@@ -215,7 +210,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().dim(),
         ));
     }
-    if let Some((_, written, total)) = app.export {
+    if let Some(ExportRun { written, total, .. }) = app.export {
         let percent = (written * 100).checked_div(total).unwrap_or(0).min(100);
         let filled = (percent / 10) as usize;
         spans.push(Span::raw(format!(
@@ -269,8 +264,8 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = bindings_for(app.screen_context(), false, app.store.read_only)
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!("{:>16}  ", b.keys), Style::new().bold()),
-                Span::raw(b.description),
+                Span::styled(format!("{:>16}  ", b.keys_text()), Style::new().bold()),
+                Span::raw(b.label),
             ])
         })
         .collect();

@@ -198,7 +198,7 @@ fn a_tiny_terminal_gets_a_message() {
 
 #[test]
 fn text_from_the_store_is_shown_not_obeyed() {
-    let mut app = App::new(store(), 50);
+    let mut app = App::new(store(), 50, "backups".into());
     let start = reads(&app.start());
     let mut evil = customers(1..=1);
     evil[0].first_name = "\u{1b}[2J\u{1b}]0;pwned\u{7}".into();
@@ -297,7 +297,7 @@ fn jumping_to_a_page_by_number() {
     assert!(
         app.page_prompt
             .as_ref()
-            .is_some_and(|(_, error)| error.as_deref() == Some("a page from 1 to 3"))
+            .is_some_and(|prompt| prompt.problem.as_deref() == Some("a page from 1 to 3"))
     );
     assert!(draw(&app, 120, 20).contains("a page from 1 to 3"));
     app.update(key(KeyCode::Backspace));
@@ -326,9 +326,7 @@ fn the_wheel_scrolls_and_a_click_selects() {
         })
     };
     let mut app = loaded();
-    app.update(Msg::Resize {
-        table_rows: bc_customers::ui::table_rows(20),
-    });
+    app.update(Msg::Resize(bc_customers::ui::table_area(20)));
     app.update(mouse(MouseEventKind::ScrollDown, 5));
     app.update(mouse(MouseEventKind::ScrollDown, 5));
     assert_eq!(app.selected, 2);
@@ -358,7 +356,7 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
         KeyCode::Char('E'),
         KeyModifiers::SHIFT,
     )));
-    let (input, _) = app.export_prompt.as_ref().expect("the prompt opens");
+    let input = &app.export_prompt.as_ref().expect("the prompt opens").input;
     assert!(input.value().starts_with("customers-") && input.value().ends_with(".csv"));
     assert!(draw(&app, 120, 20).contains("Export 120 customers to"));
     for _ in 0..40 {
@@ -418,6 +416,7 @@ fn snapshot_app() -> App {
             read_only: true,
         },
         50,
+        "backups".into(),
     );
     let start = reads(&app.start());
     let mut page = customers(1..=12);

@@ -704,10 +704,10 @@ fn read_only_mode_has_no_keys_that_change_the_store() {
     assert!(app.marks.is_empty());
     for context in [Context::Table, Context::Detail] {
         assert!(
-            bindings_for(context, false, true).all(|b| !b.action.changes_store()),
+            bindings_for(context, false, true).all(|b| !b.changes_store()),
             "{context:?}"
         );
-        assert!(bindings_for(context, false, false).any(|b| b.action.changes_store()));
+        assert!(bindings_for(context, false, false).any(|b| b.changes_store()));
     }
     app.update(key(KeyCode::Char('?')));
     let help = draw(&app, 100, 30);
@@ -800,9 +800,7 @@ fn a_short_terminal_still_shows_the_focused_field_and_the_buttons() {
 #[test]
 fn the_help_scrolls_on_a_short_terminal() {
     let mut app = loaded();
-    app.update(Msg::Resize {
-        table_rows: bc_customers::ui::table_rows(24),
-    });
+    app.update(Msg::Resize(bc_customers::ui::table_area(24)));
     app.update(key(KeyCode::Char('?')));
     let top = draw(&app, 80, 24);
     assert!(

@@ -6,4 +6,5 @@ mod common;
 
 mod browsing;
 mod changes;
+mod keys;
 mod store;

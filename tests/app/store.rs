@@ -24,7 +24,7 @@ struct Driven {
 impl Driven {
     async fn start(store: &TestStore, read_only: bool) -> Driven {
         let (worker, events, _task) = worker::spawn(store.client());
-        let mut app = App::new(
+        let app = App::new(
             StoreLabel {
                 name: "Test Store".into(),
                 hash: None,
@@ -32,8 +32,8 @@ impl Driven {
                 read_only,
             },
             50,
+            store.folder.path().join("backups"),
         );
-        app.backup_folder = store.folder.path().join("backups");
         let mut driven = Driven {
             app,
             worker,
@@ -56,6 +56,8 @@ impl Driven {
     }
 
     fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        // As the event loop does: the app is told the time (it names backups by it).
+        self.app.now = chrono::Local::now();
         let commands = self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
         self.send(commands);
     }

@@ -65,7 +65,7 @@ pub fn answer(request: RequestId, slot: Slot, result: Result<Outcome, ApiError>)
 
 /// An app showing page 1 of 120 customers, 50 a page, with page 2 fetched ahead.
 pub fn loaded() -> App {
-    let mut app = App::new(store(), 50);
+    let mut app = App::new(store(), 50, "backups".into());
     let start = reads(&app.start());
     assert_eq!(start.len(), 2, "the first page and the count");
     app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(120))));
@@ -110,7 +110,7 @@ pub fn type_text(app: &mut App, text: &str) {
 
 /// An app for this store, showing its page of `count` customers (all there are).
 pub fn showing(label: StoreLabel, count: i64) -> App {
-    let mut app = App::new(label, 50);
+    let mut app = App::new(label, 50, "backups".into());
     let start = reads(&app.start());
     app.update(answer(
         start[1].0,

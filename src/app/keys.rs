@@ -1,0 +1,309 @@
+//! Keys, routed by focus: the context decides which table a key is read from and what its
+//! action does there. The open dialog, form, prompt or panel takes a key first (its table,
+//! then typing into its field); only a key on the screen itself reaches the screen's actions.
+
+use ratatui::crossterm::event::{
+    Event as TerminalEvent, KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind,
+};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::customer_form::{CustomerForm, FORCE_RESET};
+use super::dialog::{Button, Dialog, DialogKind};
+use super::filter_form::FilterForm;
+use super::keymap::{self, Action, Context, action_for};
+use super::{App, Prompt, Screen};
+use crate::worker::Command;
+
+impl App {
+    pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // A notice is said once: the next key clears it.
+        self.notice = None;
+        let context = self.context();
+        match action_for(key, context, self.store.read_only) {
+            Some(Action::Quit) => {
+                self.quit();
+                Vec::new()
+            }
+            Some(action) => match context {
+                Context::Help => {
+                    self.act_in_help(action);
+                    Vec::new()
+                }
+                Context::Dialog => self.act_in_dialog(action),
+                Context::Form => self.act_in_form(action),
+                Context::PagePrompt => self.act_in_page_prompt(action),
+                Context::ExportPrompt => self.act_in_export_prompt(action),
+                Context::Filter => self.act_in_filter(action),
+                Context::Table | Context::Detail => self.act_on_screen(action),
+            },
+            None => {
+                // The focused field takes every key that is not an action: typing `q` into a
+                // field never quits.
+                self.type_into(context, key);
+                Vec::new()
+            }
+        }
+    }
+
+    fn type_into(&mut self, context: Context, key: KeyEvent) {
+        let event = TerminalEvent::Key(key);
+        match context {
+            Context::Dialog => {
+                if let Some(dialog) = self.dialog.as_mut()
+                    && !dialog.must_type().is_empty()
+                {
+                    dialog.typed.handle_event(&event);
+                }
+            }
+            Context::Form => self.form.iter_mut().for_each(|form| form.type_key(key)),
+            Context::PagePrompt => self.page_prompt.iter_mut().for_each(|p| p.type_key(&event)),
+            Context::ExportPrompt => self
+                .export_prompt
+                .iter_mut()
+                .for_each(|p| p.type_key(&event)),
+            Context::Filter => self.filter_form.iter_mut().for_each(|f| f.type_key(key)),
+            Context::Table | Context::Detail | Context::Help => {}
+        }
+    }
+
+    fn quit(&mut self) {
+        if self.job.is_some() && !self.quit_when_job_ends {
+            // Stop the job first, so that what it did is known and said on the way out.
+            self.cancel_job();
+            self.quit_when_job_ends = true;
+            self.notice = Some(
+                "Cancelling the job before quitting (press quit again to leave at once)."
+                    .to_owned(),
+            );
+        } else {
+            self.should_quit = true;
+        }
+    }
+
+    fn act_in_help(&mut self, action: Action) {
+        match action {
+            Action::Back | Action::ToggleHelp => self.help_open = false,
+            Action::Down => {
+                // Never past the last line: k comes straight back up.
+                let lines = keymap::bindings_for(self.screen_context(), false, self.store.read_only)
+                    .count() as u16;
+                // The help box fills the terminal but its border: the table's rows and 2 more.
+                let visible = self.table.rows + 2;
+                self.help_scroll = (self.help_scroll + 1).min((lines + 2).saturating_sub(visible));
+            }
+            Action::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn act_in_dialog(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::NextField => self.dialog.iter_mut().for_each(Dialog::next),
+            Action::PreviousField => self.dialog.iter_mut().for_each(Dialog::previous),
+            Action::Submit => {
+                if let Some(button) = self.dialog.as_ref().map(Dialog::focused) {
+                    return self.press(button);
+                }
+            }
+            Action::Back => {
+                if let Some(button) = self.dialog.as_ref().map(Dialog::safe_button) {
+                    return self.press(button);
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn act_in_form(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::NextField => self.form.iter_mut().for_each(CustomerForm::next),
+            Action::PreviousField => self.form.iter_mut().for_each(CustomerForm::previous),
+            Action::ClearField => self.form.iter_mut().for_each(CustomerForm::clear_field),
+            Action::Toggle => {
+                if let Some(form) = self.form.as_mut() {
+                    if form.focus == FORCE_RESET {
+                        form.toggle_force_reset();
+                    } else {
+                        // In a text field Space is a space.
+                        form.type_key(KeyEvent::from(KeyCode::Char(' ')));
+                    }
+                }
+            }
+            Action::Submit => return self.form_enter(),
+            Action::Save => return self.save_form(),
+            Action::Back => self.form_back(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn act_in_page_prompt(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Apply => return self.jump_to_typed_page(),
+            Action::Back => self.page_prompt = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn act_in_export_prompt(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Apply => return self.start_export(),
+            Action::Back => self.export_prompt = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn act_in_filter(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::NextField => self.filter_form.iter_mut().for_each(FilterForm::next),
+            Action::PreviousField => self.filter_form.iter_mut().for_each(FilterForm::previous),
+            Action::ClearFields => self.filter_form.iter_mut().for_each(FilterForm::clear),
+            Action::Apply => {
+                if let Some(Ok(filter)) = self.filter_form.as_mut().map(FilterForm::to_filter) {
+                    self.filter_form = None;
+                    return self.apply_filter(filter);
+                }
+            }
+            Action::Back => self.filter_form = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// The table's and the details' own keys.
+    fn act_on_screen(&mut self, action: Action) -> Vec<Command> {
+        let rows = self.customers.len();
+        let screenful = usize::from(self.table.rows.max(2) - 1);
+        match action {
+            Action::ToggleHelp => {
+                self.help_open = true;
+                self.help_scroll = 0;
+            }
+            Action::NewCustomer => self.open_create_form(),
+            Action::Edit => self.open_edit_form(),
+            Action::Mark => self.toggle_mark(),
+            Action::MarkRange => self.mark_range(),
+            Action::MarkAllMatching => self.mark_all_matching(),
+            Action::UnmarkAll => self.unmark_all(),
+            Action::DeleteSelected => self.ask_delete_selected(),
+            Action::DeleteMarked => self.ask_delete_marked(),
+            Action::Undo => self.ask_undo(),
+            Action::CancelJob => self.cancel_job(),
+            Action::OpenExportPrompt if self.export.is_some() => {
+                self.notice = Some("An export is already running.".to_owned());
+            }
+            Action::OpenExportPrompt => {
+                let name = self.now.format("customers-%Y%m%d-%H%M%S.csv").to_string();
+                self.export_prompt = Some(Prompt::with_text(name));
+            }
+            Action::OpenPagePrompt => self.page_prompt = Some(Prompt::default()),
+            Action::OpenFilter => self.filter_form = Some(FilterForm::from_filter(&self.filter)),
+            Action::ClearFilter if self.filter.is_empty() => {
+                self.notice = Some("No filter to clear.".to_owned());
+            }
+            Action::ClearFilter => return self.apply_filter(crate::api::Filter::default()),
+            Action::Back => self.screen = Screen::Table,
+            Action::Down => self.selected = (self.selected + 1).min(rows.saturating_sub(1)),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => {
+                self.selected = (self.selected + screenful).min(rows.saturating_sub(1))
+            }
+            Action::PageUp => self.selected = self.selected.saturating_sub(screenful),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = rows.saturating_sub(1),
+            Action::OpenDetail if rows > 0 => self.screen = Screen::Detail,
+            Action::OpenDetail => {}
+            Action::NextPage => return self.turn_to(Some(self.page + 1)),
+            Action::PreviousPage => return self.turn_to(Some(self.page.saturating_sub(1))),
+            Action::FirstPage => return self.turn_to(Some(1)),
+            Action::LastPage => return self.turn_to(self.last_page()),
+            Action::Refresh => {
+                self.keep_selected_id = self.selected_customer().map(|c| c.id);
+                return self.reload();
+            }
+            // Keys of other contexts never reach the screen: its tables have none of them.
+            Action::Quit
+            | Action::NextField
+            | Action::PreviousField
+            | Action::Apply
+            | Action::ClearFields
+            | Action::ClearField
+            | Action::Save
+            | Action::Submit
+            | Action::Toggle => {}
+        }
+        Vec::new()
+    }
+
+    /// A page key: to that page, or a word on why not.
+    fn turn_to(&mut self, page: Option<u64>) -> Vec<Command> {
+        let notice = match (page, self.last_page()) {
+            (None, _) => "Still counting the customers; try again.",
+            (Some(0), _) => "This is the first page.",
+            (Some(page), Some(last)) if page > last => "This is the last page.",
+            (Some(page), _) if page == self.page => "This page is on screen.",
+            (Some(page), _) => return self.go_to_page(page),
+        };
+        self.notice = Some(notice.to_owned());
+        Vec::new()
+    }
+
+    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        if self.context() != Context::Table && self.context() != Context::Detail {
+            return Vec::new();
+        }
+        match mouse.kind {
+            MouseEventKind::ScrollDown => self.act_on_screen(Action::Down),
+            MouseEventKind::ScrollUp => self.act_on_screen(Action::Up),
+            MouseEventKind::Down(MouseButton::Left) if self.screen == Screen::Table => {
+                let visible = usize::from(self.table.rows);
+                let Some(line) = mouse.row.checked_sub(self.table.top) else {
+                    return Vec::new();
+                };
+                let index = self.first_visible_row(visible) + usize::from(line);
+                if usize::from(line) < visible && index < self.customers.len() {
+                    self.selected = index;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl App {
+    /// Presses a dialog's button. One that needs a typed name does nothing until the name is
+    /// right.
+    fn press(&mut self, button: Button) -> Vec<Command> {
+        let Some(dialog) = self.dialog.take() else {
+            return Vec::new();
+        };
+        if !dialog.ready(button) {
+            self.dialog = Some(dialog);
+            return Vec::new();
+        }
+        match dialog.kind {
+            kind @ (DialogKind::Delete(_) | DialogKind::Restore { .. }) => {
+                self.choose_in_delete_dialog(kind, button)
+            }
+            kind => self.choose_in_form_dialog(kind, button),
+        }
+    }
+}
+
+impl Prompt {
+    fn type_key(&mut self, event: &TerminalEvent) {
+        self.input.handle_event(event);
+        self.problem = None;
+    }
+}
+
+impl Dialog {
+    /// The button Esc presses: the one that does nothing.
+    pub fn safe_button(&self) -> Button {
+        self.buttons()[0]
+    }
+}

@@ -1,0 +1,268 @@
+//! Keys by focus: Esc in every context, and the help and the keys agreeing — every key the
+//! help shows for a context acts there, and no key the help leaves out does anything.
+
+use bc_customers::app::keymap::{Context, Key, bindings_for};
+use bc_customers::app::{App, Msg, Screen};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::common::screens::{key, loaded, type_text};
+
+fn esc(app: &mut App) {
+    app.update(key(KeyCode::Esc));
+}
+
+/// An app with two customers marked (Space, Space), as the bug report has it.
+fn two_marked() -> App {
+    let mut app = loaded();
+    type_text(&mut app, "  ");
+    assert_eq!(app.marks.count(), 2);
+    app
+}
+
+#[test]
+fn esc_closes_the_filter_panel_and_keeps_the_marks() {
+    let mut app = two_marked();
+    type_text(&mut app, "/");
+    assert_eq!(app.context(), Context::Filter);
+    esc(&mut app);
+    assert!(app.filter_form.is_none(), "the panel closes");
+    assert_eq!(app.marks.count(), 2, "the marks stay");
+    assert_ne!(app.notice.as_deref(), Some("Unmarked every customer."));
+}
+
+#[test]
+fn esc_closes_the_page_prompt_and_keeps_the_marks() {
+    let mut app = two_marked();
+    type_text(&mut app, ":");
+    assert_eq!(app.context(), Context::PagePrompt);
+    esc(&mut app);
+    assert!(app.page_prompt.is_none(), "the prompt closes");
+    assert_eq!(app.marks.count(), 2, "the marks stay");
+}
+
+#[test]
+fn esc_in_every_context_leaves_only_that_context() {
+    // The table: Esc is "unmark every customer", and only there.
+    let mut app = two_marked();
+    esc(&mut app);
+    assert_eq!(app.marks.count(), 0);
+    assert_eq!(app.notice.as_deref(), Some("Unmarked every customer."));
+
+    // Each overlay or screen closes, one at a time, and the marks stay.
+    let cases: [(&str, Context); 6] = [
+        ("\n", Context::Detail),
+        ("?", Context::Help),
+        ("/", Context::Filter),
+        (":", Context::PagePrompt),
+        ("E", Context::ExportPrompt),
+        ("n", Context::Form),
+    ];
+    for (open, context) in cases {
+        let mut app = two_marked();
+        if open == "\n" {
+            app.update(key(KeyCode::Enter));
+        } else {
+            type_text(&mut app, open);
+        }
+        assert_eq!(app.context(), context);
+        esc(&mut app);
+        assert_eq!(app.context(), Context::Table, "Esc leaves {context:?}");
+        assert_eq!(app.screen, Screen::Table);
+        assert_eq!(app.marks.count(), 2, "Esc in {context:?} keeps the marks");
+    }
+
+    // Help over the details: Esc closes the help, the details stay.
+    let mut app = two_marked();
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, "?");
+    esc(&mut app);
+    assert_eq!(app.context(), Context::Detail);
+
+    // A form with changes: Esc asks first; Esc again keeps editing.
+    let mut app = two_marked();
+    type_text(&mut app, "nAda");
+    esc(&mut app);
+    assert_eq!(app.context(), Context::Dialog);
+    esc(&mut app);
+    assert_eq!(
+        app.context(),
+        Context::Form,
+        "the safe button keeps editing"
+    );
+    assert_eq!(app.form.as_ref().map(|f| f.inputs[0].value()), Some("Ada"));
+
+    // A dialog: Esc presses its safe button.
+    let mut app = two_marked();
+    type_text(&mut app, "D");
+    assert_eq!(app.context(), Context::Dialog);
+    esc(&mut app);
+    assert_eq!(app.context(), Context::Table);
+    assert_eq!(app.notice.as_deref(), Some("Nothing deleted."));
+    assert_eq!(app.marks.count(), 2);
+}
+
+/// A fresh app with the focus in `context`, in a state where every key of it has something
+/// to do (a customer in the middle of the page, a field with text, help scrolled a line).
+fn in_context(context: Context, read_only: bool) -> App {
+    let mut app = loaded();
+    app.store.read_only = read_only;
+    app.selected = 5;
+    match context {
+        Context::Table => {}
+        Context::Detail => {
+            app.update(key(KeyCode::Enter));
+        }
+        Context::Help => {
+            // A short terminal, so that the help scrolls both ways.
+            app.update(Msg::Resize(bc_customers::ui::table_area(12)));
+            type_text(&mut app, "?");
+            app.help_scroll = 1;
+        }
+        Context::Filter => type_text(&mut app, "/Lee"),
+        Context::PagePrompt => type_text(&mut app, ":"),
+        Context::ExportPrompt => type_text(&mut app, "E"),
+        Context::Form => {
+            app.store.read_only = false;
+            type_text(&mut app, "nAda");
+        }
+        Context::Dialog => {
+            app.store.read_only = false;
+            type_text(&mut app, "d");
+        }
+    }
+    app.store.read_only = read_only;
+    assert_eq!(app.context(), context);
+    app.notice = None;
+    app
+}
+
+/// Every key worth trying: printable characters, the named keys, and Ctrl with a letter.
+fn every_key() -> Vec<KeyEvent> {
+    let mut keys: Vec<KeyEvent> = (' '..='~')
+        .map(|c| {
+            let shift = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            KeyEvent::new(KeyCode::Char(c), shift)
+        })
+        .collect();
+    let named = [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::Insert,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::F(1),
+        KeyCode::F(5),
+    ];
+    keys.extend(named.map(|code| {
+        let shift = if code == KeyCode::BackTab {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        KeyEvent::new(code, shift)
+    }));
+    keys.extend(('a'..='z').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    keys
+}
+
+/// Everything the app is, and what a key made it ask the worker for.
+fn after(mut app: App, key: KeyEvent) -> (String, String) {
+    let commands = app.update(Msg::Key(key));
+    (format!("{app:?}"), format!("{commands:?}"))
+}
+
+fn shown_keys(context: Context, read_only: bool) -> Vec<(String, Key)> {
+    bindings_for(context, false, read_only)
+        .flat_map(|line| {
+            line.keys.iter().flat_map(move |(action, keys)| {
+                keys.iter().map(move |k| (format!("{action:?}"), *k))
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_key_the_help_shows_acts_and_its_other_keys_act_alike() {
+    for read_only in [false, true] {
+        for context in Context::ALL {
+            let untouched = after(
+                in_context(context, read_only),
+                KeyEvent::from(KeyCode::F(9)),
+            );
+            let mut by_action: std::collections::HashMap<String, (Key, (String, String))> =
+                std::collections::HashMap::new();
+            for (action, shown) in shown_keys(context, read_only) {
+                let effect = after(in_context(context, read_only), shown.event());
+                assert_ne!(
+                    effect,
+                    untouched,
+                    "{} ({action}) does nothing in {context:?} (read-only {read_only})",
+                    shown.name()
+                );
+                // The keys of one action do the same thing.
+                if let Some((first, earlier)) = by_action.get(&action) {
+                    assert_eq!(
+                        &effect,
+                        earlier,
+                        "{} and {} are both {action} in {context:?} but differ",
+                        first.name(),
+                        shown.name()
+                    );
+                } else {
+                    by_action.insert(action, (shown, effect));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_key_acts_that_the_help_does_not_show() {
+    for read_only in [false, true] {
+        for context in Context::ALL {
+            let shown = shown_keys(context, read_only);
+            let untouched = after(
+                in_context(context, read_only),
+                KeyEvent::from(KeyCode::F(9)),
+            );
+            for pressed in every_key() {
+                if shown.iter().any(|(_, key)| key.matches(pressed)) {
+                    continue;
+                }
+                let app = in_context(context, read_only);
+                let (state, commands) = after(app, pressed);
+                assert_eq!(
+                    commands, "[]",
+                    "{pressed:?} is not in the help of {context:?} but sent a request"
+                );
+                // The dialog here asks for no name: nothing is typed into it.
+                if context.takes_typing() && context != Context::Dialog {
+                    // Typing goes into the focused field, and the focus stays there.
+                    let mut app = in_context(context, read_only);
+                    app.update(Msg::Key(pressed));
+                    assert_eq!(app.context(), context, "{pressed:?} in {context:?}");
+                } else {
+                    assert_eq!(
+                        (state, commands),
+                        untouched,
+                        "{pressed:?} is not in the help of {context:?} (read-only {read_only}) but acted"
+                    );
+                }
+            }
+        }
+    }
+}
