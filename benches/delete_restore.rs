@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
-use bc_customers::backup::{Cancel, Report, Selection};
+use bc_customers::jobs::backup::Selection;
+use bc_customers::jobs::{Cancel, Report};
 use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 use bc_customers::worker::{self, Command, Event, Outcome, Write};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -84,11 +85,7 @@ async fn main() {
         },
     });
     let (report, still_on_store) = match finished(&mut events).await {
-        Outcome::DeletedCustomers {
-            report,
-            still_on_store,
-            ..
-        } => (report, still_on_store),
+        Outcome::DeletedCustomers(deleted) => (deleted.report, deleted.still_on_store),
         other => panic!("a delete report, got {other:?}"),
     };
     assert_eq!((report.done, report.failed.len()), (customers, 0));
@@ -123,7 +120,7 @@ async fn finished(events: &mut UnboundedReceiver<Event>) -> Outcome {
     loop {
         let event = events.recv().await.expect("the worker is running");
         match event.result.expect("the job succeeds") {
-            Outcome::Progress { .. } => continue,
+            Outcome::Progress(_) => continue,
             outcome => return outcome,
         }
     }

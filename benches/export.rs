@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use bc_customers::api::{Auth, Client, ClientOptions, Filter, MAX_PAGE_SIZE, Secret};
-use bc_customers::export::{ExportFormat, export};
+use bc_customers::jobs::export::{ExportFormat, export};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -52,10 +52,11 @@ async fn main() {
         &Filter::default(),
         ExportFormat::Ndjson,
         &mut std::io::sink(),
-        |done, total| {
-            let quarter = done * 4 / total.max(1);
+        std::path::Path::new("nowhere"),
+        |progress| {
+            let quarter = progress.done * 4 / progress.total.max(1);
             if samples.len() < quarter as usize {
-                samples.push((done, rss_mib("VmRSS:")));
+                samples.push((progress.done, rss_mib("VmRSS:")));
             }
         },
     )

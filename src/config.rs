@@ -194,7 +194,7 @@ pub fn resolve(
     if !(1..=250).contains(&page_size) {
         return Err(eyre!("page_size must be from 1 to 250, not {page_size}"));
     }
-    let name = profile_name.unwrap_or_else(|| "environment".to_owned());
+    let name = profile_name.unwrap_or_else(|| store_name_of_url(&api_url));
     Ok(Some(StoreSettings {
         name,
         api_url,
@@ -202,6 +202,21 @@ pub fn resolve(
         read_only: flags.read_only || profile_ref.read_only,
         page_size,
     }))
+}
+
+/// What to call a store known only by its URL: its store hash, else its host (and port).
+pub fn store_name_of_url(api_url: &str) -> String {
+    if let Some(hash) = store_hash(api_url) {
+        return hash;
+    }
+    match url::Url::parse(api_url) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            _ => api_url.to_owned(),
+        },
+        Err(_) => api_url.to_owned(),
+    }
 }
 
 fn hash_url(hash: &str) -> String {
@@ -249,6 +264,33 @@ mod tests {
             resolve(&ConfigFile::default(), &StoreFlags::default(), no_env).expect("resolves"),
             None
         );
+    }
+
+    #[test]
+    fn a_store_from_the_environment_is_named_by_its_hash_or_host() {
+        let env = |hash: &'static str, url: &'static str| {
+            move |name: &str| match name {
+                "BIGCOMMERCE_STORE_HASH" if !hash.is_empty() => Some(hash.to_owned()),
+                "BIGCOMMERCE_API_URL" if !url.is_empty() => Some(url.to_owned()),
+                "BIGCOMMERCE_ACCESS_TOKEN" => Some("token".to_owned()),
+                _ => None,
+            }
+        };
+        let empty = ConfigFile::default();
+        let flags = StoreFlags::default();
+        let named = |hash, url| {
+            resolve(&empty, &flags, env(hash, url))
+                .expect("resolves")
+                .expect("a store")
+                .name
+        };
+        assert_eq!(named("abc123", ""), "abc123");
+        assert_eq!(named("", "http://127.0.0.1:8787/api/v2"), "127.0.0.1:8787");
+        assert_eq!(
+            named("", "https://shop.example.com/api/v2"),
+            "shop.example.com"
+        );
+        assert_eq!(named("", "http://127.0.0.1:9/stores/sandbox/v2"), "sandbox");
     }
 
     #[test]

@@ -3,15 +3,12 @@
 
 pub mod api;
 pub mod app;
-pub mod backup;
-pub mod change_commands;
+pub mod cli;
 pub mod config;
 pub mod dates;
-pub mod export;
 pub mod format;
-pub mod last_delete;
+pub mod jobs;
 pub mod paths;
-pub mod restore;
 pub mod sandbox;
 pub mod tui;
 pub mod ui;

@@ -49,7 +49,7 @@ async fn event_loop(
     let backup_folder = crate::paths::backup_folder()?;
     let mut app = App::new(store, page_size, backup_folder);
     // Undo outlives the session: the store's last delete, unless it was restored.
-    app.last_delete = crate::last_delete::undoable(&app.backup_folder, &app.store.name)
+    app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name)
         .map(|(backup, ids)| LastDelete { backup, ids });
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
     app.update(Msg::Resize(ui::table_area(size.height)));
@@ -101,8 +101,8 @@ async fn event_loop(
         last_words = Some(format!(
             "A {} was cancelled on the way out after {} of {}; the backup is in {}.",
             if job.restoring() { "restore" } else { "delete" },
-            job.done,
-            job.total,
+            job.progress.done,
+            job.progress.total,
             app.backup_folder.display()
         ));
     } else if app.quit_when_job_ends {

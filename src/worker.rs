@@ -15,8 +15,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiError, Client, Customer, Filter, RateSnapshot};
-use crate::backup::{Cancel, Report, Selection};
-use crate::export::ExportFormat;
+use crate::jobs::backup::Selection;
+use crate::jobs::delete::Deleted;
+use crate::jobs::export::ExportFormat;
+use crate::jobs::{Cancel, JobError, Progress, Report};
 
 /// Tags each request; the UI matches events to what it asked for.
 pub type RequestId = u64;
@@ -82,15 +84,6 @@ pub enum Write {
     },
 }
 
-/// The stage of a long delete or restore.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    BackingUp,
-    Deleting,
-    Checking,
-    Restoring,
-}
-
 // A few commands a second at most: their size does not matter, boxing would only add noise.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -115,33 +108,57 @@ pub enum Outcome {
     Count(u64),
     Customer(Customer),
     Deleted(i64),
-    /// An export under way: customers written so far, of how many.
-    ExportProgress {
-        written: u64,
-        total: u64,
-    },
+    /// A job under way: an export, a delete or a restore.
+    Progress(Progress),
     /// An export finished whole.
     Exported {
         written: u64,
         path: PathBuf,
     },
-    /// A delete or restore under way.
-    Progress {
-        step: Step,
-        done: u64,
-        total: u64,
-    },
-    /// A delete finished (or was cancelled): what it did, where the backup is, and how many
-    /// of the deleted customers the store still showed afterwards (`None`: it could not be
-    /// checked).
-    DeletedCustomers {
-        report: Report,
-        backup: PathBuf,
-        backed_up: u64,
-        still_on_store: Option<u64>,
-    },
+    /// A delete finished (or was cancelled): what it did, where the backup is, what the check
+    /// found.
+    DeletedCustomers(Deleted),
     /// A restore finished (or was cancelled).
     Restored(Report),
+}
+
+/// Why a request or job failed: the store's answer, or the job's own reason (a file, a
+/// cancelled or damaged backup).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Job(#[from] JobError),
+}
+
+impl Failure {
+    /// The store's answer, when that is what failed.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Failure::Api(error) | Failure::Job(JobError::Store { error, .. }) => Some(error),
+            Failure::Job(_) => None,
+        }
+    }
+}
+
+impl Clone for Failure {
+    fn clone(&self) -> Failure {
+        match self {
+            Failure::Api(error) => Failure::Api(error.clone()),
+            // io::Error cannot be cloned; its words are what is shown.
+            Failure::Job(error) => Failure::Job(JobError::Stopped(error.to_string())),
+        }
+    }
+}
+
+impl PartialEq for Failure {
+    fn eq(&self, other: &Failure) -> bool {
+        match (self, other) {
+            (Failure::Api(a), Failure::Api(b)) => a == b,
+            (a, b) => a.to_string() == b.to_string(),
+        }
+    }
 }
 
 /// A finished request.
@@ -150,7 +167,7 @@ pub struct Event {
     pub request: RequestId,
     /// For reads, the slot they were asked for.
     pub slot: Option<Slot>,
-    pub result: Result<Outcome, ApiError>,
+    pub result: Result<Outcome, Failure>,
     pub elapsed: Duration,
     /// The rate-limit budget after the request.
     pub budget: RateSnapshot,
@@ -180,15 +197,15 @@ pub fn spawn(client: Client) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, J
 /// Runs one request; a panic inside it becomes an error event, so the UI never waits for an
 /// answer that will not come.
 async fn guarded(
-    request: impl Future<Output = Result<Outcome, ApiError>>,
-) -> Result<Outcome, ApiError> {
+    request: impl Future<Output = Result<Outcome, Failure>>,
+) -> Result<Outcome, Failure> {
     match AssertUnwindSafe(request).catch_unwind().await {
         Ok(result) => result,
         Err(_) => {
             tracing::error!("a request task panicked");
-            Err(ApiError::Internal(
+            Err(Failure::Api(ApiError::Internal(
                 "an internal error stopped this request; see the log".to_owned(),
-            ))
+            )))
         }
     }
 }
@@ -230,6 +247,7 @@ async fn run(
                                     client.get(customer_id).await.map(Outcome::Customer)
                                 }
                             }
+                            .map_err(Failure::Api)
                         })
                         .await;
                         let budget = client.rate_budget();
@@ -249,61 +267,61 @@ async fn run(
                     let started = Instant::now();
                     // Progress of a long write, and its end, go back on the same request.
                     let say = |result| send_write_event(&events, &client, request, started, result);
+                    let progress = |progress| say(Ok(Outcome::Progress(progress)));
                     let result = guarded(async {
                         match write {
                             Write::Create { fields } => {
-                                client.create(&fields).await.map(Outcome::Customer)
+                                Ok(client.create(&fields).await.map(Outcome::Customer)?)
                             }
                             Write::Update {
                                 customer_id,
                                 changes,
-                            } => client
+                            } => Ok(client
                                 .update(customer_id, &changes)
                                 .await
-                                .map(Outcome::Customer),
-                            Write::Delete { customer_id } => client
-                                .delete(customer_id)
-                                .await
-                                .map(|()| Outcome::Deleted(customer_id)),
+                                .map(Outcome::Customer)?),
+                            Write::Delete { customer_id } => {
+                                Ok(client
+                                    .delete(customer_id)
+                                    .await
+                                    .map(|()| Outcome::Deleted(customer_id))?)
+                            }
                             Write::Export { filter, path } => {
-                                let progress = |written, total| {
-                                    say(Ok(Outcome::ExportProgress { written, total }))
-                                };
                                 let format = ExportFormat::for_path(&path);
-                                crate::export::export_to_file(
+                                let written = crate::jobs::export::export_to_file(
                                     &client, &filter, format, &path, progress,
                                 )
-                                .await
-                                .map(|written| Outcome::Exported { written, path })
-                                .map_err(|error| ApiError::Config(format!("{error:#}")))
+                                .await?;
+                                Ok(Outcome::Exported { written, path })
                             }
                             Write::DeleteCustomers {
                                 selection,
                                 backup,
                                 cancel,
                             } => {
-                                let progress = |step| {
-                                    let say = &say;
-                                    move |done, total| {
-                                        say(Ok(Outcome::Progress { step, done, total }))
-                                    }
-                                };
-                                delete_customers(&client, selection, backup, cancel, progress).await
+                                let deleted = crate::jobs::delete::delete_customers(
+                                    &client, &selection, &backup, &cancel, progress,
+                                )
+                                .await?;
+                                if let Some(problem) = &deleted.undo_record_problem {
+                                    tracing::warn!("undo will not outlive this session: {problem}");
+                                }
+                                Ok(Outcome::DeletedCustomers(deleted))
                             }
                             Write::Restore {
                                 backup,
                                 only_ids,
                                 cancel,
                             } => {
-                                let progress = |done, total| {
-                                    say(Ok(Outcome::Progress {
-                                        step: Step::Restoring,
-                                        done,
-                                        total,
-                                    }))
-                                };
-                                restore_customers(&client, &backup, only_ids, &cancel, progress)
-                                    .await
+                                let report = crate::jobs::restore::restore_backup(
+                                    &client,
+                                    &backup,
+                                    only_ids.as_deref(),
+                                    &cancel,
+                                    progress,
+                                )
+                                .await?;
+                                Ok(Outcome::Restored(report))
                             }
                         }
                     })
@@ -328,7 +346,7 @@ fn send_write_event(
     client: &Client,
     request: RequestId,
     started: Instant,
-    result: Result<Outcome, ApiError>,
+    result: Result<Outcome, Failure>,
 ) {
     let _ = events.send(Event {
         request,
@@ -339,66 +357,6 @@ fn send_write_event(
     });
 }
 
-/// Re-creates a backup's customers; a restore done whole is no longer offered for undo.
-async fn restore_customers(
-    client: &Client,
-    backup: &std::path::Path,
-    only_ids: Option<Vec<i64>>,
-    cancel: &Cancel,
-    progress: impl FnMut(u64, u64),
-) -> Result<Outcome, ApiError> {
-    let report =
-        crate::restore::restore_file(client, backup, only_ids.as_deref(), cancel, progress)
-            .await
-            .map_err(|error| ApiError::Config(format!("{error:#}")))?;
-    if report.failed.is_empty() && report.not_attempted == 0 {
-        let _ = crate::last_delete::mark_restored(backup);
-    }
-    Ok(Outcome::Restored(report))
-}
-
-/// Backup, delete, check: the three steps of a delete, each reported as it goes.
-async fn delete_customers<P: FnMut(u64, u64)>(
-    client: &Client,
-    selection: Selection,
-    backup: PathBuf,
-    cancel: Cancel,
-    progress: impl Fn(Step) -> P,
-) -> Result<Outcome, ApiError> {
-    let backed_up = crate::backup::back_up_selection(
-        client,
-        &selection,
-        &backup,
-        &cancel,
-        progress(Step::BackingUp),
-    )
-    .await
-    .map_err(|error| ApiError::Config(format!("{error:#}")))?;
-    let mut report =
-        crate::backup::delete_ids(client, &backed_up.ids, &cancel, progress(Step::Deleting)).await;
-    report.already_gone += backed_up.already_gone;
-    if report.done > 0
-        && let Err(error) = crate::last_delete::record(&backup, &report.ids)
-    {
-        tracing::warn!("undo will not outlive this session: {error:#}");
-    }
-    progress(Step::Checking)(0, 1);
-    // A failed check must not hide what was done: the report still goes back.
-    let still_on_store = match crate::backup::still_on_store(client, &report.ids).await {
-        Ok(present) => Some(present.len() as u64),
-        Err(error) => {
-            tracing::warn!("cannot check the store after deleting: {error}");
-            None
-        }
-    };
-    Ok(Outcome::DeletedCustomers {
-        backed_up: backed_up.ids.len() as u64,
-        report,
-        backup,
-        still_on_store,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,7 +364,7 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_request_becomes_an_error() {
         let result = guarded(async { panic!("boom") }).await;
-        assert!(matches!(result, Err(ApiError::Internal(_))));
+        assert!(matches!(result, Err(Failure::Api(ApiError::Internal(_)))));
         let fine = guarded(async { Ok(Outcome::Count(3)) }).await;
         assert_eq!(fine, Ok(Outcome::Count(3)));
     }

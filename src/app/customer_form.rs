@@ -11,7 +11,8 @@ use crate::api::rules::{
     LONG_TEXT, PASSWORD_RULE, SHORT_TEXT, is_ip_address, looks_like_email, meets_password_rules,
     parse_group_id, parse_store_credit,
 };
-use crate::api::{ApiError, Customer, format_credit};
+use crate::api::{Customer, format_credit};
+use crate::worker::Failure;
 
 /// The text fields by API name and label, in the order they are shown.
 pub const FIELDS: [(&str, &str); 12] = [
@@ -347,8 +348,14 @@ impl CustomerForm {
 
     /// Puts a refusal where it belongs: at the field the store named, else above the form.
     /// Everything typed stays.
-    pub fn refused(&mut self, error: &ApiError) {
+    pub fn refused(&mut self, failure: &Failure) {
         self.stage = Stage::Editing;
+        let Some(error) = failure.api() else {
+            self.message = Some(format!(
+                "Not saved: {failure}. Everything typed is kept; save again to retry."
+            ));
+            return;
+        };
         let named = error.field().and_then(|name| {
             FIELDS
                 .iter()

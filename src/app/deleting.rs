@@ -6,24 +6,23 @@ use std::path::PathBuf;
 use super::dialog::{Button, DeletePlan, Dialog, DialogKind};
 use super::marks::describe;
 use super::{App, thousands};
-use crate::backup::{Cancel, Report, Selection, backup_file_name};
-use crate::worker::{Command, Event, Outcome, RequestId, Step, Write};
+use crate::jobs::backup::{Selection, backup_file_name};
+use crate::jobs::delete::Deleted;
+use crate::jobs::{Cancel, Progress, Report, Step};
+use crate::worker::{Command, Event, Outcome, RequestId, Write};
 
 /// A delete or restore running in the background.
 #[derive(Debug, Clone)]
 pub struct Job {
     pub request: RequestId,
-
-    pub step: Step,
-    pub done: u64,
-    pub total: u64,
+    pub progress: Progress,
     pub cancel: Cancel,
 }
 
 impl Job {
     /// A restore runs in one step; a delete backs up, deletes and checks.
     pub fn restoring(&self) -> bool {
-        self.step == Step::Restoring
+        self.progress.step == Step::Restoring
     }
 }
 
@@ -237,9 +236,11 @@ impl App {
         let cancel = Cancel::default();
         self.job = Some(Job {
             request,
-            step,
-            done: 0,
-            total,
+            progress: Progress {
+                step,
+                done: 0,
+                total,
+            },
             cancel: cancel.clone(),
         });
         self.notice = None;
@@ -256,16 +257,11 @@ impl App {
         };
         let restoring = job.restoring();
         match event.result {
-            Ok(Outcome::Progress { step, done, total }) => {
-                (job.step, job.done, job.total) = (step, done, total);
+            Ok(Outcome::Progress(progress)) => {
+                job.progress = progress;
                 return Vec::new();
             }
-            Ok(Outcome::DeletedCustomers {
-                report,
-                backup,
-                backed_up,
-                still_on_store,
-            }) => self.deleted(report, backup, backed_up, still_on_store),
+            Ok(Outcome::DeletedCustomers(deleted)) => self.deleted(deleted),
             Ok(Outcome::Restored(report)) => self.restored(report),
             Ok(_) => return Vec::new(),
             Err(error) => {
@@ -281,46 +277,37 @@ impl App {
         self.reload()
     }
 
-    fn deleted(
-        &mut self,
-        report: Report,
-        backup: PathBuf,
-        backed_up: u64,
-        still_on_store: Option<u64>,
-    ) {
+    fn deleted(&mut self, deleted: Deleted) {
+        let report = &deleted.report;
         if self.marks.all_matching().is_some() {
             self.marks.clear();
         } else {
             self.marks.forget(&report.ids);
         }
-        let check = match still_on_store {
-            Some(0) => "checked: none left on the store".to_owned(),
-            Some(left) => format!("checked: {left} still on the store"),
-            None => "the store could not be checked".to_owned(),
-        };
         let undo = if report.done > 0 { " u undoes." } else { "" };
         let notice = format!(
-            "{} of {} backed up; {check}.{undo} Backup: {}",
+            "{} of {} backed up; {}.{undo} Backup: {}",
             report.summary("deleted"),
-            thousands(backed_up),
-            backup.display()
+            thousands(deleted.backed_up),
+            deleted.check(),
+            deleted.backup.display()
         );
-        if report.done > 0 {
-            self.last_delete = Some(LastDelete {
-                backup,
-                ids: report.ids.clone(),
-            });
-        }
-        self.notice = Some(notice);
         self.last_error = report
             .failed
             .first()
             .map(|(what, why)| format!("{} not deleted; {what}: {why}", report.failed.len()));
-        if still_on_store.is_some_and(|left| left > 0) {
+        if deleted.still_on_store.is_some_and(|left| left > 0) {
             self.last_error = Some(
                 "Some deleted customers still show on the store: refresh and check.".to_owned(),
             );
         }
+        if report.done > 0 {
+            self.last_delete = Some(LastDelete {
+                ids: report.ids.clone(),
+                backup: deleted.backup,
+            });
+        }
+        self.notice = Some(notice);
     }
 
     fn restored(&mut self, report: Report) {

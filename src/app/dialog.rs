@@ -7,7 +7,7 @@ use tui_input::Input;
 
 use super::customer_form::Change;
 use crate::api::Customer;
-use crate::backup::Selection;
+use crate::jobs::backup::Selection;
 
 /// Exactly what a delete will do, shown before it is done.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,8 @@
 use super::App;
 use super::customer_form::{CustomerForm, FORCE_RESET, FormMode, SAVE, Stage};
 use super::dialog::{Button, Dialog, DialogKind};
-use crate::api::{ApiError, Customer};
-use crate::worker::{Command, Event, Outcome, Read, Slot, Write};
+use crate::api::Customer;
+use crate::worker::{Command, Event, Failure, Outcome, Read, Slot, Write};
 
 impl App {
     pub(super) fn open_create_form(&mut self) {
@@ -126,7 +126,7 @@ impl App {
     }
 
     /// The customer as the store has it now, fetched before an update.
-    pub(super) fn checked(&mut self, result: Result<Outcome, ApiError>) -> Vec<Command> {
+    pub(super) fn checked(&mut self, result: Result<Outcome, Failure>) -> Vec<Command> {
         let Some(form) = self.form.as_mut() else {
             return Vec::new();
         };

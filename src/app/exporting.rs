@@ -38,8 +38,8 @@ impl App {
             return;
         };
         match event.result {
-            Ok(Outcome::ExportProgress { written, total }) => {
-                (export.written, export.total) = (written, total)
+            Ok(Outcome::Progress(progress)) => {
+                (export.written, export.total) = (progress.done, progress.total)
             }
             Ok(Outcome::Exported { written, path }) => {
                 self.export = None;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::{Customer, Filter};
-use crate::backup::Selection;
+use crate::jobs::backup::Selection;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Marks {

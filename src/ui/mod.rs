@@ -17,7 +17,6 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::keymap::bindings_for;
 use crate::app::{App, ExportRun, Prompt, Screen, TableArea};
-use crate::worker::Step;
 
 /// Smaller than this, only a message is drawn.
 pub const MIN_WIDTH: u16 = 40;
@@ -222,17 +221,9 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         )));
     }
     if let Some(job) = &app.job {
-        let step = match job.step {
-            Step::BackingUp => "backing up",
-            Step::Deleting => "deleting",
-            Step::Checking => "checking the store",
-            Step::Restoring => "restoring",
-        };
-        let percent = (job.done * 100)
-            .checked_div(job.total)
-            .unwrap_or(0)
-            .min(100);
-        let filled = (percent / 10) as usize;
+        let progress = job.progress;
+        let step = progress.step.doing();
+        let filled = (progress.percent() / 10) as usize;
         let cancel = if job.cancel.is_cancelled() {
             "cancelling…"
         } else {
@@ -243,8 +234,8 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
                 "  ·  {step} [{}{}] {}/{} ({cancel})",
                 "█".repeat(filled),
                 "░".repeat(10 - filled),
-                crate::app::thousands(job.done),
-                crate::app::thousands(job.total)
+                crate::app::thousands(progress.done),
+                crate::app::thousands(progress.total)
             ),
             Style::new().fg(Color::Yellow),
         ));

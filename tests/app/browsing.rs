@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use bc_customers::api::{ApiError, RateSnapshot};
 use bc_customers::app::{App, Msg, Screen, StoreLabel};
+use bc_customers::jobs::{Progress, Step};
 use bc_customers::worker::{Command, Event, Outcome, Read, Slot};
 use common::screens::{answer, customers, draw, key, loaded, reads, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -381,10 +382,11 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
         Msg::Worker(Box::new(Event {
             request,
             slot: None,
-            result: Ok(Outcome::ExportProgress {
-                written,
+            result: Ok(Outcome::Progress(Progress {
+                step: Step::Exporting,
+                done: written,
                 total: 120,
-            }),
+            })),
             elapsed: Duration::ZERO,
             budget: RateSnapshot::default(),
         }))

@@ -10,8 +10,10 @@ use bc_customers::api::{ApiError, Customer, RateSnapshot};
 use bc_customers::app::dialog::DialogKind;
 use bc_customers::app::keymap::{Context, bindings_for};
 use bc_customers::app::{App, Msg, StoreLabel};
-use bc_customers::backup::{Report, Selection};
-use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot, Step, Write};
+use bc_customers::jobs::backup::Selection;
+use bc_customers::jobs::delete::Deleted;
+use bc_customers::jobs::{Progress, Report, Step};
+use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot, Write};
 use common::screens::{answer, customers, draw, key, loaded, reads, showing, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
@@ -35,7 +37,7 @@ fn done(request: RequestId, result: Result<Outcome, ApiError>) -> Msg {
     Msg::Worker(Box::new(Event {
         request,
         slot: None,
-        result,
+        result: result.map_err(Into::into),
         elapsed: Duration::from_millis(3),
         budget: RateSnapshot::default(),
     }))
@@ -470,17 +472,24 @@ fn marks_across_pages_and_delete_them_after_saying_what_will_happen() {
     let progress = |step, done_so_far| {
         done(
             request,
-            Ok(Outcome::Progress {
+            Ok(Outcome::Progress(Progress {
                 step,
                 done: done_so_far,
                 total: 3,
-            }),
+            })),
         )
     };
     app.update(progress(Step::BackingUp, 3));
     app.update(progress(Step::Deleting, 1));
     let job = app.job.as_ref().expect("running");
-    assert_eq!((job.step, job.done, job.total), (Step::Deleting, 1, 3));
+    assert_eq!(
+        job.progress,
+        Progress {
+            step: Step::Deleting,
+            done: 1,
+            total: 3
+        }
+    );
     assert!(draw(&app, 140, 20).contains("deleting [███░░░░░░░] 1/3"));
     assert!(
         app.update(key(KeyCode::Char('d'))).is_empty(),
@@ -494,12 +503,13 @@ fn marks_across_pages_and_delete_them_after_saying_what_will_happen() {
     };
     let reload = reads(&app.update(done(
         request,
-        Ok(Outcome::DeletedCustomers {
+        Ok(Outcome::DeletedCustomers(Deleted {
             report,
             backup: backup.clone(),
             backed_up: 3,
             still_on_store: Some(0),
-        }),
+            undo_record_problem: None,
+        })),
     )));
     assert!(app.job.is_none());
     assert!(app.marks.is_empty());
@@ -623,7 +633,7 @@ fn a_running_delete_can_be_cancelled_and_says_exactly_what_was_done() {
     assert!(cancelled(&app));
     app.update(done(
         request,
-        Ok(Outcome::DeletedCustomers {
+        Ok(Outcome::DeletedCustomers(Deleted {
             report: Report {
                 done: 0,
                 not_attempted: 1,
@@ -632,7 +642,8 @@ fn a_running_delete_can_be_cancelled_and_says_exactly_what_was_done() {
             backup,
             backed_up: 1,
             still_on_store: Some(0),
-        }),
+            undo_record_problem: None,
+        })),
     ));
     assert!(
         app.notice
@@ -658,7 +669,7 @@ fn quitting_during_a_delete_cancels_it_and_waits_for_its_report() {
     assert!(cancelled(&app));
     app.update(done(
         request,
-        Ok(Outcome::DeletedCustomers {
+        Ok(Outcome::DeletedCustomers(Deleted {
             report: Report {
                 done: 1,
                 ids: vec![1],
@@ -667,7 +678,8 @@ fn quitting_during_a_delete_cancels_it_and_waits_for_its_report() {
             backup,
             backed_up: 1,
             still_on_store: Some(0),
-        }),
+            undo_record_problem: None,
+        })),
     ));
     assert!(app.should_quit);
     assert!(

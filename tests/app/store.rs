@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use bc_customers::app::dialog::DialogKind;
 use bc_customers::app::{App, Msg, StoreLabel};
-use bc_customers::worker::{self, Command, Event, Step, WorkerHandle};
+use bc_customers::jobs::Step;
+use bc_customers::worker::{self, Command, Event, WorkerHandle};
 use common::TestStore;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use reqwest::Method;
@@ -256,7 +257,7 @@ async fn delete_one_then_a_filter_with_a_late_customer_surviving_then_undo() {
     app.until("the deletes to start", |app| {
         app.job
             .as_ref()
-            .is_some_and(|job| job.step == Step::Deleting)
+            .is_some_and(|job| job.progress.step == Step::Deleting)
     })
     .await;
     let late = store

@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bc_customers::api::{ApiError, Auth, Client, ClientOptions, Filter, Secret};
-use bc_customers::export::{ExportFormat, export};
+use bc_customers::jobs::Progress;
+use bc_customers::jobs::export::{ExportFormat, export};
 use bc_customers::sandbox::RateLimit;
 use common::{TOKEN, TestStore};
 use futures::StreamExt;
@@ -200,7 +201,8 @@ async fn a_whole_export_survives_failures_latency_and_rate_limits() {
         &Filter::default(),
         ExportFormat::Ndjson,
         &mut out,
-        |done, total| reports.push((done, total)),
+        std::path::Path::new("memory"),
+        |p: Progress| reports.push((p.done, p.total)),
     )
     .await
     .expect("a whole export");
@@ -287,16 +289,30 @@ async fn all_pages_come_in_order_with_bounded_concurrency() {
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
 
     let mut csv = Vec::new();
-    let written = export(&client, &filter, ExportFormat::Csv, &mut csv, |_, _| {})
-        .await
-        .expect("an export");
+    let written = export(
+        &client,
+        &filter,
+        ExportFormat::Csv,
+        &mut csv,
+        std::path::Path::new("memory"),
+        |_| {},
+    )
+    .await
+    .expect("an export");
     let mut reader = csv::Reader::from_reader(csv.as_slice());
     assert_eq!(reader.headers().expect("a header").get(0), Some("id"));
     assert_eq!(reader.records().count() as u64, written);
     let mut json = Vec::new();
-    export(&client, &filter, ExportFormat::Json, &mut json, |_, _| {})
-        .await
-        .expect("an export");
+    export(
+        &client,
+        &filter,
+        ExportFormat::Json,
+        &mut json,
+        std::path::Path::new("memory"),
+        |_| {},
+    )
+    .await
+    .expect("an export");
     let parsed: Vec<Value> = serde_json::from_slice(&json).expect("a JSON array");
     assert_eq!(parsed.len(), 1_001);
 }

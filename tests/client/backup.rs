@@ -3,8 +3,11 @@
 use crate::common;
 
 use bc_customers::api::Filter;
-use bc_customers::backup::{Cancel, back_up, delete_ids};
-use bc_customers::restore::{read_backup, restore};
+use bc_customers::jobs::backup::back_up;
+use bc_customers::jobs::backup::read_backup;
+use bc_customers::jobs::delete::delete_ids;
+use bc_customers::jobs::restore::restore;
+use bc_customers::jobs::{Cancel, Progress};
 use common::TestStore;
 use serde_json::json;
 
@@ -29,8 +32,8 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
         .await;
 
     let mut seen = Vec::new();
-    let report = delete_ids(&client, &ids, &Cancel::default(), |done, total| {
-        seen.push((done, total))
+    let report = delete_ids(&client, &ids, &Cancel::default(), |p: Progress| {
+        seen.push((p.done, p.total))
     })
     .await;
     assert_eq!(
@@ -53,7 +56,7 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
     );
 
     // Deleting again finds them gone, and says so.
-    let again = delete_ids(&client, &ids[..3], &Cancel::default(), |_, _| {}).await;
+    let again = delete_ids(&client, &ids[..3], &Cancel::default(), |_| {}).await;
     assert_eq!((again.done, again.already_gone), (0, 3));
 
     let restored = restore(
@@ -61,7 +64,7 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
         backed_up.clone(),
         backed_up.len() as u64,
         &Cancel::default(),
-        |_, _| {},
+        |_| {},
     )
     .await;
     assert_eq!((restored.done, restored.failed.len()), (before, 0));
@@ -112,7 +115,7 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
         backed_up[..2].to_vec(),
         2,
         &Cancel::default(),
-        |_, _| {},
+        |_| {},
     )
     .await;
     assert_eq!(twice.done, 0);
@@ -141,7 +144,7 @@ async fn a_backup_never_overwrites_an_earlier_one() {
 
 #[test]
 fn the_last_delete_is_undoable_until_restored() {
-    use bc_customers::last_delete::{mark_restored, record, undoable};
+    use bc_customers::jobs::undo_record::{mark_restored, record, undoable};
     let folder = tempfile::tempdir().expect("a folder");
     let backup = |name: &str| {
         let path = folder.path().join(name);
@@ -173,7 +176,7 @@ fn the_last_delete_is_undoable_until_restored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_checks_the_whole_file_first_and_takes_only_what_it_is_asked() {
-    use bc_customers::restore::restore_file;
+    use bc_customers::jobs::restore::restore_backup;
     let store = TestStore::empty().await;
     let client = store.client();
     let line = |id: i64, email: &str| {
@@ -185,7 +188,7 @@ async fn a_restore_checks_the_whole_file_first_and_takes_only_what_it_is_asked()
         format!("{}\n{{not json\n", line(1, "one@example.com")),
     )
     .expect("a file");
-    let error = restore_file(&client, &damaged, None, &Cancel::default(), |_, _| {})
+    let error = restore_backup(&client, &damaged, None, &Cancel::default(), |_| {})
         .await
         .expect_err("refused");
     assert!(format!("{error:#}").contains("line 2"), "{error:#}");
@@ -200,16 +203,85 @@ async fn a_restore_checks_the_whole_file_first_and_takes_only_what_it_is_asked()
     )
     .expect("a file");
     let mut seen = Vec::new();
-    let report = restore_file(
+    let report = restore_backup(
         &client,
         &whole,
         Some(&[1, 3]),
         &Cancel::default(),
-        |done, total| seen.push((done, total)),
+        |p: Progress| seen.push((p.done, p.total)),
     )
     .await
     .expect("restored");
     assert_eq!((report.done, report.failed.len()), (2, 0));
     assert_eq!(seen, [(1, 2), (2, 2)]);
     assert_eq!(store.count("?email=c2@example.com").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_that_cannot_be_written_is_a_file_error_naming_the_path() {
+    use bc_customers::jobs::JobError;
+    let store = TestStore::seeded(3).await;
+    let client = store.client();
+    // A folder that cannot be made: its parent is a file (root may write anywhere else).
+    let blocker = store.folder.path().join("not-a-folder");
+    std::fs::write(&blocker, "").expect("a file");
+    let path = blocker.join("backups").join("b.jsonl");
+    let error = back_up(&client, &Filter::default(), &path)
+        .await
+        .expect_err("refused");
+    match &error {
+        JobError::File { path: named, .. } => assert_eq!(named, &blocker.join("backups")),
+        other => panic!("a file error, got {other:?}"),
+    }
+    assert!(error.to_string().contains("nothing was deleted"), "{error}");
+    assert_eq!(store.count("").await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_stays_undoable_until_its_restore_is_whole() {
+    use bc_customers::jobs::backup::Selection;
+    use bc_customers::jobs::delete::delete_customers;
+    use bc_customers::jobs::restore::restore_backup;
+    use bc_customers::jobs::undo_record::undoable;
+    let store = TestStore::seeded(6).await;
+    let client = store.client();
+    let folder = store.folder.path().join("backups");
+    let backup = folder.join("20261127-100000.000-Shop.jsonl");
+    let deleted = delete_customers(
+        &client,
+        &Selection::Ids(vec![1, 2, 3]),
+        &backup,
+        &Cancel::default(),
+        |_| {},
+    )
+    .await
+    .expect("deleted");
+    assert_eq!(deleted.report.done, 3);
+    assert_eq!(deleted.still_on_store, Some(0));
+    assert_eq!(
+        undoable(&folder, "Shop"),
+        Some((backup.clone(), vec![1, 2, 3]))
+    );
+
+    // A restore cancelled before it began is not whole: undo is still offered.
+    let cancelled = Cancel::default();
+    cancelled.cancel();
+    let report = restore_backup(&client, &backup, Some(&[1, 2, 3]), &cancelled, |_| {})
+        .await
+        .expect("a report");
+    assert_eq!((report.done, report.not_attempted), (0, 3));
+    assert!(undoable(&folder, "Shop").is_some());
+
+    let report = restore_backup(
+        &client,
+        &backup,
+        Some(&[1, 2, 3]),
+        &Cancel::default(),
+        |_| {},
+    )
+    .await
+    .expect("a report");
+    assert_eq!(report.done, 3);
+    assert_eq!(undoable(&folder, "Shop"), None, "restored whole");
+    assert_eq!(store.count("").await, 6);
 }

@@ -117,7 +117,10 @@ async fn writes_run_alongside_reads_and_always_report() {
     assert!(matches!(&results[0].1, Ok(Outcome::Customer(c)) if c.email == "ann@example.com"));
     assert_eq!(results[1].1, Ok(Outcome::Deleted(5)));
     assert_eq!(
-        results[2].1.as_ref().map_err(|e| e.status()),
+        results[2]
+            .1
+            .as_ref()
+            .map_err(|e| e.api().and_then(|e| e.status())),
         Err(Some(404))
     );
     assert_eq!(store.count("").await, 120);
@@ -142,7 +145,7 @@ async fn exports_into_a_file_with_progress() {
     let mut done = None;
     while let Some(event) = events.recv().await {
         match event.result.expect("no error") {
-            Outcome::ExportProgress { written, total } => progress.push((written, total)),
+            Outcome::Progress(p) => progress.push((p.done, p.total)),
             Outcome::Exported { written, path } => done = Some((written, path)),
             other => panic!("unexpected {other:?}"),
         }

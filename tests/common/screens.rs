@@ -53,7 +53,7 @@ pub fn answer(request: RequestId, slot: Slot, result: Result<Outcome, ApiError>)
     Msg::Worker(Box::new(Event {
         request,
         slot: Some(slot),
-        result,
+        result: result.map_err(Into::into),
         elapsed: Duration::from_millis(3),
         budget: RateSnapshot {
             quota: Some(150),

@@ -2,59 +2,13 @@
 //! then the file is read again as the customers are re-created, so memory stays flat however
 //! large the backup.
 
-use std::collections::BTreeSet;
-use std::io::BufRead;
 use std::path::Path;
 
-use color_eyre::eyre::{Result, WrapErr};
 use serde_json::{Map, Value, json};
 
+use super::backup::{backup_customers, count_backup};
+use super::{Cancel, JobError, Progress, Report, Step, undo_record};
 use crate::api::{Client, Customer, format_credit};
-use crate::backup::{Cancel, Report};
-
-/// The customers of a backup as it is read (only those in `only`, when given).
-pub fn backup_customers(
-    path: &Path,
-    only: Option<&[i64]>,
-) -> Result<impl Iterator<Item = Result<Customer>> + Send + use<>> {
-    let file = std::fs::File::open(path)
-        .wrap_err_with(|| format!("cannot open the backup {}", path.display()))?;
-    let only: Option<BTreeSet<i64>> = only.map(|ids| ids.iter().copied().collect());
-    let shown = path.display().to_string();
-    Ok(std::io::BufReader::new(file)
-        .lines()
-        .enumerate()
-        .filter_map(move |(number, line)| {
-            let line = match line.wrap_err_with(|| format!("cannot read {shown}")) {
-                Ok(line) => line,
-                Err(error) => return Some(Err(error)),
-            };
-            if line.trim().is_empty() {
-                return None;
-            }
-            let customer = serde_json::from_str::<Customer>(&line)
-                .wrap_err_with(|| format!("{shown} line {}: not a customer", number + 1));
-            match (&customer, &only) {
-                (Ok(customer), Some(only)) if !only.contains(&customer.id) => None,
-                _ => Some(customer),
-            }
-        }))
-}
-
-/// Every customer in a backup file, all in memory (for small backups and tests).
-pub fn read_backup(path: &Path) -> Result<Vec<Customer>> {
-    backup_customers(path, None)?.collect()
-}
-
-/// Reads a backup through once, checking every line: how many customers it would restore.
-pub fn count_backup(path: &Path, only: Option<&[i64]>) -> Result<u64> {
-    let mut count = 0;
-    for customer in backup_customers(path, only)? {
-        customer?;
-        count += 1;
-    }
-    Ok(count)
-}
 
 /// The fields that re-create a customer: everything writable, and a password reset at next
 /// login, since passwords cannot be restored.
@@ -84,11 +38,10 @@ pub async fn restore(
     customers: impl IntoIterator<Item = Customer>,
     total: u64,
     cancel: &Cancel,
-    mut progress: impl FnMut(u64, u64),
+    mut progress: impl FnMut(Progress),
 ) -> Report {
     let mut report = Report::default();
-    let mut seen = 0;
-    for customer in customers {
+    for (seen, customer) in (0u64..).zip(customers) {
         if cancel.is_cancelled() {
             report.not_attempted = total.saturating_sub(seen);
             break;
@@ -100,23 +53,32 @@ pub async fn restore(
             }
             Err(error) => report.failed.push((customer.email, error.to_string())),
         }
-        seen += 1;
-        progress(seen, total);
+        progress(Progress {
+            step: Step::Restoring,
+            done: seen + 1,
+            total,
+        });
     }
     report
 }
 
 /// Re-creates the customers of a backup file (only `only` of them, when given), checking the
-/// whole file first so that a damaged backup restores nothing rather than half.
-pub async fn restore_file(
+/// whole file first so that a damaged backup restores nothing rather than half. A restore done
+/// whole is no longer offered for undo.
+pub async fn restore_backup(
     client: &Client,
     path: &Path,
     only: Option<&[i64]>,
     cancel: &Cancel,
-    progress: impl FnMut(u64, u64),
-) -> Result<Report> {
+    progress: impl FnMut(Progress),
+) -> Result<Report, JobError> {
     let total = count_backup(path, only)?;
     // Every line was read above; one that fails now (the file changed) is skipped.
     let customers = backup_customers(path, only)?.filter_map(Result::ok);
-    Ok(restore(client, customers, total, cancel, progress).await)
+    let report = restore(client, customers, total, cancel, progress).await;
+    if report.whole() {
+        // A backup never deleted from (or restored before) has no record to mark.
+        let _ = undo_record::mark_restored(path);
+    }
+    Ok(report)
 }

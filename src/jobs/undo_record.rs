@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{Result, WrapErr};
+use super::JobError;
 
 const DELETED: &str = "deleted";
 const RESTORED: &str = "restored";
@@ -15,22 +15,23 @@ fn beside(backup: &Path, what: &str) -> PathBuf {
 }
 
 /// Notes which customers of the backup a delete removed.
-pub fn record(backup: &Path, ids: &[i64]) -> Result<()> {
+pub fn record(backup: &Path, ids: &[i64]) -> Result<(), JobError> {
     let path = beside(backup, DELETED);
-    let text = serde_json::to_string(ids).wrap_err("cannot write the delete's record")?;
-    std::fs::write(&path, text).wrap_err_with(|| format!("cannot write {}", path.display()))
+    let text = serde_json::to_string(ids)
+        .map_err(|error| JobError::Stopped(format!("cannot write the delete's record: {error}")))?;
+    std::fs::write(&path, text).map_err(JobError::file("cannot write the undo record", &path))
 }
 
 /// Notes that a delete was undone whole: it is no longer offered for undo.
-pub fn mark_restored(backup: &Path) -> Result<()> {
+pub fn mark_restored(backup: &Path) -> Result<(), JobError> {
     let from = beside(backup, DELETED);
     let to = beside(backup, RESTORED);
-    std::fs::rename(&from, &to).wrap_err_with(|| format!("cannot rename {}", from.display()))
+    std::fs::rename(&from, &to).map_err(JobError::file("cannot rename the undo record", &from))
 }
 
 /// The store's last delete, when it has not been restored: its backup and the ids it deleted.
 pub fn undoable(folder: &Path, store: &str) -> Option<(PathBuf, Vec<i64>)> {
-    let store = crate::backup::file_safe(store);
+    let store = super::backup::file_safe(store);
     let ends = [DELETED, RESTORED].map(|what| format!("-{store}.jsonl.{what}"));
     let newest = std::fs::read_dir(folder)
         .ok()?

@@ -4,10 +4,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use color_eyre::eyre::{Result, WrapErr, eyre};
 use futures::StreamExt;
 
+use super::{JobError, Progress, Step};
 use crate::api::{Client, Customer, Filter};
+
+/// How standard output is named where a file's path would be.
+pub const STANDARD_OUTPUT: &str = "(standard output)";
 
 /// Pages fetched at once: enough to hide a distant store's latency, few enough to stay well
 /// inside the rate limit's burst.
@@ -41,72 +44,82 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "form_fields",
 ];
 
-/// Writes every matching customer in id order and returns how many. `progress` hears
-/// (written, expected) after each page. Fails, rather than presenting a partial export as
-/// whole, if the store's count and what arrived disagree.
+/// Writes every matching customer in id order into `out` (named `to` in messages) and returns
+/// how many, telling `progress` after each page. Fails, rather than presenting a partial
+/// export as whole, if the store's count and what arrived disagree.
 pub async fn export(
     client: &Client,
     filter: &Filter,
     format: ExportFormat,
     out: &mut (dyn Write + Send),
-    mut progress: impl FnMut(u64, u64),
-) -> Result<u64> {
+    to: &Path,
+    mut progress: impl FnMut(Progress),
+) -> Result<u64, JobError> {
     let (expected, pages) = client
         .all_pages(filter, EXPORT_CONCURRENCY)
         .await
-        .wrap_err("cannot count the customers to export")?;
+        .map_err(JobError::store("cannot count the customers to export"))?;
+    let failed = |error| JobError::File {
+        doing: "cannot write the export to",
+        path: to.to_owned(),
+        error,
+    };
     let mut pages = std::pin::pin!(pages);
     if format == ExportFormat::Csv {
-        write_csv(out, [CSV_COLUMNS.map(str::to_owned).to_vec()])?;
+        write_csv(out, [CSV_COLUMNS.map(str::to_owned).to_vec()]).map_err(failed)?;
     }
     if format == ExportFormat::Json {
-        out.write_all(b"[").wrap_err("cannot write the export")?;
+        out.write_all(b"[").map_err(failed)?;
     }
     let mut written = 0u64;
     let mut last_id = 0i64;
     while let Some(page) = pages.next().await {
-        let page = page.wrap_err_with(|| {
-            format!("the export stopped after {written} of {expected} customers")
-        })?;
+        let page = page.map_err(JobError::store(format!(
+            "the export stopped after {written} of {expected} customers"
+        )))?;
         let mut rows = Vec::new();
         for customer in &page {
             if customer.id <= last_id {
-                return Err(eyre!(
+                return Err(JobError::Stopped(format!(
                     "the store changed during the export (customer {} came twice or out of order); the output is incomplete",
                     customer.id
-                ));
+                )));
             }
             last_id = customer.id;
             match format {
                 ExportFormat::Csv => rows.push(csv_row(customer)),
                 ExportFormat::Json => {
                     if written > 0 {
-                        out.write_all(b",").wrap_err("cannot write the export")?;
+                        out.write_all(b",").map_err(failed)?;
                     }
-                    out.write_all(b"\n").wrap_err("cannot write the export")?;
+                    out.write_all(b"\n").map_err(failed)?;
                     serde_json::to_writer(&mut *out, customer)
-                        .wrap_err("cannot write the export")?;
+                        .map_err(|error| failed(error.into()))?;
                 }
                 ExportFormat::Ndjson => {
                     serde_json::to_writer(&mut *out, customer)
-                        .wrap_err("cannot write the export")?;
-                    out.write_all(b"\n").wrap_err("cannot write the export")?;
+                        .map_err(|error| failed(error.into()))?;
+                    out.write_all(b"\n").map_err(failed)?;
                 }
             }
             written += 1;
         }
-        write_csv(out, rows)?;
-        progress(written, expected);
+        write_csv(out, rows).map_err(failed)?;
+        progress(Progress {
+            step: Step::Exporting,
+            done: written,
+            total: expected,
+        });
     }
     if format == ExportFormat::Json {
         out.write_all(if written > 0 { b"\n]\n" } else { b"]\n" })
-            .wrap_err("cannot write the export")?;
+            .map_err(failed)?;
     }
-    out.flush().wrap_err("cannot write the export")?;
+    out.flush().map_err(failed)?;
     if written != expected {
-        return Err(eyre!(
+        return Err(JobError::Stopped(format!(
             "the store changed during the export: it counted {expected} customers but {written} arrived; the output is incomplete"
-        ));
+        )));
     }
     Ok(written)
 }
@@ -118,23 +131,26 @@ pub async fn export_to_file(
     filter: &Filter,
     format: ExportFormat,
     path: &Path,
-    progress: impl FnMut(u64, u64),
-) -> Result<u64> {
+    progress: impl FnMut(Progress),
+) -> Result<u64, JobError> {
     if path.is_dir() {
-        return Err(eyre!("{} is a folder; name a file", path.display()));
+        return Err(JobError::Stopped(format!(
+            "{} is a folder; name a file",
+            path.display()
+        )));
     }
     let partial = path.with_extension("partial");
     let file = std::fs::File::create(&partial)
-        .wrap_err_with(|| format!("cannot create {}", partial.display()))?;
+        .map_err(JobError::file("cannot create the export", &partial))?;
     let mut out = std::io::BufWriter::new(file);
-    let result = export(client, filter, format, &mut out, progress).await;
+    let result = export(client, filter, format, &mut out, path, progress).await;
     let flushed = out
         .flush()
-        .wrap_err_with(|| format!("cannot write {}", path.display()));
+        .map_err(JobError::file("cannot write the export to", path));
     match result.and_then(|written| flushed.map(|()| written)) {
         Ok(written) => {
             std::fs::rename(&partial, path)
-                .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+                .map_err(JobError::file("cannot write the export to", path))?;
             Ok(written)
         }
         Err(error) => {
@@ -163,17 +179,15 @@ impl ExportFormat {
 fn write_csv(
     out: &mut (dyn Write + Send),
     rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<()> {
+) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer
-            .write_record(&row)
-            .wrap_err("cannot write a CSV row")?;
+        writer.write_record(&row)?;
     }
     let bytes = writer
         .into_inner()
-        .map_err(|error| eyre!("cannot write CSV: {error}"))?;
-    out.write_all(&bytes).wrap_err("cannot write the export")
+        .map_err(|error| std::io::Error::other(error.to_string()))?;
+    out.write_all(&bytes)
 }
 
 fn csv_row(customer: &Customer) -> Vec<String> {

@@ -1,0 +1,26 @@
+//! `bc-customers count`: how many customers match the filters.
+
+use clap::Args;
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::filters::FilterArgs;
+use super::store::StoreArgs;
+
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+pub fn run(args: CountArgs, store: &StoreArgs) -> Result<()> {
+    let filter = args.filter.to_filter()?;
+    let (client, _) = store.client()?;
+    super::runtime()?.block_on(async {
+        let count = client
+            .count(&filter)
+            .await
+            .wrap_err("cannot count the customers")?;
+        println!("{count}");
+        Ok(())
+    })
+}

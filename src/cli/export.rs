@@ -1,0 +1,49 @@
+//! `bc-customers export`: every matching customer, in id order, to stdout or a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::filters::FilterArgs;
+use super::progress::Bar;
+use super::store::StoreArgs;
+use crate::jobs::export::{ExportFormat, STANDARD_OUTPUT, export, export_to_file};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// The format of the output.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv, help_heading = "Output")]
+    format: ExportFormat,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
+    let filter = args.filter.to_filter()?;
+    let (client, _) = store.client()?;
+    super::runtime()?.block_on(async {
+        let bar = Bar::new();
+        let progress = |progress| bar.show(progress);
+        let written = match &args.output {
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout());
+                let to = Path::new(STANDARD_OUTPUT);
+                let written = export(&client, &filter, args.format, &mut out, to, progress).await;
+                out.flush().wrap_err("cannot write to standard output")?;
+                written
+            }
+            Some(path) => export_to_file(&client, &filter, args.format, path, progress).await,
+        };
+        bar.finish();
+        let written = written?;
+        if bar.shown() {
+            eprintln!("Exported {written} customers.");
+        }
+        Ok(())
+    })
+}

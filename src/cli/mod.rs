@@ -1,0 +1,114 @@
+//! The command line: one file per subcommand, the store resolved in one place, logging set up
+//! once, one progress bar. `main.rs` only hands over to `main` here.
+
+mod config;
+mod count;
+mod delete;
+mod export;
+mod filters;
+mod logging;
+mod progress;
+mod restore;
+mod sandbox;
+mod store;
+mod terminal;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use store::StoreArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bc-customers",
+    version,
+    about = "The customers of a BigCommerce store, from the terminal",
+    long_about = "The customers of a BigCommerce store, from the terminal.\n\nWith no subcommand, opens the terminal app on the configured store, or on an embedded sandbox store when none is configured."
+)]
+struct Cli {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Log file of the terminal app [default: bc-customers.log in the user's state folder].
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Logging")]
+    log_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve a local sandbox store that speaks the BigCommerce v2 Customers API.
+    Sandbox(sandbox::SandboxArgs),
+    /// Print how many customers match the filters.
+    Count(count::CountArgs),
+    /// Write every customer matching the filters, in id order, as CSV, JSON or NDJSON.
+    Export(export::ExportArgs),
+    /// Delete the customers matching the filters, after backing them up (asks first).
+    Delete(delete::DeleteArgs),
+    /// Re-create the customers of a backup taken before a delete (asks first).
+    Restore(restore::RestoreArgs),
+    /// The config file.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+}
+
+/// Runs the command line and exits with its outcome: errors are one line on stderr.
+pub fn main() {
+    // Panics get color-eyre's report; errors are printed below as one line.
+    let _ = color_eyre::install();
+    let cli = Cli::parse();
+    // The terminal app logs to a file; other commands log to stderr, where the error below
+    // already goes.
+    let logs_to_file = cli.command.is_none();
+    if let Err(error) = run(cli) {
+        if logs_to_file {
+            tracing::error!("{error:#}");
+        }
+        // One line a script can log; the causes follow on the same line.
+        let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
+        eprintln!("bc-customers: {}", causes.join(": "));
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    logging::init(match &cli.command {
+        None => logging::Target::File(cli.log_file.clone()),
+        Some(Command::Sandbox(_)) => logging::Target::Stderr("info"),
+        Some(_) => logging::Target::Stderr("warn"),
+    })?;
+    match cli.command {
+        Some(Command::Sandbox(args)) => sandbox::run(args),
+        Some(Command::Config(command)) => config::run(command, &cli.store),
+        Some(Command::Count(args)) => count::run(args, &cli.store),
+        Some(Command::Export(args)) => export::run(args, &cli.store),
+        Some(Command::Delete(args)) => delete::run(args, &cli.store),
+        Some(Command::Restore(args)) => restore::run(args, &cli.store),
+        None => terminal::run(&cli.store),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")
+}
+
+/// Asks on the terminal; true when the answer is one of `accepted`. Refuses when there is no
+/// terminal to ask on.
+fn confirm(question: &str, accepted: &[&str]) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(eyre!(
+            "not confirmed: standard input is not a terminal; add --yes to go ahead"
+        ));
+    }
+    eprint!("{question} ");
+    std::io::stderr().flush().wrap_err("cannot ask")?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .wrap_err("cannot read the answer")?;
+    Ok(accepted.contains(&answer.trim()))
+}

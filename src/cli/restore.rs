@@ -1,0 +1,51 @@
+//! `bc-customers restore`: re-creates the customers of a backup, after asking.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use color_eyre::eyre::{Result, eyre};
+
+use super::delete::failures;
+use super::progress::Bar;
+use super::store::StoreArgs;
+use crate::jobs::Cancel;
+use crate::jobs::backup::count_backup;
+use crate::jobs::restore::restore_backup;
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file (JSON lines), as printed by delete.
+    file: PathBuf,
+    /// Go ahead without asking.
+    #[arg(long)]
+    yes: bool,
+}
+
+pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
+    let (client, store) = store.client_for_changes()?;
+    let path = &args.file;
+    let count = count_backup(path, None)?;
+    if count == 0 {
+        println!("{} holds no customers; nothing restored.", path.display());
+        return Ok(());
+    }
+    eprintln!(
+        "This re-creates {count} customers from {} in store '{}'. They get new ids; passwords cannot be restored, so each must reset it at next login.",
+        path.display(),
+        store.name
+    );
+    if !args.yes && !super::confirm("Type yes to restore them:", &["yes"])? {
+        return Err(eyre!("not confirmed; nothing restored"));
+    }
+    super::runtime()?.block_on(async {
+        let bar = Bar::new();
+        let report = restore_backup(&client, path, None, &Cancel::default(), |progress| {
+            bar.show(progress)
+        })
+        .await;
+        bar.finish();
+        let report = report?;
+        println!("{}.", report.summary("restored"));
+        failures(&report, "restored")
+    })
+}

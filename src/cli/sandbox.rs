@@ -1,0 +1,110 @@
+//! `bc-customers sandbox`: serves the local sandbox store until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use color_eyre::eyre::Result;
+
+use crate::paths::default_sandbox_db;
+use crate::sandbox::{self, RateLimit, SandboxOptions};
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (loopback unless you name another).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    listen: SocketAddr,
+    /// SQLite file of the store [default: sandbox.sqlite3 in the user's data folder].
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Access token clients must send [default: a random one, printed at start].
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "BC_CUSTOMERS_SANDBOX_TOKEN",
+        hide_env_values = true
+    )]
+    token: Option<String>,
+    /// When the database is empty, create this many demo customers.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Request quota as QUOTA/SECONDS, e.g. 150/30 [default: so large it never bites].
+    #[arg(long, value_name = "QUOTA/SECONDS")]
+    rate_limit: Option<RateLimit>,
+    /// Wait this long before answering each request.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    latency_ms: u64,
+    /// Answer this fraction of requests (0 to 1) with 500 or 503.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = parse_fraction)]
+    fail_rate: f64,
+}
+
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{text}' is not a fraction from 0 to 1")),
+    }
+}
+
+pub fn run(args: SandboxArgs) -> Result<()> {
+    let db = match args.db {
+        Some(db) => db,
+        None => default_sandbox_db()?,
+    };
+    let options = SandboxOptions {
+        listen: args.listen,
+        db,
+        token: args.token,
+        seed: args.seed,
+        rate_limit: args.rate_limit.unwrap_or_default(),
+        latency: Duration::from_millis(args.latency_ms),
+        fail_rate: args.fail_rate,
+    };
+    super::runtime()?.block_on(async {
+        let running = sandbox::start(options).await?;
+        print_banner(&running);
+        shutdown_signal().await;
+        eprintln!("Stopping the sandbox store…");
+        running.shutdown().await
+    })
+}
+
+fn print_banner(running: &sandbox::RunningSandbox) {
+    let api = running.api_url();
+    println!("Sandbox store listening on http://{}", running.addr());
+    println!("  API base:  {api}   (also {})", running.legacy_api_url());
+    println!("  Token:     {}", running.token());
+    println!(
+        "  Database:  {} ({} customers)",
+        running.db().display(),
+        running.customers_at_start()
+    );
+    println!(
+        "  Try:       curl -H 'X-Auth-Token: {}' -H 'Accept: application/json' {api}/customers/count",
+        running.token()
+    );
+    println!("Press Ctrl-C to stop.");
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

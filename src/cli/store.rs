@@ -1,0 +1,85 @@
+//! The store a command talks to, resolved in one place from the flags, the environment and
+//! the config file.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use crate::api::{Client, ClientOptions};
+use crate::config::{self, ConfigFile, StoreFlags, StoreSettings};
+
+/// The options that choose a store, shown together under one heading.
+#[derive(Debug, Args, Default)]
+pub struct StoreArgs {
+    /// Store profile from the config file [default: its default_profile].
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Store")]
+    pub profile: Option<String>,
+    /// API base URL, overriding the profile and BIGCOMMERCE_API_URL
+    /// (e.g. http://127.0.0.1:8787/stores/sandbox/v2).
+    #[arg(long, global = true, value_name = "URL", help_heading = "Store")]
+    pub api_url: Option<String>,
+    /// Config file [default: BC_CUSTOMERS_CONFIG, else the user's config folder].
+    #[arg(long, global = true, value_name = "PATH", help_heading = "Store")]
+    pub config: Option<PathBuf>,
+    /// Refuse every change to the store (as `read_only = true` in a profile does).
+    #[arg(long, global = true, help_heading = "Store")]
+    pub read_only: bool,
+}
+
+/// The config file that was read, and the store it and the environment name, if any.
+pub struct Resolved {
+    pub file: ConfigFile,
+    pub path: PathBuf,
+    pub store: Option<StoreSettings>,
+}
+
+impl StoreArgs {
+    pub fn config_path(&self) -> Result<PathBuf> {
+        config::config_path(self.config.as_deref())
+    }
+
+    /// Flags over environment over profile; no store at all is not an error here.
+    pub fn resolve(&self) -> Result<Resolved> {
+        let path = self.config_path()?;
+        let file = config::load(&path)?;
+        let flags = StoreFlags {
+            profile: self.profile.clone(),
+            api_url: self.api_url.clone(),
+            read_only: self.read_only,
+        };
+        let store = config::resolve(&file, &flags, |name| std::env::var(name).ok())?;
+        Ok(Resolved { file, path, store })
+    }
+
+    /// The configured store and its client; an error saying how to configure one if none is.
+    pub fn client(&self) -> Result<(Client, StoreSettings)> {
+        let resolved = self.resolve()?;
+        let store = resolved.store.ok_or_else(|| {
+            eyre!(
+                "no store is configured: add a profile to {} (see config.example.toml) or set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN",
+                resolved.path.display()
+            )
+        })?;
+        let client = connect(&store)?;
+        Ok((client, store))
+    }
+
+    /// As `client`, refusing a read-only store: for the commands that change customers.
+    pub fn client_for_changes(&self) -> Result<(Client, StoreSettings)> {
+        let (client, store) = self.client()?;
+        if store.read_only {
+            return Err(eyre!(
+                "store '{}' is read-only: nothing can be changed",
+                store.name
+            ));
+        }
+        Ok((client, store))
+    }
+}
+
+/// A client for a resolved store.
+pub fn connect(store: &StoreSettings) -> Result<Client> {
+    Client::new(&store.api_url, store.auth.clone(), ClientOptions::default())
+        .wrap_err_with(|| format!("store '{}'", store.name))
+}

@@ -1,0 +1,53 @@
+//! The terminal app (no subcommand): on the configured store, or on an embedded sandbox store
+//! when none is configured.
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::store::{Resolved, StoreArgs, connect};
+use crate::api::{Client, ClientOptions};
+use crate::app::StoreLabel;
+use crate::config;
+use crate::paths::default_sandbox_db;
+use crate::sandbox::{self, SandboxOptions};
+
+/// Demo customers created the first time the embedded sandbox opens.
+const FIRST_RUN_CUSTOMERS: u64 = 300;
+
+/// The terminal app on the configured store, or on an embedded sandbox when none is.
+pub fn run(store_args: &StoreArgs) -> Result<()> {
+    let Resolved { file, store, .. } = store_args.resolve()?;
+    super::runtime()?.block_on(async {
+        match store {
+            Some(store) => {
+                let label = StoreLabel {
+                    name: store.name.clone(),
+                    hash: config::store_hash(&store.api_url),
+                    sandbox: false,
+                    read_only: store.read_only,
+                };
+                let client = connect(&store)?;
+                crate::tui::run(client, label, store.page_size, file.ui.mouse).await
+            }
+            None => {
+                let mut options = SandboxOptions::new(default_sandbox_db()?);
+                options.seed = FIRST_RUN_CUSTOMERS;
+                let sandbox = sandbox::start(options).await.wrap_err("cannot start the sandbox store")?;
+                tracing::info!(api_url = %sandbox.api_url(), "no store configured: using the embedded sandbox");
+                let auth = crate::api::Auth::Token {
+                    token: crate::api::Secret::new(sandbox.token()),
+                    client_id: None,
+                };
+                let client = Client::new(&sandbox.api_url(), auth, ClientOptions::default())?;
+                let label = StoreLabel {
+                    name: "sandbox store".to_owned(),
+                    hash: config::store_hash(&sandbox.api_url()),
+                    sandbox: true,
+                    read_only: store_args.read_only,
+                };
+                let result = crate::tui::run(client, label, config::DEFAULT_PAGE_SIZE, file.ui.mouse).await;
+                sandbox.shutdown().await?;
+                result
+            }
+        }
+    })
+}

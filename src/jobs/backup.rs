@@ -1,0 +1,266 @@
+//! Backups: every customer about to be deleted is first written as one JSON line to a backup
+//! file; only the customers in that backup are then deleted (by id), so a customer created or
+//! changed to match afterwards is never caught. Reading a backup back, checked line by line,
+//! lives here too.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use futures::StreamExt;
+
+use super::{CONCURRENCY, Cancel, JobError, Progress, Step};
+use crate::api::{ApiError, Client, Customer, Filter};
+
+/// Which customers a delete is about.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per delete
+pub enum Selection {
+    /// These customers, by id (marked one by one).
+    Ids(Vec<i64>),
+    /// Every customer the filter matches when the backup is taken, but these.
+    Matching { filter: Filter, except: Vec<i64> },
+}
+
+/// The store's name as it appears in file names.
+pub fn file_safe(store: &str) -> String {
+    store
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The file name of a backup taken now: time and store.
+pub fn backup_file_name(store: &str, at: chrono::DateTime<chrono::Local>) -> String {
+    // Milliseconds too: two deletes within a second must not share (and overwrite) a backup.
+    format!(
+        "{}-{}.jsonl",
+        at.format("%Y%m%d-%H%M%S%.3f"),
+        file_safe(store)
+    )
+}
+
+/// What a backup holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackedUp {
+    /// The customers written to the file, in id order: the only ones to delete.
+    pub ids: Vec<i64>,
+    /// Marked customers the store no longer had.
+    pub already_gone: u64,
+}
+
+/// Writes every customer the filter matches to `path`, one JSON object a line, and returns
+/// their ids. The file is complete when this returns Ok.
+pub async fn back_up(client: &Client, filter: &Filter, path: &Path) -> Result<Vec<i64>, JobError> {
+    let selection = Selection::Matching {
+        filter: filter.clone(),
+        except: Vec::new(),
+    };
+    let backed_up = back_up_selection(client, &selection, path, &Cancel::default(), |_| {}).await?;
+    Ok(backed_up.ids)
+}
+
+const NOTHING_DELETED: &str = "nothing was deleted";
+
+/// Writes the selected customers to `path` as they are on the store now. Cancelling stops it
+/// and removes the unfinished file: nothing is deleted without a whole backup.
+pub async fn back_up_selection(
+    client: &Client,
+    selection: &Selection,
+    path: &Path,
+    cancel: &Cancel,
+    mut progress: impl FnMut(Progress),
+) -> Result<BackedUp, JobError> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(JobError::file(
+            "nothing was deleted: cannot create the backup folder",
+            folder,
+        ))?;
+    }
+    // Never over an earlier backup: that one may be the only copy of other customers.
+    let file = std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(JobError::file(
+            "nothing was deleted: cannot create the backup",
+            path,
+        ))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut backed_up = BackedUp::default();
+    let mut write = |customer: &Customer| -> Result<(), JobError> {
+        let line = serde_json::to_vec(customer)
+            .map_err(|error| JobError::Stopped(format!("cannot write a backup line: {error}")))?;
+        out.write_all(&line)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(JobError::file(
+                "nothing was deleted: cannot write the backup",
+                path,
+            ))
+    };
+    let mut tell = |done, total| {
+        progress(Progress {
+            step: Step::BackingUp,
+            done,
+            total,
+        })
+    };
+    let cancelled = || JobError::Stopped(format!("cancelled while backing up; {NOTHING_DELETED}"));
+    let written = match selection {
+        Selection::Ids(ids) => {
+            let total = ids.len() as u64;
+            let mut fetched = futures::stream::iter(ids.iter().copied())
+                .map(|id| async move { (id, client.get(id).await) })
+                .buffered(CONCURRENCY);
+            let mut seen = 0;
+            let mut outcome = Ok(());
+            while let Some((id, result)) = fetched.next().await {
+                if cancel.is_cancelled() {
+                    outcome = Err(cancelled());
+                    break;
+                }
+                match result {
+                    Ok(customer) => {
+                        if let Err(error) = write(&customer) {
+                            outcome = Err(error);
+                            break;
+                        }
+                        backed_up.ids.push(customer.id);
+                    }
+                    Err(ApiError::Status { status: 404, .. }) => backed_up.already_gone += 1,
+                    Err(error) => {
+                        outcome = Err(JobError::Store {
+                            doing: format!("cannot back up customer {id}; {NOTHING_DELETED}"),
+                            error,
+                        });
+                        break;
+                    }
+                }
+                seen += 1;
+                tell(seen, total);
+            }
+            outcome
+        }
+        Selection::Matching { filter, except } => {
+            let except: BTreeSet<i64> = except.iter().copied().collect();
+            let (expected, pages) =
+                client
+                    .all_pages(filter, CONCURRENCY)
+                    .await
+                    .map_err(JobError::store(format!(
+                        "cannot count the customers to back up; {NOTHING_DELETED}"
+                    )))?;
+            let mut pages = std::pin::pin!(pages);
+            let mut read = 0;
+            let mut outcome = Ok(());
+            while let Some(page) = pages.next().await {
+                if cancel.is_cancelled() {
+                    outcome = Err(cancelled());
+                    break;
+                }
+                let page = match page {
+                    Ok(page) => page,
+                    Err(error) => {
+                        outcome = Err(JobError::Store {
+                            doing: format!("the backup could not be completed; {NOTHING_DELETED}"),
+                            error,
+                        });
+                        break;
+                    }
+                };
+                for customer in page {
+                    read += 1;
+                    if except.contains(&customer.id) {
+                        continue;
+                    }
+                    if let Err(error) = write(&customer) {
+                        outcome = Err(error);
+                        break;
+                    }
+                    backed_up.ids.push(customer.id);
+                }
+                if outcome.is_err() {
+                    break;
+                }
+                tell(read, expected);
+            }
+            if outcome.is_ok() && read != expected {
+                outcome = Err(JobError::Stopped(format!(
+                    "the store changed while it was backed up ({expected} counted, {read} read); {NOTHING_DELETED}"
+                )));
+            }
+            outcome
+        }
+    };
+    let finished = written.and_then(|()| {
+        out.flush()
+            .and_then(|()| out.get_ref().sync_all())
+            .map_err(JobError::file(
+                "nothing was deleted: cannot write the backup",
+                path,
+            ))
+    });
+    if let Err(error) = finished {
+        drop(out);
+        let _ = std::fs::remove_file(path);
+        return Err(error);
+    }
+    backed_up.ids.sort_unstable();
+    backed_up.ids.dedup();
+    Ok(backed_up)
+}
+
+/// The customers of a backup as it is read (only those in `only`, when given), each line
+/// checked.
+pub fn backup_customers(
+    path: &Path,
+    only: Option<&[i64]>,
+) -> Result<impl Iterator<Item = Result<Customer, JobError>> + Send + use<>, JobError> {
+    let file = std::fs::File::open(path).map_err(JobError::file("cannot open the backup", path))?;
+    let only: Option<BTreeSet<i64>> = only.map(|ids| ids.iter().copied().collect());
+    let path = path.to_owned();
+    Ok(std::io::BufReader::new(file)
+        .lines()
+        .enumerate()
+        .filter_map(move |(number, line)| {
+            let line = match line.map_err(JobError::file("cannot read the backup", &path)) {
+                Ok(line) => line,
+                Err(error) => return Some(Err(error)),
+            };
+            if line.trim().is_empty() {
+                return None;
+            }
+            let customer = serde_json::from_str::<Customer>(&line).map_err(|error| {
+                JobError::Stopped(format!(
+                    "{} line {}: not a customer: {error}",
+                    path.display(),
+                    number + 1
+                ))
+            });
+            match (&customer, &only) {
+                (Ok(customer), Some(only)) if !only.contains(&customer.id) => None,
+                _ => Some(customer),
+            }
+        }))
+}
+
+/// Every customer in a backup file, all in memory (for small backups and tests).
+pub fn read_backup(path: &Path) -> Result<Vec<Customer>, JobError> {
+    backup_customers(path, None)?.collect()
+}
+
+/// Reads a backup through once, checking every line: how many customers it would restore.
+pub fn count_backup(path: &Path, only: Option<&[i64]>) -> Result<u64, JobError> {
+    let mut count = 0;
+    for customer in backup_customers(path, only)? {
+        customer?;
+        count += 1;
+    }
+    Ok(count)
+}
