@@ -10,7 +10,7 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 
 use crate::api::Client;
-use crate::app::{App, LastDelete, Msg, StoreLabel};
+use crate::app::{App, Msg, StoreLabel};
 use crate::ui;
 use crate::worker::{self, Command};
 
@@ -49,8 +49,7 @@ async fn event_loop(
     let backup_folder = crate::paths::backup_folder()?;
     let mut app = App::new(store, page_size, backup_folder);
     // Undo outlives the session: the store's last delete, unless it was restored.
-    app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name)
-        .map(|(backup, ids)| LastDelete { backup, ids });
+    app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name);
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
     app.update(Msg::Resize(ui::table_area(size.height)));
     for command in app.start() {

@@ -26,13 +26,7 @@ impl Job {
     }
 }
 
-/// The last delete, for undo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LastDelete {
-    pub backup: PathBuf,
-    /// The customers it deleted (their old ids, as in the backup).
-    pub ids: Vec<i64>,
-}
+pub use crate::jobs::undo_record::LastDelete;
 
 impl App {
     pub(super) fn toggle_mark(&mut self) {
@@ -295,7 +289,7 @@ impl App {
         self.last_error = report
             .failed
             .first()
-            .map(|(what, why)| format!("{} not deleted; {what}: {why}", report.failed.len()));
+            .map(|failed| format!("{} not deleted; {failed}", report.failed.len()));
         if deleted.still_on_store.is_some_and(|left| left > 0) {
             self.last_error = Some(
                 "Some deleted customers still show on the store: refresh and check.".to_owned(),
@@ -325,7 +319,7 @@ impl App {
         self.last_error = report
             .failed
             .first()
-            .map(|(who, why)| format!("{} not restored; {who}: {why}", report.failed.len()));
+            .map(|failed| format!("{} not restored; {failed}", report.failed.len()));
         self.last_delete = None;
     }
 

@@ -10,10 +10,17 @@ use crate::jobs::backup::Selection;
 pub struct Marks {
     /// Marked one by one, with who they are (they may be on another page by the delete).
     ids: BTreeMap<i64, String>,
-    /// Every customer this filter matches, of which the store counted `count`.
-    all: Option<(Filter, u64)>,
+    /// Every customer a filter matches.
+    all: Option<AllMatching>,
     /// Unmarked one by one while every match of `all` is marked.
     except: BTreeSet<i64>,
+}
+
+/// Every customer a filter matches, as the store counted them when they were marked.
+#[derive(Debug, Clone, PartialEq)]
+struct AllMatching {
+    filter: Filter,
+    count: u64,
 }
 
 impl Marks {
@@ -24,20 +31,20 @@ impl Marks {
     /// How many customers are marked.
     pub fn count(&self) -> u64 {
         match &self.all {
-            Some((_, count)) => count.saturating_sub(self.except.len() as u64),
+            Some(all) => all.count.saturating_sub(self.except.len() as u64),
             None => self.ids.len() as u64,
         }
     }
 
     /// The filter whose every match is marked.
     pub fn all_matching(&self) -> Option<&Filter> {
-        self.all.as_ref().map(|(filter, _)| filter)
+        self.all.as_ref().map(|all| &all.filter)
     }
 
     /// Whether a customer on a page shown under `filter` is marked.
     pub fn contains(&self, id: i64, shown_under: &Filter) -> bool {
         match &self.all {
-            Some((filter, _)) => filter == shown_under && !self.except.contains(&id),
+            Some(all) => all.filter == *shown_under && !self.except.contains(&id),
             None => self.ids.contains_key(&id),
         }
     }
@@ -46,7 +53,7 @@ impl Marks {
     pub fn toggle(&mut self, customer: &Customer, shown_under: &Filter) {
         let id = customer.id;
         match &self.all {
-            Some((filter, _)) if filter == shown_under => {
+            Some(all) if all.filter == *shown_under => {
                 if !self.except.remove(&id) {
                     self.except.insert(id);
                 }
@@ -79,7 +86,10 @@ impl Marks {
 
     pub fn mark_all(&mut self, filter: &Filter, count: u64) {
         self.clear();
-        self.all = Some((filter.clone(), count));
+        self.all = Some(AllMatching {
+            filter: filter.clone(),
+            count,
+        });
     }
 
     pub fn clear(&mut self) {
@@ -96,8 +106,8 @@ impl Marks {
     /// What a delete of the marks is about.
     pub fn selection(&self) -> Selection {
         match &self.all {
-            Some((filter, _)) => Selection::Matching {
-                filter: filter.clone(),
+            Some(all) => Selection::Matching {
+                filter: all.filter.clone(),
                 except: self.except.iter().copied().collect(),
             },
             None => Selection::Ids(self.ids.keys().copied().collect()),

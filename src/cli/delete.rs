@@ -85,8 +85,8 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
 
 /// Lists what failed, and makes the command fail when anything did.
 pub fn failures(report: &Report, verb: &str) -> Result<()> {
-    for (who, why) in &report.failed {
-        eprintln!("  {who}: {why}");
+    for failed in &report.failed {
+        eprintln!("  {failed}");
     }
     if report.failed.is_empty() {
         Ok(())

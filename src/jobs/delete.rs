@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use futures::StreamExt;
 
 use super::backup::{Selection, back_up_selection};
-use super::{CONCURRENCY, Cancel, JobError, PAGE, Progress, Report, Step, undo_record};
+use super::{CONCURRENCY, Cancel, Failed, JobError, PAGE, Progress, Report, Step, undo_record};
 use crate::api::{ApiError, Client, Filter};
 
 /// What a delete did.
@@ -105,9 +105,10 @@ pub async fn delete_ids(
                 report.ids.push(id);
             }
             Err(ApiError::Status { status: 404, .. }) => report.already_gone += 1,
-            Err(error) => report
-                .failed
-                .push((format!("customer {id}"), error.to_string())),
+            Err(error) => report.failed.push(Failed {
+                who: format!("customer {id}"),
+                why: error.to_string(),
+            }),
         }
         progress(Progress {
             step: Step::Deleting,

@@ -83,6 +83,21 @@ impl PartialEq for Cancel {
     }
 }
 
+/// A customer a job could not delete or restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// Who: "customer 12", or the email of a customer being restored.
+    pub who: String,
+    /// Why, in the store's words.
+    pub why: String,
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.who, self.why)
+    }
+}
+
 /// What a delete or restore did, exactly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -92,7 +107,7 @@ pub struct Report {
     /// Customers that were already gone (a delete of them found nothing).
     pub already_gone: u64,
     /// What failed, with why.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<Failed>,
     /// Left alone because the work was cancelled.
     pub not_attempted: u64,
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::backup::{backup_customers, count_backup};
-use super::{Cancel, JobError, Progress, Report, Step, undo_record};
+use super::{Cancel, Failed, JobError, Progress, Report, Step, undo_record};
 use crate::api::{Client, Customer, format_credit};
 
 /// The fields that re-create a customer: everything writable, and a password reset at next
@@ -51,7 +51,10 @@ pub async fn restore(
                 report.done += 1;
                 report.ids.push(created.id);
             }
-            Err(error) => report.failed.push((customer.email, error.to_string())),
+            Err(error) => report.failed.push(Failed {
+                who: customer.email,
+                why: error.to_string(),
+            }),
         }
         progress(Progress {
             step: Step::Restoring,

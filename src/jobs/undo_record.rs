@@ -29,8 +29,16 @@ pub fn mark_restored(backup: &Path) -> Result<(), JobError> {
     std::fs::rename(&from, &to).map_err(JobError::file("cannot rename the undo record", &from))
 }
 
+/// A delete that undo can restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastDelete {
+    pub backup: PathBuf,
+    /// The customers it deleted (their old ids, as in the backup).
+    pub ids: Vec<i64>,
+}
+
 /// The store's last delete, when it has not been restored: its backup and the ids it deleted.
-pub fn undoable(folder: &Path, store: &str) -> Option<(PathBuf, Vec<i64>)> {
+pub fn undoable(folder: &Path, store: &str) -> Option<LastDelete> {
     let store = super::backup::file_safe(store);
     let ends = [DELETED, RESTORED].map(|what| format!("-{store}.jsonl.{what}"));
     let newest = std::fs::read_dir(folder)
@@ -49,5 +57,5 @@ pub fn undoable(folder: &Path, store: &str) -> Option<(PathBuf, Vec<i64>)> {
     }
     let ids: Vec<i64> = serde_json::from_str(&std::fs::read_to_string(&newest).ok()?).ok()?;
     let backup = newest.with_extension("");
-    (backup.exists() && !ids.is_empty()).then_some((backup, ids))
+    (backup.exists() && !ids.is_empty()).then_some(LastDelete { backup, ids })
 }

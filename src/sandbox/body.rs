@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use super::customer::CustomerFields;
-use super::error::ApiError;
+use super::error::ErrorAnswer;
 use super::money::credit_from_input;
 use crate::api::rules::{
     LONG_TEXT, PASSWORD_RULE, SHORT_TEXT, looks_like_email, meets_password_rules,
@@ -32,7 +32,7 @@ pub struct CustomerRequest {
 }
 
 /// Reads a create (`creating`) or update body.
-pub fn parse_customer_body(bytes: &[u8], creating: bool) -> Result<CustomerRequest, ApiError> {
+pub fn parse_customer_body(bytes: &[u8], creating: bool) -> Result<CustomerRequest, ErrorAnswer> {
     let object = json_object(bytes)?;
     let mut request = CustomerRequest::default();
     let fields = &mut request.fields;
@@ -58,7 +58,7 @@ pub fn parse_customer_body(bytes: &[u8], creating: bool) -> Result<CustomerReque
                 force_reset = reset;
             }
             read_only if READ_ONLY.contains(&read_only) => {} // a fetched customer can be sent back
-            unknown => return Err(ApiError::unsupported_field(unknown)),
+            unknown => return Err(ErrorAnswer::unsupported_field(unknown)),
         }
     }
     if force_reset.is_some() {
@@ -71,7 +71,7 @@ pub fn parse_customer_body(bytes: &[u8], creating: bool) -> Result<CustomerReque
             ("email", fields.email.is_some()),
         ] {
             if !given {
-                return Err(ApiError::missing_field(name));
+                return Err(ErrorAnswer::missing_field(name));
             }
         }
     }
@@ -79,68 +79,68 @@ pub fn parse_customer_body(bytes: &[u8], creating: bool) -> Result<CustomerReque
 }
 
 /// Reads the body of `POST /customers/{id}/validate`: the password to check.
-pub fn parse_validate_body(bytes: &[u8]) -> Result<String, ApiError> {
+pub fn parse_validate_body(bytes: &[u8]) -> Result<String, ErrorAnswer> {
     let object = json_object(bytes)?;
     let mut password = None;
     for (name, value) in &object {
         match name.as_str() {
             "password" => match value {
                 Value::String(text) => password = Some(text.clone()),
-                _ => return Err(ApiError::invalid_field("password", "must be a string")),
+                _ => return Err(ErrorAnswer::invalid_field("password", "must be a string")),
             },
-            unknown => return Err(ApiError::unsupported_field(unknown)),
+            unknown => return Err(ErrorAnswer::unsupported_field(unknown)),
         }
     }
-    password.ok_or_else(|| ApiError::missing_field("password"))
+    password.ok_or_else(|| ErrorAnswer::missing_field("password"))
 }
 
-fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ErrorAnswer> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::malformed_body(
+        return Err(ErrorAnswer::malformed_body(
             "The request body is empty; send a JSON object.",
         ));
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(ApiError::malformed_body(
+        Ok(_) => Err(ErrorAnswer::malformed_body(
             "The request body must be a JSON object.",
         )),
-        Err(error) => Err(ApiError::malformed_body(format!(
+        Err(error) => Err(ErrorAnswer::malformed_body(format!(
             "The request body is not valid JSON: {error}."
         ))),
     }
 }
 
-fn text(name: &str, value: &Value, max_chars: usize) -> Result<String, ApiError> {
+fn text(name: &str, value: &Value, max_chars: usize) -> Result<String, ErrorAnswer> {
     match value {
         Value::String(text) if text.chars().count() <= max_chars => Ok(text.clone()),
-        Value::String(_) => Err(ApiError::invalid_field(
+        Value::String(_) => Err(ErrorAnswer::invalid_field(
             name,
             &format!("must be at most {max_chars} characters"),
         )),
         Value::Null => Ok(String::new()),
-        _ => Err(ApiError::invalid_field(name, "must be a string")),
+        _ => Err(ErrorAnswer::invalid_field(name, "must be a string")),
     }
 }
 
-fn name_text(name: &str, value: &Value) -> Result<String, ApiError> {
+fn name_text(name: &str, value: &Value) -> Result<String, ErrorAnswer> {
     let Value::String(_) = value else {
-        return Err(ApiError::invalid_field(name, "must be a string"));
+        return Err(ErrorAnswer::invalid_field(name, "must be a string"));
     };
     let text = text(name, value, SHORT_TEXT)?;
     if text.trim().is_empty() {
-        return Err(ApiError::invalid_field(name, "must not be empty"));
+        return Err(ErrorAnswer::invalid_field(name, "must not be empty"));
     }
     Ok(text)
 }
 
-fn email(value: &Value) -> Result<String, ApiError> {
+fn email(value: &Value) -> Result<String, ErrorAnswer> {
     let Value::String(_) = value else {
-        return Err(ApiError::invalid_field("email", "must be a string"));
+        return Err(ErrorAnswer::invalid_field("email", "must be a string"));
     };
     let email = text("email", value, SHORT_TEXT)?;
     if !looks_like_email(&email) {
-        return Err(ApiError::invalid_field(
+        return Err(ErrorAnswer::invalid_field(
             "email",
             "must be an email address such as jane@example.com",
         ));
@@ -148,21 +148,21 @@ fn email(value: &Value) -> Result<String, ApiError> {
     Ok(email)
 }
 
-fn ip_address(value: &Value) -> Result<String, ApiError> {
+fn ip_address(value: &Value) -> Result<String, ErrorAnswer> {
     let address = text("registration_ip_address", value, SHORT_TEXT)?;
     if address.is_empty() || IpAddr::from_str(&address).is_ok() {
         Ok(address)
     } else {
-        Err(ApiError::invalid_field(
+        Err(ErrorAnswer::invalid_field(
             "registration_ip_address",
             "must be an IPv4 or IPv6 address",
         ))
     }
 }
 
-fn store_credit(value: &Value) -> Result<i64, ApiError> {
+fn store_credit(value: &Value) -> Result<i64, ErrorAnswer> {
     let invalid = || {
-        ApiError::invalid_field(
+        ErrorAnswer::invalid_field(
             "store_credit",
             "must be an amount from 0 to 9999999999.9999, as a number or a numeric string",
         )
@@ -177,26 +177,26 @@ fn store_credit(value: &Value) -> Result<i64, ApiError> {
     credit_from_input(amount).ok_or_else(invalid)
 }
 
-fn group_id(value: &Value) -> Result<i64, ApiError> {
+fn group_id(value: &Value) -> Result<i64, ErrorAnswer> {
     match value.as_i64() {
         Some(id) if (0..=i64::from(i32::MAX)).contains(&id) => Ok(id),
-        _ => Err(ApiError::invalid_field(
+        _ => Err(ErrorAnswer::invalid_field(
             "customer_group_id",
             "must be a whole number of 0 or more",
         )),
     }
 }
 
-fn boolean(name: &str, value: &Value) -> Result<bool, ApiError> {
+fn boolean(name: &str, value: &Value) -> Result<bool, ErrorAnswer> {
     value
         .as_bool()
-        .ok_or_else(|| ApiError::invalid_field(name, "must be true or false"))
+        .ok_or_else(|| ErrorAnswer::invalid_field(name, "must be true or false"))
 }
 
 /// `_authentication`: returns the new password (checked) and the force-reset flag.
-fn authentication(value: &Value) -> Result<(Option<String>, Option<bool>), ApiError> {
+fn authentication(value: &Value) -> Result<(Option<String>, Option<bool>), ErrorAnswer> {
     let Value::Object(object) = value else {
-        return Err(ApiError::invalid_field(
+        return Err(ErrorAnswer::invalid_field(
             "_authentication",
             "must be an object",
         ));
@@ -210,7 +210,7 @@ fn authentication(value: &Value) -> Result<(Option<String>, Option<bool>), ApiEr
             }
             "force_reset" => force_reset = Some(boolean("force_reset", value)?),
             unknown => {
-                return Err(ApiError::unsupported_field(&format!(
+                return Err(ErrorAnswer::unsupported_field(&format!(
                     "_authentication.{unknown}"
                 )));
             }
@@ -219,13 +219,13 @@ fn authentication(value: &Value) -> Result<(Option<String>, Option<bool>), ApiEr
     if let Some(password) = &password
         && !meets_password_rules(password)
     {
-        return Err(ApiError::invalid_field(
+        return Err(ErrorAnswer::invalid_field(
             "password",
             &format!("must be {PASSWORD_RULE}"),
         ));
     }
     if confirmation.is_some() && confirmation != password {
-        return Err(ApiError::invalid_field(
+        return Err(ErrorAnswer::invalid_field(
             "password_confirmation",
             "must be the same as 'password'",
         ));
@@ -233,11 +233,11 @@ fn authentication(value: &Value) -> Result<(Option<String>, Option<bool>), ApiEr
     Ok((password, force_reset))
 }
 
-fn password_text(name: &str, value: &Value) -> Result<String, ApiError> {
+fn password_text(name: &str, value: &Value) -> Result<String, ErrorAnswer> {
     value
         .as_str()
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::invalid_field(name, "must be a string"))
+        .ok_or_else(|| ErrorAnswer::invalid_field(name, "must be a string"))
 }
 
 #[cfg(test)]
@@ -245,7 +245,7 @@ mod tests {
     use super::*;
     use axum::http::StatusCode;
 
-    fn create(body: &str) -> Result<CustomerRequest, ApiError> {
+    fn create(body: &str) -> Result<CustomerRequest, ErrorAnswer> {
         parse_customer_body(body.as_bytes(), true)
     }
 

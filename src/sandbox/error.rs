@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
+/// The store's answer to a request it refuses: status, message, and why.
+pub struct ErrorAnswer {
     pub status: StatusCode,
     pub message: String,
     pub details: Option<Value>,
@@ -14,9 +15,9 @@ pub struct ApiError {
     pub allow: Option<&'static str>,
 }
 
-impl ApiError {
+impl ErrorAnswer {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError {
+        ErrorAnswer {
             status,
             message: message.into(),
             details: None,
@@ -31,7 +32,7 @@ impl ApiError {
 
     /// 400 for a field whose value the store refuses, with the reason for a person.
     pub fn invalid_field(field: &str, reason: &str) -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::BAD_REQUEST,
             format!("The field '{field}' is invalid."),
         )
@@ -39,60 +40,60 @@ impl ApiError {
     }
 
     pub fn unsupported_field(field: &str) -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::BAD_REQUEST,
             format!("The field '{field}' is not supported by this resource."),
         )
     }
 
     pub fn missing_field(field: &str) -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::BAD_REQUEST,
             format!("The required field '{field}' was not supplied."),
         )
     }
 
     pub fn malformed_body(reason: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "The request body is not valid.")
+        ErrorAnswer::new(StatusCode::BAD_REQUEST, "The request body is not valid.")
             .with_details(json!({ "invalid_reason": reason.into() }))
     }
 
     pub fn duplicate_email(email: &str) -> Self {
-        ApiError::new(StatusCode::CONFLICT, "The field 'email' is invalid.").with_details(json!({
+        ErrorAnswer::new(StatusCode::CONFLICT, "The field 'email' is invalid.").with_details(json!({
             "conflict_reason": format!("A customer with the email address '{email}' already exists."),
         }))
     }
 
     pub fn limit_too_large() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "The field 'limit' is too large: at most 250 customers fit in one page.",
         )
     }
 
     pub fn body_too_large() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "The request body is too large.",
         )
     }
 
     pub fn not_found() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::NOT_FOUND,
             "The requested resource was not found.",
         )
     }
 
     pub fn unauthorized() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::UNAUTHORIZED,
             "You are not authorized to access this resource: send a valid X-Auth-Token.",
         )
     }
 
     pub fn method_not_allowed(allow: &'static str) -> Self {
-        let mut error = ApiError::new(
+        let mut error = ErrorAnswer::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "The requested method is not supported by this resource.",
         );
@@ -101,35 +102,35 @@ impl ApiError {
     }
 
     pub fn not_acceptable() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::NOT_ACCEPTABLE,
             "The requested content type is not available: accept application/json.",
         )
     }
 
     pub fn unsupported_media_type() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "The request body must be sent as application/json.",
         )
     }
 
     pub fn rate_limited() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::TOO_MANY_REQUESTS,
             "The rate limit of this store was exceeded: wait for the time given in X-Retry-After.",
         )
     }
 
     pub fn internal() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "An internal error occurred.",
         )
     }
 
     pub fn unavailable() -> Self {
-        ApiError::new(
+        ErrorAnswer::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "The store is temporarily unavailable. Try again shortly.",
         )
@@ -144,7 +145,7 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ErrorAnswer {
     fn into_response(self) -> Response {
         let mut response = (self.status, json_body(&self.body())).into_response();
         if let Some(allow) = self.allow {

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::error::ApiError;
+use super::error::ErrorAnswer;
 use super::money::credit_from_decimal;
 use crate::dates::parse_api_date;
 
@@ -72,7 +72,7 @@ pub struct CollectionQuery {
 }
 
 /// Reads the raw query string of a collection request.
-pub fn parse_collection_query(raw: Option<&str>) -> Result<CollectionQuery, ApiError> {
+pub fn parse_collection_query(raw: Option<&str>) -> Result<CollectionQuery, ErrorAnswer> {
     let mut query = CollectionQuery::default();
     let Some(raw) = raw else { return Ok(query) };
     let f = &mut query.filter;
@@ -108,17 +108,17 @@ pub fn parse_collection_query(raw: Option<&str>) -> Result<CollectionQuery, ApiE
             "max_date_created" | "max_date" => f.max_date_created = Some(parse_date(name, value)?),
             "min_date_modified" => f.min_date_modified = Some(parse_date(name, value)?),
             "max_date_modified" => f.max_date_modified = Some(parse_date(name, value)?),
-            other => return Err(ApiError::unsupported_field(other)),
+            other => return Err(ErrorAnswer::unsupported_field(other)),
         }
     }
     Ok(query)
 }
 
 /// Refuses any query parameter: the single-customer endpoints take none.
-pub fn refuse_parameters(raw: Option<&str>) -> Result<(), ApiError> {
+pub fn refuse_parameters(raw: Option<&str>) -> Result<(), ErrorAnswer> {
     let Some(raw) = raw else { return Ok(()) };
     match form_urlencoded::parse(raw.as_bytes()).find(|(name, _)| !name.is_empty()) {
-        Some((name, _)) => Err(ApiError::unsupported_field(&name)),
+        Some((name, _)) => Err(ErrorAnswer::unsupported_field(&name)),
         None => Ok(()),
     }
 }
@@ -147,48 +147,49 @@ fn is_known(name: &str) -> bool {
     )
 }
 
-fn parse_int(name: &str, value: &str) -> Result<i64, ApiError> {
+fn parse_int(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
     value
         .parse::<i64>()
-        .map_err(|_| ApiError::invalid_field(name, "must be a whole number"))
+        .map_err(|_| ErrorAnswer::invalid_field(name, "must be a whole number"))
 }
 
-fn parse_page(value: &str) -> Result<u64, ApiError> {
+fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
     match value.parse::<u64>() {
         Ok(page) if page >= 1 => Ok(page),
-        _ => Err(ApiError::invalid_field(
+        _ => Err(ErrorAnswer::invalid_field(
             "page",
             "must be a whole number of 1 or more",
         )),
     }
 }
 
-fn parse_limit(value: &str) -> Result<u64, ApiError> {
+fn parse_limit(value: &str) -> Result<u64, ErrorAnswer> {
     let all_digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     match value.parse::<u64>() {
         Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-        Ok(limit) if limit > MAX_LIMIT => Err(ApiError::limit_too_large()),
+        Ok(limit) if limit > MAX_LIMIT => Err(ErrorAnswer::limit_too_large()),
         // Digits too many for any integer are still a number above the maximum.
         Err(_) if all_digits && value.trim_start_matches('0').len() > 3 => {
-            Err(ApiError::limit_too_large())
+            Err(ErrorAnswer::limit_too_large())
         }
-        _ => Err(ApiError::invalid_field(
+        _ => Err(ErrorAnswer::invalid_field(
             "limit",
             "must be a whole number from 1 to 250",
         )),
     }
 }
 
-fn parse_credit(value: &str) -> Result<CreditMatch, ApiError> {
-    let invalid = || ApiError::invalid_field("store_credit", "must be a decimal amount");
+fn parse_credit(value: &str) -> Result<CreditMatch, ErrorAnswer> {
+    let invalid = || ErrorAnswer::invalid_field("store_credit", "must be a decimal amount");
     let amount: Decimal = value.parse().map_err(|_| invalid())?;
     // An amount the store could never hold (negative, too precise, too large) matches no one.
     Ok(credit_from_decimal(amount).map_or(CreditMatch::Nothing, CreditMatch::Exactly))
 }
 
-fn parse_date(name: &str, value: &str) -> Result<i64, ApiError> {
-    parse_api_date(value)
-        .ok_or_else(|| ApiError::invalid_field(name, "must be a date in RFC 2822 or ISO 8601 form"))
+fn parse_date(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
+    parse_api_date(value).ok_or_else(|| {
+        ErrorAnswer::invalid_field(name, "must be a date in RFC 2822 or ISO 8601 form")
+    })
 }
 
 #[cfg(test)]
@@ -196,7 +197,7 @@ mod tests {
     use super::*;
     use axum::http::StatusCode;
 
-    fn parse(raw: &str) -> Result<CollectionQuery, ApiError> {
+    fn parse(raw: &str) -> Result<CollectionQuery, ErrorAnswer> {
         parse_collection_query(Some(raw))
     }
 

@@ -19,7 +19,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::body::{parse_customer_body, parse_validate_body};
-use super::error::{ApiError, json_body};
+use super::error::{ErrorAnswer, json_body};
 use super::filter::{parse_collection_query, refuse_parameters};
 use super::rate_limit::RateLimiter;
 use super::store::{Store, WriteError};
@@ -114,18 +114,18 @@ async fn handle(State(state): State<Arc<SandboxState>>, request: Request) -> Res
         state.limiter.peek()
     };
     let mut response = match parse_path(parts.uri.path()) {
-        None => ApiError::not_found().into_response(),
-        Some(_) if !authorized => ApiError::unauthorized().into_response(),
-        Some(_) if !budget.allowed => ApiError::rate_limited().into_response(),
+        None => ErrorAnswer::not_found().into_response(),
+        Some(_) if !authorized => ErrorAnswer::unauthorized().into_response(),
+        Some(_) if !budget.allowed => ErrorAnswer::rate_limited().into_response(),
         Some(_) if state.fail_rate > 0.0 && fastrand::f64() < state.fail_rate => {
             let failure = if fastrand::bool() {
-                ApiError::internal()
+                ErrorAnswer::internal()
             } else {
-                ApiError::unavailable()
+                ErrorAnswer::unavailable()
             };
             failure.into_response()
         }
-        Some((_, None)) => ApiError::not_found().into_response(),
+        Some((_, None)) => ErrorAnswer::not_found().into_response(),
         Some((prefix, Some(resource))) => {
             let base_url = base_url(&parts.headers, state.local_addr, prefix);
             serve(&state, resource, &base_url, &parts, body)
@@ -153,7 +153,7 @@ async fn serve(
     base_url: &str,
     parts: &Parts,
     body: Body,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorAnswer> {
     check_accept(&parts.headers)?;
     let query = parts.uri.query();
     let method = if parts.method == Method::HEAD {
@@ -207,16 +207,16 @@ async fn serve(
         }
         (Resource::Customer(id), Method::GET) => {
             refuse_parameters(query)?;
-            let id = id.ok_or_else(ApiError::not_found)?;
+            let id = id.ok_or_else(ErrorAnswer::not_found)?;
             let customer = blocking(state, move |store| store.get(id)).await?;
-            let customer = customer.ok_or_else(ApiError::not_found)?;
+            let customer = customer.ok_or_else(ErrorAnswer::not_found)?;
             Ok(ok_json(StatusCode::OK, &customer.to_json(base_url)))
         }
         (Resource::Customer(id), Method::PUT) => {
             refuse_parameters(query)?;
             let bytes = read_json_body(&parts.headers, body).await?;
             let request = parse_customer_body(&bytes, false)?;
-            let id = id.ok_or_else(ApiError::not_found)?;
+            let id = id.ok_or_else(ErrorAnswer::not_found)?;
             let email = request.fields.email.clone().unwrap_or_default();
             let updated = write_blocking(state, move |store| {
                 let hash = request.password.as_deref().map(hash_password).transpose()?;
@@ -224,25 +224,25 @@ async fn serve(
             })
             .await
             .map_err(|error| write_error(error, &email))?;
-            let updated = updated.ok_or_else(ApiError::not_found)?;
+            let updated = updated.ok_or_else(ErrorAnswer::not_found)?;
             Ok(ok_json(StatusCode::OK, &updated.to_json(base_url)))
         }
         (Resource::Customer(id), Method::DELETE) => {
             refuse_parameters(query)?;
-            let id = id.ok_or_else(ApiError::not_found)?;
+            let id = id.ok_or_else(ErrorAnswer::not_found)?;
             if blocking(state, move |store| store.delete(id)).await? {
                 Ok(StatusCode::NO_CONTENT.into_response())
             } else {
-                Err(ApiError::not_found())
+                Err(ErrorAnswer::not_found())
             }
         }
         (Resource::Validate(id), Method::POST) => {
             refuse_parameters(query)?;
             let bytes = read_json_body(&parts.headers, body).await?;
             let password = parse_validate_body(&bytes)?;
-            let id = id.ok_or_else(ApiError::not_found)?;
+            let id = id.ok_or_else(ErrorAnswer::not_found)?;
             let hash = blocking(state, move |store| store.password_hash(id)).await?;
-            let hash = hash.ok_or_else(ApiError::not_found)?;
+            let hash = hash.ok_or_else(ErrorAnswer::not_found)?;
             let success = match hash {
                 Some(hash) => {
                     tokio::task::spawn_blocking(move || password_matches(&password, &hash))
@@ -253,7 +253,7 @@ async fn serve(
             };
             Ok(ok_json(StatusCode::OK, &json!({ "success": success })))
         }
-        (resource, _) => Err(ApiError::method_not_allowed(resource.allowed_methods())),
+        (resource, _) => Err(ErrorAnswer::method_not_allowed(resource.allowed_methods())),
     }
 }
 
@@ -265,17 +265,17 @@ fn ok_json(status: StatusCode, value: &Value) -> Response {
 async fn blocking<T: Send + 'static>(
     state: &SandboxState,
     work: impl FnOnce(&Store) -> rusqlite::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
+) -> Result<T, ErrorAnswer> {
     let store = state.store.clone();
     match tokio::task::spawn_blocking(move || work(&store)).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => {
             tracing::error!(%error, "sandbox storage failed");
-            Err(ApiError::internal())
+            Err(ErrorAnswer::internal())
         }
         Err(error) => {
             tracing::error!(%error, "sandbox storage task failed");
-            Err(ApiError::internal())
+            Err(ErrorAnswer::internal())
         }
     }
 }
@@ -290,12 +290,12 @@ async fn write_blocking<T: Send + 'static>(
         .unwrap_or_else(|_| Err(WriteError::Storage(rusqlite::Error::InvalidQuery)))
 }
 
-fn write_error(error: WriteError, email: &str) -> ApiError {
+fn write_error(error: WriteError, email: &str) -> ErrorAnswer {
     match error {
-        WriteError::DuplicateEmail => ApiError::duplicate_email(email),
+        WriteError::DuplicateEmail => ErrorAnswer::duplicate_email(email),
         WriteError::Storage(error) => {
             tracing::error!(%error, "sandbox storage failed");
-            ApiError::internal()
+            ErrorAnswer::internal()
         }
     }
 }
@@ -354,7 +354,7 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
 }
 
 /// 406 unless the client accepts JSON (no `Accept` at all means anything).
-fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
+fn check_accept(headers: &HeaderMap) -> Result<(), ErrorAnswer> {
     let mut values = headers.get_all(header::ACCEPT).iter().peekable();
     if values.peek().is_none() {
         return Ok(());
@@ -378,12 +378,12 @@ fn check_accept(headers: &HeaderMap) -> Result<(), ApiError> {
     if acceptable {
         Ok(())
     } else {
-        Err(ApiError::not_acceptable())
+        Err(ErrorAnswer::not_acceptable())
     }
 }
 
 /// The body of a POST or PUT: JSON, at most 1 MiB.
-async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ErrorAnswer> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -397,18 +397,18 @@ async fn read_json_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiErr
         })
         .is_some_and(|media| media == "application/json" || media.ends_with("+json"));
     if !is_json {
-        return Err(ApiError::unsupported_media_type());
+        return Err(ErrorAnswer::unsupported_media_type());
     }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::body_too_large());
+        return Err(ErrorAnswer::body_too_large());
     }
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| ApiError::body_too_large())
+        .map_err(|_| ErrorAnswer::body_too_large())
 }
 
 /// The API base as the client reached it, for links in answers. A `Host` header that is not a

@@ -119,7 +119,7 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
     )
     .await;
     assert_eq!(twice.done, 0);
-    assert!(twice.failed[0].1.contains("409"), "{:?}", twice.failed);
+    assert!(twice.failed[0].why.contains("409"), "{:?}", twice.failed);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -144,7 +144,7 @@ async fn a_backup_never_overwrites_an_earlier_one() {
 
 #[test]
 fn the_last_delete_is_undoable_until_restored() {
-    use bc_customers::jobs::undo_record::{mark_restored, record, undoable};
+    use bc_customers::jobs::undo_record::{LastDelete, mark_restored, record, undoable};
     let folder = tempfile::tempdir().expect("a folder");
     let backup = |name: &str| {
         let path = folder.path().join(name);
@@ -160,7 +160,10 @@ fn the_last_delete_is_undoable_until_restored() {
     record(&other_store, &[9]).expect("recorded");
     assert_eq!(
         undoable(folder.path(), "Shop A"),
-        Some((newer.clone(), vec![7]))
+        Some(LastDelete {
+            backup: newer.clone(),
+            ids: vec![7]
+        })
     );
     mark_restored(&newer).expect("marked");
     assert_eq!(
@@ -170,7 +173,10 @@ fn the_last_delete_is_undoable_until_restored() {
     );
     assert_eq!(
         undoable(folder.path(), "Shop B"),
-        Some((other_store, vec![9]))
+        Some(LastDelete {
+            backup: other_store,
+            ids: vec![9]
+        })
     );
 }
 
@@ -242,7 +248,7 @@ async fn a_delete_stays_undoable_until_its_restore_is_whole() {
     use bc_customers::jobs::backup::Selection;
     use bc_customers::jobs::delete::delete_customers;
     use bc_customers::jobs::restore::restore_backup;
-    use bc_customers::jobs::undo_record::undoable;
+    use bc_customers::jobs::undo_record::{LastDelete, undoable};
     let store = TestStore::seeded(6).await;
     let client = store.client();
     let folder = store.folder.path().join("backups");
@@ -260,7 +266,10 @@ async fn a_delete_stays_undoable_until_its_restore_is_whole() {
     assert_eq!(deleted.still_on_store, Some(0));
     assert_eq!(
         undoable(&folder, "Shop"),
-        Some((backup.clone(), vec![1, 2, 3]))
+        Some(LastDelete {
+            backup: backup.clone(),
+            ids: vec![1, 2, 3]
+        })
     );
 
     // A restore cancelled before it began is not whole: undo is still offered.
