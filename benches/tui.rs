@@ -1,15 +1,15 @@
 //! The terminal app's speed: drawing a full 250-row page, the time from start to the first
 //! screen with data on a sandbox store, and the CPU it uses while idle. Prints the figures.
-//! Run with `cargo bench --bench tui` (the idle measurement needs tmux).
+//! Run with `cargo bench --bench tui`; the idle measurement runs the real binary in a
+//! pseudo-terminal.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
 use bc_customers::api::{Auth, Client, ClientOptions, Secret};
 use bc_customers::app::{App, Msg, StoreLabel};
 use bc_customers::sandbox::{self, SandboxOptions};
 use bc_customers::worker;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -125,45 +125,39 @@ async fn main() {
 }
 
 fn idle_cpu(api_url: &str, folder: &std::path::Path) -> Result<f64, String> {
-    let log = folder.join("idle.log");
-    let session = format!("bc-bench-{}", std::process::id());
-    let command = format!(
-        "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN={TOKEN} {bin} --log-file {log}",
-        home = folder.display(),
-        bin = env!("CARGO_BIN_EXE_bc-customers"),
-        log = log.display()
-    );
-    let started = Process::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ])
-        .status()
-        .map_err(|e| format!("tmux: {e}"))?;
-    if !started.success() {
-        return Err("tmux could not start".into());
-    }
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .map_err(|e| format!("no pseudo-terminal: {e}"))?;
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_bc-customers"));
+    command.arg("--log-file");
+    command.arg(folder.join("idle.log"));
+    command.env("HOME", folder);
+    command.env("BC_CUSTOMERS_CONFIG", folder.join("none.toml"));
+    command.env("BIGCOMMERCE_API_URL", api_url);
+    command.env("BIGCOMMERCE_ACCESS_TOKEN", TOKEN);
+    command.env("TERM", "xterm-256color");
+    command.cwd(folder);
+    let mut child = pair
+        .slave
+        .spawn_command(command)
+        .map_err(|e| format!("the app does not start: {e}"))?;
+    drop(pair.slave);
+    // Read all the time: an app whose output nobody reads blocks once the buffer is full.
+    let mut reader = pair.master.try_clone_reader().map_err(|e| e.to_string())?;
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     std::thread::sleep(Duration::from_secs(2)); // first screen drawn, requests done
     let result = (|| {
-        let pgrep = Process::new("pgrep")
-            .args(["-f", &log.display().to_string()])
-            .output()
-            .map_err(|e| e.to_string())?;
-        let pid = BufReader::new(pgrep.stdout.as_slice())
-            .lines()
-            .map_while(Result::ok)
-            .filter_map(|line| line.trim().parse::<u32>().ok())
-            .find(|pid| {
-                std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                    .is_ok_and(|c| c.trim() == "bc-customers")
-            })
+        // An app that ended would measure as idle.
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("the app ended with {status}"));
+        }
+        let pid = child
+            .process_id()
             .ok_or("the app's process was not found")?;
         let ticks = || -> Result<u64, String> {
             let stat =
@@ -191,9 +185,7 @@ fn idle_cpu(api_url: &str, folder: &std::path::Path) -> Result<f64, String> {
         let clock_ticks_per_second = 100.0; // USER_HZ on Linux
         Ok(used as f64 / clock_ticks_per_second / measured.elapsed().as_secs_f64() * 100.0)
     })();
-    let _ = Process::new("tmux")
-        .args(["kill-session", "-t", &session])
-        .stderr(Stdio::null())
-        .status();
+    let _ = child.kill();
+    let _ = child.wait();
     result
 }

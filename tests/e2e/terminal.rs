@@ -1,109 +1,26 @@
-//! End to end: the built binary in a real pseudo-terminal (tmux) against a sandbox store,
-//! driven by keys, read from the screen as a person would. Needs tmux (`.ci/run` installs it).
+//! End to end: the built binary in a pseudo-terminal against a sandbox store, driven by keys,
+//! read from the screen as a person would.
+
+use std::path::Path;
+
+use portable_pty::CommandBuilder;
 
 use crate::common;
-
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use crate::pty::Session;
 
 const BIN: &str = env!("CARGO_BIN_EXE_bc-customers");
 
-struct Session {
-    name: String,
-}
-
-impl Session {
-    /// A tmux session named after the test, so that tests can run side by side.
-    fn start(test: &str, command: &str) -> Session {
-        let name = format!("bc-e2e-{}-{test}", std::process::id());
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "120",
-                "-y",
-                "32",
-                command,
-            ])
-            .status()
-            .expect("tmux is needed for the end-to-end test (apt-get install tmux)");
-        assert!(status.success(), "tmux could not start a session");
-        Session { name }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name])
-            .args(keys)
-            .status()
-            .expect("tmux");
-        assert!(status.success());
-    }
-
-    fn text(&self, text: &str) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name, "-l", text])
-            .status()
-            .expect("tmux");
-        assert!(status.success());
-    }
-
-    fn screen(&self) -> String {
-        let output = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    /// Waits until the screen shows `text`, and returns the screen.
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(text, |screen| screen.contains(text))
-    }
-
-    /// Waits until `ready` holds for the screen, and returns the screen.
-    fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ready(&screen) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "waited for {what}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for_exit(&self) {
-        let started = Instant::now();
-        while self.alive() && started.elapsed() < Duration::from_secs(5) {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert!(!self.alive(), "q quits the app");
-    }
-
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["has-session", "-t", &self.name])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .stderr(Stdio::null())
-            .status();
-    }
+/// The app on the sandbox at `api_url`, with its home, settings and log in `home`.
+fn app(home: &Path, api_url: &str) -> CommandBuilder {
+    let mut command = CommandBuilder::new(BIN);
+    command.arg("--log-file");
+    command.arg(home.join("app.log"));
+    command.env("HOME", home);
+    command.env("BC_CUSTOMERS_CONFIG", home.join("none.toml"));
+    command.env("BIGCOMMERCE_API_URL", api_url);
+    command.env("BIGCOMMERCE_ACCESS_TOKEN", "e2e-token");
+    command.cwd(home);
+    command
 }
 
 #[test]
@@ -112,11 +29,8 @@ fn browse_page_filter_and_read_a_customer() {
     let sandbox =
         common::spawn_sandbox_process(&folder.path().join("store.sqlite3"), "e2e-token", 300);
     let api_url = &sandbox.api_url;
-    let command = format!(
-        "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN=e2e-token {BIN} --log-file {home}/app.log",
-        home = folder.path().display()
-    );
-    let session = Session::start("browse", &command);
+    let command = app(folder.path(), api_url);
+    let mut session = Session::start(command);
 
     session.wait_until("the first page", |screen| {
         screen.contains("1–50 of 300") && screen.contains("page 1 of 6") && screen.contains("Email")
@@ -155,8 +69,11 @@ fn browse_page_filter_and_read_a_customer() {
             && screen.contains("Customer ")
             && screen.contains("(store: ")
     });
+    // The filter chip shows in the detail view too: wait for the view itself to go.
     session.keys(&["Escape"]);
-    session.wait_for("last_name=Smith");
+    session.wait_until("the filtered list again", |screen| {
+        screen.contains("last_name=Smith") && !screen.contains("(store: ")
+    });
 
     session.keys(&["q"]);
     session.wait_for_exit();
@@ -189,11 +106,8 @@ fn create_delete_and_undo_in_the_terminal() {
     let sandbox =
         common::spawn_sandbox_process(&folder.path().join("store.sqlite3"), "e2e-token", 30);
     let api_url = &sandbox.api_url;
-    let command = format!(
-        "env HOME={home} BC_CUSTOMERS_CONFIG={home}/none.toml BIGCOMMERCE_API_URL={api_url} BIGCOMMERCE_ACCESS_TOKEN=e2e-token {BIN} --log-file {home}/app.log",
-        home = folder.path().display()
-    );
-    let session = Session::start("change", &command);
+    let command = app(folder.path(), api_url);
+    let mut session = Session::start(command.clone());
     session.wait_for("1–30 of 30");
 
     session.keys(&["n"]);
@@ -226,7 +140,7 @@ fn create_delete_and_undo_in_the_terminal() {
     session.keys(&["q"]);
     session.wait_for_exit();
     drop(session);
-    let session = Session::start("change-again", &command);
+    let mut session = Session::start(command);
     session.wait_for("1–30 of 30");
     session.keys(&["u"]);
     session.wait_for("[ Restore 1 customer ]");
