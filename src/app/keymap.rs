@@ -255,13 +255,35 @@ const HELP: bool = false;
 
 use Action as A;
 
+// Lines that more than one context has.
+#[rustfmt::skip]
+const MOVE: Binding = line(&[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])], "move", HINT);
+#[rustfmt::skip]
+const PAGE: Binding = line(&[(A::NextPage, &[ch(']')]), (A::PreviousPage, &[ch('[')])], "page", HINT);
+#[rustfmt::skip]
+const EDIT: Binding = line(&[(A::Edit, &[ch('e')])], "edit", HINT);
+#[rustfmt::skip]
+const DELETE: Binding = line(&[(A::DeleteSelected, &[ch('d')])], "delete", HINT);
+#[rustfmt::skip]
+const UNDO: Binding = line(&[(A::Undo, &[ch('u')])], "undo the last delete (restore its backup)", HELP);
+#[rustfmt::skip]
+const CANCEL_JOB: Binding = line(&[(A::CancelJob, &[ch('c')])], "cancel the delete or restore under way", HELP);
+#[rustfmt::skip]
+const REFRESH: Binding = line(&[(A::Refresh, &[ch('r')])], "refresh", HELP);
+#[rustfmt::skip]
+const OPEN_HELP: Binding = line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT);
+#[rustfmt::skip]
+const QUIT: Binding = line(&[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])], "quit", HINT);
+#[rustfmt::skip]
+const QUIT_FROM_FIELD: Binding = line(&[(A::Quit, &[ctrl('c')])], "quit", HELP);
+
 // The tables: one line of the help each, kept on one line of code so that a new key is one.
 #[rustfmt::skip]
 const TABLE: &[Binding] = &[
-    line(&[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])], "move", HINT),
+    MOVE,
     line(&[(A::PageDown, &[code(KeyCode::PageDown), ctrl('d')]), (A::PageUp, &[code(KeyCode::PageUp), ctrl('u')])], "down / up a screen", HELP),
     line(&[(A::Top, &[ch('g'), code(KeyCode::Home)]), (A::Bottom, &[ch('G'), code(KeyCode::End)])], "first / last customer on the page", HELP),
-    line(&[(A::NextPage, &[ch(']')]), (A::PreviousPage, &[ch('[')])], "page", HINT),
+    PAGE,
     line(&[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])], "last / first page", HELP),
     line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP),
     line(&[(A::OpenExportPrompt, &[ch('E')])], "export the filter's customers to a file", HELP),
@@ -269,40 +291,40 @@ const TABLE: &[Binding] = &[
     line(&[(A::OpenFilter, &[ch('/')]), (A::OpenFilter, &[ch('f')])], "filter", HINT),
     line(&[(A::ClearFilter, &[ch('x')])], "clear the filter", HELP),
     line(&[(A::NewCustomer, &[ch('n')])], "new", HINT),
-    line(&[(A::Edit, &[ch('e')])], "edit", HINT),
-    line(&[(A::DeleteSelected, &[ch('d')])], "delete", HINT),
+    EDIT,
+    DELETE,
     line(&[(A::Mark, &[SPACE])], "mark", HELP),
     line(&[(A::MarkRange, &[ch('v')])], "start a range, then mark it", HELP),
     line(&[(A::MarkAllMatching, &[ch('A')])], "mark / unmark all the filter matches", HELP),
     line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT),
     line(&[(A::UnmarkAll, &[ESC])], "unmark every customer", HELP),
-    line(&[(A::Undo, &[ch('u')])], "undo the last delete (restore its backup)", HELP),
-    line(&[(A::CancelJob, &[ch('c')])], "cancel the delete or restore under way", HELP),
-    line(&[(A::Refresh, &[ch('r')])], "refresh", HELP),
-    line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT),
-    line(&[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])], "quit", HINT),
+    UNDO,
+    CANCEL_JOB,
+    REFRESH,
+    OPEN_HELP,
+    QUIT,
 ];
 
 #[rustfmt::skip]
 const DETAIL: &[Binding] = &[
-    line(&[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])], "move", HINT),
-    line(&[(A::NextPage, &[ch(']')]), (A::PreviousPage, &[ch('[')])], "page", HINT),
+    MOVE,
+    PAGE,
     line(&[(A::Back, &[ESC])], "back", HINT),
-    line(&[(A::Edit, &[ch('e')])], "edit", HINT),
-    line(&[(A::DeleteSelected, &[ch('d')])], "delete", HINT),
-    line(&[(A::Undo, &[ch('u')])], "undo the last delete (restore its backup)", HELP),
-    line(&[(A::CancelJob, &[ch('c')])], "cancel the delete or restore under way", HELP),
-    line(&[(A::Refresh, &[ch('r')])], "refresh", HELP),
-    line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT),
-    line(&[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])], "quit", HINT),
+    EDIT,
+    DELETE,
+    UNDO,
+    CANCEL_JOB,
+    REFRESH,
+    OPEN_HELP,
+    QUIT,
 ];
 
 #[rustfmt::skip]
 const HELP_OVERLAY: &[Binding] = &[
     line(&[(A::Down, &[ch('j'), DOWN]), (A::Up, &[ch('k'), UP])], "scroll", HELP),
     line(&[(A::Back, &[ESC])], "back", HINT),
-    line(&[(A::ToggleHelp, &[ch('?')])], "help", HINT),
-    line(&[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])], "quit", HINT),
+    OPEN_HELP,
+    QUIT,
 ];
 
 #[rustfmt::skip]
@@ -311,19 +333,19 @@ const FILTER: &[Binding] = &[
     line(&[(A::Apply, &[ENTER])], "apply", HINT),
     line(&[(A::ClearFields, &[ctrl('x')])], "clear every field", HINT),
     line(&[(A::Back, &[ESC])], "close without applying", HINT),
-    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+    QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
 const PAGE_PROMPT: &[Binding] = &[
     line(&[(A::Apply, &[ENTER]), (A::Back, &[ESC])], "go / cancel", HINT),
-    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+    QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
 const EXPORT_PROMPT: &[Binding] = &[
     line(&[(A::Apply, &[ENTER]), (A::Back, &[ESC])], "export / cancel", HINT),
-    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+    QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
@@ -334,7 +356,7 @@ const FORM: &[Binding] = &[
     line(&[(A::Submit, &[ENTER])], "next field; on Save, save", HELP),
     line(&[(A::Toggle, &[SPACE])], "tick / untick the box", HELP),
     line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT),
-    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+    QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
@@ -342,7 +364,7 @@ const DIALOG: &[Binding] = &[
     line(&[(A::PreviousField, &[LEFT, BACK_TAB]), (A::NextField, &[RIGHT, TAB])], "choose", HINT),
     line(&[(A::Submit, &[ENTER])], "press the chosen button", HINT),
     line(&[(A::Back, &[ESC])], "cancel", HINT),
-    line(&[(A::Quit, &[ctrl('c')])], "quit", HELP),
+    QUIT_FROM_FIELD,
 ];
 
 /// The table of a context.
