@@ -123,8 +123,12 @@ impl Client {
                 )));
             }
         }
+        check_header_values(&auth)?;
         install_tls_provider();
         let http = reqwest::Client::builder()
+            // The v2 API never redirects; following one would send the token along to
+            // whatever host it names.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(options.timeout)
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("bc-customers/", env!("CARGO_PKG_VERSION")))
@@ -407,6 +411,14 @@ impl Client {
                     tracing::debug!(?wait, "rate limited by the store; waiting");
                     self.budget.exhausted_for(wait);
                 }
+                Ok((status, headers, _)) if status.is_redirection() => {
+                    return Err(ApiError::Redirected {
+                        status: status.as_u16(),
+                        location: headers
+                            .get(reqwest::header::LOCATION)
+                            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()),
+                    });
+                }
                 Ok((status, _, bytes)) => {
                     let retryable = status.is_server_error() && repeat == Repeat::Safe;
                     failures += 1;
@@ -447,6 +459,38 @@ impl Client {
         base.min(Duration::from_secs(10))
             .mul_f64(0.5 + fastrand::f64())
     }
+}
+
+/// Refuses credentials that cannot go in an HTTP header (a pasted token with its line break,
+/// say), naming which one, rather than failing later as a network error.
+fn check_header_values(auth: &Auth) -> Result<(), ApiError> {
+    let (what, value) = match auth {
+        Auth::Token { token, client_id } => {
+            check_header_value("access token", token.expose())?;
+            ("client id", client_id.as_deref().unwrap_or_default())
+        }
+        Auth::Basic { username, .. } => ("user name", username.as_str()),
+    };
+    check_header_value(what, value)
+}
+
+fn check_header_value(what: &str, value: &str) -> Result<(), ApiError> {
+    if reqwest::header::HeaderValue::from_str(value).is_ok() {
+        return Ok(());
+    }
+    let which = match value
+        .chars()
+        .find(|c| !(' '..='~').contains(c) && *c != '\t')
+    {
+        Some('\n') => "a line break".to_owned(),
+        Some('\r') => "a carriage return".to_owned(),
+        Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        Some(c) => format!("the character '{c}'"),
+        None => "a character".to_owned(),
+    };
+    Err(ApiError::Config(format!(
+        "the {what} contains {which}, which cannot be sent in an HTTP header; check it for stray characters"
+    )))
 }
 
 /// Chooses the TLS implementation (ring) for every HTTP client of the process; needed once

@@ -15,6 +15,16 @@ pub enum ApiError {
     },
     #[error("cannot reach the store: {0}")]
     Network(String),
+    /// The store's address answered with a redirect. The v2 API never redirects, and
+    /// following one would hand the credentials to whoever it points at.
+    #[error(
+        "the store answered {status} redirecting to {}; the v2 API never redirects, so it was not followed (check the store URL)",
+        location.as_deref().unwrap_or("nowhere named")
+    )]
+    Redirected {
+        status: u16,
+        location: Option<String>,
+    },
     #[error("the store did not answer within {} s", .0.as_secs())]
     Timeout(Duration),
     #[error("the store's answer could not be read: {0}")]
@@ -63,6 +73,7 @@ impl ApiError {
     pub fn from_response(status: u16, body: &[u8]) -> ApiError {
         let (message, field) = match serde_json::from_slice::<Value>(body) {
             Ok(value) => messages(&value),
+            Err(_) if looks_like_html(body) => (html_summary(body), None),
             Err(_) => {
                 let text = String::from_utf8_lossy(body);
                 let text: String = text.trim().chars().take(300).collect();
@@ -126,6 +137,37 @@ fn messages(value: &Value) -> (String, Option<String>) {
     (texts.join(" "), field)
 }
 
+fn looks_like_html(body: &[u8]) -> bool {
+    let start: String = String::from_utf8_lossy(&body[..body.len().min(512)])
+        .trim_start()
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html") || start.starts_with("<html") || start.contains("<head")
+}
+
+/// An HTML error page (a proxy's, usually) in a few words: its title, never its markup.
+fn html_summary(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    let title = lower.find("<title").and_then(|open| {
+        let start = open + lower[open..].find('>')? + 1;
+        let end = start + lower[start..].find("</title")?;
+        let title: String = text[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!title.is_empty()).then(|| title.chars().take(120).collect::<String>())
+    });
+    match title {
+        Some(title) => {
+            format!("an HTML page titled '{title}' (from a proxy or web server, not the API)")
+        }
+        None => "an HTML page (from a proxy or web server, not the API)".to_owned(),
+    }
+}
+
 /// `The field 'email' is invalid.` names `email`.
 fn field_in(message: &str) -> Option<String> {
     let start = message.find("field '")? + "field '".len();
@@ -181,8 +223,16 @@ mod tests {
         assert!(v3.to_string().contains("Invalid data"));
         let empty = ApiError::from_response(500, b"");
         assert!(empty.to_string().starts_with("500: "));
-        let html = ApiError::from_response(502, b"<html>Bad gateway</html>");
-        assert!(html.to_string().contains("Bad gateway"));
+        let html = ApiError::from_response(
+            502,
+            b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        );
+        let said = html.to_string();
+        assert!(said.starts_with("502: "), "{said}");
+        assert!(said.contains("'502 Bad Gateway'"), "{said}");
+        assert!(!said.contains('<'), "no markup: {said}");
+        let untitled = ApiError::from_response(503, b"<!DOCTYPE html><html><body><p>down</p>");
+        assert!(!untitled.to_string().contains('<'), "{untitled}");
         let password = ApiError::from_response(400, br#"[{"status":400,"message":"The field '_authentication.x' is not supported by this resource."}]"#);
         assert_eq!(password.field(), Some("x"));
     }

@@ -5,4 +5,5 @@ mod common;
 
 mod api;
 mod backup;
+mod hostile;
 mod worker;
