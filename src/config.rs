@@ -14,8 +14,9 @@ pub const APP_NAME: &str = "bc-customers";
 pub const CONFIG_NAME: &str = "config";
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
+// Unknown keys are refused: a misspelt `readonly = true` must not leave a store writable.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConfigFile {
     /// The profile used when `--profile` is not given.
     pub default_profile: Option<String>,
@@ -24,7 +25,7 @@ pub struct ConfigFile {
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Profile {
     /// Builds `https://api.bigcommerce.com/stores/{store_hash}/v2`.
     pub store_hash: Option<String>,
@@ -55,7 +56,7 @@ impl std::fmt::Debug for Profile {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct UiPreferences {
     /// Mouse wheel and clicks in the TUI.
     pub mouse: bool,
@@ -99,13 +100,86 @@ pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
         .wrap_err("cannot find where the config file lives")
 }
 
-/// Reads the config file; a missing file is an empty configuration (nothing is written).
-pub fn load(path: &Path) -> Result<ConfigFile> {
+/// Reads the config file. A missing file is an empty configuration (nothing is written),
+/// unless it was named explicitly (`--config`): then it is an error. A key the program does
+/// not know is an error naming it and the closest known key.
+pub fn load(path: &Path, named_explicitly: bool) -> Result<ConfigFile> {
     if !path.exists() {
+        if named_explicitly {
+            return Err(eyre!("the config file {} does not exist", path.display()));
+        }
         return Ok(ConfigFile::default());
     }
-    confy::load_path(path)
-        .wrap_err_with(|| format!("cannot read the config file {}", path.display()))
+    confy::load_path(path).map_err(|error| {
+        // The TOML reader's words are in the error's causes.
+        let mut text = error.to_string();
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            text.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        match unknown_key(&text) {
+            Some(problem) => eyre!("the config file {}: {problem}", path.display()),
+            None => {
+                eyre!(error).wrap_err(format!("cannot read the config file {}", path.display()))
+            }
+        }
+    })
+}
+
+/// "unknown key 'readonly' (line 4) — did you mean read_only?", from the TOML reader's
+/// message about a field it does not know.
+fn unknown_key(message: &str) -> Option<String> {
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
+    let key = &rest[..rest.find('`')?];
+    let known: Vec<&str> = rest
+        .split_once("expected")
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let line = message
+        .split_once("at line ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .filter(|digits| !digits.is_empty())
+        .map(|digits| format!(" (line {digits})"))
+        .unwrap_or_default();
+    let closest = known
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(key, candidate), *candidate))
+        .min()
+        .filter(|(distance, candidate)| *distance <= candidate.len().max(3) / 2);
+    Some(match closest {
+        Some((_, candidate)) => format!("unknown key '{key}'{line} — did you mean {candidate}?"),
+        None if known.is_empty() => format!("unknown key '{key}'{line}"),
+        None => format!(
+            "unknown key '{key}'{line}; the keys here are {}",
+            known.join(", ")
+        ),
+    })
+}
+
+/// A warning, like ssh's, when the config file holds a secret and others may read it.
+pub fn permission_warning(path: &Path, file: &ConfigFile) -> Option<String> {
+    let holds_secret = file
+        .profiles
+        .values()
+        .any(|profile| profile.access_token.is_some() || profile.api_key.is_some());
+    if !holds_secret {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the config file {} holds a token and others can read it (mode {mode:o}): run chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Writes the config file, readable by its owner only (it holds tokens).
@@ -266,6 +340,61 @@ mod tests {
         );
     }
 
+    fn written(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let folder = tempfile::tempdir().expect("a folder");
+        let path = folder.path().join("config.toml");
+        std::fs::write(&path, text).expect("written");
+        (folder, path)
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_the_closest_known_one() {
+        let (_folder, path) = written(
+            "[profiles.shop]\nstore_hash = \"abc\"\naccess_token = \"t\"\nreadonly = true\n",
+        );
+        let error = load(&path, false).expect_err("refused").to_string();
+        assert!(error.contains("'readonly'"), "{error}");
+        assert!(error.contains("did you mean read_only?"), "{error}");
+        assert!(error.contains("line 4"), "{error}");
+
+        let (_folder, path) = written("[ui]\nmouse = true\nmuose = false\n");
+        let error = load(&path, false).expect_err("refused").to_string();
+        assert!(error.contains("did you mean mouse?"), "{error}");
+
+        let (_folder, path) = written("default_profle = \"shop\"\n");
+        let error = load(&path, false).expect_err("refused").to_string();
+        assert!(error.contains("did you mean default_profile?"), "{error}");
+    }
+
+    #[test]
+    fn a_config_file_named_explicitly_must_exist() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let missing = folder.path().join("missing.toml");
+        let error = load(&missing, true).expect_err("refused").to_string();
+        assert!(error.contains("does not exist"), "{error}");
+        assert_eq!(load(&missing, false).expect("empty"), ConfigFile::default());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_others_can_read_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_folder, path) =
+            written("[profiles.shop]\nstore_hash = \"abc\"\naccess_token = \"t\"\n");
+        let file = load(&path, false).expect("read");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let warning = permission_warning(&path, &file).expect("a warning");
+        assert!(
+            warning.contains(&format!("chmod 600 {}", path.display())),
+            "{warning}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert_eq!(permission_warning(&path, &file), None);
+        let no_secret = ConfigFile::default();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        assert_eq!(permission_warning(&path, &no_secret), None);
+    }
+
     #[test]
     fn a_store_from_the_environment_is_named_by_its_hash_or_host() {
         let env = |hash: &'static str, url: &'static str| {
@@ -377,7 +506,7 @@ mod tests {
         let folder = tempfile::tempdir().expect("a folder");
         let path = folder.path().join("config.toml");
         save(&path, &file()).expect("saves");
-        assert_eq!(load(&path).expect("loads"), file());
+        assert_eq!(load(&path, true).expect("loads"), file());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -16,14 +16,26 @@ use crate::worker::{self, Command};
 
 /// Runs the app on this terminal until the user quits; the terminal is restored on every way
 /// out (return, error, panic through ratatui's hook, SIGTERM).
-pub async fn run(client: Client, store: StoreLabel, page_size: u64, mouse: bool) -> Result<()> {
+/// How the app is set up, besides its store.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub page_size: u64,
+    /// Mouse wheel and clicks.
+    pub mouse: bool,
+    /// A warning kept in the status bar for the whole session (a config file others can
+    /// read).
+    pub warning: Option<String>,
+}
+
+pub async fn run(client: Client, store: StoreLabel, settings: Settings) -> Result<()> {
+    let mouse = settings.mouse;
     let mut terminal = ratatui::init();
     let result = async {
         if mouse {
             crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
                 .wrap_err("cannot turn the mouse on")?;
         }
-        event_loop(&mut terminal, client, store, page_size).await
+        event_loop(&mut terminal, client, store, settings).await
     }
     .await;
     if mouse {
@@ -41,13 +53,14 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     client: Client,
     store: StoreLabel,
-    page_size: u64,
+    settings: Settings,
 ) -> Result<Option<String>> {
     let (worker, mut results, worker_task) = worker::spawn(client);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
     let backup_folder = crate::paths::backup_folder()?;
-    let mut app = App::new(store, page_size, backup_folder);
+    let mut app = App::new(store, settings.page_size, backup_folder);
+    app.warning = settings.warning;
     // Undo outlives the session: the store's last delete, unless it was restored.
     app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name);
     let size = terminal.size().wrap_err("cannot read the terminal size")?;

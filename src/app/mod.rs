@@ -127,6 +127,8 @@ pub struct App {
     /// A result worth saying once (e.g. where an export went).
     pub notice: Option<String>,
     pub last_error: Option<String>,
+    /// Said in the status bar for the whole session (a config file others can read).
+    pub warning: Option<String>,
     pub budget: RateSnapshot,
     pub spinner: usize,
     pub should_quit: bool,
@@ -181,6 +183,7 @@ impl App {
             export: None,
             notice: None,
             last_error: None,
+            warning: None,
             budget: RateSnapshot::default(),
             spinner: 0,
             should_quit: false,

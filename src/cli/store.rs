@@ -32,6 +32,8 @@ pub struct Resolved {
     pub file: ConfigFile,
     pub path: PathBuf,
     pub store: Option<StoreSettings>,
+    /// Said before anything else: the file holds a token others can read.
+    pub warning: Option<String>,
 }
 
 impl StoreArgs {
@@ -42,19 +44,28 @@ impl StoreArgs {
     /// Flags over environment over profile; no store at all is not an error here.
     pub fn resolve(&self) -> Result<Resolved> {
         let path = self.config_path()?;
-        let file = config::load(&path)?;
+        let file = config::load(&path, self.config.is_some())?;
+        let warning = config::permission_warning(&path, &file);
         let flags = StoreFlags {
             profile: self.profile.clone(),
             api_url: self.api_url.clone(),
             read_only: self.read_only,
         };
         let store = config::resolve(&file, &flags, |name| std::env::var(name).ok())?;
-        Ok(Resolved { file, path, store })
+        Ok(Resolved {
+            file,
+            path,
+            store,
+            warning,
+        })
     }
 
     /// The configured store and its client; an error saying how to configure one if none is.
     pub fn client(&self) -> Result<(Client, StoreSettings)> {
         let resolved = self.resolve()?;
+        if let Some(warning) = &resolved.warning {
+            eprintln!("warning: {warning}");
+        }
         let store = resolved.store.ok_or_else(|| {
             eyre!(
                 "no store is configured: add a profile to {} (see config.example.toml) or set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN",

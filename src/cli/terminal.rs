@@ -9,13 +9,24 @@ use crate::app::StoreLabel;
 use crate::config;
 use crate::paths::default_sandbox_db;
 use crate::sandbox::{self, SandboxOptions};
+use crate::tui::Settings;
 
 /// Demo customers created the first time the embedded sandbox opens.
 const FIRST_RUN_CUSTOMERS: u64 = 300;
 
 /// The terminal app on the configured store, or on an embedded sandbox when none is.
 pub fn run(store_args: &StoreArgs) -> Result<()> {
-    let Resolved { file, store, .. } = store_args.resolve()?;
+    let Resolved {
+        file,
+        store,
+        warning,
+        ..
+    } = store_args.resolve()?;
+    if let Some(warning) = &warning {
+        // Said on the terminal before the app takes it, and kept in the status bar.
+        eprintln!("warning: {warning}");
+        tracing::warn!("{warning}");
+    }
     super::runtime()?.block_on(async {
         match store {
             Some(store) => {
@@ -26,7 +37,12 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
                     read_only: store.read_only,
                 };
                 let client = connect(&store)?;
-                crate::tui::run(client, label, store.page_size, file.ui.mouse).await
+                let settings = Settings {
+                    page_size: store.page_size,
+                    mouse: file.ui.mouse,
+                    warning,
+                };
+                crate::tui::run(client, label, settings).await
             }
             None => {
                 let mut options = SandboxOptions::new(default_sandbox_db()?);
@@ -44,7 +60,12 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
                     sandbox: true,
                     read_only: store_args.read_only,
                 };
-                let result = crate::tui::run(client, label, config::DEFAULT_PAGE_SIZE, file.ui.mouse).await;
+                let settings = Settings {
+                    page_size: config::DEFAULT_PAGE_SIZE,
+                    mouse: file.ui.mouse,
+                    warning,
+                };
+                let result = crate::tui::run(client, label, settings).await;
                 sandbox.shutdown().await?;
                 result
             }

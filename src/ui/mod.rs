@@ -191,6 +191,13 @@ fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
+    if let Some(warning) = &app.warning {
+        spans.push(Span::styled(
+            format!(" ⚠ {} ", sanitize(warning)),
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+        spans.push(Span::raw("  "));
+    }
     let pending = app.pending();
     if pending > 0 {
         spans.push(Span::raw(format!(

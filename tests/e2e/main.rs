@@ -5,5 +5,6 @@
 mod common;
 
 mod cli;
+mod config;
 mod pty;
 mod terminal;
