@@ -67,6 +67,27 @@ pub fn is_ip_address(text: &str) -> bool {
     IpAddr::from_str(text.trim()).is_ok()
 }
 
+/// What is wrong with a writable customer field's text by the store's rules, if anything.
+/// Empty store credit and group id mean "not given" and pass.
+pub fn field_problem(field: &str, text: &str) -> Option<&'static str> {
+    let trimmed = text.trim();
+    let problem = match field {
+        "first_name" | "last_name" | "email" if trimmed.is_empty() => "required",
+        "email" if !looks_like_email(trimmed) => "an address such as jane@example.com",
+        "store_credit" | "customer_group_id" if trimmed.is_empty() => return None,
+        "store_credit" => return parse_store_credit(text).err(),
+        "customer_group_id" => return parse_group_id(text).err(),
+        "registration_ip_address" if !trimmed.is_empty() && !is_ip_address(text) => {
+            "an IPv4 or IPv6 address"
+        }
+        "notes" if text.chars().count() > LONG_TEXT => "too long",
+        "notes" => return None,
+        _ if text.chars().count() > SHORT_TEXT => "at most 255 characters",
+        _ => return None,
+    };
+    Some(problem)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +120,16 @@ mod tests {
         assert_eq!(parse_group_id("3"), Ok(3));
         assert!(parse_group_id("-1").is_err());
         assert!(is_ip_address("::1") && is_ip_address("10.0.0.1") && !is_ip_address("10.0.0"));
+        assert_eq!(
+            field_problem("email", "12345"),
+            Some("an address such as jane@example.com")
+        );
+        assert_eq!(field_problem("first_name", " "), Some("required"));
+        assert_eq!(field_problem("store_credit", ""), None);
+        assert_eq!(
+            field_problem("company", &"x".repeat(256)),
+            Some("at most 255 characters")
+        );
+        assert_eq!(field_problem("notes", &"x".repeat(256)), None);
     }
 }

@@ -8,8 +8,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::api::rules::{
-    LONG_TEXT, PASSWORD_RULE, SHORT_TEXT, is_ip_address, looks_like_email, meets_password_rules,
-    parse_group_id, parse_store_credit,
+    PASSWORD_RULE, field_problem, meets_password_rules, parse_group_id, parse_store_credit,
 };
 use crate::api::{Customer, format_credit};
 use crate::worker::Failure;
@@ -33,7 +32,6 @@ pub const FIELDS: [(&str, &str); 12] = [
 const EMAIL: usize = 2;
 const CREDIT: usize = 5;
 const GROUP: usize = 6;
-const NOTES: usize = 8;
 const PASSWORD: usize = 10;
 const CONFIRMATION: usize = 11;
 /// The "force reset at next login" box, after the text fields.
@@ -198,23 +196,15 @@ impl CustomerForm {
             return None;
         }
         let problem = match FIELDS[field].0 {
-            "first_name" | "last_name" if trimmed.is_empty() => "required",
-            "email" if trimmed.is_empty() => "required",
-            "email" if !looks_like_email(trimmed) => "an address such as jane@example.com",
-            "store_credit" if trimmed.is_empty() && creating => return None,
-            "store_credit" => return parse_store_credit(text).err().map(str::to_owned),
-            "customer_group_id" if trimmed.is_empty() && creating => return None,
-            "customer_group_id" => return parse_group_id(text).err().map(str::to_owned),
-            "registration_ip_address" if !trimmed.is_empty() && !is_ip_address(text) => {
-                "an IPv4 or IPv6 address"
-            }
+            // Editing, an empty amount or group is not "leave it out": it is not a value.
+            "store_credit" if trimmed.is_empty() && !creating => parse_store_credit(text).err()?,
+            "customer_group_id" if trimmed.is_empty() && !creating => parse_group_id(text).err()?,
             "password" if !text.is_empty() && !meets_password_rules(text) => PASSWORD_RULE,
             "password_confirmation" if text != self.value(PASSWORD) => {
                 "not the same as the password"
             }
-            "notes" if text.chars().count() > LONG_TEXT => "too long",
-            _ if field != NOTES && text.chars().count() > SHORT_TEXT => "at most 255 characters",
-            _ => return None,
+            "password" | "password_confirmation" => return None,
+            name => field_problem(name, text)?,
         };
         Some(problem.to_owned())
     }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::filters::FilterArgs;
 use super::progress::Bar;
@@ -29,15 +29,28 @@ pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
     super::runtime()?.block_on(async {
         let bar = Bar::new();
         let progress = |progress| bar.show(progress);
-        let written = match &args.output {
-            None => {
-                let mut out = std::io::BufWriter::new(std::io::stdout());
-                let to = Path::new(STANDARD_OUTPUT);
-                let written = export(&client, &filter, args.format, &mut out, to, progress).await;
-                out.flush().wrap_err("cannot write to standard output")?;
-                written
+        let work = async {
+            match &args.output {
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout());
+                    let to = Path::new(STANDARD_OUTPUT);
+                    let written =
+                        export(&client, &filter, args.format, &mut out, to, progress).await?;
+                    out.flush().wrap_err("cannot write to standard output")?;
+                    Ok(written)
+                }
+                Some(path) => {
+                    Ok(export_to_file(&client, &filter, args.format, path, progress).await?)
+                }
             }
-            Some(path) => export_to_file(&client, &filter, args.format, path, progress).await,
+        };
+        // Interrupted, the export is dropped: its unfinished file goes with it.
+        let written: Result<u64> = tokio::select! {
+            written = work => written,
+            () = super::stop_signal() => Err(match &args.output {
+                Some(path) => eyre!("interrupted: the export stopped; {} was not written", path.display()),
+                None => eyre!("interrupted: the export stopped before it was whole"),
+            }),
         };
         bar.finish();
         let written = written?;

@@ -9,8 +9,7 @@ use super::delete::failures;
 use super::progress::Bar;
 use super::store::StoreArgs;
 use crate::jobs::Cancel;
-use crate::jobs::backup::count_backup;
-use crate::jobs::restore::restore_backup;
+use crate::jobs::restore::{check_backup, restore_backup};
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
@@ -24,7 +23,7 @@ pub struct RestoreArgs {
 pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
     let (client, store) = store.client_for_changes()?;
     let path = &args.file;
-    let count = count_backup(path, None)?;
+    let count = check_backup(path, None)?;
     if count == 0 {
         println!("{} holds no customers; nothing restored.", path.display());
         return Ok(());

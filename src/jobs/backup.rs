@@ -4,7 +4,7 @@
 //! lives here too.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
 use futures::StreamExt;
@@ -84,14 +84,10 @@ pub async fn back_up_selection(
         ))?;
     }
     // Never over an earlier backup: that one may be the only copy of other customers.
-    let file = std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(JobError::file(
-            "nothing was deleted: cannot create the backup",
-            path,
-        ))?;
+    let file = super::create_private(path, true).map_err(JobError::file(
+        "nothing was deleted: cannot create the backup",
+        path,
+    ))?;
     let mut out = std::io::BufWriter::new(file);
     let mut backed_up = BackedUp::default();
     let mut write = |customer: &Customer| -> Result<(), JobError> {
@@ -216,51 +212,83 @@ pub async fn back_up_selection(
     Ok(backed_up)
 }
 
+/// The longest line a backup may have. A customer is a few KiB even with long notes; a
+/// longer "line" is not a backup (a file with no line breaks, such as /dev/zero).
+pub const MAX_LINE: usize = 4 << 20;
+
+/// One customer of a backup, with the line it was on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupLine {
+    pub number: usize,
+    pub customer: Customer,
+}
+
 /// The customers of a backup as it is read (only those in `only`, when given), each line
-/// checked.
+/// checked and none longer than `MAX_LINE`.
 pub fn backup_customers(
     path: &Path,
     only: Option<&[i64]>,
-) -> Result<impl Iterator<Item = Result<Customer, JobError>> + Send + use<>, JobError> {
+) -> Result<impl Iterator<Item = Result<BackupLine, JobError>> + Send + use<>, JobError> {
     let file = std::fs::File::open(path).map_err(JobError::file("cannot open the backup", path))?;
     let only: Option<BTreeSet<i64>> = only.map(|ids| ids.iter().copied().collect());
     let path = path.to_owned();
-    Ok(std::io::BufReader::new(file)
-        .lines()
-        .enumerate()
-        .filter_map(move |(number, line)| {
-            let line = match line.map_err(JobError::file("cannot read the backup", &path)) {
-                Ok(line) => line,
-                Err(error) => return Some(Err(error)),
-            };
-            if line.trim().is_empty() {
+    let mut reader = std::io::BufReader::new(file);
+    let mut number = 0;
+    let mut failed = false;
+    Ok(std::iter::from_fn(move || {
+        loop {
+            if failed {
                 return None;
             }
-            let customer = serde_json::from_str::<Customer>(&line).map_err(|error| {
-                JobError::Stopped(format!(
-                    "{} line {}: not a customer: {error}",
-                    path.display(),
-                    number + 1
-                ))
-            });
-            match (&customer, &only) {
-                (Ok(customer), Some(only)) if !only.contains(&customer.id) => None,
-                _ => Some(customer),
+            number += 1;
+            let mut line = Vec::new();
+            // One byte past the limit tells a line that is too long from one that fits.
+            let read = (&mut reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line);
+            match read {
+                Ok(0) => return None,
+                Ok(_) if line.len() > MAX_LINE && !line.ends_with(b"\n") => {
+                    failed = true;
+                    return Some(Err(JobError::Stopped(format!(
+                        "{} line {number} is longer than {} MiB: not a backup written by bc-customers",
+                        path.display(),
+                        MAX_LINE >> 20
+                    ))));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    failed = true;
+                    return Some(Err(JobError::file("cannot read the backup", &path)(error)));
+                }
             }
-        }))
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let customer = match serde_json::from_slice::<Customer>(&line) {
+                Ok(customer) => customer,
+                Err(error) => {
+                    failed = true;
+                    return Some(Err(JobError::Stopped(format!(
+                        "{} line {number}: not a customer: {error}",
+                        path.display()
+                    ))));
+                }
+            };
+            if only
+                .as_ref()
+                .is_some_and(|only| !only.contains(&customer.id))
+            {
+                continue;
+            }
+            return Some(Ok(BackupLine { number, customer }));
+        }
+    }))
 }
 
 /// Every customer in a backup file, all in memory (for small backups and tests).
 pub fn read_backup(path: &Path) -> Result<Vec<Customer>, JobError> {
-    backup_customers(path, None)?.collect()
-}
-
-/// Reads a backup through once, checking every line: how many customers it would restore.
-pub fn count_backup(path: &Path, only: Option<&[i64]>) -> Result<u64, JobError> {
-    let mut count = 0;
-    for customer in backup_customers(path, only)? {
-        customer?;
-        count += 1;
-    }
-    Ok(count)
+    backup_customers(path, None)?
+        .map(|line| line.map(|line| line.customer))
+        .collect()
 }

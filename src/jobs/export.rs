@@ -124,8 +124,11 @@ pub async fn export(
     Ok(written)
 }
 
-/// Exports into `path`, which appears only when the export is whole: the data goes to a
-/// `.partial` file beside it, renamed at the end and removed on failure.
+/// Exports into `path`. A regular file (or nothing) there is replaced only when the export
+/// is whole: the data goes to a private temporary file beside it, renamed over it at the end
+/// and removed on any failure (or when the export is dropped, as on an interrupt). Anything
+/// else — a FIFO, a device, a link such as /dev/stdout — is written straight through and
+/// never replaced.
 pub async fn export_to_file(
     client: &Client,
     filter: &Filter,
@@ -133,29 +136,51 @@ pub async fn export_to_file(
     path: &Path,
     progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
-    if path.is_dir() {
-        return Err(JobError::Stopped(format!(
+    let write_error = JobError::file("cannot write the export to", path);
+    match std::fs::symlink_metadata(path) {
+        Ok(found) if found.is_dir() => Err(JobError::Stopped(format!(
             "{} is a folder; name a file",
             path.display()
-        )));
-    }
-    let partial = path.with_extension("partial");
-    let file = std::fs::File::create(&partial)
-        .map_err(JobError::file("cannot create the export", &partial))?;
-    let mut out = std::io::BufWriter::new(file);
-    let result = export(client, filter, format, &mut out, path, progress).await;
-    let flushed = out
-        .flush()
-        .map_err(JobError::file("cannot write the export to", path));
-    match result.and_then(|written| flushed.map(|()| written)) {
-        Ok(written) => {
-            std::fs::rename(&partial, path)
-                .map_err(JobError::file("cannot write the export to", path))?;
+        ))),
+        Ok(found) if !found.file_type().is_file() => {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(path)
+                .map_err(JobError::file("cannot open", path))?;
+            let mut out = std::io::BufWriter::new(file);
+            let written = export(client, filter, format, &mut out, path, progress).await?;
+            out.flush().map_err(write_error)?;
             Ok(written)
         }
-        Err(error) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(error)
+        _ => {
+            let folder = match path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => folder,
+                _ => Path::new("."),
+            };
+            let name = path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "export".to_owned());
+            // Unique in the same folder (so the rename cannot cross file systems), created
+            // 0600, and removed when dropped unless persisted.
+            let partial = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".partial")
+                .tempfile_in(folder)
+                .map_err(JobError::file("cannot create the export in", folder))?;
+            let mut out = std::io::BufWriter::new(partial);
+            let written = export(client, filter, format, &mut out, path, progress).await?;
+            let partial = out
+                .into_inner()
+                .map_err(|error| write_error(error.into_error()))?;
+            partial
+                .as_file()
+                .sync_all()
+                .map_err(JobError::file("cannot write the export to", path))?;
+            partial
+                .persist(path)
+                .map_err(|error| JobError::file("cannot write the export to", path)(error.error))?;
+            Ok(written)
         }
     }
 }

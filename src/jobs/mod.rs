@@ -158,6 +158,27 @@ pub enum JobError {
     Stopped(String),
 }
 
+/// Creates a file that holds customer data: readable and writable by its owner only. With
+/// `new_only`, an existing file is never opened (a backup must not replace another).
+pub(crate) fn create_private(
+    path: &std::path::Path,
+    new_only: bool,
+) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.write(true);
+    if new_only {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 impl JobError {
     pub(crate) fn store(doing: impl Into<String>) -> impl FnOnce(ApiError) -> JobError {
         let doing = doing.into();

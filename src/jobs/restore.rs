@@ -6,8 +6,9 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::backup::{backup_customers, count_backup};
+use super::backup::backup_customers;
 use super::{Cancel, Failed, JobError, Progress, Report, Step, undo_record};
+use crate::api::rules::field_problem;
 use crate::api::{Client, Customer, format_credit};
 
 /// The fields that re-create a customer: everything writable, and a password reset at next
@@ -65,6 +66,36 @@ pub async fn restore(
     report
 }
 
+/// Reads a backup through once, checking every line against the store's field rules: how
+/// many customers it would restore. A damaged line, or a customer the store would refuse (an
+/// email of `12345`), is an error naming the line, so that nothing is half restored.
+pub fn check_backup(path: &Path, only: Option<&[i64]>) -> Result<u64, JobError> {
+    let mut count = 0;
+    for line in backup_customers(path, only)? {
+        let line = line?;
+        let fields = restore_fields(&line.customer);
+        let problem = fields.iter().find_map(|(field, value)| {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                _ => return None,
+            };
+            field_problem(field, &text).map(|problem| (field.clone(), text, problem))
+        });
+        if let Some((field, text, problem)) = problem {
+            let shown: String = text.chars().take(60).collect();
+            return Err(JobError::Stopped(format!(
+                "{} line {}: customer #{} cannot be restored: {field} '{shown}' is not {problem}; nothing was restored",
+                path.display(),
+                line.number,
+                line.customer.id,
+            )));
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Re-creates the customers of a backup file (only `only` of them, when given), checking the
 /// whole file first so that a damaged backup restores nothing rather than half. A restore done
 /// whole is no longer offered for undo.
@@ -75,9 +106,9 @@ pub async fn restore_backup(
     cancel: &Cancel,
     progress: impl FnMut(Progress),
 ) -> Result<Report, JobError> {
-    let total = count_backup(path, only)?;
+    let total = check_backup(path, only)?;
     // Every line was read above; one that fails now (the file changed) is skipped.
-    let customers = backup_customers(path, only)?.filter_map(Result::ok);
+    let customers = backup_customers(path, only)?.filter_map(|line| Some(line.ok()?.customer));
     let report = restore(client, customers, total, cancel, progress).await;
     if report.whole() {
         // A backup never deleted from (or restored before) has no record to mark.

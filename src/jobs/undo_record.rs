@@ -19,7 +19,9 @@ pub fn record(backup: &Path, ids: &[i64]) -> Result<(), JobError> {
     let path = beside(backup, DELETED);
     let text = serde_json::to_string(ids)
         .map_err(|error| JobError::Stopped(format!("cannot write the delete's record: {error}")))?;
-    std::fs::write(&path, text).map_err(JobError::file("cannot write the undo record", &path))
+    super::create_private(&path, false)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
+        .map_err(JobError::file("cannot write the undo record", &path))
 }
 
 /// Notes that a delete was undone whole: it is no longer offered for undo.

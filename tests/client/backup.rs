@@ -264,6 +264,18 @@ async fn a_delete_stays_undoable_until_its_restore_is_whole() {
     .expect("deleted");
     assert_eq!(deleted.report.done, 3);
     assert_eq!(deleted.still_on_store, Some(0));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let record = backup.with_extension("jsonl.deleted");
+        for file in [&backup, &record] {
+            let mode = std::fs::metadata(file)
+                .expect("written")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{} is private", file.display());
+        }
+    }
     assert_eq!(
         undoable(&folder, "Shop"),
         Some(LastDelete {
@@ -293,4 +305,60 @@ async fn a_delete_stays_undoable_until_its_restore_is_whole() {
     assert_eq!(report.done, 3);
     assert_eq!(undoable(&folder, "Shop"), None, "restored whole");
     assert_eq!(store.count("").await, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_with_no_line_breaks_is_refused_by_its_line_number() {
+    use bc_customers::jobs::backup::MAX_LINE;
+    use bc_customers::jobs::restore::restore_backup;
+    let store = TestStore::empty().await;
+    let client = store.client();
+    let endless = store.folder.path().join("zero.jsonl");
+    let line = |id: i64| {
+        format!(r#"{{"id":{id},"first_name":"A","last_name":"B","email":"c{id}@example.com"}}"#)
+    };
+    let mut text = format!("{}\n", line(1));
+    text.push_str(&"0".repeat(MAX_LINE + 10));
+    std::fs::write(&endless, text).expect("a file");
+    let error = restore_backup(&client, &endless, None, &Cancel::default(), |_| {})
+        .await
+        .expect_err("refused");
+    let said = error.to_string();
+    assert!(
+        said.contains("line 2") && said.contains("longer than"),
+        "{said}"
+    );
+    assert_eq!(store.count("").await, 0, "nothing restored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_breaking_the_stores_rules_restores_nothing() {
+    use bc_customers::jobs::restore::restore_backup;
+    let store = TestStore::empty().await;
+    let client = store.client();
+    let path = store.folder.path().join("edited.jsonl");
+    let lines: Vec<String> = (1..=5)
+        .map(|id| {
+            let email = if id == 3 {
+                "12345".to_owned()
+            } else {
+                format!("c{id}@example.com")
+            };
+            format!(r#"{{"id":{id},"first_name":"A","last_name":"B","email":"{email}"}}"#)
+        })
+        .collect();
+    std::fs::write(&path, lines.join("\n")).expect("a file");
+    let error = restore_backup(&client, &path, None, &Cancel::default(), |_| {})
+        .await
+        .expect_err("refused");
+    let said = error.to_string();
+    assert!(
+        said.contains("line 3") && said.contains("email '12345'"),
+        "{said}"
+    );
+    assert_eq!(
+        store.count("").await,
+        0,
+        "not 4 restored and 1 failed: none"
+    );
 }

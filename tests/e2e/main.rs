@@ -6,5 +6,6 @@ mod common;
 
 mod cli;
 mod config;
+mod export_files;
 mod pty;
 mod terminal;
