@@ -34,6 +34,8 @@ pub enum Slot {
     Count,
     /// The customer in the detail view or a form.
     Customer,
+    /// The count of every customer of the store, when a filter is on.
+    StoreCount,
 }
 
 #[derive(Debug, Clone, PartialEq)]

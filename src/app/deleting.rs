@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::dialog::{Button, DeletePlan, Dialog, DialogKind};
 use super::marks::describe;
 use super::{App, thousands};
+use crate::api::Filter;
 use crate::jobs::backup::{Selection, backup_file_name};
 use crate::jobs::delete::Deleted;
 use crate::jobs::{Cancel, Progress, Report, Step};
@@ -115,6 +116,21 @@ impl App {
             .join(backup_file_name(&self.store.name, self.now))
     }
 
+    /// What must be typed to delete `count` customers: the store's name or hash when that is
+    /// every customer it has (whatever filter or marks got there), or when how many it has is
+    /// not known yet; nothing otherwise.
+    fn every_customer_guard(&self, count: u64) -> Vec<String> {
+        // Every match of no filter, even with a few unmarked, is as good as the whole store.
+        let whole_store_marked = self.marks.all_matching().is_some_and(Filter::is_empty);
+        let every = whole_store_marked || self.store_total.is_none_or(|total| count >= total);
+        if !every {
+            return Vec::new();
+        }
+        std::iter::once(self.store.name.clone())
+            .chain(self.store.hash.clone())
+            .collect()
+    }
+
     /// `d`: the selected customer.
     pub(super) fn ask_delete_selected(&mut self) {
         if self.busy_with_job() {
@@ -130,7 +146,7 @@ impl App {
             not_visible: 0,
             names: vec![describe(customer)],
             backup: self.backup_path(),
-            type_to_confirm: Vec::new(),
+            type_to_confirm: self.every_customer_guard(1),
         };
         self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
     }
@@ -151,16 +167,14 @@ impl App {
         let count = self.marks.count();
         let shown = self.marks.visible(&self.customers, &self.filter);
         let names = self.marks.names(5);
-        let (filter, type_to_confirm) = match self.marks.all_matching() {
-            Some(filter) if filter.is_empty() => (
-                Some("none, so every customer of the store".to_owned()),
-                std::iter::once(self.store.name.clone())
-                    .chain(self.store.hash.clone())
-                    .collect(),
-            ),
-            Some(filter) => (Some(filter.to_string()), Vec::new()),
-            None => (None, Vec::new()),
+        let filter = match self.marks.all_matching() {
+            Some(filter) if filter.is_empty() => {
+                Some("none, so every customer of the store".to_owned())
+            }
+            Some(filter) => Some(filter.to_string()),
+            None => None,
         };
+        let type_to_confirm = self.every_customer_guard(count);
         let plan = DeletePlan {
             selection,
             count,

@@ -111,6 +111,9 @@ pub struct App {
     pub customers: Vec<Customer>,
     /// Customers matching the filter, once counted.
     pub total: Option<u64>,
+    /// Every customer of the store, as last counted: a delete of that many needs the store's
+    /// name typed.
+    pub store_total: Option<u64>,
     pub selected: usize,
     pub screen: Screen,
     pub help_open: bool,
@@ -155,7 +158,7 @@ pub struct App {
     table: TableArea,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; 4],
+    latest: [Option<RequestId>; 5],
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -173,6 +176,7 @@ impl App {
             page: 1,
             customers: Vec::new(),
             total: None,
+            store_total: None,
             selected: 0,
             screen: Screen::Table,
             help_open: false,
@@ -199,7 +203,7 @@ impl App {
             quit_when_job_ends: false,
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; 4],
+            latest: [None; 5],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,

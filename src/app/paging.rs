@@ -77,7 +77,7 @@ impl App {
     pub(super) fn reload(&mut self) -> Vec<Command> {
         self.loading = true;
         self.prefetched = None;
-        vec![
+        let mut commands = vec![
             self.read(
                 Slot::Page,
                 Read::List {
@@ -92,7 +92,17 @@ impl App {
                     filter: self.filter.clone(),
                 },
             ),
-        ]
+        ];
+        if !self.filter.is_empty() {
+            // The count above is the filter's; the store's own is needed too (store_total).
+            commands.push(self.read(
+                Slot::StoreCount,
+                Read::Count {
+                    filter: Filter::default(),
+                },
+            ));
+        }
+        commands
     }
 
     pub(super) fn prefetch(&mut self) -> Option<Command> {
@@ -176,6 +186,10 @@ impl App {
                 }
                 self.prefetch().into_iter().collect()
             }
+            (Slot::StoreCount, Outcome::Count(total)) => {
+                self.store_total = Some(total);
+                Vec::new()
+            }
             (Slot::NextPage, Outcome::Page(customers)) => {
                 self.prefetched = Some(PrefetchedPage {
                     page: self.prefetching,
@@ -185,6 +199,9 @@ impl App {
             }
             (Slot::Count, Outcome::Count(total)) => {
                 self.total = Some(total);
+                if self.filter.is_empty() {
+                    self.store_total = Some(total);
+                }
                 Vec::new()
             }
             _ => Vec::new(),

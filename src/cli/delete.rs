@@ -7,6 +7,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use super::filters::FilterArgs;
 use super::progress::Bar;
 use super::store::StoreArgs;
+use crate::api::Filter;
 use crate::jobs::backup::{Selection, backup_file_name};
 use crate::jobs::delete::delete_customers;
 use crate::jobs::{Cancel, Report};
@@ -15,9 +16,13 @@ use crate::jobs::{Cancel, Report};
 pub struct DeleteArgs {
     #[command(flatten)]
     filter: FilterArgs,
-    /// Go ahead without asking (not for deleting every customer).
+    /// Go ahead without asking (not when the filters match every customer of the store).
     #[arg(long, help_heading = "Confirmation")]
     yes: bool,
+    /// The store's name or hash, answering for scripts the question asked when the filters
+    /// match every customer of the store.
+    #[arg(long, value_name = "NAME", help_heading = "Confirmation")]
+    confirm_store: Option<String>,
 }
 
 pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
@@ -37,23 +42,38 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
             .join(backup_file_name(store_name, chrono::Local::now()));
         eprintln!("This deletes {count} customers matching {filter} from store '{store_name}'.");
         eprintln!("They are first backed up to {}.", backup.display());
-        if filter.is_empty() {
-            // Every customer of the store: only a typed store name will do.
-            if args.yes {
-                return Err(eyre!(
-                    "deleting every customer of a store must be confirmed by typing its name: run without --yes"
-                ));
-            }
+        // Every customer of the store, whatever the filter: only its name or hash will do.
+        let every = filter.is_empty()
+            || count
+                >= client
+                    .count(&Filter::default())
+                    .await
+                    .wrap_err("cannot count the store's customers")?;
+        if every {
             let hash = crate::config::store_hash(client.api_url());
-            let question = match &hash {
-                Some(hash) => format!(
-                    "Type the store's name ({store_name}) or hash ({hash}) to delete every customer:"
-                ),
-                None => format!("Type the store's name ({store_name}) to delete every customer:"),
-            };
             let accepted: Vec<&str> = std::iter::once(store_name).chain(hash.as_deref()).collect();
-            if !super::confirm(&question, &accepted)? {
-                return Err(eyre!("not confirmed; nothing deleted"));
+            eprintln!("That is every customer of the store.");
+            let confirmed = match &args.confirm_store {
+                Some(answer) => accepted.contains(&answer.trim()),
+                None if args.yes => {
+                    return Err(eyre!(
+                        "deleting every customer of a store must be confirmed by typing its name: run without --yes, or add --confirm-store NAME"
+                    ));
+                }
+                None => {
+                    let question = match &hash {
+                        Some(hash) => format!(
+                            "Type the store's name ({store_name}) or hash ({hash}) to delete every customer:"
+                        ),
+                        None => {
+                            format!("Type the store's name ({store_name}) to delete every customer:")
+                        }
+                    };
+                    super::confirm(&question, &accepted)?
+                }
+            };
+            if !confirmed {
+                return Err(eyre!("not confirmed: that is not the store's name; nothing deleted"));
             }
         } else if !args.yes && !super::confirm("Type yes to delete them:", &["yes"])? {
             return Err(eyre!("not confirmed; nothing deleted"));

@@ -260,10 +260,15 @@ fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     assert!(app.filter_form.is_none());
     assert_eq!(app.page, 1);
     assert_eq!(app.filter.first_name.as_deref(), Some("Ann"));
-    assert_eq!(commands.len(), 2, "page and count, with the new filter");
+    assert_eq!(
+        commands.len(),
+        3,
+        "page and count with the new filter, and the store's count"
+    );
     assert!(
         matches!(&commands[1].2, Read::Count { filter } if filter.first_name.as_deref() == Some("Ann"))
     );
+    assert!(matches!(&commands[2].2, Read::Count { filter } if filter.is_empty()));
     let screen = draw(&app, 120, 20);
     assert!(
         screen.contains("first_name=Ann") && screen.contains("store_credit=12.5"),

@@ -862,3 +862,55 @@ fn marking_one_under_another_filter_says_the_mark_all_is_gone() {
         app.notice
     );
 }
+
+#[test]
+fn a_filter_matching_every_customer_needs_the_stores_name_too() {
+    let mut app = loaded();
+    assert_eq!(app.store_total, Some(120));
+    // min_id=1 matches all 120: marked and deleted, that is the whole store.
+    type_text(&mut app, "/");
+    for _ in 0..8 {
+        app.update(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "1");
+    let reads_sent = reads(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.filter.min_id, Some(1));
+    let (page, count, store_count) = (&reads_sent[0], &reads_sent[1], &reads_sent[2]);
+    app.update(answer(count.0, Slot::Count, Ok(Outcome::Count(120))));
+    app.update(answer(
+        store_count.0,
+        Slot::StoreCount,
+        Ok(Outcome::Count(120)),
+    ));
+    app.update(answer(
+        page.0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=50))),
+    ));
+    type_text(&mut app, "AD");
+    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+        panic!("a delete dialog");
+    };
+    assert_eq!(plan.count, 120);
+    assert_eq!(plan.type_to_confirm, ["Demo Store"], "the name is asked");
+
+    // A filter matching fewer is deleted with the usual dialog.
+    let mut app = loaded();
+    type_text(&mut app, "/");
+    for _ in 0..8 {
+        app.update(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "71");
+    let reads_sent = reads(&app.update(key(KeyCode::Enter)));
+    app.update(answer(reads_sent[1].0, Slot::Count, Ok(Outcome::Count(50))));
+    app.update(answer(
+        reads_sent[2].0,
+        Slot::StoreCount,
+        Ok(Outcome::Count(120)),
+    ));
+    type_text(&mut app, "AD");
+    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+        panic!("a delete dialog");
+    };
+    assert!(plan.type_to_confirm.is_empty());
+}

@@ -7,5 +7,6 @@ mod common;
 mod cli;
 mod config;
 mod export_files;
+mod guards;
 mod pty;
 mod terminal;
