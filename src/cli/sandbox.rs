@@ -54,12 +54,12 @@ pub fn run(args: SandboxArgs) -> Result<()> {
     };
     let options = SandboxOptions {
         listen: args.listen,
-        db,
         token: args.token,
         seed: args.seed,
         rate_limit: args.rate_limit.unwrap_or_default(),
         latency: Duration::from_millis(args.latency_ms),
         fail_rate: args.fail_rate,
+        ..SandboxOptions::new(db)
     };
     super::runtime()?.block_on(async {
         let running = sandbox::start(options).await?;
