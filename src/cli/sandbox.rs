@@ -18,7 +18,7 @@ pub struct SandboxArgs {
     /// SQLite file of the store [default: sandbox.sqlite3 in the user's data folder].
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Access token clients must send [default: a random one, printed at start].
+    /// Access token clients must send, not empty [default: a random one, printed at start].
     #[arg(
         long,
         value_name = "TOKEN",

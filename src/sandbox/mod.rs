@@ -47,7 +47,8 @@ pub struct SandboxOptions {
     pub listen: SocketAddr,
     /// The SQLite file; created with its schema when missing.
     pub db: PathBuf,
-    /// The access token clients must send; a random one when `None`.
+    /// The access token clients must send, neither empty nor only whitespace; a random one
+    /// when `None`.
     pub token: Option<String>,
     /// Demo customers to create when the database is empty.
     pub seed: u64,
@@ -132,6 +133,17 @@ impl RunningSandbox {
 
 /// Opens (or creates and seeds) the database and starts serving.
 pub async fn start(options: SandboxOptions) -> color_eyre::Result<RunningSandbox> {
+    // A blank token is almost surely a mistake (an empty variable), and would let anyone in
+    // who sends an empty one.
+    if options
+        .token
+        .as_deref()
+        .is_some_and(|token| token.trim().is_empty())
+    {
+        return Err(eyre!(
+            "the sandbox's access token must not be empty or only whitespace (leave it out for a random one)"
+        ));
+    }
     if !(0.0..=1.0).contains(&options.fail_rate) {
         return Err(eyre!(
             "the fail rate must be between 0 and 1, not {}",
