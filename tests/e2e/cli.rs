@@ -1,6 +1,6 @@
 //! The built binary as a person or a script runs it: the sandbox subcommand prints how to
-//! reach it, stops cleanly on SIGTERM and refuses a blank token; count and export talk to it
-//! and fail in one line.
+//! reach it, stops cleanly on SIGTERM, refuses a blank token and warns when reachable from the
+//! network; count and export talk to it and fail in one line.
 
 use crate::common;
 
@@ -307,5 +307,77 @@ fn sandbox_refuses_an_empty_or_blank_token() {
     assert!(
         !folder.path().join("store.sqlite3").exists(),
         "refused before creating the database"
+    );
+}
+
+/// Starts `bc-customers sandbox --listen <listen>`, waits for its banner, stops it with SIGTERM
+/// and returns everything it wrote to stderr.
+fn sandbox_stderr(listen: &str) -> String {
+    use std::io::{BufRead, Read};
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut child = Command::new(BIN)
+        .args([
+            "sandbox",
+            "--listen",
+            listen,
+            "--token",
+            "cli-token",
+            "--db",
+        ])
+        .arg(folder.path().join("store.sqlite3"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the sandbox starts");
+    let stdout = child.stdout.take().expect("its output");
+    let (lines, banner) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let started = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match banner.recv_timeout(left) {
+            Ok(line) if line.starts_with("Press Ctrl-C") => break true,
+            Ok(_) => {}
+            Err(_) => break false,
+        }
+    };
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(started, "{listen}: no banner; stderr: {stderr}");
+    stderr
+}
+
+#[test]
+fn sandbox_warns_when_reachable_from_the_network() {
+    // Only listens there: nothing connects to a non-loopback address.
+    let everywhere = sandbox_stderr("0.0.0.0:0");
+    let warning = everywhere
+        .lines()
+        .find(|line| line.contains("reachable from the network"))
+        .unwrap_or_else(|| panic!("no warning on stderr: {everywhere}"));
+    assert!(warning.starts_with("warning:"), "{warning}");
+    assert!(
+        warning.contains("knows the token can read and change"),
+        "{warning}"
+    );
+
+    let loopback = sandbox_stderr("127.0.0.1:0");
+    assert!(
+        !loopback.contains("warning"),
+        "no warning on loopback: {loopback}"
     );
 }
