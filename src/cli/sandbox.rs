@@ -1,6 +1,6 @@
 //! `bc-customers sandbox`: serves the local sandbox store until Ctrl-C or SIGTERM.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ pub struct SandboxArgs {
     /// SQLite file of the store [default: sandbox.sqlite3 in the user's data folder].
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Access token clients must send [default: a random one, printed at start].
+    /// Access token clients must send, not empty [default: a random one, printed at start].
     #[arg(
         long,
         value_name = "TOKEN",
@@ -54,15 +54,21 @@ pub fn run(args: SandboxArgs) -> Result<()> {
     };
     let options = SandboxOptions {
         listen: args.listen,
-        db,
         token: args.token,
         seed: args.seed,
         rate_limit: args.rate_limit.unwrap_or_default(),
         latency: Duration::from_millis(args.latency_ms),
         fail_rate: args.fail_rate,
+        ..SandboxOptions::new(db)
     };
     super::runtime()?.block_on(async {
         let running = sandbox::start(options).await?;
+        if reachable_from_network(running.addr()) {
+            eprintln!(
+                "warning: listening on {}, which is not loopback, so the store is reachable from the network: anyone who can reach that address and knows the token can read and change its customers",
+                running.addr()
+            );
+        }
         print_banner(&running);
         shutdown_signal().await;
         eprintln!("Stopping the sandbox store…");
@@ -87,6 +93,18 @@ fn print_banner(running: &sandbox::RunningSandbox) {
     println!("Press Ctrl-C to stop.");
 }
 
+/// Whether other machines may connect: any address but loopback (127.0.0.0/8, ::1, or
+/// 127.0.0.0/8 mapped into IPv6).
+fn reachable_from_network(addr: SocketAddr) -> bool {
+    let loopback = match addr.ip() {
+        IpAddr::V4(ip) => ip.is_loopback(),
+        IpAddr::V6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|ip| ip.is_loopback())
+        }
+    };
+    !loopback
+}
+
 /// Ctrl-C, or SIGTERM on Unix.
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -106,5 +124,34 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_is_unreachable_from_the_network() {
+        for addr in [
+            "127.0.0.1:8787",
+            "127.1.2.3:0",
+            "[::1]:8787",
+            "[::ffff:127.0.0.1]:0",
+        ] {
+            let addr: SocketAddr = addr.parse().expect("an address");
+            assert!(!reachable_from_network(addr), "{addr}");
+        }
+        for addr in [
+            "0.0.0.0:0",
+            "[::]:0",
+            "192.168.1.10:8787",
+            "10.0.0.1:80",
+            "[::ffff:10.0.0.1]:0",
+            "[fe80::1]:0",
+        ] {
+            let addr: SocketAddr = addr.parse().expect("an address");
+            assert!(reachable_from_network(addr), "{addr}");
+        }
     }
 }

@@ -10,6 +10,7 @@ mod http;
 mod money;
 mod rate_limit;
 mod seed;
+mod server;
 mod store;
 
 use std::net::SocketAddr;
@@ -33,6 +34,12 @@ use store::Store;
 /// The store hash the sandbox prints in its base URL; any hash is accepted.
 pub const STORE_HASH: &str = "sandbox";
 
+/// Long enough for any real client on a slow link, short enough that connections which never
+/// send a request cannot pile up and use up the server's file descriptors.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Far beyond any pause of a working client mid-request.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How to run a sandbox store.
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {
@@ -40,7 +47,8 @@ pub struct SandboxOptions {
     pub listen: SocketAddr,
     /// The SQLite file; created with its schema when missing.
     pub db: PathBuf,
-    /// The access token clients must send; a random one when `None`.
+    /// The access token clients must send, neither empty nor only whitespace; a random one
+    /// when `None`.
     pub token: Option<String>,
     /// Demo customers to create when the database is empty.
     pub seed: u64,
@@ -49,6 +57,12 @@ pub struct SandboxOptions {
     pub latency: Duration,
     /// The fraction of requests answered with 500 or 503 (0 to 1).
     pub fail_rate: f64,
+    /// A connection is closed when a request's headers have not all arrived this long after
+    /// the server began waiting for them: new, kept alive between requests, or sending slowly.
+    pub header_timeout: Duration,
+    /// A connection is closed when it moves no byte either way for this long, e.g. a client
+    /// that stops sending a body or stops reading an answer.
+    pub idle_timeout: Duration,
 }
 
 impl SandboxOptions {
@@ -62,6 +76,8 @@ impl SandboxOptions {
             rate_limit: RateLimit::default(),
             latency: Duration::ZERO,
             fail_rate: 0.0,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -73,7 +89,7 @@ pub struct RunningSandbox {
     db: PathBuf,
     customers: u64,
     shutdown: Option<oneshot::Sender<()>>,
-    server: JoinHandle<std::io::Result<()>>,
+    server: JoinHandle<()>,
 }
 
 impl RunningSandbox {
@@ -111,17 +127,33 @@ impl RunningSandbox {
         }
         (&mut self.server)
             .await
-            .wrap_err("the sandbox server task failed")?
-            .wrap_err("the sandbox server failed")
+            .wrap_err("the sandbox server task failed")
     }
 }
 
 /// Opens (or creates and seeds) the database and starts serving.
 pub async fn start(options: SandboxOptions) -> color_eyre::Result<RunningSandbox> {
+    // A blank token is almost surely a mistake (an empty variable), and would let anyone in
+    // who sends an empty one.
+    if options
+        .token
+        .as_deref()
+        .is_some_and(|token| token.trim().is_empty())
+    {
+        return Err(eyre!(
+            "the sandbox's access token must not be empty or only whitespace (leave it out for a random one)"
+        ));
+    }
     if !(0.0..=1.0).contains(&options.fail_rate) {
         return Err(eyre!(
             "the fail rate must be between 0 and 1, not {}",
             options.fail_rate
+        ));
+    }
+    // A zero timeout would close every connection before it could send anything.
+    if options.header_timeout.is_zero() || options.idle_timeout.is_zero() {
+        return Err(eyre!(
+            "the sandbox's connection timeouts must be longer than zero"
         ));
     }
     let db = options.db.clone();
@@ -145,14 +177,16 @@ pub async fn start(options: SandboxOptions) -> color_eyre::Result<RunningSandbox
         local_addr: addr,
     });
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let app = http::router(state);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let limits = server::Limits {
+        header_timeout: options.header_timeout,
+        idle_timeout: options.idle_timeout,
+    };
+    let server = tokio::spawn(server::serve(
+        listener,
+        http::router(state),
+        limits,
+        stopped,
+    ));
     Ok(RunningSandbox {
         addr,
         token,

@@ -1,5 +1,6 @@
 //! The built binary as a person or a script runs it: the sandbox subcommand prints how to
-//! reach it and stops cleanly on SIGTERM; count and export talk to it and fail in one line.
+//! reach it, stops cleanly on SIGTERM, refuses a blank token and warns when reachable from the
+//! network; count and export talk to it and fail in one line.
 
 use crate::common;
 
@@ -237,5 +238,146 @@ fn read_only_refuses_deletes_and_restores() {
     assert_eq!(
         String::from_utf8_lossy(&run(&sandbox, "cli-token", &["count"]).stdout).trim(),
         "20"
+    );
+}
+
+/// Runs `bc-customers sandbox` (on a free loopback port, with a database in `folder`) and
+/// waits for it to exit. One still running after a few seconds started serving: it is killed
+/// and the test fails.
+fn sandbox_exit(
+    folder: &std::path::Path,
+    args: &[&str],
+    token_env: Option<&str>,
+) -> std::process::Output {
+    let mut command = Command::new(BIN);
+    command
+        .args(["sandbox", "--listen", "127.0.0.1:0", "--db"])
+        .arg(folder.join("store.sqlite3"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    match token_env {
+        Some(token) => command.env("BC_CUSTOMERS_SANDBOX_TOKEN", token),
+        None => command.env_remove("BC_CUSTOMERS_SANDBOX_TOKEN"),
+    };
+    let mut child = command.spawn().expect("the sandbox command runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().expect("its status").is_none() {
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("its output");
+            panic!(
+                "{args:?} {token_env:?}: the sandbox started instead of refusing:\n{}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("its output")
+}
+
+#[test]
+fn sandbox_refuses_an_empty_or_blank_token() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let cases: [(&[&str], Option<&str>); 5] = [
+        (&["--token", ""], None),
+        (&["--token", "   "], None),
+        (&["--token", "\t"], None),
+        (&[], Some("")),
+        (&[], Some("  ")),
+    ];
+    for (args, token_env) in cases {
+        let output = sandbox_exit(folder.path(), args, token_env);
+        assert!(!output.status.success(), "{args:?} {token_env:?}");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            message.lines().count(),
+            1,
+            "{args:?} {token_env:?}: {message}"
+        );
+        assert!(
+            message.contains("token must not be empty"),
+            "{args:?} {token_env:?}: {message}"
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "no banner: {args:?} {token_env:?}"
+        );
+    }
+    assert!(
+        !folder.path().join("store.sqlite3").exists(),
+        "refused before creating the database"
+    );
+}
+
+/// Starts `bc-customers sandbox --listen <listen>`, waits for its banner, stops it with SIGTERM
+/// and returns everything it wrote to stderr.
+fn sandbox_stderr(listen: &str) -> String {
+    use std::io::{BufRead, Read};
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut child = Command::new(BIN)
+        .args([
+            "sandbox",
+            "--listen",
+            listen,
+            "--token",
+            "cli-token",
+            "--db",
+        ])
+        .arg(folder.path().join("store.sqlite3"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the sandbox starts");
+    let stdout = child.stdout.take().expect("its output");
+    let (lines, banner) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let started = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match banner.recv_timeout(left) {
+            Ok(line) if line.starts_with("Press Ctrl-C") => break true,
+            Ok(_) => {}
+            Err(_) => break false,
+        }
+    };
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(started, "{listen}: no banner; stderr: {stderr}");
+    stderr
+}
+
+#[test]
+fn sandbox_warns_when_reachable_from_the_network() {
+    // Only listens there: nothing connects to a non-loopback address.
+    let everywhere = sandbox_stderr("0.0.0.0:0");
+    let warning = everywhere
+        .lines()
+        .find(|line| line.contains("reachable from the network"))
+        .unwrap_or_else(|| panic!("no warning on stderr: {everywhere}"));
+    assert!(warning.starts_with("warning:"), "{warning}");
+    assert!(
+        warning.contains("knows the token can read and change"),
+        "{warning}"
+    );
+
+    let loopback = sandbox_stderr("127.0.0.1:0");
+    assert!(
+        !loopback.contains("warning"),
+        "no warning on loopback: {loopback}"
     );
 }
