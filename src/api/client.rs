@@ -439,7 +439,7 @@ impl Client {
                         return Err(if error.is_timeout() {
                             ApiError::Timeout(self.options.timeout)
                         } else {
-                            ApiError::Network(describe(&error))
+                            ApiError::Network(network_problem(&error, &url))
                         });
                     }
                     tracing::debug!(error = %describe(&error), failures, "request failed; retrying");
@@ -514,6 +514,33 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 /// The error and its causes (the URL in it never holds a secret: tokens go in headers).
+/// Why the store could not be reached, in a few words a person can act on: "at
+/// 127.0.0.1:9: connection refused".
+fn network_problem(error: &reqwest::Error, url: &Url) -> String {
+    let host = match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        _ => url.as_str().to_owned(),
+    };
+    // The innermost I/O error says it best; reqwest's own words come first otherwise.
+    let mut reason = None;
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            reason = Some(match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+                std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
+                std::io::ErrorKind::TimedOut => "the connection timed out".to_owned(),
+                std::io::ErrorKind::UnexpectedEof => "the connection closed early".to_owned(),
+                _ => io.to_string(),
+            });
+        }
+        source = cause.source();
+    }
+    let reason = reason.unwrap_or_else(|| describe(error));
+    format!("at {host}: {reason}")
+}
+
 fn describe(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);

@@ -13,7 +13,9 @@ pub enum ApiError {
         message: String,
         field: Option<String>,
     },
-    #[error("cannot reach the store: {0}")]
+    /// The store could not be reached; the text says where and why ("at 127.0.0.1:9:
+    /// connection refused").
+    #[error("cannot reach the store {0}")]
     Network(String),
     /// The store's address answered with a redirect. The v2 API never redirects, and
     /// following one would hand the credentials to whoever it points at.

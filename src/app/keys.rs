@@ -244,7 +244,9 @@ impl App {
             (None, _) => "Still counting the customers; try again.",
             (Some(0), _) => "This is the first page.",
             (Some(page), Some(last)) if page > last => "This is the last page.",
-            (Some(page), _) if page == self.page => "This page is on screen.",
+            (Some(page), _) if page == self.page && self.requested_page.is_none() => {
+                "This page is on screen."
+            }
             (Some(page), _) => return self.go_to_page(page),
         };
         self.notice = Some(notice.to_owned());

@@ -19,7 +19,8 @@ use chrono::{DateTime, Local};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use tui_input::Input;
 
-use crate::api::{Customer, Filter, RateSnapshot};
+pub use crate::api::Customer;
+use crate::api::{Filter, RateSnapshot};
 use crate::worker::{Command, Event, RequestId};
 use customer_form::{CustomerForm, Stage};
 pub use deleting::{Job, LastDelete};
@@ -137,6 +138,11 @@ pub struct App {
     pub should_quit: bool,
     /// Whether the page on screen is being fetched (first load or a page change).
     pub loading: bool,
+    /// Why the page could not be loaded, until it is: the rows on screen (if any) are not
+    /// current.
+    pub load_failure: Option<String>,
+    /// The page asked for, shown once its rows arrive.
+    pub requested_page: Option<u64>,
     /// The create or edit form, while open.
     pub form: Option<CustomerForm>,
     /// A confirmation waiting for an answer.
@@ -192,6 +198,8 @@ impl App {
             spinner: 0,
             should_quit: false,
             loading: true,
+            load_failure: None,
+            requested_page: None,
             form: None,
             dialog: None,
             marks: Marks::default(),

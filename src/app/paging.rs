@@ -6,23 +6,33 @@ use crate::api::Filter;
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
 
 impl App {
+    /// Turns to `page`. The page on screen, its position and its rows change together, when
+    /// the new rows are there: at once from the page fetched ahead, else when they arrive.
     pub(super) fn go_to_page(&mut self, page: u64) -> Vec<Command> {
-        if self.last_page().is_some_and(|last| page > last) || page == self.page || page == 0 {
+        if self.last_page().is_some_and(|last| page > last) || page == 0 {
             return Vec::new();
         }
-        self.page = page;
-        self.selected = 0;
-        self.keep_selected_id = None;
+        if page == self.page {
+            if self.requested_page.take().is_some() {
+                // Back to the page on screen before the other arrived: stop waiting for it.
+                self.forget_slot(Slot::Page);
+                self.loading = false;
+            }
+            return Vec::new();
+        }
         self.range_start = None; // a range is marked on one page
         if let Some(prefetched) = self.prefetched.take()
             && prefetched.page == page
         {
             // Shown at once; the page after it is fetched ahead in turn.
-            self.customers = prefetched.customers;
+            self.forget_slot(Slot::Page);
+            self.requested_page = None;
+            self.show_page(page, prefetched.customers);
             self.loading = false;
             return self.prefetch().into_iter().collect();
         }
         self.loading = true;
+        self.requested_page = Some(page);
         vec![self.read(
             Slot::Page,
             Read::List {
@@ -31,6 +41,14 @@ impl App {
                 limit: self.page_size,
             },
         )]
+    }
+
+    /// Puts another page's rows on screen, the selection at its top.
+    fn show_page(&mut self, page: u64, customers: Vec<super::Customer>) {
+        self.page = page;
+        self.selected = 0;
+        self.keep_selected_id = None;
+        self.customers = customers;
     }
 
     pub(super) fn jump_to_typed_page(&mut self) -> Vec<Command> {
@@ -77,6 +95,7 @@ impl App {
     pub(super) fn reload(&mut self) -> Vec<Command> {
         self.loading = true;
         self.prefetched = None;
+        self.requested_page = None;
         let mut commands = vec![
             self.read(
                 Slot::Page,
@@ -158,9 +177,12 @@ impl App {
         let outcome = match event.result {
             Ok(outcome) => outcome,
             Err(error) => {
-                // The last good data stays on screen; the status bar says what went wrong.
+                // The last good rows stay on screen, marked as not current; the table and
+                // the status bar say what went wrong.
                 if slot == Slot::Page {
                     self.loading = false;
+                    self.requested_page = None;
+                    self.load_failure = Some(error.to_string());
                 }
                 if slot != Slot::NextPage {
                     self.last_error = Some(error.to_string());
@@ -172,7 +194,11 @@ impl App {
             (Slot::Page, Outcome::Page(customers)) => {
                 self.loading = false;
                 self.last_error = None;
-                self.customers = customers;
+                self.load_failure = None;
+                match self.requested_page.take() {
+                    Some(page) => self.show_page(page, customers),
+                    None => self.customers = customers,
+                }
                 let kept = self
                     .keep_selected_id
                     .take()

@@ -2,10 +2,10 @@
 
 use chrono::{FixedOffset, Local, TimeZone};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::sanitize;
 use crate::api::{Customer, format_credit};
@@ -26,7 +26,26 @@ const COLUMNS: [(&str, u16); 8] = [
 const ON_SCREEN: [usize; 8] = [0, 1, 2, 5, 6, 4, 3, 7];
 
 pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
+    let failure = app.load_failure.as_deref().map(|failure| {
+        // "Cannot reach the store at 127.0.0.1:9: connection refused — r retries"
+        let mut said = sanitize(failure).into_owned();
+        if let Some(first) = said.get(..1) {
+            said.replace_range(..1, &first.to_uppercase());
+        }
+        format!("{said} — r retries")
+    });
     if app.customers.is_empty() {
+        // A failed load never looks like an empty store.
+        if let (Some(failure), false) = (&failure, app.loading) {
+            frame.render_widget(
+                Paragraph::new(failure.as_str())
+                    .style(Style::new().fg(Color::Red))
+                    .wrap(Wrap { trim: true })
+                    .block(Block::bordered()),
+                area,
+            );
+            return;
+        }
         let text = if app.loading {
             "Loading customers…".to_owned()
         } else if app.filter.is_empty() {
@@ -37,6 +56,20 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(text).block(Block::bordered()), area);
         return;
     }
+    // The last good rows stay, dimmed, over a line saying they are not current.
+    let area = match &failure {
+        Some(failure) => {
+            let [rows, banner] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+            frame.render_widget(
+                Line::from(format!(" Not current: {failure}"))
+                    .style(Style::new().fg(Color::Black).bg(Color::Yellow)),
+                banner,
+            );
+            rows
+        }
+        None => area,
+    };
     // Keep the most useful columns that fit (one space between columns), after the mark.
     let mut kept = 0;
     let mut used = 2u16;
@@ -66,10 +99,10 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         let row = Row::new(
             std::iter::once(mark).chain(columns.iter().map(|&i| cell(customer, i, offset))),
         );
-        if marked {
-            row.style(Style::new().fg(Color::Magenta))
-        } else {
-            row
+        match (marked, failure.is_some()) {
+            (true, _) => row.style(Style::new().fg(Color::Magenta)),
+            (false, true) => row.style(Style::new().fg(Color::DarkGray)),
+            (false, false) => row,
         }
     });
     let widths = std::iter::once(Constraint::Length(1)).chain(columns.iter().map(|&i| {

@@ -404,7 +404,9 @@ fn a_refused_save_keeps_everything_typed_and_names_the_field() {
     };
     app.update(done(
         request,
-        Err(ApiError::Network("connection refused".into())),
+        Err(ApiError::Network(
+            "at 127.0.0.1:9: connection refused".into(),
+        )),
     ));
     let form = app.form.as_ref().expect("still there");
     assert!(form.message.as_deref().is_some_and(|m| m.contains("kept")));

@@ -6,5 +6,6 @@ mod common;
 
 mod browsing;
 mod changes;
+mod failures;
 mod keys;
 mod store;

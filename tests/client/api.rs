@@ -154,6 +154,10 @@ async fn errors_name_the_field_and_say_what_to_do() {
     let down = nowhere.count(&Filter::default()).await.unwrap_err();
     assert!(matches!(down, ApiError::Network(_)), "{down:?}");
     assert!(!down.to_string().contains("hidden-token"));
+    assert!(
+        down.to_string().ends_with(": connection refused"),
+        "says where and why in a few words: {down}"
+    );
 }
 
 #[tokio::test]
