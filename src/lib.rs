@@ -10,6 +10,7 @@ pub mod format;
 pub mod jobs;
 pub mod paths;
 pub mod sandbox;
+pub mod sanitize;
 pub mod tui;
 pub mod ui;
 pub mod worker;

@@ -89,7 +89,13 @@ async fn event_loop(
                 Some(Err(error)) => return Err(error).wrap_err("cannot read the terminal"),
                 None => break,
             },
-            Some(result) = results.recv() => Msg::Worker(Box::new(result)),
+            Some(result) = results.recv() => {
+                if let Err(error) = &result.result {
+                    // Kept for later: what failed while the app ran goes to the log too.
+                    tracing::warn!(request = result.request, slot = ?result.slot, "{error}");
+                }
+                Msg::Worker(Box::new(result))
+            }
             _ = spinner.tick(), if busy => Msg::Tick,
             _ = terminate.recv() => break,
             ended = async { worker_task.as_mut().expect("the worker task").await }, if worker_task.is_some() => {

@@ -90,7 +90,10 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         let deleted = deleted?;
         if let Some(problem) = &deleted.undo_record_problem {
-            eprintln!("note: the app's undo (u) will not offer this delete: {problem}");
+            eprintln!(
+                "note: the app's undo (u) will not offer this delete: {}",
+                crate::sanitize::sanitize(problem)
+            );
         }
         println!(
             "{} of {} backed up; {}.",
@@ -106,7 +109,7 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
 /// Lists what failed, and makes the command fail when anything did.
 pub fn failures(report: &Report, verb: &str) -> Result<()> {
     for failed in &report.failed {
-        eprintln!("  {failed}");
+        eprintln!("  {}", crate::sanitize::sanitize(&failed.to_string()));
     }
     if report.failed.is_empty() {
         Ok(())

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
+use crate::sanitize::sanitize;
 use store::StoreArgs;
 
 #[derive(Debug, Parser)]
@@ -31,7 +32,7 @@ use store::StoreArgs;
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
-    /// Log file of the terminal app [default: bc-customers.log in the user's state folder].
+    /// Log file of the terminal app (the help names the default on this machine).
     #[arg(long, global = true, value_name = "PATH", help_heading = "Logging")]
     log_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -59,7 +60,7 @@ enum Command {
 pub fn main() {
     // Panics get color-eyre's report; errors are printed below as one line.
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    let cli = parse();
     // The terminal app logs to a file; other commands log to stderr, where the error below
     // already goes.
     let logs_to_file = cli.command.is_none();
@@ -69,9 +70,22 @@ pub fn main() {
         }
         // One line a script can log; the causes follow on the same line.
         let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
-        eprintln!("bc-customers: {}", causes.join(": "));
+        // The causes may quote the store: shown, never obeyed by the terminal.
+        eprintln!("bc-customers: {}", sanitize(&causes.join(": ")));
         std::process::exit(1);
     }
+}
+
+/// The command line, with the help naming where the log really is on this machine.
+fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let log_help = match crate::paths::default_log_file() {
+        Ok(path) => format!("Log file of the terminal app [default: {}]", path.display()),
+        Err(_) => "Log file of the terminal app".to_owned(),
+    };
+    let command = Cli::command().mut_arg("log_file", |arg| arg.help(log_help));
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
 fn run(cli: Cli) -> Result<()> {

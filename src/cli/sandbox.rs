@@ -70,7 +70,7 @@ pub fn run(args: SandboxArgs) -> Result<()> {
             );
         }
         print_banner(&running);
-        shutdown_signal().await;
+        super::stop_signal().await;
         eprintln!("Stopping the sandbox store…");
         running.shutdown().await
     })
@@ -103,28 +103,6 @@ fn reachable_from_network(addr: SocketAddr) -> bool {
         }
     };
     !loopback
-}
-
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl StoreArgs {
     pub fn client(&self) -> Result<(Client, StoreSettings)> {
         let resolved = self.resolve()?;
         if let Some(warning) = &resolved.warning {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", crate::sanitize::sanitize(warning));
         }
         let store = resolved.store.ok_or_else(|| {
             eyre!(

@@ -77,6 +77,7 @@ pub struct Store {
 impl Store {
     /// Opens the database at `path`, creating the file and its schema when missing.
     pub fn open(path: &Path) -> rusqlite::Result<Store> {
+        create_private(path);
         let writer = connect(path)?;
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(INDEXES)?;
@@ -325,6 +326,23 @@ impl Store {
         })?;
         relock(&self.writer).execute_batch("ANALYZE")?;
         Ok(inserted)
+    }
+}
+
+/// A new database file is made readable by its owner only, before SQLite opens it: it holds
+/// customers (SQLite gives its -wal and -shm files the same mode).
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if !path.exists() {
+            // If this fails, opening the database below says why.
+            let _ = std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
     }
 }
 

@@ -4,10 +4,9 @@ mod detail;
 mod dialog;
 mod filter_panel;
 mod form;
-mod sanitize;
 mod table;
 
-pub use sanitize::sanitize;
+pub use crate::sanitize::sanitize;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

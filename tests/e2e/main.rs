@@ -8,5 +8,6 @@ mod cli;
 mod config;
 mod export_files;
 mod guards;
+mod hostile_store;
 mod pty;
 mod terminal;

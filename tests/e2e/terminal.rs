@@ -151,3 +151,30 @@ fn create_delete_and_undo_in_the_terminal() {
     session.keys(&["q"]);
     session.wait_for_exit();
 }
+
+#[test]
+fn a_store_that_cannot_be_reached_says_so_and_is_logged() {
+    let folder = tempfile::tempdir().expect("a folder");
+    // A port nobody listens on: taken, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let api_url = format!("http://127.0.0.1:{port}/stores/gone/v2");
+    let mut session = Session::start(app(folder.path(), &api_url));
+    let screen = session.wait_for("r retries");
+    assert!(
+        screen.contains(&format!(
+            "Cannot reach the store at 127.0.0.1:{port}: connection refused"
+        )),
+        "{screen}"
+    );
+    assert!(!screen.contains("no customers"), "{screen}");
+    session.keys(&["q"]);
+    session.wait_for_exit();
+    let log = std::fs::read_to_string(folder.path().join("app.log")).expect("the log");
+    assert!(
+        log.contains("connection refused"),
+        "the failure is in the log:\n{log}"
+    );
+}

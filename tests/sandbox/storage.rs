@@ -25,6 +25,15 @@ async fn data_survives_a_restart() {
         .expect("an answer");
     let before = store.list_all("").await;
     let db = store.db_path();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db)
+            .expect("the database")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "customers are private: {mode:o}");
+    }
     let folder = store.stop().await;
 
     // A seed on a store that already has customers adds none.
