@@ -367,6 +367,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_reads_without_unknown_keys() {
+        let example = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"));
+        let file = load(example, true).expect("config.example.toml reads");
+        assert!(!file.profiles.is_empty());
+    }
+
+    #[test]
     fn a_config_file_named_explicitly_must_exist() {
         let folder = tempfile::tempdir().expect("a folder");
         let missing = folder.path().join("missing.toml");
