@@ -21,3 +21,28 @@ pub fn customers(n: u64) -> String {
         format!("{} customers", thousands(n))
     }
 }
+
+/// Store credit as money: two decimals unless the store's value has more (`85.00`, `12.50`,
+/// `3.1416`).
+pub fn money(amount: rust_decimal::Decimal) -> String {
+    let places = amount.normalize().scale().max(2) as usize;
+    format!("{amount:.places$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn money_has_two_decimals_unless_the_store_has_more() {
+        let money_of = |text: &str| money(Decimal::from_str(text).expect("a number"));
+        assert_eq!(money_of("85"), "85.00");
+        assert_eq!(money_of("85.0000"), "85.00");
+        assert_eq!(money_of("12.5"), "12.50");
+        assert_eq!(money_of("3.1416"), "3.1416");
+        assert_eq!(money_of("1.1250"), "1.125");
+        assert_eq!(money_of("0"), "0.00");
+    }
+}

@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::sanitize;
-use crate::api::format_credit;
 use crate::app::App;
 
 fn local_date(seconds: Option<i64>, format: &str) -> String {
@@ -64,7 +63,7 @@ pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
         ("Email", sanitize(&customer.email).into_owned()),
         ("Company", sanitize(&customer.company).into_owned()),
         ("Phone", sanitize(&customer.phone).into_owned()),
-        ("Store credit", format_credit(customer.store_credit)),
+        ("Store credit", crate::format::money(customer.store_credit)),
         ("Customer group", customer.customer_group_id.to_string()),
         (
             "Tax-exempt category",

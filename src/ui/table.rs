@@ -4,22 +4,24 @@ use chrono::{FixedOffset, Local, TimeZone};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::sanitize;
-use crate::api::{Customer, format_credit};
+use crate::api::Customer;
+use crate::format::money;
 use crate::app::App;
 
-/// The columns, most useful first; narrow terminals drop from the end of this list.
+/// The columns, most useful first, with the most cells each may take; narrow terminals drop
+/// columns from the end of this list. Each takes the width its content needs on the page.
 const COLUMNS: [(&str, u16); 8] = [
-    ("ID", 7),
-    ("Name", 18),
-    ("Email", 28),
-    ("Store credit", 12),
-    ("Group", 5),
-    ("Company", 16),
-    ("Phone", 15),
+    ("ID", 9),
+    ("Name", 30),
+    ("Email", 40),
+    ("Store credit", 14),
+    ("Group", 20),
+    ("Company", 24),
+    ("Phone", 18),
     ("Created", 10),
 ];
 /// The order columns appear on screen, by their index above.
@@ -70,34 +72,44 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => area,
     };
-    // Keep the most useful columns that fit (one space between columns), after the mark.
-    let mut kept = 0;
+    // Looking up the zone's offset for every date is the costliest part of a row; the table
+    // shows days, so today's offset serves for all of them (the detail view is exact).
+    let offset = *Local::now().offset();
+    let widths = content_widths(&app.customers, offset);
+    // Keep the most useful columns that fit (one space between columns), after the mark; the
+    // last one kept may shrink to what is left, but not below its title.
+    let mut kept = Vec::new();
     let mut used = 2u16;
-    for (_, width) in COLUMNS {
-        let needed = if kept == 0 { width } else { width + 1 };
-        if used + needed > area.width && kept >= 2 {
+    for (index, &width) in widths.iter().enumerate() {
+        let room = area.width.saturating_sub(used + u16::from(!kept.is_empty()));
+        let least = (COLUMNS[index].0.len() as u16).min(width);
+        if room < least && kept.len() >= 2 {
             break;
         }
-        used += needed;
-        kept += 1;
+        let width = width.min(room.max(least));
+        used += width + u16::from(!kept.is_empty());
+        kept.push((index, width));
     }
-    let columns: Vec<usize> = ON_SCREEN.into_iter().filter(|&i| i < kept).collect();
+    let columns: Vec<(usize, u16)> = ON_SCREEN
+        .into_iter()
+        .filter_map(|i| kept.iter().find(|(index, _)| *index == i).copied())
+        .collect();
     let header = Row::new(
-        std::iter::once(Cell::from(" ")).chain(columns.iter().map(|&i| Cell::from(COLUMNS[i].0))),
+        std::iter::once(Cell::from(" ")).chain(columns.iter().map(|&(i, _)| {
+            let title = Line::from(COLUMNS[i].0);
+            Cell::from(if i == CREDIT { title.right_aligned() } else { title })
+        })),
     )
     .style(Style::new().bold().underlined());
     // Only the rows that fit are built: the window follows the selection.
     let visible = usize::from(area.height.saturating_sub(1)).max(1);
     let first = app.first_visible_row(visible);
     let window = &app.customers[first..app.customers.len().min(first + visible)];
-    // Looking up the zone's offset for every date is the costliest part of a row; the table
-    // shows days, so today's offset serves for all of them (the detail view is exact).
-    let offset = *Local::now().offset();
     let rows = window.iter().map(|customer| {
         let marked = app.marks.contains(customer.id, &app.filter);
         let mark = Cell::from(if marked { "●" } else { " " });
         let row = Row::new(
-            std::iter::once(mark).chain(columns.iter().map(|&i| cell(customer, i, offset))),
+            std::iter::once(mark).chain(columns.iter().map(|&(i, _)| cell(customer, i, offset))),
         );
         match (marked, failure.is_some()) {
             (true, _) => row.style(Style::new().fg(Color::Magenta)),
@@ -105,13 +117,8 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
             (false, false) => row,
         }
     });
-    let widths = std::iter::once(Constraint::Length(1)).chain(columns.iter().map(|&i| {
-        if i == 2 || i == 1 {
-            Constraint::Min(COLUMNS[i].1)
-        } else {
-            Constraint::Length(COLUMNS[i].1)
-        }
-    }));
+    let widths = std::iter::once(Constraint::Length(1))
+        .chain(columns.iter().map(|&(_, width)| Constraint::Length(width)));
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
@@ -120,12 +127,32 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn cell(customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static> {
-    let text = match column {
+/// The index of the store credit column: money is right-aligned.
+const CREDIT: usize = 3;
+
+/// The cells each column needs for the customers of the page (and its title), up to its most.
+fn content_widths(customers: &[Customer], offset: FixedOffset) -> [u16; 8] {
+    let mut widths = COLUMNS.map(|(title, _)| title.len() as u16);
+    widths[7] = 10;
+    for customer in customers {
+        // Dates are all ten cells ("2026-11-27"): not worth reading every one.
+        for (index, width) in widths.iter_mut().enumerate().take(7) {
+            let needed = Span::raw(text(customer, index, offset)).width() as u16;
+            *width = (*width).max(needed);
+        }
+    }
+    for (index, width) in widths.iter_mut().enumerate() {
+        *width = (*width).min(COLUMNS[index].1);
+    }
+    widths
+}
+
+fn text(customer: &Customer, column: usize, offset: FixedOffset) -> String {
+    match column {
         0 => customer.id.to_string(),
         1 => sanitize(&customer.full_name()).into_owned(),
         2 => sanitize(&customer.email).into_owned(),
-        3 => return Cell::from(Line::from(format_credit(customer.store_credit)).right_aligned()),
+        CREDIT => money(customer.store_credit),
         4 => customer.customer_group_id.to_string(),
         5 => sanitize(&customer.company).into_owned(),
         6 => sanitize(&customer.phone).into_owned(),
@@ -134,6 +161,14 @@ fn cell(customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static
             .and_then(|seconds| offset.timestamp_opt(seconds, 0).single())
             .map(|at| at.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
-    };
-    Cell::from(text)
+    }
+}
+
+fn cell(customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static> {
+    let text = text(customer, column, offset);
+    if column == CREDIT {
+        Cell::from(Line::from(text).right_aligned())
+    } else {
+        Cell::from(text)
+    }
 }
