@@ -94,7 +94,7 @@ pub struct ClientStats {
 
 /// Whether a request may be sent again after an unclear failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Repeat {
+pub(super) enum Repeat {
     Safe,
     /// A create: sent again only when the store surely did not act (429, or no connection).
     OnlyIfUnprocessed,
@@ -346,7 +346,7 @@ impl Client {
     }
 
     /// Sends one request, retrying what can be retried. `None` is an empty (204) answer.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         path: &str,
@@ -509,7 +509,7 @@ fn retry_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .map(|wait| wait.min(Duration::from_secs(120)))
 }
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|error| ApiError::InvalidResponse(error.to_string()))
 }
 

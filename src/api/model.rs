@@ -90,7 +90,7 @@ pub struct Count {
     pub count: u64,
 }
 
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(super) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Given {
@@ -134,7 +134,7 @@ pub fn format_credit(credit: Decimal) -> String {
     format!("{:.4}", credit)
 }
 
-fn group<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+pub(super) fn group<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
     use serde::de::Error;
     match serde_json::Value::deserialize(deserializer)? {
         serde_json::Value::Null => Ok(0),
@@ -148,7 +148,7 @@ fn group<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
     }
 }
 
-fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+pub(super) fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     Ok(match serde_json::Value::deserialize(deserializer)? {
         serde_json::Value::Bool(flag) => flag,
         serde_json::Value::Number(number) => number.as_i64().is_some_and(|n| n != 0),

@@ -88,6 +88,36 @@ pub fn field_problem(field: &str, text: &str) -> Option<&'static str> {
     Some(problem)
 }
 
+/// The address fields the store requires.
+pub const REQUIRED_ADDRESS_FIELDS: [&str; 8] = [
+    "first_name",
+    "last_name",
+    "phone",
+    "street_1",
+    "city",
+    "state",
+    "zip",
+    "country",
+];
+
+/// What is wrong with an address field's text by the store's rules, if anything. A state of a
+/// single space is the store's own "no state" and passes.
+pub fn address_field_problem(field: &str, text: &str) -> Option<&'static str> {
+    if field == "state" && text == " " {
+        return None;
+    }
+    if REQUIRED_ADDRESS_FIELDS.contains(&field) && text.trim().is_empty() {
+        return Some("required");
+    }
+    match field {
+        "address_type" if !matches!(text, "" | "residential" | "commercial") => {
+            Some("residential or commercial")
+        }
+        _ if text.chars().count() > SHORT_TEXT => Some("at most 255 characters"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

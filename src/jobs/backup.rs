@@ -10,7 +10,8 @@ use std::path::Path;
 use futures::StreamExt;
 
 use super::{CONCURRENCY, Cancel, JobError, Progress, Step};
-use crate::api::{ApiError, Client, Customer, Filter};
+use super::records::{CustomerRecord, with_addresses};
+use crate::api::{ApiError, Client, Filter};
 
 /// Which customers a delete is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,8 +91,8 @@ pub async fn back_up_selection(
     ))?;
     let mut out = std::io::BufWriter::new(file);
     let mut backed_up = BackedUp::default();
-    let mut write = |customer: &Customer| -> Result<(), JobError> {
-        let line = serde_json::to_vec(customer)
+    let mut write = |record: &CustomerRecord| -> Result<(), JobError> {
+        let line = serde_json::to_vec(record)
             .map_err(|error| JobError::Stopped(format!("cannot write a backup line: {error}")))?;
         out.write_all(&line)
             .and_then(|()| out.write_all(b"\n"))
@@ -112,7 +113,15 @@ pub async fn back_up_selection(
         Selection::Ids(ids) => {
             let total = ids.len() as u64;
             let mut fetched = futures::stream::iter(ids.iter().copied())
-                .map(|id| async move { (id, client.get(id).await) })
+                .map(|id| async move {
+                    let record = match client.get(id).await {
+                        Ok(customer) => with_addresses(client, vec![customer])
+                            .await
+                            .map(|mut records| records.remove(0)),
+                        Err(error) => Err(error),
+                    };
+                    (id, record)
+                })
                 .buffered(CONCURRENCY);
             let mut seen = 0;
             let mut outcome = Ok(());
@@ -122,12 +131,12 @@ pub async fn back_up_selection(
                     break;
                 }
                 match result {
-                    Ok(customer) => {
-                        if let Err(error) = write(&customer) {
+                    Ok(record) => {
+                        if let Err(error) = write(&record) {
                             outcome = Err(error);
                             break;
                         }
-                        backed_up.ids.push(customer.id);
+                        backed_up.ids.push(record.customer.id);
                     }
                     Err(ApiError::Status { status: 404, .. }) => backed_up.already_gone += 1,
                     Err(error) => {
@@ -160,8 +169,18 @@ pub async fn back_up_selection(
                     outcome = Err(cancelled());
                     break;
                 }
-                let page = match page {
-                    Ok(page) => page,
+                let wanted = page.map(|page| {
+                    read += page.len() as u64;
+                    page.into_iter()
+                        .filter(|customer| !except.contains(&customer.id))
+                        .collect::<Vec<_>>()
+                });
+                let records = match wanted {
+                    Ok(customers) => with_addresses(client, customers).await,
+                    Err(error) => Err(error),
+                };
+                let records = match records {
+                    Ok(records) => records,
                     Err(error) => {
                         outcome = Err(JobError::Store {
                             doing: format!("the backup could not be completed; {NOTHING_DELETED}"),
@@ -170,16 +189,12 @@ pub async fn back_up_selection(
                         break;
                     }
                 };
-                for customer in page {
-                    read += 1;
-                    if except.contains(&customer.id) {
-                        continue;
-                    }
-                    if let Err(error) = write(&customer) {
+                for record in records {
+                    if let Err(error) = write(&record) {
                         outcome = Err(error);
                         break;
                     }
-                    backed_up.ids.push(customer.id);
+                    backed_up.ids.push(record.customer.id);
                 }
                 if outcome.is_err() {
                     break;
@@ -216,11 +231,11 @@ pub async fn back_up_selection(
 /// longer "line" is not a backup (a file with no line breaks, such as /dev/zero).
 pub const MAX_LINE: usize = 4 << 20;
 
-/// One customer of a backup, with the line it was on.
+/// One customer of a backup, with its addresses and the line it was on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackupLine {
     pub number: usize,
-    pub customer: Customer,
+    pub record: CustomerRecord,
 }
 
 /// The customers of a backup as it is read (only those in `only`, when given), each line
@@ -265,8 +280,8 @@ pub fn backup_customers(
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let customer = match serde_json::from_slice::<Customer>(&line) {
-                Ok(customer) => customer,
+            let record = match serde_json::from_slice::<CustomerRecord>(&line) {
+                Ok(record) => record,
                 Err(error) => {
                     failed = true;
                     return Some(Err(JobError::Stopped(format!(
@@ -277,18 +292,19 @@ pub fn backup_customers(
             };
             if only
                 .as_ref()
-                .is_some_and(|only| !only.contains(&customer.id))
+                .is_some_and(|only| !only.contains(&record.customer.id))
             {
                 continue;
             }
-            return Some(Ok(BackupLine { number, customer }));
+            return Some(Ok(BackupLine { number, record }));
         }
     }))
 }
 
-/// Every customer in a backup file, all in memory (for small backups and tests).
-pub fn read_backup(path: &Path) -> Result<Vec<Customer>, JobError> {
+/// Every customer in a backup file with its addresses, all in memory (for small backups and
+/// tests).
+pub fn read_backup(path: &Path) -> Result<Vec<CustomerRecord>, JobError> {
     backup_customers(path, None)?
-        .map(|line| line.map(|line| line.customer))
+        .map(|line| line.map(|line| line.record))
         .collect()
 }

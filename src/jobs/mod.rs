@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod delete;
 pub mod export;
+pub mod records;
 pub mod restore;
 pub mod undo_record;
 
@@ -110,16 +111,22 @@ pub struct Report {
     pub failed: Vec<Failed>,
     /// Left alone because the work was cancelled.
     pub not_attempted: u64,
+    /// Addresses re-created with the customers (a restore).
+    pub addresses: u64,
 }
 
 impl Report {
     /// `412 deleted, 0 failed` and what else there is to say.
     pub fn summary(&self, verb: &str) -> String {
-        let mut text = format!(
-            "{} {verb}, {} failed",
-            crate::format::thousands(self.done),
-            self.failed.len()
-        );
+        let mut text = format!("{} {verb}", crate::format::thousands(self.done));
+        if self.addresses > 0 {
+            text.push_str(&format!(
+                " (with {} address{})",
+                crate::format::thousands(self.addresses),
+                if self.addresses == 1 { "" } else { "es" }
+            ));
+        }
+        text.push_str(&format!(", {} failed", self.failed.len()));
         if self.already_gone > 0 {
             text.push_str(&format!(", {} already gone", self.already_gone));
         }

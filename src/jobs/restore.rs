@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::backup::backup_customers;
 use super::{Cancel, Failed, JobError, Progress, Report, Step, undo_record};
-use crate::api::rules::field_problem;
+use super::records::CustomerRecord;
+use crate::api::rules::{address_field_problem, field_problem};
 use crate::api::{Client, Customer, format_credit};
 
 /// The fields that re-create a customer: everything writable, and a password reset at next
@@ -33,24 +34,38 @@ pub fn restore_fields(customer: &Customer) -> Map<String, Value> {
     }
 }
 
-/// Re-creates these customers (`total` of them), one at a time: a create is never sent twice.
+/// Re-creates these customers (`total` of them) with their addresses, one at a time: a create
+/// is never sent twice.
 pub async fn restore(
     client: &Client,
-    customers: impl IntoIterator<Item = Customer>,
+    records: impl IntoIterator<Item = CustomerRecord>,
     total: u64,
     cancel: &Cancel,
     mut progress: impl FnMut(Progress),
 ) -> Report {
     let mut report = Report::default();
-    for (seen, customer) in (0u64..).zip(customers) {
+    for (seen, record) in (0u64..).zip(records) {
         if cancel.is_cancelled() {
             report.not_attempted = total.saturating_sub(seen);
             break;
         }
+        let customer = record.customer;
         match client.create(&restore_fields(&customer)).await {
             Ok(created) => {
                 report.done += 1;
                 report.ids.push(created.id);
+                for address in &record.addresses {
+                    match client
+                        .create_address(created.id, &address.writable_fields())
+                        .await
+                    {
+                        Ok(_) => report.addresses += 1,
+                        Err(error) => report.failed.push(Failed {
+                            who: format!("an address of {}", customer.email),
+                            why: error.to_string(),
+                        }),
+                    }
+                }
             }
             Err(error) => report.failed.push(Failed {
                 who: customer.email,
@@ -73,22 +88,38 @@ pub fn check_backup(path: &Path, only: Option<&[i64]>) -> Result<u64, JobError> 
     let mut count = 0;
     for line in backup_customers(path, only)? {
         let line = line?;
-        let fields = restore_fields(&line.customer);
-        let problem = fields.iter().find_map(|(field, value)| {
-            let text = match value {
-                Value::String(text) => text.clone(),
-                Value::Number(number) => number.to_string(),
-                _ => return None,
-            };
-            field_problem(field, &text).map(|problem| (field.clone(), text, problem))
-        });
+        let customer = &line.record.customer;
+        let text = |value: &Value| match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            _ => None,
+        };
+        let problem = restore_fields(customer)
+            .iter()
+            .find_map(|(field, value)| {
+                let text = text(value)?;
+                field_problem(field, &text).map(|problem| (field.clone(), text, problem))
+            })
+            .or_else(|| {
+                line.record.addresses.iter().find_map(|address| {
+                    address.writable_fields().iter().find_map(|(field, value)| {
+                        let text = text(value)?;
+                        address_field_problem(field, &text)
+                            .map(|problem| (format!("address {field}"), text, problem))
+                    })
+                })
+            });
         if let Some((field, text, problem)) = problem {
             let shown: String = text.chars().take(60).collect();
+            let why = match problem {
+                "required" => format!("{field} is missing"),
+                problem => format!("{field} '{shown}' is not {problem}"),
+            };
             return Err(JobError::Stopped(format!(
-                "{} line {}: customer #{} cannot be restored: {field} '{shown}' is not {problem}; nothing was restored",
+                "{} line {}: customer #{} cannot be restored: {why}; nothing was restored",
                 path.display(),
                 line.number,
-                line.customer.id,
+                customer.id,
             )));
         }
         count += 1;
@@ -108,8 +139,8 @@ pub async fn restore_backup(
 ) -> Result<Report, JobError> {
     let total = check_backup(path, only)?;
     // Every line was read above; one that fails now (the file changed) is skipped.
-    let customers = backup_customers(path, only)?.filter_map(|line| Some(line.ok()?.customer));
-    let report = restore(client, customers, total, cancel, progress).await;
+    let records = backup_customers(path, only)?.filter_map(|line| Some(line.ok()?.record));
+    let report = restore(client, records, total, cancel, progress).await;
     if report.whole() {
         // A backup never deleted from (or restored before) has no record to mark.
         let _ = undo_record::mark_restored(path);

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::sanitize;
 use crate::api::Customer;
-use crate::format::money;
 use crate::app::App;
+use crate::format::money;
 
 /// The columns, most useful first, with the most cells each may take; narrow terminals drop
 /// columns from the end of this list. Each takes the width its content needs on the page.
@@ -81,7 +81,9 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     let mut kept = Vec::new();
     let mut used = 2u16;
     for (index, &width) in widths.iter().enumerate() {
-        let room = area.width.saturating_sub(used + u16::from(!kept.is_empty()));
+        let room = area
+            .width
+            .saturating_sub(used + u16::from(!kept.is_empty()));
         let least = (COLUMNS[index].0.len() as u16).min(width);
         if room < least && kept.len() >= 2 {
             break;
@@ -97,7 +99,11 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     let header = Row::new(
         std::iter::once(Cell::from(" ")).chain(columns.iter().map(|&(i, _)| {
             let title = Line::from(COLUMNS[i].0);
-            Cell::from(if i == CREDIT { title.right_aligned() } else { title })
+            Cell::from(if i == CREDIT {
+                title.right_aligned()
+            } else {
+                title
+            })
         })),
     )
     .style(Style::new().bold().underlined());

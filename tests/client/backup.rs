@@ -78,7 +78,7 @@ async fn only_backed_up_customers_are_deleted_and_restore_brings_them_back() {
             .collect()
     };
     assert_eq!(now.len() as u64, before);
-    for (old, new) in backed_up.iter().zip(&now) {
+    for (old, new) in backed_up.iter().map(|record| &record.customer).zip(&now) {
         assert_ne!(old.id, new.id, "restored customers get new ids");
         assert_eq!(
             (
