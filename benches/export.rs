@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use bc_customers::api::{Auth, Client, ClientOptions, Filter, MAX_PAGE_SIZE, Secret};
-use bc_customers::jobs::export::{ExportFormat, export};
+use bc_customers::jobs::export::{ExportFormat, ExportSpec, export};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -49,8 +49,11 @@ async fn main() {
     let mut samples = Vec::new();
     let written = export(
         &client,
-        &Filter::default(),
-        ExportFormat::Ndjson,
+        &ExportSpec {
+            filter: Filter::default(),
+            format: ExportFormat::Ndjson,
+            with_addresses: false,
+        },
         &mut std::io::sink(),
         std::path::Path::new("nowhere"),
         |progress| {

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use crate::api::{ApiError, Client, Customer, Filter, RateSnapshot};
 use crate::jobs::backup::Selection;
 use crate::jobs::delete::Deleted;
-use crate::jobs::export::ExportFormat;
+use crate::jobs::export::{ExportFormat, ExportSpec};
 use crate::jobs::{Cancel, JobError, Progress, Report};
 
 /// Tags each request; the UI matches events to what it asked for.
@@ -289,9 +289,13 @@ async fn run(
                                     .map(|()| Outcome::Deleted(customer_id))?)
                             }
                             Write::Export { filter, path } => {
-                                let format = ExportFormat::for_path(&path);
+                                let spec = ExportSpec {
+                                    filter,
+                                    format: ExportFormat::for_path(&path),
+                                    with_addresses: false,
+                                };
                                 let written = crate::jobs::export::export_to_file(
-                                    &client, &filter, format, &path, progress,
+                                    &client, &spec, &path, progress,
                                 )
                                 .await?;
                                 Ok(Outcome::Exported { written, path })

@@ -9,7 +9,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use super::filters::FilterArgs;
 use super::progress::Bar;
 use super::store::StoreArgs;
-use crate::jobs::export::{ExportFormat, STANDARD_OUTPUT, export, export_to_file};
+use crate::jobs::export::{ExportFormat, ExportSpec, STANDARD_OUTPUT, export, export_to_file};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -21,10 +21,18 @@ pub struct ExportArgs {
     /// Write to this file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     output: Option<PathBuf>,
+    /// Each customer's addresses too (one more request per customer): nested as "addresses"
+    /// in json and ndjson; in csv, an address_count column and the first address's fields.
+    #[arg(long, help_heading = "Output")]
+    with_addresses: bool,
 }
 
 pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
-    let filter = args.filter.to_filter()?;
+    let spec = ExportSpec {
+        filter: args.filter.to_filter()?,
+        format: args.format,
+        with_addresses: args.with_addresses,
+    };
     let (client, _) = store.client()?;
     super::runtime()?.block_on(async {
         let bar = Bar::new();
@@ -34,13 +42,12 @@ pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
                 None => {
                     let mut out = std::io::BufWriter::new(std::io::stdout());
                     let to = Path::new(STANDARD_OUTPUT);
-                    let written =
-                        export(&client, &filter, args.format, &mut out, to, progress).await?;
+                    let written = export(&client, &spec, &mut out, to, progress).await?;
                     out.flush().wrap_err("cannot write to standard output")?;
                     Ok(written)
                 }
                 Some(path) => {
-                    Ok(export_to_file(&client, &filter, args.format, path, progress).await?)
+                    Ok(export_to_file(&client, &spec, path, progress).await?)
                 }
             }
         };

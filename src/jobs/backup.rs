@@ -9,8 +9,8 @@ use std::path::Path;
 
 use futures::StreamExt;
 
-use super::{CONCURRENCY, Cancel, JobError, Progress, Step};
 use super::records::{CustomerRecord, with_addresses};
+use super::{CONCURRENCY, Cancel, JobError, Progress, Step};
 use crate::api::{ApiError, Client, Filter};
 
 /// Which customers a delete is about.

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use futures::StreamExt;
 
+use super::csv_rows::{CsvRows, write_csv};
+use super::records::{CustomerRecord, with_addresses};
 use super::{JobError, Progress, Step};
-use crate::api::{Client, Customer, Filter};
+use crate::api::{Client, Filter};
 
 /// How standard output is named where a file's path would be.
 pub const STANDARD_OUTPUT: &str = "(standard output)";
@@ -24,39 +26,33 @@ pub enum ExportFormat {
     Ndjson,
 }
 
-/// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 16] = [
-    "id",
-    "first_name",
-    "last_name",
-    "email",
-    "company",
-    "phone",
-    "store_credit",
-    "customer_group_id",
-    "registration_ip_address",
-    "notes",
-    "tax_exempt_category",
-    "date_created",
-    "date_modified",
-    "reset_pass_on_login",
-    "accepts_marketing",
-    "form_fields",
-];
+/// What an export writes: which customers, in which format, with their addresses or not.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportSpec {
+    pub filter: Filter,
+    pub format: ExportFormat,
+    /// Each customer's addresses too: nested in JSON, counted and the first one in CSV. One
+    /// more request per customer.
+    pub with_addresses: bool,
+}
 
 /// Writes every matching customer in id order into `out` (named `to` in messages) and returns
 /// how many, telling `progress` after each page. Fails, rather than presenting a partial
 /// export as whole, if the store's count and what arrived disagree.
 pub async fn export(
     client: &Client,
-    filter: &Filter,
-    format: ExportFormat,
+    spec: &ExportSpec,
     out: &mut (dyn Write + Send),
     to: &Path,
     mut progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
+    let format = spec.format;
+    let csv = match format {
+        ExportFormat::Csv => Some(CsvRows::new(client, spec.with_addresses).await?),
+        _ => None,
+    };
     let (expected, pages) = client
-        .all_pages(filter, EXPORT_CONCURRENCY)
+        .all_pages(&spec.filter, EXPORT_CONCURRENCY)
         .await
         .map_err(JobError::store("cannot count the customers to export"))?;
     let failed = |error| JobError::File {
@@ -65,8 +61,8 @@ pub async fn export(
         error,
     };
     let mut pages = std::pin::pin!(pages);
-    if format == ExportFormat::Csv {
-        write_csv(out, [CSV_COLUMNS.map(str::to_owned).to_vec()]).map_err(failed)?;
+    if let Some(csv) = &csv {
+        write_csv(out, [csv.header()]).map_err(failed)?;
     }
     if format == ExportFormat::Json {
         out.write_all(b"[").map_err(failed)?;
@@ -77,8 +73,21 @@ pub async fn export(
         let page = page.map_err(JobError::store(format!(
             "the export stopped after {written} of {expected} customers"
         )))?;
+        let records = if spec.with_addresses {
+            with_addresses(client, page)
+                .await
+                .map_err(JobError::store("cannot read the customers' addresses"))?
+        } else {
+            page.into_iter()
+                .map(|customer| CustomerRecord {
+                    customer,
+                    addresses: Vec::new(),
+                })
+                .collect()
+        };
         let mut rows = Vec::new();
-        for customer in &page {
+        for record in &records {
+            let customer = &record.customer;
             if customer.id <= last_id {
                 return Err(JobError::Stopped(format!(
                     "the store changed during the export (customer {} came twice or out of order); the output is incomplete",
@@ -86,19 +95,22 @@ pub async fn export(
                 )));
             }
             last_id = customer.id;
-            match format {
-                ExportFormat::Csv => rows.push(csv_row(customer)),
-                ExportFormat::Json => {
+            // With addresses, a record is the customer with its addresses nested.
+            let json = |out: &mut (dyn Write + Send)| match spec.with_addresses {
+                true => serde_json::to_writer(out, record),
+                false => serde_json::to_writer(out, customer),
+            };
+            match (format, &csv) {
+                (ExportFormat::Csv, Some(csv)) => rows.push(csv.row(record)),
+                (ExportFormat::Json, _) => {
                     if written > 0 {
                         out.write_all(b",").map_err(failed)?;
                     }
                     out.write_all(b"\n").map_err(failed)?;
-                    serde_json::to_writer(&mut *out, customer)
-                        .map_err(|error| failed(error.into()))?;
+                    json(out).map_err(|error| failed(error.into()))?;
                 }
-                ExportFormat::Ndjson => {
-                    serde_json::to_writer(&mut *out, customer)
-                        .map_err(|error| failed(error.into()))?;
+                _ => {
+                    json(out).map_err(|error| failed(error.into()))?;
                     out.write_all(b"\n").map_err(failed)?;
                 }
             }
@@ -131,8 +143,7 @@ pub async fn export(
 /// never replaced.
 pub async fn export_to_file(
     client: &Client,
-    filter: &Filter,
-    format: ExportFormat,
+    spec: &ExportSpec,
     path: &Path,
     progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
@@ -148,7 +159,7 @@ pub async fn export_to_file(
                 .open(path)
                 .map_err(JobError::file("cannot open", path))?;
             let mut out = std::io::BufWriter::new(file);
-            let written = export(client, filter, format, &mut out, path, progress).await?;
+            let written = export(client, spec, &mut out, path, progress).await?;
             out.flush().map_err(write_error)?;
             Ok(written)
         }
@@ -169,7 +180,7 @@ pub async fn export_to_file(
                 .tempfile_in(folder)
                 .map_err(JobError::file("cannot create the export in", folder))?;
             let mut out = std::io::BufWriter::new(partial);
-            let written = export(client, filter, format, &mut out, path, progress).await?;
+            let written = export(client, spec, &mut out, path, progress).await?;
             let partial = out
                 .into_inner()
                 .map_err(|error| write_error(error.into_error()))?;
@@ -199,36 +210,4 @@ impl ExportFormat {
             _ => ExportFormat::Csv,
         }
     }
-}
-
-fn write_csv(
-    out: &mut (dyn Write + Send),
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> std::io::Result<()> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer.write_record(&row)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| std::io::Error::other(error.to_string()))?;
-    out.write_all(&bytes)
-}
-
-fn csv_row(customer: &Customer) -> Vec<String> {
-    let form_fields = customer
-        .form_fields
-        .as_ref()
-        .map(|fields| serde_json::to_string(fields).unwrap_or_default())
-        .unwrap_or_default();
-    let mut row = vec![customer.id.to_string()];
-    row.extend(customer.writable_texts());
-    row.extend([
-        customer.date_created.clone(),
-        customer.date_modified.clone(),
-        customer.reset_pass_on_login.to_string(),
-        customer.accepts_marketing.to_string(),
-        form_fields,
-    ]);
-    row
 }

@@ -4,6 +4,7 @@
 //! progress bar and the app's gauge both read, and can be cancelled between requests.
 
 pub mod backup;
+pub mod csv_rows;
 pub mod delete;
 pub mod export;
 pub mod records;

@@ -83,6 +83,9 @@ mod tests {
             }],
         };
         let line = serde_json::to_string(&new).expect("writes");
-        assert_eq!(serde_json::from_str::<CustomerRecord>(&line).expect("reads"), new);
+        assert_eq!(
+            serde_json::from_str::<CustomerRecord>(&line).expect("reads"),
+            new
+        );
     }
 }

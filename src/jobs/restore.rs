@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::backup::backup_customers;
-use super::{Cancel, Failed, JobError, Progress, Report, Step, undo_record};
 use super::records::CustomerRecord;
+use super::{Cancel, Failed, JobError, Progress, Report, Step, undo_record};
 use crate::api::rules::{address_field_problem, field_problem};
 use crate::api::{Client, Customer, format_credit};
 

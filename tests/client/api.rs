@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bc_customers::api::{ApiError, Auth, Client, ClientOptions, Filter, Secret};
 use bc_customers::jobs::Progress;
-use bc_customers::jobs::export::{ExportFormat, export};
+use bc_customers::jobs::export::{ExportFormat, ExportSpec, export};
 use bc_customers::sandbox::RateLimit;
 use common::{TOKEN, TestStore};
 use futures::StreamExt;
@@ -202,8 +202,11 @@ async fn a_whole_export_survives_failures_latency_and_rate_limits() {
     let mut reports = Vec::new();
     let written = export(
         &client,
-        &Filter::default(),
-        ExportFormat::Ndjson,
+        &ExportSpec {
+            filter: Filter::default(),
+            format: ExportFormat::Ndjson,
+            with_addresses: false,
+        },
         &mut out,
         std::path::Path::new("memory"),
         |p: Progress| reports.push((p.done, p.total)),
@@ -295,8 +298,11 @@ async fn all_pages_come_in_order_with_bounded_concurrency() {
     let mut csv = Vec::new();
     let written = export(
         &client,
-        &filter,
-        ExportFormat::Csv,
+        &ExportSpec {
+            filter: filter.clone(),
+            format: ExportFormat::Csv,
+            with_addresses: false,
+        },
         &mut csv,
         std::path::Path::new("memory"),
         |_| {},
@@ -309,8 +315,11 @@ async fn all_pages_come_in_order_with_bounded_concurrency() {
     let mut json = Vec::new();
     export(
         &client,
-        &filter,
-        ExportFormat::Json,
+        &ExportSpec {
+            filter: filter.clone(),
+            format: ExportFormat::Json,
+            with_addresses: false,
+        },
         &mut json,
         std::path::Path::new("memory"),
         |_| {},

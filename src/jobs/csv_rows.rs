@@ -1,0 +1,150 @@
+//! The rows of a CSV export: every customer field, the group's name beside its id, and with
+//! addresses, how many the customer has and the first one's fields.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use super::JobError;
+use super::records::CustomerRecord;
+use crate::api::{Address, ApiError, Client};
+
+/// The customer columns, in order.
+pub const CSV_COLUMNS: [&str; 17] = [
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "company",
+    "phone",
+    "store_credit",
+    "customer_group_id",
+    "customer_group_name",
+    "registration_ip_address",
+    "notes",
+    "tax_exempt_category",
+    "date_created",
+    "date_modified",
+    "reset_pass_on_login",
+    "accepts_marketing",
+    "form_fields",
+];
+
+/// The columns added by `--with-addresses`: how many addresses, then the first one's fields.
+pub const ADDRESS_COLUMNS: [&str; 14] = [
+    "address_count",
+    "address_first_name",
+    "address_last_name",
+    "address_company",
+    "address_street_1",
+    "address_street_2",
+    "address_city",
+    "address_state",
+    "address_zip",
+    "address_country",
+    "address_country_iso2",
+    "address_phone",
+    "address_type",
+    "address_id",
+];
+
+/// Turns records into CSV rows; knows the store's group names.
+pub struct CsvRows {
+    group_names: HashMap<i64, String>,
+    with_addresses: bool,
+}
+
+impl CsvRows {
+    /// Reads the store's group names once. A store that has no groups resource answers 404:
+    /// the names are left empty then.
+    pub async fn new(client: &Client, with_addresses: bool) -> Result<CsvRows, JobError> {
+        let group_names = match client.groups().await {
+            Ok(groups) => groups.into_iter().map(|g| (g.id, g.name)).collect(),
+            Err(ApiError::Status { status: 404, .. }) => HashMap::new(),
+            Err(error) => {
+                return Err(JobError::Store {
+                    doing: "cannot read the customer groups".to_owned(),
+                    error,
+                });
+            }
+        };
+        Ok(CsvRows {
+            group_names,
+            with_addresses,
+        })
+    }
+
+    pub fn header(&self) -> Vec<String> {
+        let mut header: Vec<String> = CSV_COLUMNS.map(str::to_owned).to_vec();
+        if self.with_addresses {
+            header.extend(ADDRESS_COLUMNS.map(str::to_owned));
+        }
+        header
+    }
+
+    pub fn row(&self, record: &CustomerRecord) -> Vec<String> {
+        let customer = &record.customer;
+        let form_fields = customer
+            .form_fields
+            .as_ref()
+            .map(|fields| serde_json::to_string(fields).unwrap_or_default())
+            .unwrap_or_default();
+        let mut row = vec![customer.id.to_string()];
+        let texts = customer.writable_texts();
+        // The group's name goes right after its id (the seventh writable text).
+        row.extend(texts[..7].iter().cloned());
+        row.push(
+            self.group_names
+                .get(&customer.customer_group_id)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        row.extend(texts[7..].iter().cloned());
+        row.extend([
+            customer.date_created.clone(),
+            customer.date_modified.clone(),
+            customer.reset_pass_on_login.to_string(),
+            customer.accepts_marketing.to_string(),
+            form_fields,
+        ]);
+        if self.with_addresses {
+            row.push(record.addresses.len().to_string());
+            row.extend(address_cells(record.addresses.first()));
+        }
+        row
+    }
+}
+
+fn address_cells(address: Option<&Address>) -> [String; 13] {
+    let Some(a) = address else {
+        return Default::default();
+    };
+    [
+        a.first_name.clone(),
+        a.last_name.clone(),
+        a.company.clone(),
+        a.street_1.clone(),
+        a.street_2.clone(),
+        a.city.clone(),
+        a.state.clone(),
+        a.zip.clone(),
+        a.country.clone(),
+        a.country_iso2.clone(),
+        a.phone.clone(),
+        a.address_type.clone(),
+        a.id.to_string(),
+    ]
+}
+
+pub fn write_csv(
+    out: &mut (dyn Write + Send),
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(&row)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| std::io::Error::other(error.to_string()))?;
+    out.write_all(&bytes)
+}
