@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiError, Client, Customer, Filter, RateSnapshot};
+use crate::api::{Address, ApiError, Client, Customer, CustomerGroup, Filter, RateSnapshot};
 use crate::jobs::backup::Selection;
 use crate::jobs::delete::Deleted;
 use crate::jobs::export::{ExportFormat, ExportSpec};
@@ -36,6 +36,10 @@ pub enum Slot {
     Customer,
     /// The count of every customer of the store, when a filter is on.
     StoreCount,
+    /// The store's customer groups.
+    Groups,
+    /// The addresses of the customer in the details.
+    Addresses,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +53,12 @@ pub enum Read {
         filter: Filter,
     },
     Get {
+        customer_id: i64,
+    },
+    /// Every customer group of the store.
+    Groups,
+    /// Every address of a customer.
+    Addresses {
         customer_id: i64,
     },
 }
@@ -65,6 +75,19 @@ pub enum Write {
     },
     Delete {
         customer_id: i64,
+    },
+    CreateAddress {
+        customer_id: i64,
+        fields: Map<String, Value>,
+    },
+    UpdateAddress {
+        customer_id: i64,
+        address_id: i64,
+        changes: Map<String, Value>,
+    },
+    DeleteAddress {
+        customer_id: i64,
+        address_id: i64,
     },
     /// Every customer the filter matches, into a file (its name says the format).
     Export {
@@ -110,6 +133,18 @@ pub enum Outcome {
     Count(u64),
     Customer(Customer),
     Deleted(i64),
+    Groups(Vec<CustomerGroup>),
+    /// A customer's addresses.
+    Addresses {
+        customer_id: i64,
+        addresses: Vec<Address>,
+    },
+    /// An address created or changed.
+    Address(Address),
+    AddressDeleted {
+        customer_id: i64,
+        address_id: i64,
+    },
     /// A job under way: an export, a delete or a restore.
     Progress(Progress),
     /// An export finished whole.
@@ -248,6 +283,14 @@ async fn run(
                                 Read::Get { customer_id } => {
                                     client.get(customer_id).await.map(Outcome::Customer)
                                 }
+                                Read::Groups => client.groups().await.map(Outcome::Groups),
+                                Read::Addresses { customer_id } => client
+                                    .addresses(customer_id)
+                                    .await
+                                    .map(|addresses| Outcome::Addresses {
+                                        customer_id,
+                                        addresses,
+                                    }),
                             }
                             .map_err(Failure::Api)
                         })
@@ -288,6 +331,30 @@ async fn run(
                                     .await
                                     .map(|()| Outcome::Deleted(customer_id))?)
                             }
+                            Write::CreateAddress {
+                                customer_id,
+                                fields,
+                            } => Ok(client
+                                .create_address(customer_id, &fields)
+                                .await
+                                .map(Outcome::Address)?),
+                            Write::UpdateAddress {
+                                customer_id,
+                                address_id,
+                                changes,
+                            } => Ok(client
+                                .update_address(customer_id, address_id, &changes)
+                                .await
+                                .map(Outcome::Address)?),
+                            Write::DeleteAddress {
+                                customer_id,
+                                address_id,
+                            } => Ok(client.delete_address(customer_id, address_id).await.map(
+                                |()| Outcome::AddressDeleted {
+                                    customer_id,
+                                    address_id,
+                                },
+                            )?),
                             Write::Export { filter, path } => {
                                 let spec = ExportSpec {
                                     filter,

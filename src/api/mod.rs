@@ -4,6 +4,7 @@
 mod addresses;
 mod budget;
 mod client;
+pub mod countries;
 mod error;
 mod filter;
 mod groups;

@@ -41,6 +41,8 @@ pub enum DialogKind {
     Conflict(Box<Customer>),
     /// Esc on a form with unsaved changes.
     Discard,
+    /// One of a customer's addresses.
+    DeleteAddress(Box<crate::api::Address>),
 }
 
 /// A dialog's buttons, by what they do.
@@ -86,6 +88,7 @@ impl Dialog {
             DialogKind::Review(_) => "Save these changes?",
             DialogKind::Conflict(_) => "Changed on the store since you opened it",
             DialogKind::Discard => "Unsaved changes",
+            DialogKind::DeleteAddress(_) => "Delete an address",
         }
     }
 
@@ -97,6 +100,7 @@ impl Dialog {
             DialogKind::Review(_) => &[Button::BackToForm, Button::Save],
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
+            DialogKind::DeleteAddress(_) => &[Button::Cancel, Button::Delete],
         }
     }
 
@@ -111,6 +115,7 @@ impl Dialog {
                 format!("Restore {}", customers(ids.len() as u64))
             }
             (Button::Cancel, _) => "Cancel".to_owned(),
+            (Button::Delete, DialogKind::DeleteAddress(_)) => "Delete the address".to_owned(),
             (Button::Delete, _) => "Delete".to_owned(),
             (Button::Restore, _) => "Restore".to_owned(),
             (Button::BackToForm, _) => "Back to the form".to_owned(),

@@ -228,7 +228,9 @@ impl App {
                 Vec::new()
             }
             (DialogKind::Discard, Button::Discard) => {
+                // Only one form is open at a time: whichever it is closes.
                 self.form = None;
+                self.address_form = None;
                 Vec::new()
             }
             _ => Vec::new(),

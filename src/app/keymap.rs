@@ -63,6 +63,13 @@ pub enum Action {
     Undo,
     /// Stop the delete or restore under way.
     CancelJob,
+    /// In the details: choose the next / previous address.
+    NextAddress,
+    PreviousAddress,
+    /// In the details: add an address, edit or delete the chosen one.
+    AddAddress,
+    EditAddress,
+    DeleteAddress,
 }
 
 impl Action {
@@ -80,6 +87,9 @@ impl Action {
                 | Action::DeleteMarked
                 | Action::Undo
                 | Action::CancelJob
+                | Action::AddAddress
+                | Action::EditAddress
+                | Action::DeleteAddress
         )
     }
 }
@@ -98,12 +108,14 @@ pub enum Context {
     ExportPrompt,
     /// The create or edit form: keys go to its fields first.
     Form,
+    /// The address form: keys go to its fields first.
+    AddressForm,
     /// A confirmation: keys choose a button (or type the name it asks for).
     Dialog,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Table,
         Context::Detail,
         Context::Help,
@@ -111,6 +123,7 @@ impl Context {
         Context::PagePrompt,
         Context::ExportPrompt,
         Context::Form,
+        Context::AddressForm,
         Context::Dialog,
     ];
 
@@ -122,6 +135,7 @@ impl Context {
                 | Context::PagePrompt
                 | Context::ExportPrompt
                 | Context::Form
+                | Context::AddressForm
                 | Context::Dialog
         )
     }
@@ -312,6 +326,10 @@ const DETAIL: &[Binding] = &[
     line(&[(A::Back, &[ESC])], "back", HINT),
     EDIT,
     DELETE,
+    line(&[(A::NextAddress, &[TAB]), (A::PreviousAddress, &[BACK_TAB])], "choose an address", HELP),
+    line(&[(A::AddAddress, &[ch('a')])], "add an address", HINT),
+    line(&[(A::EditAddress, &[ch('o')])], "edit the chosen address", HELP),
+    line(&[(A::DeleteAddress, &[ch('X')])], "delete the chosen address", HELP),
     UNDO,
     CANCEL_JOB,
     REFRESH,
@@ -360,6 +378,16 @@ const FORM: &[Binding] = &[
 ];
 
 #[rustfmt::skip]
+const ADDRESS_FORM: &[Binding] = &[
+    line(&[(A::NextField, &[TAB, DOWN]), (A::PreviousField, &[BACK_TAB, UP])], "next / previous field", HINT),
+    line(&[(A::ClearField, &[ctrl('u')])], "clear the field", HINT),
+    line(&[(A::Save, &[ctrl('s')])], "save", HINT),
+    line(&[(A::Submit, &[ENTER])], "next field; on Save, save", HELP),
+    line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT),
+    QUIT_FROM_FIELD,
+];
+
+#[rustfmt::skip]
 const DIALOG: &[Binding] = &[
     line(&[(A::PreviousField, &[LEFT, BACK_TAB]), (A::NextField, &[RIGHT, TAB])], "choose", HINT),
     line(&[(A::Submit, &[ENTER])], "press the chosen button", HINT),
@@ -377,6 +405,7 @@ pub fn table(context: Context) -> &'static [Binding] {
         Context::PagePrompt => PAGE_PROMPT,
         Context::ExportPrompt => EXPORT_PROMPT,
         Context::Form => FORM,
+        Context::AddressForm => ADDRESS_FORM,
         Context::Dialog => DIALOG,
     }
 }

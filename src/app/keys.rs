@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{
 };
 use tui_input::backend::crossterm::EventHandler;
 
+use super::address_form::AddressForm;
 use super::customer_form::{CustomerForm, FORCE_RESET};
 use super::dialog::{Button, Dialog, DialogKind};
 use super::filter_form::FilterForm;
@@ -31,6 +32,7 @@ impl App {
                 }
                 Context::Dialog => self.act_in_dialog(action),
                 Context::Form => self.act_in_form(action),
+                Context::AddressForm => self.act_in_address_form(action),
                 Context::PagePrompt => self.act_in_page_prompt(action),
                 Context::ExportPrompt => self.act_in_export_prompt(action),
                 Context::Filter => self.act_in_filter(action),
@@ -56,6 +58,10 @@ impl App {
                 }
             }
             Context::Form => self.form.iter_mut().for_each(|form| form.type_key(key)),
+            Context::AddressForm => self
+                .address_form
+                .iter_mut()
+                .for_each(|form| form.type_key(key)),
             Context::PagePrompt => self.page_prompt.iter_mut().for_each(|p| p.type_key(&event)),
             Context::ExportPrompt => self
                 .export_prompt
@@ -138,6 +144,22 @@ impl App {
         Vec::new()
     }
 
+    fn act_in_address_form(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::NextField => self.address_form.iter_mut().for_each(AddressForm::next),
+            Action::PreviousField => self.address_form.iter_mut().for_each(AddressForm::previous),
+            Action::ClearField => self
+                .address_form
+                .iter_mut()
+                .for_each(AddressForm::clear_field),
+            Action::Submit => return self.address_form_enter(),
+            Action::Save => return self.save_address_form(),
+            Action::Back => self.address_form_back(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn act_in_page_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.jump_to_typed_page(),
@@ -188,6 +210,11 @@ impl App {
             Action::MarkRange => self.mark_range(),
             Action::MarkAllMatching => self.mark_all_matching(),
             Action::UnmarkAll => self.unmark_all(),
+            Action::NextAddress => self.choose_address(1),
+            Action::PreviousAddress => self.choose_address(-1),
+            Action::AddAddress => self.open_address_form(None),
+            Action::EditAddress => self.edit_chosen_address(),
+            Action::DeleteAddress => self.ask_delete_address(),
             Action::DeleteSelected => self.ask_delete_selected(),
             Action::DeleteMarked => self.ask_delete_marked(),
             Action::Undo => self.ask_undo(),
@@ -206,15 +233,24 @@ impl App {
             }
             Action::ClearFilter => return self.apply_filter(crate::api::Filter::default()),
             Action::Back => self.screen = Screen::Table,
-            Action::Down => self.selected = (self.selected + 1).min(rows.saturating_sub(1)),
-            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down => {
+                self.selected = (self.selected + 1).min(rows.saturating_sub(1));
+                return self.load_addresses();
+            }
+            Action::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                return self.load_addresses();
+            }
             Action::PageDown => {
                 self.selected = (self.selected + screenful).min(rows.saturating_sub(1))
             }
             Action::PageUp => self.selected = self.selected.saturating_sub(screenful),
             Action::Top => self.selected = 0,
             Action::Bottom => self.selected = rows.saturating_sub(1),
-            Action::OpenDetail if rows > 0 => self.screen = Screen::Detail,
+            Action::OpenDetail if rows > 0 => {
+                self.screen = Screen::Detail;
+                return self.load_addresses();
+            }
             Action::OpenDetail => {}
             Action::NextPage => return self.turn_to(Some(self.page + 1)),
             Action::PreviousPage => return self.turn_to(Some(self.page.saturating_sub(1))),
@@ -222,7 +258,13 @@ impl App {
             Action::LastPage => return self.turn_to(self.last_page()),
             Action::Refresh => {
                 self.keep_selected_id = self.selected_customer().map(|c| c.id);
-                return self.reload();
+                let mut commands = self.reload();
+                commands.push(self.load_groups());
+                if self.screen == Screen::Detail {
+                    self.addresses = None;
+                    commands.extend(self.load_addresses());
+                }
+                return commands;
             }
             // Keys of other contexts never reach the screen: its tables have none of them.
             Action::Quit
@@ -291,6 +333,7 @@ impl App {
             kind @ (DialogKind::Delete(_) | DialogKind::Restore { .. }) => {
                 self.choose_in_delete_dialog(kind, button)
             }
+            kind @ DialogKind::DeleteAddress(_) => self.choose_in_address_dialog(kind, button),
             kind => self.choose_in_form_dialog(kind, button),
         }
     }

@@ -2,6 +2,8 @@
 //! no clock, no terminal; what it needs from outside (the time, the backup folder, where the
 //! table was drawn) comes in as data, so every decision is tested without any of them.
 
+pub mod address_form;
+mod addresses;
 pub mod customer_form;
 mod deleting;
 pub mod dialog;
@@ -12,6 +14,7 @@ pub mod keymap;
 mod keys;
 pub mod marks;
 mod paging;
+mod store_data;
 
 use std::path::PathBuf;
 
@@ -20,14 +23,16 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use tui_input::Input;
 
 pub use crate::api::Customer;
-use crate::api::{Filter, RateSnapshot};
+use crate::api::{CustomerGroup, Filter, RateSnapshot};
 use crate::worker::{Command, Event, RequestId};
+use address_form::AddressForm;
 use customer_form::{CustomerForm, Stage};
 pub use deleting::{Job, LastDelete};
 use dialog::Dialog;
 use filter_form::FilterForm;
 use keymap::Context;
 use marks::Marks;
+pub use store_data::{AddressList, CustomerAddresses};
 
 pub use crate::format::thousands;
 
@@ -143,8 +148,16 @@ pub struct App {
     pub load_failure: Option<String>,
     /// The page asked for, shown once its rows arrive.
     pub requested_page: Option<u64>,
+    /// The store's customer groups, as last loaded.
+    pub groups: Vec<CustomerGroup>,
+    /// The addresses of the customer in the details.
+    pub addresses: Option<CustomerAddresses>,
     /// The create or edit form, while open.
     pub form: Option<CustomerForm>,
+    /// The address form, while open.
+    pub address_form: Option<AddressForm>,
+    /// The address delete on its way.
+    address_delete: Option<RequestId>,
     /// A confirmation waiting for an answer.
     pub dialog: Option<Dialog>,
     /// Customers marked for deleting.
@@ -164,7 +177,7 @@ pub struct App {
     table: TableArea,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; 5],
+    latest: [Option<RequestId>; 7],
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -200,7 +213,11 @@ impl App {
             loading: true,
             load_failure: None,
             requested_page: None,
+            groups: Vec::new(),
+            addresses: None,
             form: None,
+            address_form: None,
+            address_delete: None,
             dialog: None,
             marks: Marks::default(),
             range_start: None,
@@ -211,16 +228,18 @@ impl App {
             quit_when_job_ends: false,
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; 5],
+            latest: [None; 7],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
         }
     }
 
-    /// The commands that load the first screen.
+    /// The commands that load the first screen, and the store's groups.
     pub fn start(&mut self) -> Vec<Command> {
-        self.reload()
+        let mut commands = self.reload();
+        commands.push(self.load_groups());
+        commands
     }
 
     /// The context of the screen under any overlay: what the help lists.
@@ -240,6 +259,8 @@ impl App {
             Context::Dialog
         } else if self.form.is_some() {
             Context::Form
+        } else if self.address_form.is_some() {
+            Context::AddressForm
         } else if self.page_prompt.is_some() {
             Context::PagePrompt
         } else if self.export_prompt.is_some() {
@@ -261,6 +282,12 @@ impl App {
                     .as_ref()
                     .is_some_and(|f| matches!(f.stage, Stage::Saving(_))),
             )
+            + usize::from(
+                self.address_form
+                    .as_ref()
+                    .is_some_and(|f| f.saving.is_some()),
+            )
+            + usize::from(self.address_delete.is_some())
     }
 
     pub fn selected_customer(&self) -> Option<&Customer> {
@@ -343,6 +370,16 @@ impl App {
             .is_some_and(|form| form.stage == Stage::Saving(event.request))
         {
             return self.saved(event);
+        }
+        if self
+            .address_form
+            .as_ref()
+            .is_some_and(|form| form.saving == Some(event.request))
+        {
+            return self.address_saved(event);
+        }
+        if self.address_delete == Some(event.request) {
+            return self.address_deleted(event);
         }
         self.receive_read(event)
     }

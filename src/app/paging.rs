@@ -171,8 +171,17 @@ impl App {
             return Vec::new(); // stale: the user has moved on
         }
         *latest = None;
-        if slot == Slot::Customer {
-            return self.checked(event.result);
+        match slot {
+            Slot::Customer => return self.checked(event.result),
+            Slot::Groups => {
+                self.groups_arrived(event.result);
+                return Vec::new();
+            }
+            Slot::Addresses => {
+                self.addresses_arrived(event.result);
+                return Vec::new();
+            }
+            _ => {}
         }
         let outcome = match event.result {
             Ok(outcome) => outcome,
@@ -210,7 +219,9 @@ impl App {
                     // The page emptied under us (customers deleted elsewhere): go back one.
                     return self.go_to_page(self.page - 1);
                 }
-                self.prefetch().into_iter().collect()
+                let mut commands: Vec<Command> = self.prefetch().into_iter().collect();
+                commands.extend(self.load_addresses());
+                commands
             }
             (Slot::StoreCount, Outcome::Count(total)) => {
                 self.store_total = Some(total);

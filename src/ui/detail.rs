@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::sanitize;
-use crate::app::App;
+use crate::app::{AddressList, App};
 
 fn local_date(seconds: Option<i64>, format: &str) -> String {
     seconds
@@ -64,7 +64,14 @@ pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
         ("Company", sanitize(&customer.company).into_owned()),
         ("Phone", sanitize(&customer.phone).into_owned()),
         ("Store credit", crate::format::money(customer.store_credit)),
-        ("Customer group", customer.customer_group_id.to_string()),
+        ("Customer group", {
+            let label = sanitize(&app.group_label(customer.customer_group_id)).into_owned();
+            match customer.customer_group_id {
+                0 => label,
+                _ if label.starts_with('#') => format!("{label} (no such group)"),
+                id => format!("{label} (#{id})"),
+            }
+        }),
         (
             "Tax-exempt category",
             sanitize(&customer.tax_exempt_category).into_owned(),
@@ -89,7 +96,7 @@ pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
         ("Form fields", form_fields),
         ("Notes", sanitize(&customer.notes).into_owned()),
     ];
-    let lines: Vec<Line> = fields
+    let mut lines: Vec<Line> = fields
         .into_iter()
         .map(|(label, value)| {
             Line::from(vec![
@@ -98,6 +105,8 @@ pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    lines.push(Line::from(""));
+    lines.extend(address_lines(app));
     let title = format!(
         " Customer {} — {} ",
         customer.id,
@@ -109,4 +118,46 @@ pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
             .block(Block::bordered().title(title)),
         area,
     );
+}
+
+/// The customer's addresses: one line each, the chosen one marked.
+fn address_lines(app: &App) -> Vec<Line<'static>> {
+    let title = Span::styled(format!("{:>24}  ", "Addresses"), Style::new().bold());
+    let said = |text: &str| vec![Line::from(vec![title.clone(), Span::raw(text.to_owned())])];
+    match app.addresses.as_ref().map(|shown| &shown.list) {
+        None | Some(AddressList::Loading) => said("loading…"),
+        Some(AddressList::Failed(why)) => said(&format!("cannot be read: {}", sanitize(why))),
+        Some(AddressList::Loaded(addresses)) if addresses.is_empty() => said("none"),
+        Some(AddressList::Loaded(addresses)) => {
+            let selected = app.addresses.as_ref().map_or(0, |shown| shown.selected);
+            addresses
+                .iter()
+                .enumerate()
+                .map(|(index, address)| {
+                    let label = if index == 0 {
+                        title.clone()
+                    } else {
+                        Span::raw(" ".repeat(26))
+                    };
+                    let who = format!("{} {}", address.first_name, address.last_name);
+                    let text = format!(
+                        "{} — {}{}",
+                        sanitize(who.trim()),
+                        sanitize(&address.one_line()),
+                        if address.phone.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · {}", sanitize(&address.phone))
+                        }
+                    );
+                    let style = if index == selected && addresses.len() > 1 {
+                        Style::new().reversed()
+                    } else {
+                        Style::new()
+                    };
+                    Line::from(vec![label, Span::styled(text, style)])
+                })
+                .collect()
+        }
+    }
 }

@@ -128,6 +128,21 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(format!(" Changed: {}.", changed.join(", "))));
             }
         }
+        DialogKind::DeleteAddress(address) => {
+            let who = format!("{} {}", address.first_name, address.last_name);
+            lines.push(Line::from(format!(
+                " This deletes address #{} of customer #{}:",
+                address.id, address.customer_id
+            )));
+            lines.push(Line::from(format!(
+                "   {} — {}",
+                sanitize(who.trim()),
+                sanitize(&address.one_line())
+            )));
+            lines.push(Line::from(
+                " It is not backed up: only deleting a customer keeps its addresses.",
+            ));
+        }
     }
     lines.push(Line::from(""));
     let mut buttons = vec![Span::raw(" ")];

@@ -1,5 +1,6 @@
 //! Drawing: `render(&App, &mut Frame)`. Reads the state, decides nothing.
 
+mod address_form;
 mod detail;
 mod dialog;
 mod filter_panel;
@@ -74,6 +75,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(form) = &app.form {
         form::render_form(form, frame, body);
     }
+    if let Some(form) = &app.address_form {
+        address_form::render_address_form(form, frame, body);
+    }
     if let Some(open) = &app.dialog {
         dialog::render_dialog(app, open, frame, body);
     }
@@ -129,6 +133,11 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     if !app.filter.is_empty() {
         spans.push(Span::raw("  filter:"));
         for (name, value) in app.filter.to_query() {
+            // A group shows by its name.
+            let (name, value) = match (name, app.filter.customer_group_id) {
+                ("customer_group_id", Some(id)) => ("group", app.group_label(id)),
+                _ => (name, value),
+            };
             spans.push(Span::raw(" "));
             spans.push(Span::styled(
                 format!(" {name}={} ", sanitize(&value)),

@@ -75,7 +75,7 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     // Looking up the zone's offset for every date is the costliest part of a row; the table
     // shows days, so today's offset serves for all of them (the detail view is exact).
     let offset = *Local::now().offset();
-    let widths = content_widths(&app.customers, offset);
+    let widths = content_widths(app, offset);
     // Keep the most useful columns that fit (one space between columns), after the mark; the
     // last one kept may shrink to what is left, but not below its title.
     let mut kept = Vec::new();
@@ -115,7 +115,8 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         let marked = app.marks.contains(customer.id, &app.filter);
         let mark = Cell::from(if marked { "●" } else { " " });
         let row = Row::new(
-            std::iter::once(mark).chain(columns.iter().map(|&(i, _)| cell(customer, i, offset))),
+            std::iter::once(mark)
+                .chain(columns.iter().map(|&(i, _)| cell(app, customer, i, offset))),
         );
         match (marked, failure.is_some()) {
             (true, _) => row.style(Style::new().fg(Color::Magenta)),
@@ -137,13 +138,13 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
 const CREDIT: usize = 3;
 
 /// The cells each column needs for the customers of the page (and its title), up to its most.
-fn content_widths(customers: &[Customer], offset: FixedOffset) -> [u16; 8] {
+fn content_widths(app: &App, offset: FixedOffset) -> [u16; 8] {
     let mut widths = COLUMNS.map(|(title, _)| title.len() as u16);
     widths[7] = 10;
-    for customer in customers {
+    for customer in &app.customers {
         // Dates are all ten cells ("2026-11-27"): not worth reading every one.
         for (index, width) in widths.iter_mut().enumerate().take(7) {
-            let needed = Span::raw(text(customer, index, offset)).width() as u16;
+            let needed = Span::raw(text(app, customer, index, offset)).width() as u16;
             *width = (*width).max(needed);
         }
     }
@@ -153,13 +154,13 @@ fn content_widths(customers: &[Customer], offset: FixedOffset) -> [u16; 8] {
     widths
 }
 
-fn text(customer: &Customer, column: usize, offset: FixedOffset) -> String {
+fn text(app: &App, customer: &Customer, column: usize, offset: FixedOffset) -> String {
     match column {
         0 => customer.id.to_string(),
         1 => sanitize(&customer.full_name()).into_owned(),
         2 => sanitize(&customer.email).into_owned(),
         CREDIT => money(customer.store_credit),
-        4 => customer.customer_group_id.to_string(),
+        4 => sanitize(&app.group_label(customer.customer_group_id)).into_owned(),
         5 => sanitize(&customer.company).into_owned(),
         6 => sanitize(&customer.phone).into_owned(),
         _ => customer
@@ -170,8 +171,8 @@ fn text(customer: &Customer, column: usize, offset: FixedOffset) -> String {
     }
 }
 
-fn cell(customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static> {
-    let text = text(customer, column, offset);
+fn cell(app: &App, customer: &Customer, column: usize, offset: FixedOffset) -> Cell<'static> {
+    let text = text(app, customer, column, offset);
     if column == CREDIT {
         Cell::from(Line::from(text).right_aligned())
     } else {

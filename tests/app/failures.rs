@@ -27,7 +27,7 @@ fn a_store_that_cannot_be_reached_is_not_an_empty_store() {
 
     // r retries; when the store answers, the failure goes.
     let retry = reads(&app.update(key(KeyCode::Char('r'))));
-    assert_eq!(retry.len(), 2);
+    assert_eq!(retry.len(), 3, "the page, its count and the groups");
     app.update(answer(retry[1].0, Slot::Count, Ok(Outcome::Count(3))));
     app.update(answer(
         retry[0].0,

@@ -125,6 +125,11 @@ fn in_context(context: Context, read_only: bool) -> App {
             app.store.read_only = false;
             type_text(&mut app, "nAda");
         }
+        Context::AddressForm => {
+            app.store.read_only = false;
+            app.update(key(KeyCode::Enter));
+            type_text(&mut app, "a");
+        }
         Context::Dialog => {
             app.store.read_only = false;
             type_text(&mut app, "d");

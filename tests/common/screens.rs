@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, Customer, RateSnapshot};
+use bc_customers::api::{ApiError, Customer, CustomerGroup, RateSnapshot};
 use bc_customers::app::{App, Msg, StoreLabel};
 use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot};
 use ratatui::Terminal;
@@ -63,11 +63,34 @@ pub fn answer(request: RequestId, slot: Slot, result: Result<Outcome, ApiError>)
     }))
 }
 
-/// An app showing page 1 of 120 customers, 50 a page, with page 2 fetched ahead.
+/// The store's groups in the made-up store: a default and one other.
+pub fn groups() -> Vec<CustomerGroup> {
+    vec![
+        CustomerGroup {
+            id: 1,
+            name: "Retail".into(),
+            is_default: true,
+            ..CustomerGroup::default()
+        },
+        CustomerGroup {
+            id: 2,
+            name: "Wholesale".into(),
+            ..CustomerGroup::default()
+        },
+    ]
+}
+
+/// An app showing page 1 of 120 customers, 50 a page, with page 2 fetched ahead and the
+/// store's groups loaded.
 pub fn loaded() -> App {
     let mut app = App::new(store(), 50, "backups".into());
     let start = reads(&app.start());
-    assert_eq!(start.len(), 2, "the first page and the count");
+    assert_eq!(start.len(), 3, "the first page, the count and the groups");
+    app.update(answer(
+        start[2].0,
+        Slot::Groups,
+        Ok(Outcome::Groups(groups())),
+    ));
     app.update(answer(start[1].0, Slot::Count, Ok(Outcome::Count(120))));
     let prefetch = reads(&app.update(answer(
         start[0].0,
