@@ -21,7 +21,7 @@ pub const FIELDS: [(&str, &str); 12] = [
     ("company", "Company"),
     ("phone", "Phone"),
     ("store_credit", "Store credit"),
-    ("customer_group_id", "Customer group id"),
+    ("customer_group_id", "Customer group"),
     ("registration_ip_address", "Registration IP"),
     ("notes", "Notes"),
     ("tax_exempt_category", "Tax-exempt category"),
@@ -31,7 +31,7 @@ pub const FIELDS: [(&str, &str); 12] = [
 
 const EMAIL: usize = 2;
 const CREDIT: usize = 5;
-const GROUP: usize = 6;
+pub const GROUP: usize = 6;
 const PASSWORD: usize = 10;
 const CONFIRMATION: usize = 11;
 /// The "force reset at next login" box, after the text fields.
@@ -81,6 +81,8 @@ pub struct CustomerForm {
     /// The text each field started with, to tell what changed.
     initial: Vec<String>,
     initial_force_reset: bool,
+    /// The store's groups (id, name): the group is typed by name or id.
+    pub groups: Vec<(i64, String)>,
 }
 
 impl CustomerForm {
@@ -109,6 +111,42 @@ impl CustomerForm {
             stage: Stage::Editing,
             initial: values,
             initial_force_reset: force_reset,
+            groups: Vec::new(),
+        }
+    }
+
+    /// The store's groups, so that the group can be picked by name.
+    pub fn with_groups(mut self, groups: Vec<(i64, String)>) -> CustomerForm {
+        self.groups = groups;
+        self
+    }
+
+    /// The group id the group field names (see `resolve_group`).
+    pub fn group_id(&self, text: &str) -> Result<i64, &'static str> {
+        super::store_data::resolve_group(text, &self.groups)
+    }
+
+    /// The groups whose names hold what is typed in the group field, as "Name #id".
+    pub fn group_choices(&self) -> Vec<String> {
+        let lower = self.value(GROUP).trim().to_lowercase();
+        let exact = self.group_id(self.value(GROUP)).ok();
+        self.groups
+            .iter()
+            .filter(|(id, name)| Some(*id) == exact || name.to_lowercase().contains(&lower))
+            .take(6)
+            .map(|(id, name)| format!("{name} #{id}"))
+            .collect()
+    }
+
+    /// A group id as people read it: "Wholesale (#2)", or the id alone when unknown.
+    fn group_text(&self, text: &str) -> String {
+        match self.group_id(text) {
+            Ok(0) => "none".to_owned(),
+            Ok(id) => match self.groups.iter().find(|(known, _)| *known == id) {
+                Some((_, name)) => format!("{name} (#{id})"),
+                None => format!("#{id}"),
+            },
+            Err(_) => text.trim().to_owned(),
         }
     }
 
@@ -199,6 +237,7 @@ impl CustomerForm {
             // Editing, an empty amount or group is not "leave it out": it is not a value.
             "store_credit" if trimmed.is_empty() && !creating => parse_store_credit(text).err()?,
             "customer_group_id" if trimmed.is_empty() && !creating => parse_group_id(text).err()?,
+            "customer_group_id" => self.group_id(text).err()?,
             "password" if !text.is_empty() && !meets_password_rules(text) => PASSWORD_RULE,
             "password_confirmation" if text != self.value(PASSWORD) => {
                 "not the same as the password"
@@ -262,7 +301,7 @@ impl CustomerForm {
             CREDIT => parse_store_credit(text)
                 .map(|amount| Value::String(format_credit(amount)))
                 .unwrap_or_else(|_| Value::String("0.0000".to_owned())),
-            GROUP => json!(parse_group_id(text).unwrap_or(0)),
+            GROUP => json!(self.group_id(text).unwrap_or(0)),
             _ => Value::String(text.to_owned()),
         }
     }
@@ -300,7 +339,7 @@ impl CustomerForm {
                 let (now, was) = (self.value(field).trim(), self.initial[field].trim());
                 match field {
                     CREDIT => parse_store_credit(now).ok() != parse_store_credit(was).ok(),
-                    GROUP => parse_group_id(now).ok() != parse_group_id(was).ok(),
+                    GROUP => self.group_id(now).ok() != self.group_id(was).ok(),
                     _ => now != was,
                 }
             })
@@ -312,10 +351,17 @@ impl CustomerForm {
         let mut changes: Vec<Change> = self
             .changed_fields()
             .into_iter()
-            .map(|field| Change {
-                label: FIELDS[field].1,
-                old: self.initial[field].clone(),
-                new: self.value(field).trim().to_owned(),
+            .map(|field| match field {
+                GROUP => Change {
+                    label: FIELDS[field].1,
+                    old: self.group_text(&self.initial[field]),
+                    new: self.group_text(self.value(field)),
+                },
+                _ => Change {
+                    label: FIELDS[field].1,
+                    old: self.initial[field].clone(),
+                    new: self.value(field).trim().to_owned(),
+                },
             })
             .collect();
         if !self.value(PASSWORD).is_empty() {

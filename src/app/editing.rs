@@ -9,12 +9,13 @@ use crate::worker::{Command, Event, Failure, Outcome, Read, Slot, Write};
 
 impl App {
     pub(super) fn open_create_form(&mut self) {
-        self.form = Some(CustomerForm::create());
+        self.form = Some(CustomerForm::create().with_groups(self.group_names()));
     }
 
     pub(super) fn open_edit_form(&mut self) {
+        let groups = self.group_names();
         if let Some(customer) = self.selected_customer() {
-            self.form = Some(CustomerForm::edit(customer));
+            self.form = Some(CustomerForm::edit(customer).with_groups(groups));
         }
     }
 

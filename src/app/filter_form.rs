@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{Event as TerminalEvent, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::store_data::resolve_group;
 use crate::api::{FILTER_NAMES, Filter};
 
 #[derive(Debug, Clone)]
@@ -15,6 +16,8 @@ pub struct FilterForm {
     pub focus: usize,
     /// Said when Enter was pressed with errors left.
     pub message: Option<String>,
+    /// The store's groups (id, name): the group is typed by name or id.
+    pub groups: Vec<(i64, String)>,
 }
 
 impl Default for FilterForm {
@@ -24,18 +27,30 @@ impl Default for FilterForm {
             errors: vec![None; FILTER_NAMES.len()],
             focus: 0,
             message: None,
+            groups: Vec::new(),
         }
     }
 }
 
 impl FilterForm {
-    /// A form showing the filter in force.
-    pub fn from_filter(filter: &Filter) -> FilterForm {
-        let mut form = FilterForm::default();
+    /// A form showing the filter in force; the group is shown and typed by its name.
+    pub fn from_filter(filter: &Filter, groups: Vec<(i64, String)>) -> FilterForm {
+        let mut form = FilterForm {
+            groups,
+            ..FilterForm::default()
+        };
         let query = filter.to_query();
         for (index, name) in FILTER_NAMES.iter().enumerate() {
             if let Some((_, value)) = query.iter().find(|(given, _)| given == name) {
-                form.inputs[index] = Input::new(display_value(name, value, filter));
+                let shown = match (*name, filter.customer_group_id) {
+                    ("customer_group_id", Some(id)) => form
+                        .groups
+                        .iter()
+                        .find(|(known, _)| *known == id)
+                        .map_or_else(|| value.clone(), |(_, name)| name.clone()),
+                    _ => display_value(name, value, filter),
+                };
+                form.inputs[index] = Input::new(shown);
             }
         }
         form
@@ -63,16 +78,42 @@ impl FilterForm {
     pub fn clear(&mut self) {
         *self = FilterForm {
             focus: self.focus,
+            groups: std::mem::take(&mut self.groups),
             ..FilterForm::default()
         };
     }
 
+    /// A field's text as the API takes it: a group by its id.
+    fn sent(&self, index: usize) -> Result<String, String> {
+        let text = self.inputs[index].value();
+        match FILTER_NAMES[index] {
+            "customer_group_id" if !text.trim().is_empty() => resolve_group(text, &self.groups)
+                .map(|id| id.to_string())
+                .map_err(str::to_owned),
+            _ => Ok(text.to_owned()),
+        }
+    }
+
     fn check(&mut self, index: usize) {
         let mut alone = Filter::default();
-        self.errors[index] = alone
-            .set(FILTER_NAMES[index], self.inputs[index].value())
-            .err()
-            .map(|e| e.problem);
+        self.errors[index] = self
+            .sent(index)
+            .and_then(|text| alone.set(FILTER_NAMES[index], &text).map_err(|e| e.problem))
+            .err();
+    }
+
+    /// The groups whose names hold what is typed in the group field, as "Name #id".
+    pub fn group_choices(&self) -> Vec<String> {
+        let Some(index) = FILTER_NAMES.iter().position(|n| *n == "customer_group_id") else {
+            return Vec::new();
+        };
+        let lower = self.inputs[index].value().trim().to_lowercase();
+        self.groups
+            .iter()
+            .filter(|(_, name)| name.to_lowercase().contains(&lower))
+            .take(6)
+            .map(|(id, name)| format!("{name} #{id}"))
+            .collect()
     }
 
     /// The filter the fields describe, or the first problem (and focus moves to it).
@@ -80,10 +121,13 @@ impl FilterForm {
         let mut filter = Filter::default();
         for (index, name) in FILTER_NAMES.iter().enumerate() {
             self.check(index);
-            if let Err(error) = filter.set(name, self.inputs[index].value()) {
+            let set = self
+                .sent(index)
+                .and_then(|text| filter.set(name, &text).map_err(|e| e.problem));
+            if let Err(problem) = set {
                 self.focus = index;
-                let message = format!("{name}: {}", error.problem);
-                self.errors[index] = Some(error.problem);
+                let message = format!("{name}: {problem}");
+                self.errors[index] = Some(problem);
                 self.message = Some(message.clone());
                 return Err(message);
             }

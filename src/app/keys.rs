@@ -227,7 +227,9 @@ impl App {
                 self.export_prompt = Some(Prompt::with_text(name));
             }
             Action::OpenPagePrompt => self.page_prompt = Some(Prompt::default()),
-            Action::OpenFilter => self.filter_form = Some(FilterForm::from_filter(&self.filter)),
+            Action::OpenFilter => {
+                self.filter_form = Some(FilterForm::from_filter(&self.filter, self.group_names()))
+            }
             Action::ClearFilter if self.filter.is_empty() => {
                 self.notice = Some("No filter to clear.".to_owned());
             }

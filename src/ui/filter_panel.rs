@@ -61,6 +61,12 @@ pub fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
                 format!(" {error}"),
                 Style::new().fg(Color::Red),
             ));
+        } else if focused && *name == "customer_group_id" && !form.groups.is_empty() {
+            // The group is picked by name: the matches show as it is typed.
+            spans.push(Span::styled(
+                format!(" {}", sanitize(&form.group_choices().join(" · "))),
+                Style::new().dim(),
+            ));
         }
         lines.push(Line::from(spans));
         if focused && inner.height as usize > index {

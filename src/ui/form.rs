@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{clip, sanitize};
-use crate::app::customer_form::{CustomerForm, FIELDS, FORCE_RESET, SAVE, Stage};
+use crate::app::customer_form::{CustomerForm, FIELDS, FORCE_RESET, GROUP, SAVE, Stage};
 
 const LABEL_WIDTH: usize = 21;
 /// Fields whose text is never shown.
@@ -82,11 +82,25 @@ pub fn render_form(form: &CustomerForm, frame: &mut Frame, area: Rect) {
                 },
             ),
         ];
+        let room = usize::from(inner.width).saturating_sub(LABEL_WIDTH + value_width + 5);
         if let Some(error) = &form.errors[field] {
-            let room = usize::from(inner.width).saturating_sub(LABEL_WIDTH + value_width + 5);
             spans.push(Span::styled(
                 format!(" ✗ {}", clip(&sanitize(error), room)),
                 Style::new().fg(Color::Red),
+            ));
+        } else if field == GROUP && !form.groups.is_empty() {
+            // The group is picked by name: the matches show as it is typed.
+            let typed = form.inputs[GROUP].value().trim();
+            let choices = if focused {
+                form.group_choices().join(" · ")
+            } else if typed.is_empty() {
+                String::new()
+            } else {
+                form.group_choices().into_iter().next().unwrap_or_default()
+            };
+            spans.push(Span::styled(
+                format!(" {}", clip(&sanitize(&choices), room)),
+                Style::new().dim(),
             ));
         }
         if focused {

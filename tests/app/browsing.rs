@@ -130,7 +130,11 @@ fn refresh_keeps_the_selected_customer() {
         app.update(key(KeyCode::Char('j')));
     }
     let refresh = reads(&app.update(key(KeyCode::Char('r'))));
-    assert_eq!(refresh.len(), 3, "the page, its count, and the groups again");
+    assert_eq!(
+        refresh.len(),
+        3,
+        "the page, its count, and the groups again"
+    );
     assert!(matches!(refresh[2].2, Read::Groups));
     // Customer 2 was deleted elsewhere: the page shifts, the selection follows customer 6.
     let mut page = customers(1..=51);

@@ -916,3 +916,60 @@ fn a_filter_matching_every_customer_needs_the_stores_name_too() {
     };
     assert!(plan.type_to_confirm.is_empty());
 }
+
+#[test]
+fn the_group_is_picked_by_name() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('e')));
+    tab(&mut app, 6);
+    clear_field(&mut app);
+    type_text(&mut app, "whole");
+    assert_eq!(form_error(&app, 6), None, "one group holds 'whole'");
+    let screen = draw(&app, 120, 30);
+    assert!(screen.contains("Wholesale #2"), "{screen}");
+    clear_field(&mut app);
+    type_text(&mut app, "Atlantis");
+    assert_eq!(
+        form_error(&app, 6).as_deref(),
+        Some("no group by that name")
+    );
+    clear_field(&mut app);
+    type_text(&mut app, "Wholesale");
+    let checked = reads(&app.update(ctrl('s')));
+    let [(request, Slot::Customer, _)] = checked.as_slice() else {
+        panic!("the customer is checked first: {checked:?}");
+    };
+    let theirs = app.customers[0].clone();
+    let sent = writes(&app.update(answer(
+        *request,
+        Slot::Customer,
+        Ok(Outcome::Customer(theirs)),
+    )));
+    let [(_, Write::Update { changes, .. })] = sent.as_slice() else {
+        panic!("an update: {sent:?}");
+    };
+    assert_eq!(changes.get("customer_group_id"), Some(&json!(2)));
+}
+
+#[test]
+fn the_filter_panel_takes_a_group_by_name() {
+    let mut app = loaded();
+    type_text(&mut app, "/");
+    tab(&mut app, 6);
+    type_text(&mut app, "retail");
+    let sent = reads(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.filter.customer_group_id, Some(1));
+    assert!(matches!(&sent[0].2, Read::List { filter, .. } if filter.customer_group_id == Some(1)));
+    let screen = draw(&app, 120, 12);
+    assert!(
+        screen.contains("group=Retail"),
+        "the chip names it: {screen}"
+    );
+    type_text(&mut app, "/");
+    let form = app.filter_form.as_ref().expect("the panel");
+    assert_eq!(
+        form.inputs[6].value(),
+        "Retail",
+        "shown by name when reopened"
+    );
+}
