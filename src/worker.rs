@@ -40,6 +40,8 @@ pub enum Slot {
     Groups,
     /// The addresses of the customer in the details.
     Addresses,
+    /// The number of customers in each group, for the groups view.
+    GroupCounts,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +62,10 @@ pub enum Read {
     /// Every address of a customer.
     Addresses {
         customer_id: i64,
+    },
+    /// How many customers each of these groups has: one count each, a few at once.
+    GroupCounts {
+        group_ids: Vec<i64>,
     },
 }
 
@@ -88,6 +94,17 @@ pub enum Write {
     DeleteAddress {
         customer_id: i64,
         address_id: i64,
+    },
+    CreateGroup {
+        fields: Map<String, Value>,
+    },
+    UpdateGroup {
+        group_id: i64,
+        changes: Map<String, Value>,
+    },
+    /// Deletes a group; its customers are left in no group.
+    DeleteGroup {
+        group_id: i64,
     },
     /// Every customer the filter matches, into a file (its name says the format).
     Export {
@@ -145,6 +162,11 @@ pub enum Outcome {
         customer_id: i64,
         address_id: i64,
     },
+    /// Customers per group, as (group id, count).
+    GroupCounts(Vec<(i64, u64)>),
+    /// A group created or changed.
+    Group(CustomerGroup),
+    GroupDeleted(i64),
     /// A job under way: an export, a delete or a restore.
     Progress(Progress),
     /// An export finished whole.
@@ -284,6 +306,9 @@ async fn run(
                                     client.get(customer_id).await.map(Outcome::Customer)
                                 }
                                 Read::Groups => client.groups().await.map(Outcome::Groups),
+                                Read::GroupCounts { group_ids } => {
+                                    group_counts(&client, group_ids).await
+                                }
                                 Read::Addresses { customer_id } => client
                                     .addresses(customer_id)
                                     .await
@@ -355,6 +380,17 @@ async fn run(
                                     address_id,
                                 },
                             )?),
+                            Write::CreateGroup { fields } => {
+                                Ok(client.create_group(&fields).await.map(Outcome::Group)?)
+                            }
+                            Write::UpdateGroup { group_id, changes } => Ok(client
+                                .update_group(group_id, &changes)
+                                .await
+                                .map(Outcome::Group)?),
+                            Write::DeleteGroup { group_id } => Ok(client
+                                .delete_group(group_id)
+                                .await
+                                .map(|()| Outcome::GroupDeleted(group_id))?),
                             Write::Export { filter, path } => {
                                 let spec = ExportSpec {
                                     filter,
@@ -411,6 +447,25 @@ async fn run(
     for write in writes {
         let _ = write.await;
     }
+}
+
+/// How many customers each group has: one count request per group, four at a time.
+async fn group_counts(client: &Client, group_ids: Vec<i64>) -> Result<Outcome, ApiError> {
+    use futures::StreamExt;
+    let mut counts = futures::stream::iter(group_ids)
+        .map(|group_id| async move {
+            let filter = Filter {
+                customer_group_id: Some(group_id),
+                ..Filter::default()
+            };
+            client.count(&filter).await.map(|count| (group_id, count))
+        })
+        .buffered(4);
+    let mut all = Vec::new();
+    while let Some(count) = counts.next().await {
+        all.push(count?);
+    }
+    Ok(Outcome::GroupCounts(all))
 }
 
 /// Sends a write's progress, or its end, back to the app.

@@ -43,6 +43,11 @@ pub enum DialogKind {
     Discard,
     /// One of a customer's addresses.
     DeleteAddress(Box<crate::api::Address>),
+    /// A customer group; its customers (as counted, if they were) are left in no group.
+    DeleteGroup {
+        group: Box<crate::api::CustomerGroup>,
+        customers: Option<u64>,
+    },
 }
 
 /// A dialog's buttons, by what they do.
@@ -89,6 +94,7 @@ impl Dialog {
             DialogKind::Conflict(_) => "Changed on the store since you opened it",
             DialogKind::Discard => "Unsaved changes",
             DialogKind::DeleteAddress(_) => "Delete an address",
+            DialogKind::DeleteGroup { .. } => "Delete a customer group",
         }
     }
 
@@ -100,7 +106,9 @@ impl Dialog {
             DialogKind::Review(_) => &[Button::BackToForm, Button::Save],
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
-            DialogKind::DeleteAddress(_) => &[Button::Cancel, Button::Delete],
+            DialogKind::DeleteAddress(_) | DialogKind::DeleteGroup { .. } => {
+                &[Button::Cancel, Button::Delete]
+            }
         }
     }
 
@@ -116,6 +124,9 @@ impl Dialog {
             }
             (Button::Cancel, _) => "Cancel".to_owned(),
             (Button::Delete, DialogKind::DeleteAddress(_)) => "Delete the address".to_owned(),
+            (Button::Delete, DialogKind::DeleteGroup { group, .. }) => {
+                format!("Delete {}", group.name)
+            }
             (Button::Delete, _) => "Delete".to_owned(),
             (Button::Restore, _) => "Restore".to_owned(),
             (Button::BackToForm, _) => "Back to the form".to_owned(),

@@ -70,6 +70,13 @@ pub enum Action {
     AddAddress,
     EditAddress,
     DeleteAddress,
+    /// The groups view.
+    OpenGroups,
+    /// In the groups view: the chosen group's customers, a new group, rename, delete.
+    ShowGroupCustomers,
+    NewGroup,
+    RenameGroup,
+    DeleteGroup,
 }
 
 impl Action {
@@ -90,6 +97,9 @@ impl Action {
                 | Action::AddAddress
                 | Action::EditAddress
                 | Action::DeleteAddress
+                | Action::NewGroup
+                | Action::RenameGroup
+                | Action::DeleteGroup
         )
     }
 }
@@ -99,6 +109,10 @@ impl Action {
 pub enum Context {
     Table,
     Detail,
+    /// The groups view.
+    Groups,
+    /// The prompt for a group's name.
+    GroupPrompt,
     Help,
     /// The filter panel: keys go to its fields first.
     Filter,
@@ -115,9 +129,11 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 11] = [
         Context::Table,
         Context::Detail,
+        Context::Groups,
+        Context::GroupPrompt,
         Context::Help,
         Context::Filter,
         Context::PagePrompt,
@@ -132,6 +148,7 @@ impl Context {
         matches!(
             self,
             Context::Filter
+                | Context::GroupPrompt
                 | Context::PagePrompt
                 | Context::ExportPrompt
                 | Context::Form
@@ -301,6 +318,7 @@ const TABLE: &[Binding] = &[
     line(&[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])], "last / first page", HELP),
     line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP),
     line(&[(A::OpenExportPrompt, &[ch('E')])], "export the filter's customers to a file", HELP),
+    line(&[(A::OpenGroups, &[ch('C')])], "customer groups", HELP),
     line(&[(A::OpenDetail, &[ENTER])], "details", HINT),
     line(&[(A::OpenFilter, &[ch('/')]), (A::OpenFilter, &[ch('f')])], "filter", HINT),
     line(&[(A::ClearFilter, &[ch('x')])], "clear the filter", HELP),
@@ -335,6 +353,25 @@ const DETAIL: &[Binding] = &[
     REFRESH,
     OPEN_HELP,
     QUIT,
+];
+
+#[rustfmt::skip]
+const GROUPS: &[Binding] = &[
+    MOVE,
+    line(&[(A::ShowGroupCustomers, &[ENTER])], "the group's customers", HINT),
+    line(&[(A::NewGroup, &[ch('n')])], "new group", HINT),
+    line(&[(A::RenameGroup, &[ch('e')])], "rename", HINT),
+    line(&[(A::DeleteGroup, &[ch('d')])], "delete", HINT),
+    line(&[(A::Back, &[ESC])], "back to the customers", HINT),
+    REFRESH,
+    OPEN_HELP,
+    QUIT,
+];
+
+#[rustfmt::skip]
+const GROUP_PROMPT: &[Binding] = &[
+    line(&[(A::Apply, &[ENTER]), (A::Back, &[ESC])], "save / cancel", HINT),
+    QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
@@ -400,6 +437,8 @@ pub fn table(context: Context) -> &'static [Binding] {
     match context {
         Context::Table => TABLE,
         Context::Detail => DETAIL,
+        Context::Groups => GROUPS,
+        Context::GroupPrompt => GROUP_PROMPT,
         Context::Help => HELP_OVERLAY,
         Context::Filter => FILTER,
         Context::PagePrompt => PAGE_PROMPT,

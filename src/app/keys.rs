@@ -36,6 +36,8 @@ impl App {
                 Context::PagePrompt => self.act_in_page_prompt(action),
                 Context::ExportPrompt => self.act_in_export_prompt(action),
                 Context::Filter => self.act_in_filter(action),
+                Context::Groups => self.act_in_groups(action),
+                Context::GroupPrompt => self.act_in_group_prompt(action),
                 Context::Table | Context::Detail => self.act_on_screen(action),
             },
             None => {
@@ -63,12 +65,16 @@ impl App {
                 .iter_mut()
                 .for_each(|form| form.type_key(key)),
             Context::PagePrompt => self.page_prompt.iter_mut().for_each(|p| p.type_key(&event)),
+            Context::GroupPrompt => self
+                .group_prompt
+                .iter_mut()
+                .for_each(|asked| asked.prompt.type_key(&event)),
             Context::ExportPrompt => self
                 .export_prompt
                 .iter_mut()
                 .for_each(|p| p.type_key(&event)),
             Context::Filter => self.filter_form.iter_mut().for_each(|f| f.type_key(key)),
-            Context::Table | Context::Detail | Context::Help => {}
+            Context::Table | Context::Detail | Context::Groups | Context::Help => {}
         }
     }
 
@@ -160,6 +166,34 @@ impl App {
         Vec::new()
     }
 
+    fn act_in_groups(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Down => self.move_in_groups(1),
+            Action::Up => self.move_in_groups(-1),
+            Action::ShowGroupCustomers => return self.show_group_customers(),
+            Action::NewGroup => self.ask_group_name(false),
+            Action::RenameGroup => self.ask_group_name(true),
+            Action::DeleteGroup => self.ask_delete_group(),
+            Action::Back => self.screen = Screen::Table,
+            Action::Refresh => return vec![self.load_groups()],
+            Action::ToggleHelp => {
+                self.help_open = true;
+                self.help_scroll = 0;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn act_in_group_prompt(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Apply => return self.save_group_name(),
+            Action::Back => self.group_prompt = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn act_in_page_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.jump_to_typed_page(),
@@ -215,6 +249,7 @@ impl App {
             Action::AddAddress => self.open_address_form(None),
             Action::EditAddress => self.edit_chosen_address(),
             Action::DeleteAddress => self.ask_delete_address(),
+            Action::OpenGroups => return self.open_groups(),
             Action::DeleteSelected => self.ask_delete_selected(),
             Action::DeleteMarked => self.ask_delete_marked(),
             Action::Undo => self.ask_undo(),
@@ -277,7 +312,11 @@ impl App {
             | Action::ClearField
             | Action::Save
             | Action::Submit
-            | Action::Toggle => {}
+            | Action::Toggle
+            | Action::ShowGroupCustomers
+            | Action::NewGroup
+            | Action::RenameGroup
+            | Action::DeleteGroup => {}
         }
         Vec::new()
     }
@@ -336,6 +375,7 @@ impl App {
                 self.choose_in_delete_dialog(kind, button)
             }
             kind @ DialogKind::DeleteAddress(_) => self.choose_in_address_dialog(kind, button),
+            kind @ DialogKind::DeleteGroup { .. } => self.choose_in_group_dialog(kind, button),
             kind => self.choose_in_form_dialog(kind, button),
         }
     }

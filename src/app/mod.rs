@@ -10,6 +10,7 @@ pub mod dialog;
 mod editing;
 mod exporting;
 pub mod filter_form;
+mod groups_view;
 pub mod keymap;
 mod keys;
 pub mod marks;
@@ -30,6 +31,7 @@ use customer_form::{CustomerForm, Stage};
 pub use deleting::{Job, LastDelete};
 use dialog::Dialog;
 use filter_form::FilterForm;
+pub use groups_view::{GroupPrompt, GroupsView};
 use keymap::Context;
 use marks::Marks;
 pub use store_data::{AddressList, CustomerAddresses};
@@ -62,6 +64,8 @@ pub struct TableArea {
 pub enum Screen {
     Table,
     Detail,
+    /// The customer groups.
+    Groups,
 }
 
 /// Which store the app is on, for the header and status bar.
@@ -152,6 +156,12 @@ pub struct App {
     pub groups: Vec<CustomerGroup>,
     /// The addresses of the customer in the details.
     pub addresses: Option<CustomerAddresses>,
+    /// The groups view: the chosen group, and customers per group.
+    pub groups_view: GroupsView,
+    /// The prompt for a group's name, while open.
+    pub group_prompt: Option<GroupPrompt>,
+    /// The group delete on its way.
+    group_delete: Option<RequestId>,
     /// The create or edit form, while open.
     pub form: Option<CustomerForm>,
     /// The address form, while open.
@@ -177,7 +187,7 @@ pub struct App {
     table: TableArea,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; 7],
+    latest: [Option<RequestId>; 8],
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -215,6 +225,9 @@ impl App {
             requested_page: None,
             groups: Vec::new(),
             addresses: None,
+            groups_view: GroupsView::default(),
+            group_prompt: None,
+            group_delete: None,
             form: None,
             address_form: None,
             address_delete: None,
@@ -228,7 +241,7 @@ impl App {
             quit_when_job_ends: false,
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; 7],
+            latest: [None; 8],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
@@ -247,6 +260,7 @@ impl App {
         match self.screen {
             Screen::Table => Context::Table,
             Screen::Detail => Context::Detail,
+            Screen::Groups => Context::Groups,
         }
     }
 
@@ -261,6 +275,8 @@ impl App {
             Context::Form
         } else if self.address_form.is_some() {
             Context::AddressForm
+        } else if self.group_prompt.is_some() {
+            Context::GroupPrompt
         } else if self.page_prompt.is_some() {
             Context::PagePrompt
         } else if self.export_prompt.is_some() {
@@ -288,6 +304,12 @@ impl App {
                     .is_some_and(|f| f.saving.is_some()),
             )
             + usize::from(self.address_delete.is_some())
+            + usize::from(self.group_delete.is_some())
+            + usize::from(
+                self.group_prompt
+                    .as_ref()
+                    .is_some_and(|p| p.saving.is_some()),
+            )
     }
 
     pub fn selected_customer(&self) -> Option<&Customer> {
@@ -380,6 +402,16 @@ impl App {
         }
         if self.address_delete == Some(event.request) {
             return self.address_deleted(event);
+        }
+        if self
+            .group_prompt
+            .as_ref()
+            .is_some_and(|asked| asked.saving == Some(event.request))
+        {
+            return self.group_saved(event);
+        }
+        if self.group_delete == Some(event.request) {
+            return self.group_deleted(event);
         }
         self.receive_read(event)
     }

@@ -173,8 +173,9 @@ impl App {
         *latest = None;
         match slot {
             Slot::Customer => return self.checked(event.result),
-            Slot::Groups => {
-                self.groups_arrived(event.result);
+            Slot::Groups => return self.groups_arrived(event.result),
+            Slot::GroupCounts => {
+                self.group_counts_arrived(event.result);
                 return Vec::new();
             }
             Slot::Addresses => {

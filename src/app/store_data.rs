@@ -79,14 +79,19 @@ impl App {
         self.read(Slot::Groups, Read::Groups)
     }
 
-    pub(super) fn groups_arrived(&mut self, result: Result<Outcome, Failure>) {
+    pub(super) fn groups_arrived(&mut self, result: Result<Outcome, Failure>) -> Vec<Command> {
         match result {
-            Ok(Outcome::Groups(groups)) => self.groups = groups,
+            Ok(Outcome::Groups(groups)) => {
+                self.groups = groups;
+                self.move_in_groups(0);
+                return self.count_group_customers();
+            }
             // A store with no groups resource: ids stay ids.
             Err(failure) if failure.api().and_then(|e| e.status()) == Some(404) => {}
             Err(failure) => self.last_error = Some(format!("Cannot read the groups: {failure}")),
             Ok(_) => {}
         }
+        Vec::new()
     }
 
     /// Reads the addresses of the customer in the details, unless they are there already.

@@ -128,6 +128,21 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(format!(" Changed: {}.", changed.join(", "))));
             }
         }
+        DialogKind::DeleteGroup { group, customers } => {
+            lines.push(Line::from(format!(
+                " This deletes the group {} (#{}).",
+                sanitize(&group.name),
+                group.id
+            )));
+            lines.push(Line::from(match customers {
+                Some(0) => " No customer is in it.".to_owned(),
+                Some(count) => format!(
+                    " Its {} will be left in no group.",
+                    crate::format::customers(*count)
+                ),
+                None => " Its customers (not counted yet) will be left in no group.".to_owned(),
+            }));
+        }
         DialogKind::DeleteAddress(address) => {
             let who = format!("{} {}", address.first_name, address.last_name);
             lines.push(Line::from(format!(

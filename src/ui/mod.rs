@@ -5,6 +5,7 @@ mod detail;
 mod dialog;
 mod filter_panel;
 mod form;
+mod groups;
 mod table;
 
 pub use crate::sanitize::sanitize;
@@ -54,6 +55,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.screen {
         Screen::Table => table::render_table(app, frame, body),
         Screen::Detail => detail::render_detail(app, frame, body),
+        Screen::Groups => groups::render_groups(app, frame, body),
     }
     if let Some(form) = &app.filter_form {
         filter_panel::render_filter_panel(form, frame, body);
@@ -64,6 +66,13 @@ pub fn render(app: &App, frame: &mut Frame) {
             None => " Go to page ".to_owned(),
         };
         render_prompt(&title, prompt, frame, body);
+    }
+    if let Some(asked) = &app.group_prompt {
+        let title = match asked.renaming {
+            Some(id) => format!(" New name of the group #{id} "),
+            None => " Name of the new group ".to_owned(),
+        };
+        render_prompt(&title, &asked.prompt, frame, body);
     }
     if let Some(prompt) = &app.export_prompt {
         let title = format!(

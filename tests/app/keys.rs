@@ -125,6 +125,20 @@ fn in_context(context: Context, read_only: bool) -> App {
             app.store.read_only = false;
             type_text(&mut app, "nAda");
         }
+        Context::Groups | Context::GroupPrompt => {
+            type_text(&mut app, "C");
+            // Three groups, the middle one chosen: every key has somewhere to go.
+            app.groups.push(bc_customers::api::CustomerGroup {
+                id: 3,
+                name: "VIP".into(),
+                ..Default::default()
+            });
+            app.groups_view.selected = 1;
+            if context == Context::GroupPrompt {
+                app.store.read_only = false;
+                type_text(&mut app, "n");
+            }
+        }
         Context::AddressForm => {
             app.store.read_only = false;
             app.update(key(KeyCode::Enter));

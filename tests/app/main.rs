@@ -7,5 +7,6 @@ mod common;
 mod browsing;
 mod changes;
 mod failures;
+mod groups;
 mod keys;
 mod store;

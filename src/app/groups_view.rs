@@ -1,0 +1,211 @@
+//! The groups view: every customer group with how many customers it has (counted in the
+//! background, one request each) and the default marked; Enter shows a group's customers;
+//! groups are created, renamed and deleted here.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::dialog::{Button, Dialog, DialogKind};
+use super::{App, Prompt, Screen};
+use crate::api::{CustomerGroup, Filter};
+use crate::worker::{Command, Event, Failure, Outcome, Read, RequestId, Slot, Write};
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupsView {
+    pub selected: usize,
+    /// Customers per group id, once counted.
+    pub counts: HashMap<i64, u64>,
+}
+
+/// The prompt for a new group's name, or a group's new name.
+#[derive(Debug, Clone)]
+pub struct GroupPrompt {
+    pub prompt: Prompt,
+    /// The group being renamed; `None` creates one.
+    pub renaming: Option<i64>,
+    /// The create or rename on its way.
+    pub saving: Option<RequestId>,
+}
+
+impl App {
+    /// `C`: the groups view, with the groups read again and their customers counted.
+    pub(super) fn open_groups(&mut self) -> Vec<Command> {
+        self.screen = Screen::Groups;
+        self.groups_view.selected = 0;
+        vec![self.load_groups()]
+    }
+
+    /// Counts each group's customers, when the groups view shows.
+    pub(super) fn count_group_customers(&mut self) -> Vec<Command> {
+        if self.screen != Screen::Groups || self.groups.is_empty() {
+            return Vec::new();
+        }
+        let group_ids = self.groups.iter().map(|group| group.id).collect();
+        vec![self.read(Slot::GroupCounts, Read::GroupCounts { group_ids })]
+    }
+
+    pub(super) fn group_counts_arrived(&mut self, result: Result<Outcome, Failure>) {
+        match result {
+            Ok(Outcome::GroupCounts(counts)) => {
+                self.groups_view.counts = counts.into_iter().collect()
+            }
+            Err(failure) => {
+                self.last_error = Some(format!("Cannot count the groups' customers: {failure}"))
+            }
+            Ok(_) => {}
+        }
+    }
+
+    pub fn selected_group(&self) -> Option<&CustomerGroup> {
+        self.groups.get(self.groups_view.selected)
+    }
+
+    pub(super) fn move_in_groups(&mut self, step: isize) {
+        let count = self.groups.len();
+        if count > 0 {
+            let at = self.groups_view.selected as isize + step;
+            self.groups_view.selected = at.clamp(0, count as isize - 1) as usize;
+        }
+    }
+
+    /// Enter: the table, filtered to the chosen group's customers.
+    pub(super) fn show_group_customers(&mut self) -> Vec<Command> {
+        let Some(id) = self.selected_group().map(|group| group.id) else {
+            return Vec::new();
+        };
+        self.screen = Screen::Table;
+        self.apply_filter(Filter {
+            customer_group_id: Some(id),
+            ..Filter::default()
+        })
+    }
+
+    /// `n` (new) or `e` (rename) in the groups view: a prompt for the name.
+    pub(super) fn ask_group_name(&mut self, renaming: bool) {
+        let (text, renaming) = match (renaming, self.selected_group()) {
+            (true, Some(group)) => (group.name.clone(), Some(group.id)),
+            (true, None) => {
+                self.notice = Some("No group to rename: n creates one.".to_owned());
+                return;
+            }
+            (false, _) => (String::new(), None),
+        };
+        self.group_prompt = Some(GroupPrompt {
+            prompt: Prompt::with_text(text),
+            renaming,
+            saving: None,
+        });
+    }
+
+    /// Enter in the name prompt: creates or renames, keeping the prompt until the store
+    /// answers.
+    pub(super) fn save_group_name(&mut self) -> Vec<Command> {
+        let request = self.new_request();
+        let Some(asked) = self.group_prompt.as_mut() else {
+            return Vec::new();
+        };
+        if asked.saving.is_some() {
+            return Vec::new();
+        }
+        let name = asked.prompt.input.value().trim().to_owned();
+        if name.is_empty() {
+            asked.prompt.problem = Some("a name".to_owned());
+            return Vec::new();
+        }
+        let mut fields = Map::new();
+        fields.insert("name".to_owned(), Value::from(name));
+        asked.saving = Some(request);
+        let write = match asked.renaming {
+            Some(group_id) => Write::UpdateGroup {
+                group_id,
+                changes: fields,
+            },
+            None => Write::CreateGroup { fields },
+        };
+        vec![Command::Write { request, write }]
+    }
+
+    /// The store's answer to a create or rename.
+    pub(super) fn group_saved(&mut self, event: Event) -> Vec<Command> {
+        let Some(asked) = self.group_prompt.as_mut() else {
+            return Vec::new();
+        };
+        match event.result {
+            Ok(Outcome::Group(group)) => {
+                self.notice = Some(match asked.renaming {
+                    Some(_) => format!("Renamed the group to {}.", group.name),
+                    None => format!("Created the group {} (#{}).", group.name, group.id),
+                });
+                self.group_prompt = None;
+                vec![self.load_groups()]
+            }
+            Ok(_) => Vec::new(),
+            Err(failure) => {
+                // What was typed stays; the store's reason shows beside it.
+                asked.saving = None;
+                asked.prompt.problem = Some(
+                    failure
+                        .api()
+                        .and_then(|error| error.store_reason())
+                        .map_or_else(|| failure.to_string(), str::to_owned),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// `d` in the groups view: asks, saying how many customers will be left in no group.
+    pub(super) fn ask_delete_group(&mut self) {
+        let Some(group) = self.selected_group().cloned() else {
+            self.notice = Some("No group to delete.".to_owned());
+            return;
+        };
+        let customers = self.groups_view.counts.get(&group.id).copied();
+        self.dialog = Some(Dialog::new(DialogKind::DeleteGroup {
+            group: Box::new(group),
+            customers,
+        }));
+    }
+
+    pub(super) fn choose_in_group_dialog(
+        &mut self,
+        kind: DialogKind,
+        button: Button,
+    ) -> Vec<Command> {
+        match (kind, button) {
+            (DialogKind::DeleteGroup { group, .. }, Button::Delete) => {
+                let request = self.new_request();
+                self.group_delete = Some(request);
+                vec![Command::Write {
+                    request,
+                    write: Write::DeleteGroup { group_id: group.id },
+                }]
+            }
+            _ => {
+                self.notice = Some("Nothing deleted.".to_owned());
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn group_deleted(&mut self, event: Event) -> Vec<Command> {
+        self.group_delete = None;
+        match event.result {
+            Ok(Outcome::GroupDeleted(id)) => {
+                let name = self.group_label(id);
+                self.notice = Some(format!(
+                    "Deleted the group {name}; its customers are in no group now."
+                ));
+                self.groups.retain(|group| group.id != id);
+                self.move_in_groups(0);
+                vec![self.load_groups()]
+            }
+            Ok(_) => Vec::new(),
+            Err(failure) => {
+                self.last_error = Some(format!("The group was not deleted: {failure}"));
+                Vec::new()
+            }
+        }
+    }
+}
