@@ -1,0 +1,188 @@
+//! Addresses in the details: read once when the details open, a form checked as typed with
+//! the country picked by name, and the store's refusal kept at the field.
+
+use bc_customers::api::{Address, ApiError};
+use bc_customers::app::address_form::COUNTRY;
+use bc_customers::app::{AddressList, Msg};
+use bc_customers::worker::{Command, Event, Outcome, Read, Slot, Write};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+use crate::common::screens::{answer, draw, key, loaded, reads, type_text};
+
+fn address(id: i64, customer_id: i64, city: &str) -> Address {
+    Address {
+        id,
+        customer_id,
+        first_name: "Ada".into(),
+        last_name: "Lee".into(),
+        street_1: "1 Main St".into(),
+        city: city.into(),
+        state: "Yorkshire".into(),
+        zip: "LS1 1AA".into(),
+        country: "United Kingdom".into(),
+        country_iso2: "GB".into(),
+        phone: "0113 000 0000".into(),
+        address_type: "residential".into(),
+        ..Address::default()
+    }
+}
+
+fn written(request: u64, result: Result<Outcome, ApiError>) -> Msg {
+    Msg::Worker(Box::new(Event {
+        request,
+        slot: None,
+        result: result.map_err(Into::into),
+        elapsed: std::time::Duration::ZERO,
+        budget: Default::default(),
+    }))
+}
+
+#[test]
+fn opening_the_details_reads_the_addresses_once() {
+    let mut app = loaded();
+    let opened = reads(&app.update(key(KeyCode::Enter)));
+    let [(request, Slot::Addresses, Read::Addresses { customer_id: 1 })] = opened.as_slice() else {
+        panic!("one request more, for the addresses: {opened:?}");
+    };
+    assert!(draw(&app, 110, 30).contains("loading…"));
+    app.update(answer(
+        *request,
+        Slot::Addresses,
+        Ok(Outcome::Addresses {
+            customer_id: 1,
+            addresses: vec![address(7, 1, "Leeds"), address(8, 1, "York")],
+        }),
+    ));
+    let screen = draw(&app, 140, 32);
+    assert!(
+        screen.contains("1 Main St, Leeds, Yorkshire LS1 1AA, United Kingdom"),
+        "{screen}"
+    );
+    assert!(screen.contains("York"), "{screen}");
+    // Back and in again: no new request for the same customer.
+    app.update(key(KeyCode::Esc));
+    assert!(reads(&app.update(key(KeyCode::Enter))).is_empty());
+    // Tab chooses the second; o edits it.
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.selected_address().map(|a| a.id), Some(8));
+    type_text(&mut app, "o");
+    assert!(app.address_form.is_some());
+}
+
+#[test]
+fn a_new_address_is_checked_as_typed_and_sent_whole() {
+    let mut app = loaded();
+    let opened = reads(&app.update(key(KeyCode::Enter)));
+    app.update(answer(
+        opened[0].0,
+        Slot::Addresses,
+        Ok(Outcome::Addresses {
+            customer_id: 1,
+            addresses: Vec::new(),
+        }),
+    ));
+    assert!(matches!(
+        app.addresses.as_ref().map(|a| &a.list),
+        Some(AddressList::Loaded(list)) if list.is_empty()
+    ));
+    type_text(&mut app, "a");
+    let form = app.address_form.as_ref().expect("the form");
+    assert_eq!(
+        form.inputs[0].value(),
+        "First1",
+        "the customer's name to start with"
+    );
+    // Save with fields missing: nothing is sent, the first problem gets the focus.
+    let none = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(none.is_empty());
+    let form = app.address_form.as_ref().expect("still open");
+    assert_eq!(
+        form.focus, 3,
+        "the street is the first required field left empty"
+    );
+    assert_eq!(form.errors[3].as_deref(), Some("required"));
+
+    type_text(&mut app, "1 Main St");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "Berlin");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab)); // no state
+    type_text(&mut app, "10115");
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "germ");
+    let form = app.address_form.as_ref().expect("the form");
+    assert_eq!(form.focus, COUNTRY);
+    assert_eq!(form.errors[COUNTRY], None, "one country starts so");
+    assert!(draw(&app, 110, 30).contains("Germany"));
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "+49 30 000000");
+    let sent = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let [
+        Command::Write {
+            request,
+            write:
+                Write::CreateAddress {
+                    customer_id: 1,
+                    fields,
+                },
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("a create: {sent:?}");
+    };
+    assert_eq!(
+        fields.get("country"),
+        Some(&json!("Germany")),
+        "by the store's name"
+    );
+    assert_eq!(
+        fields.get("state"),
+        Some(&json!(" ")),
+        "the store's no-state"
+    );
+    assert_eq!(fields.get("city"), Some(&json!("Berlin")));
+
+    // The store refuses: everything typed stays, the reason is at the field.
+    app.update(written(
+        *request,
+        Err(ApiError::from_response(
+            400,
+            br#"[{"status":400,"message":"The field 'zip' is invalid.","details":{"invalid_reason":"Not a postcode."}}]"#,
+        )),
+    ));
+    let form = app.address_form.as_ref().expect("still open");
+    assert_eq!(form.inputs[5].value(), "Berlin");
+    assert!(
+        form.errors[7]
+            .as_deref()
+            .is_some_and(|e| e.contains("Not a postcode")),
+        "{:?}",
+        form.errors[7]
+    );
+
+    // Accepted: the form closes and the addresses are read again.
+    let again = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let [Command::Write { request, .. }] = again.as_slice() else {
+        panic!("sent again");
+    };
+    let reread = reads(&app.update(written(
+        *request,
+        Ok(Outcome::Address(address(9, 1, "Berlin"))),
+    )));
+    assert!(app.address_form.is_none());
+    assert!(matches!(
+        reread.as_slice(),
+        [(_, Slot::Addresses, Read::Addresses { customer_id: 1 })]
+    ));
+}
