@@ -308,6 +308,18 @@ const QUIT: Binding = line(&[(A::Quit, &[ch('q')]), (A::Quit, &[ctrl('c')])], "q
 #[rustfmt::skip]
 const QUIT_FROM_FIELD: Binding = line(&[(A::Quit, &[ctrl('c')])], "quit", HELP);
 
+// Lines the forms share.
+#[rustfmt::skip]
+const FIELD_MOVE: Binding = line(&[(A::NextField, &[TAB, DOWN]), (A::PreviousField, &[BACK_TAB, UP])], "next / previous field", HINT);
+#[rustfmt::skip]
+const CLEAR_FIELD: Binding = line(&[(A::ClearField, &[ctrl('u')])], "clear the field", HINT);
+#[rustfmt::skip]
+const SAVE_FORM: Binding = line(&[(A::Save, &[ctrl('s')])], "save", HINT);
+#[rustfmt::skip]
+const FORM_ENTER: Binding = line(&[(A::Submit, &[ENTER])], "next field; on Save, save", HELP);
+#[rustfmt::skip]
+const CLOSE_FORM: Binding = line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT);
+
 // The tables: one line of the help each, kept on one line of code so that a new key is one.
 #[rustfmt::skip]
 const TABLE: &[Binding] = &[
@@ -384,7 +396,7 @@ const HELP_OVERLAY: &[Binding] = &[
 
 #[rustfmt::skip]
 const FILTER: &[Binding] = &[
-    line(&[(A::NextField, &[TAB, DOWN]), (A::PreviousField, &[BACK_TAB, UP])], "next / previous field", HINT),
+    FIELD_MOVE,
     line(&[(A::Apply, &[ENTER])], "apply", HINT),
     line(&[(A::ClearFields, &[ctrl('x')])], "clear every field", HINT),
     line(&[(A::Back, &[ESC])], "close without applying", HINT),
@@ -405,22 +417,22 @@ const EXPORT_PROMPT: &[Binding] = &[
 
 #[rustfmt::skip]
 const FORM: &[Binding] = &[
-    line(&[(A::NextField, &[TAB, DOWN]), (A::PreviousField, &[BACK_TAB, UP])], "next / previous field", HINT),
-    line(&[(A::ClearField, &[ctrl('u')])], "clear the field", HINT),
-    line(&[(A::Save, &[ctrl('s')])], "save", HINT),
-    line(&[(A::Submit, &[ENTER])], "next field; on Save, save", HELP),
+    FIELD_MOVE,
+    CLEAR_FIELD,
+    SAVE_FORM,
+    FORM_ENTER,
     line(&[(A::Toggle, &[SPACE])], "tick / untick the box", HELP),
-    line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT),
+    CLOSE_FORM,
     QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
 const ADDRESS_FORM: &[Binding] = &[
-    line(&[(A::NextField, &[TAB, DOWN]), (A::PreviousField, &[BACK_TAB, UP])], "next / previous field", HINT),
-    line(&[(A::ClearField, &[ctrl('u')])], "clear the field", HINT),
-    line(&[(A::Save, &[ctrl('s')])], "save", HINT),
-    line(&[(A::Submit, &[ENTER])], "next field; on Save, save", HELP),
-    line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT),
+    FIELD_MOVE,
+    CLEAR_FIELD,
+    SAVE_FORM,
+    FORM_ENTER,
+    CLOSE_FORM,
     QUIT_FROM_FIELD,
 ];
 
