@@ -127,3 +127,27 @@ fn read_only_hides_the_group_changes() {
         "{help}"
     );
 }
+
+#[test]
+fn group_names_cost_one_request_per_session_not_one_per_page() {
+    let mut app = loaded();
+    let mut asked = Vec::new();
+    for keys in ["]", "]", "[", "{", "}", "jjk"] {
+        for c in keys.chars() {
+            asked.extend(reads(&app.update(key(KeyCode::Char(c)))));
+        }
+    }
+    assert!(
+        asked.iter().all(|(_, slot, _)| *slot != Slot::Groups),
+        "paging reads no groups: {asked:?}"
+    );
+    let refreshed = reads(&app.update(key(KeyCode::Char('r'))));
+    assert_eq!(
+        refreshed
+            .iter()
+            .filter(|(_, slot, _)| *slot == Slot::Groups)
+            .count(),
+        1,
+        "r reads them again, once"
+    );
+}
