@@ -1,0 +1,112 @@
+//! Which resource a request path names: the API prefix (`/stores/{hash}/v2` or `/api/v2`), an
+//! optional `.json` suffix, and the resource with its ids.
+
+/// The resources of the v2 API that the sandbox serves. An id is `None` when it is too large
+/// to exist (such a path is still the resource's, so it answers 404 rather than 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Customers,
+    Count,
+    Customer(Option<i64>),
+    Validate(Option<i64>),
+}
+
+impl Resource {
+    /// For the `Allow` header of a 405.
+    pub fn allowed_methods(self) -> &'static str {
+        match self {
+            Resource::Customers => "GET, HEAD, POST, DELETE",
+            Resource::Count => "GET, HEAD",
+            Resource::Customer(_) => "GET, HEAD, PUT, DELETE",
+            Resource::Validate(_) => "POST",
+        }
+    }
+}
+
+/// A path inside the store: its API prefix (`/stores/abc/v2` or `/api/v2`) and the resource,
+/// if it names one the sandbox serves.
+pub fn parse_path(path: &str) -> Option<(&str, Option<Resource>)> {
+    let rest_start = if let Some(rest) = path.strip_prefix("/stores/") {
+        let (hash, _) = rest.split_once('/')?;
+        let valid_hash = !hash.is_empty()
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid_hash || !rest[hash.len()..].starts_with("/v2") {
+            return None;
+        }
+        "/stores/".len() + hash.len() + "/v2".len()
+    } else if path.starts_with("/api/v2") {
+        "/api/v2".len()
+    } else {
+        return None;
+    };
+    let (prefix, rest) = path.split_at(rest_start);
+    if !rest.is_empty() && !rest.starts_with('/') {
+        return None;
+    }
+    let rest = rest.strip_suffix(".json").unwrap_or(rest);
+    let segments: Vec<&str> = rest.split('/').skip(1).collect();
+    let resource = match segments.as_slice() {
+        ["customers"] => Some(Resource::Customers),
+        ["customers", "count"] => Some(Resource::Count),
+        ["customers", segment] => id(segment).map(Resource::Customer),
+        ["customers", segment, "validate"] => id(segment).map(Resource::Validate),
+        _ => None,
+    };
+    Some((prefix, resource))
+}
+
+/// A path segment of digits: `Some(None)` when it is too large to be anyone's id.
+fn id(segment: &str) -> Option<Option<i64>> {
+    let digits = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| segment.parse::<i64>().ok().filter(|id| *id > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_both_prefixes_with_and_without_json() {
+        let cases = [
+            (
+                "/stores/abc123/v2/customers",
+                Some(("/stores/abc123/v2", Some(Resource::Customers))),
+            ),
+            (
+                "/api/v2/customers.json",
+                Some(("/api/v2", Some(Resource::Customers))),
+            ),
+            (
+                "/api/v2/customers/count.json",
+                Some(("/api/v2", Some(Resource::Count))),
+            ),
+            (
+                "/api/v2/customers/7",
+                Some(("/api/v2", Some(Resource::Customer(Some(7))))),
+            ),
+            (
+                "/api/v2/customers/7.json",
+                Some(("/api/v2", Some(Resource::Customer(Some(7))))),
+            ),
+            (
+                "/api/v2/customers/99999999999999999999",
+                Some(("/api/v2", Some(Resource::Customer(None)))),
+            ),
+            (
+                "/api/v2/customers/7/validate",
+                Some(("/api/v2", Some(Resource::Validate(Some(7))))),
+            ),
+            ("/api/v2/customers/abc", Some(("/api/v2", None))),
+            ("/api/v2/customers/", Some(("/api/v2", None))),
+            ("/api/v2/orders", Some(("/api/v2", None))),
+            ("/api/v2x/customers", None),
+            ("/stores//v2/customers", None),
+            ("/", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(parse_path(path), expected, "{path}");
+        }
+    }
+}
