@@ -147,13 +147,13 @@ fn is_known(name: &str) -> bool {
     )
 }
 
-fn parse_int(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
+pub(super) fn parse_int(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
     value
         .parse::<i64>()
         .map_err(|_| ErrorAnswer::invalid_field(name, "must be a whole number"))
 }
 
-fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
+pub(super) fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
     match value.parse::<u64>() {
         Ok(page) if page >= 1 => Ok(page),
         _ => Err(ErrorAnswer::invalid_field(
@@ -163,7 +163,7 @@ fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
     }
 }
 
-fn parse_limit(value: &str) -> Result<u64, ErrorAnswer> {
+pub(super) fn parse_limit(value: &str) -> Result<u64, ErrorAnswer> {
     let all_digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     match value.parse::<u64>() {
         Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
@@ -186,7 +186,7 @@ fn parse_credit(value: &str) -> Result<CreditMatch, ErrorAnswer> {
     Ok(credit_from_decimal(amount).map_or(CreditMatch::Nothing, CreditMatch::Exactly))
 }
 
-fn parse_date(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
+pub(super) fn parse_date(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
     parse_api_date(value).ok_or_else(|| {
         ErrorAnswer::invalid_field(name, "must be a date in RFC 2822 or ISO 8601 form")
     })

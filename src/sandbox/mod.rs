@@ -6,6 +6,9 @@ mod body;
 mod customer;
 mod error;
 mod filter;
+mod group;
+mod group_body;
+mod group_filter;
 mod http;
 mod money;
 mod rate_limit;
@@ -210,7 +213,7 @@ fn open_and_seed(db: &std::path::Path, seed: u64) -> color_eyre::Result<(Store, 
             .wrap_err("cannot read the sandbox database")?
     {
         store
-            .insert_seeded(demo_customers(seed))
+            .insert_seeded(&seed::demo_groups(), demo_customers(seed))
             .wrap_err("cannot seed the sandbox database")?;
     }
     let customers = store

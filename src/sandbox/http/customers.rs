@@ -14,7 +14,7 @@ use super::super::filter::{parse_collection_query, refuse_parameters};
 use super::super::store::WriteError;
 use super::protocol::read_json_body;
 use super::routes::Resource;
-use super::{Call, blocking, list_json, ok_json, storage_failure, write_blocking};
+use super::{Call, blocking, list_json, ok_json, storage_failure, unexpected, write_blocking};
 use crate::dates::now_unix;
 
 pub(super) async fn serve(
@@ -123,6 +123,11 @@ pub(super) async fn serve(
 fn write_error(error: WriteError, email: &str) -> ErrorAnswer {
     match error {
         WriteError::DuplicateEmail => ErrorAnswer::duplicate_email(email),
+        WriteError::UnknownGroup => ErrorAnswer::invalid_field(
+            "customer_group_id",
+            "must be the id of an existing customer group, or 0 for none",
+        ),
+        WriteError::DuplicateGroupName => unexpected(error),
         WriteError::Storage(error) => storage_failure(error),
     }
 }

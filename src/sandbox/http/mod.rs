@@ -3,6 +3,7 @@
 //! service's order, and answers with its status codes, headers and bodies.
 
 mod customers;
+mod groups;
 mod protocol;
 mod routes;
 
@@ -119,6 +120,9 @@ async fn serve(
         Resource::Customers | Resource::Count | Resource::Customer(_) | Resource::Validate(_) => {
             customers::serve(&call, resource, body).await
         }
+        Resource::Groups | Resource::GroupCount | Resource::Group(_) => {
+            groups::serve(&call, resource, body).await
+        }
     }
 }
 
@@ -168,5 +172,11 @@ async fn write_blocking<T: Send + 'static>(
 /// A storage failure behind a write: logged, answered as 500.
 fn storage_failure(error: rusqlite::Error) -> ErrorAnswer {
     tracing::error!(%error, "sandbox storage failed");
+    ErrorAnswer::internal()
+}
+
+/// A refusal that the write behind this resource cannot make: a bug, answered as 500.
+fn unexpected(error: WriteError) -> ErrorAnswer {
+    tracing::error!(%error, "a sandbox write refused for a reason it cannot have");
     ErrorAnswer::internal()
 }

@@ -9,6 +9,9 @@ pub enum Resource {
     Count,
     Customer(Option<i64>),
     Validate(Option<i64>),
+    Groups,
+    GroupCount,
+    Group(Option<i64>),
 }
 
 impl Resource {
@@ -19,6 +22,10 @@ impl Resource {
             Resource::Count => "GET, HEAD",
             Resource::Customer(_) => "GET, HEAD, PUT, DELETE",
             Resource::Validate(_) => "POST",
+            // Deleting every group was sunset upstream; the sandbox refuses it.
+            Resource::Groups => "GET, HEAD, POST",
+            Resource::GroupCount => "GET, HEAD",
+            Resource::Group(_) => "GET, HEAD, PUT, DELETE",
         }
     }
 }
@@ -52,6 +59,9 @@ pub fn parse_path(path: &str) -> Option<(&str, Option<Resource>)> {
         ["customers", "count"] => Some(Resource::Count),
         ["customers", segment] => id(segment).map(Resource::Customer),
         ["customers", segment, "validate"] => id(segment).map(Resource::Validate),
+        ["customer_groups"] => Some(Resource::Groups),
+        ["customer_groups", "count"] => Some(Resource::GroupCount),
+        ["customer_groups", segment] => id(segment).map(Resource::Group),
         _ => None,
     };
     Some((prefix, resource))
@@ -98,6 +108,19 @@ mod tests {
                 "/api/v2/customers/7/validate",
                 Some(("/api/v2", Some(Resource::Validate(Some(7))))),
             ),
+            (
+                "/stores/abc123/v2/customer_groups.json",
+                Some(("/stores/abc123/v2", Some(Resource::Groups))),
+            ),
+            (
+                "/api/v2/customer_groups/count",
+                Some(("/api/v2", Some(Resource::GroupCount))),
+            ),
+            (
+                "/api/v2/customer_groups/3.json",
+                Some(("/api/v2", Some(Resource::Group(Some(3))))),
+            ),
+            ("/api/v2/customer_groups/x", Some(("/api/v2", None))),
             ("/api/v2/customers/abc", Some(("/api/v2", None))),
             ("/api/v2/customers/", Some(("/api/v2", None))),
             ("/api/v2/orders", Some(("/api/v2", None))),

@@ -5,9 +5,10 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params_from_iter};
 
 use super::super::customer::{CustomerFields, StoredCustomer};
 use super::super::filter::{CreditMatch, CustomerFilter, Paging};
+use super::groups::{default_group, group_exists};
 use super::{Store, WriteError};
 
-pub(super) const COLUMNS: &str = "id, first_name, last_name, email, company, phone, store_credit, \
+const COLUMNS: &str = "id, first_name, last_name, email, company, phone, store_credit, \
     registration_ip_address, customer_group_id, notes, tax_exempt_category, date_created, \
     date_modified, reset_pass_on_login, accepts_marketing, form_fields";
 
@@ -57,6 +58,13 @@ impl Store {
         now: i64,
     ) -> Result<StoredCustomer, WriteError> {
         self.write(|tx| {
+            // A customer created with no group joins the store's default group, if any.
+            let group = match fields.customer_group_id {
+                Some(0) => 0,
+                Some(id) if group_exists(tx, id)? => id,
+                Some(_) => return Err(WriteError::UnknownGroup),
+                None => default_group(tx)?.unwrap_or(0),
+            };
             let inserted = tx.prepare_cached(
                 "INSERT INTO customers (first_name, last_name, email, company, phone, store_credit, \
                  registration_ip_address, customer_group_id, notes, tax_exempt_category, \
@@ -71,7 +79,7 @@ impl Store {
                 fields.phone.as_deref().unwrap_or_default(),
                 fields.store_credit.unwrap_or_default(),
                 fields.registration_ip_address.as_deref().unwrap_or_default(),
-                fields.customer_group_id.unwrap_or_default(),
+                group,
                 fields.notes.as_deref().unwrap_or_default(),
                 fields.tax_exempt_category.as_deref().unwrap_or_default(),
                 now,
@@ -109,6 +117,18 @@ impl Store {
         let mut values: Vec<Value> = changes.into_iter().map(|(_, value)| value).collect();
         values.push(Value::Integer(id));
         self.write(|tx| {
+            let Some(before) = get(tx, id)? else {
+                return Ok(None);
+            };
+            // A group that no longer exists may still be on customers of an older database;
+            // sending it back unchanged is allowed, moving a customer into it is not.
+            if let Some(group) = fields.customer_group_id
+                && group != 0
+                && group != before.customer_group_id
+                && !group_exists(tx, group)?
+            {
+                return Err(WriteError::UnknownGroup);
+            }
             let updated = tx
                 .prepare_cached(&sql)?
                 .execute(params_from_iter(values))

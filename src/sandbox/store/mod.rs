@@ -3,14 +3,14 @@
 //! Every call blocks: the HTTP layer runs them on tokio's blocking pool.
 
 mod customers;
+mod groups;
+mod seeding;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::Connection;
-
-use super::customer::StoredCustomer;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS customers (
@@ -34,6 +34,23 @@ CREATE TABLE IF NOT EXISTS customers (
 );
 ";
 
+/// Tables added after the first release: a database made before them gains them when opened,
+/// and keeps everything it held.
+const GROUPS_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS customer_groups (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    name                TEXT    NOT NULL,
+    -- The name in lower case: names are unique whatever their case, in any script.
+    name_key            TEXT    NOT NULL,
+    is_default          INTEGER NOT NULL DEFAULT 0,
+    category_access     TEXT    NOT NULL,
+    discount_rules      TEXT    NOT NULL,
+    date_created        INTEGER NOT NULL,
+    date_modified       INTEGER NOT NULL,
+    is_group_for_guests INTEGER NOT NULL DEFAULT 0
+);
+";
+
 /// One index for every filter. Each sorts its rows by id within equal values, so a filtered
 /// page is read in id order without sorting.
 const INDEXES: &str = "
@@ -51,6 +68,7 @@ CREATE INDEX IF NOT EXISTS customers_date_modified ON customers(date_modified);
 -- The ids alone, in order: skipping to a page deep in the list walks this narrow index
 -- instead of every row of the table.
 CREATE INDEX IF NOT EXISTS customers_id ON customers(id);
+CREATE UNIQUE INDEX IF NOT EXISTS customer_groups_name ON customer_groups(name_key);
 ";
 
 /// Readers kept open between requests; more are opened under load and closed after.
@@ -60,6 +78,10 @@ const IDLE_READERS: usize = 8;
 pub enum WriteError {
     #[error("another customer has this email address")]
     DuplicateEmail,
+    #[error("another customer group has this name")]
+    DuplicateGroupName,
+    #[error("no customer group has this id")]
+    UnknownGroup,
     #[error(transparent)]
     Storage(#[from] rusqlite::Error),
 }
@@ -76,6 +98,7 @@ impl Store {
         create_private(path);
         let writer = connect(path)?;
         writer.execute_batch(SCHEMA)?;
+        writer.execute_batch(GROUPS_SCHEMA)?;
         writer.execute_batch(INDEXES)?;
         Ok(Store {
             path: path.to_owned(),
@@ -119,56 +142,6 @@ impl Store {
                 row.get(0)
             })
         })
-    }
-
-    /// Inserts demo customers in one transaction, in order (so ids follow creation dates).
-    /// The indexes are built once after the rows are in, several times faster than keeping
-    /// them up to date row by row; then the planner's statistics are refreshed.
-    pub fn insert_seeded(
-        &self,
-        customers: impl Iterator<Item = StoredCustomer>,
-    ) -> rusqlite::Result<u64> {
-        let inserted = self.write(|tx| -> rusqlite::Result<u64> {
-            let indexes: Vec<String> = tx
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
-                .query_map([], |row| row.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for name in indexes {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-            }
-            let mut statement = tx.prepare(
-                "INSERT INTO customers (first_name, last_name, email, company, phone, store_credit, \
-                 registration_ip_address, customer_group_id, notes, tax_exempt_category, \
-                 date_created, date_modified, reset_pass_on_login, accepts_marketing, form_fields) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?;
-            let mut inserted = 0;
-            for c in customers {
-                statement.execute(rusqlite::params![
-                    c.first_name,
-                    c.last_name,
-                    c.email,
-                    c.company,
-                    c.phone,
-                    c.store_credit,
-                    c.registration_ip_address,
-                    c.customer_group_id,
-                    c.notes,
-                    c.tax_exempt_category,
-                    c.date_created,
-                    c.date_modified,
-                    c.reset_pass_on_login,
-                    c.accepts_marketing,
-                    c.form_fields,
-                ])?;
-                inserted += 1;
-            }
-            drop(statement);
-            tx.execute_batch(INDEXES)?;
-            Ok(inserted)
-        })?;
-        relock(&self.writer).execute_batch("ANALYZE")?;
-        Ok(inserted)
     }
 }
 
