@@ -114,6 +114,30 @@ pub fn parse_collection_query(raw: Option<&str>) -> Result<CollectionQuery, Erro
     Ok(query)
 }
 
+/// Reads the query string of a list that takes no filter (a customer's addresses): `page`
+/// and `limit` only.
+pub fn parse_paging_query(raw: Option<&str>) -> Result<Paging, ErrorAnswer> {
+    let mut paging = Paging::default();
+    let Some(raw) = raw else { return Ok(paging) };
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+        let value = value.trim();
+        match name.as_ref() {
+            "" if value.is_empty() => {}
+            "page" | "limit" if value.is_empty() => {}
+            "page" => {
+                paging.page = parse_page(value)?;
+                paging.explicit = true;
+            }
+            "limit" => {
+                paging.limit = parse_limit(value)?;
+                paging.explicit = true;
+            }
+            other => return Err(ErrorAnswer::unsupported_field(other)),
+        }
+    }
+    Ok(paging)
+}
+
 /// Refuses any query parameter: the single-customer endpoints take none.
 pub fn refuse_parameters(raw: Option<&str>) -> Result<(), ErrorAnswer> {
     let Some(raw) = raw else { return Ok(()) };

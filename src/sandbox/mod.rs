@@ -2,7 +2,10 @@
 //! backed by one SQLite file, so the app and its tests run against a real server with no
 //! credentials. See `shared/spec/bigcommerce-v2-behaviour.md` for the behaviour it follows.
 
+mod address;
+mod address_body;
 mod body;
+mod countries;
 mod customer;
 mod error;
 mod filter;
@@ -13,6 +16,7 @@ mod http;
 mod money;
 mod rate_limit;
 mod seed;
+mod seed_addresses;
 mod server;
 mod store;
 
@@ -213,7 +217,7 @@ fn open_and_seed(db: &std::path::Path, seed: u64) -> color_eyre::Result<(Store, 
             .wrap_err("cannot read the sandbox database")?
     {
         store
-            .insert_seeded(&seed::demo_groups(), demo_customers(seed))
+            .insert_seeded(&seed::demo_groups(), seed::demo_store(seed))
             .wrap_err("cannot seed the sandbox database")?;
     }
     let customers = store

@@ -1,8 +1,10 @@
-//! Demo customers for an empty sandbox: varied, realistic, and the same every time for the same
-//! count, built from the word lists in `assets/`.
+//! Demo data for an empty sandbox: customer groups, customers and their addresses, varied,
+//! realistic, and the same every time for the same count, built from the lists in `assets/`.
 
+use super::address::StoredAddress;
 use super::customer::StoredCustomer;
 use super::group::{AccessType, CategoryAccess, DiscountMethod, DiscountRule, StoredGroup};
+use super::seed_addresses::Places;
 
 const FIRST_NAMES: &str = include_str!("../../assets/first_names.txt");
 const LAST_NAMES: &str = include_str!("../../assets/last_names.txt");
@@ -110,6 +112,19 @@ fn lines(text: &'static str) -> Vec<&'static str> {
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect()
+}
+
+/// `count` demo customers, in order of sign-up, each with 0 to 3 addresses.
+pub fn demo_store(count: u64) -> impl Iterator<Item = (StoredCustomer, Vec<StoredAddress>)> {
+    let places = Places::load();
+    let first_names = lines(FIRST_NAMES);
+    // Addresses draw from their own stream, so the customers stay as they were before
+    // addresses were seeded.
+    let mut rng = fastrand::Rng::with_seed(0xADD0_0000 ^ count);
+    demo_customers(count).map(move |customer| {
+        let addresses = places.addresses_for(&mut rng, &customer, &first_names);
+        (customer, addresses)
+    })
 }
 
 /// `count` demo customers, in order of sign-up. Emails are unique: each carries the

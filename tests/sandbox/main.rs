@@ -4,8 +4,13 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod address_writes;
+mod addresses;
 mod connections;
+mod group_members;
+mod group_writes;
 mod groups;
+mod migration;
 mod protocol;
 mod reads;
 mod resources;

@@ -2,6 +2,7 @@
 //! (with or without `.json`), checks credentials, quota, content types and methods in the real
 //! service's order, and answers with its status codes, headers and bodies.
 
+mod addresses;
 mod customers;
 mod groups;
 mod protocol;
@@ -122,6 +123,9 @@ async fn serve(
         }
         Resource::Groups | Resource::GroupCount | Resource::Group(_) => {
             groups::serve(&call, resource, body).await
+        }
+        Resource::Addresses(_) | Resource::AddressCount(_) | Resource::Address(..) => {
+            addresses::serve(&call, resource, body).await
         }
     }
 }

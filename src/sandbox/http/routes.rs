@@ -12,6 +12,11 @@ pub enum Resource {
     Groups,
     GroupCount,
     Group(Option<i64>),
+    /// A customer's addresses, by customer id.
+    Addresses(Option<i64>),
+    AddressCount(Option<i64>),
+    /// One address: the customer's id, then the address's.
+    Address(Option<i64>, Option<i64>),
 }
 
 impl Resource {
@@ -26,6 +31,9 @@ impl Resource {
             Resource::Groups => "GET, HEAD, POST",
             Resource::GroupCount => "GET, HEAD",
             Resource::Group(_) => "GET, HEAD, PUT, DELETE",
+            Resource::Addresses(_) => "GET, HEAD, POST, DELETE",
+            Resource::AddressCount(_) => "GET, HEAD",
+            Resource::Address(..) => "GET, HEAD, PUT, DELETE",
         }
     }
 }
@@ -59,6 +67,11 @@ pub fn parse_path(path: &str) -> Option<(&str, Option<Resource>)> {
         ["customers", "count"] => Some(Resource::Count),
         ["customers", segment] => id(segment).map(Resource::Customer),
         ["customers", segment, "validate"] => id(segment).map(Resource::Validate),
+        ["customers", customer, "addresses"] => id(customer).map(Resource::Addresses),
+        ["customers", customer, "addresses", "count"] => id(customer).map(Resource::AddressCount),
+        ["customers", customer, "addresses", address] => id(customer)
+            .zip(id(address))
+            .map(|(customer, address)| Resource::Address(customer, address)),
         ["customer_groups"] => Some(Resource::Groups),
         ["customer_groups", "count"] => Some(Resource::GroupCount),
         ["customer_groups", segment] => id(segment).map(Resource::Group),
@@ -121,6 +134,24 @@ mod tests {
                 Some(("/api/v2", Some(Resource::Group(Some(3))))),
             ),
             ("/api/v2/customer_groups/x", Some(("/api/v2", None))),
+            (
+                "/api/v2/customers/7/addresses.json",
+                Some(("/api/v2", Some(Resource::Addresses(Some(7))))),
+            ),
+            (
+                "/stores/h/v2/customers/7/addresses/count",
+                Some(("/stores/h/v2", Some(Resource::AddressCount(Some(7))))),
+            ),
+            (
+                "/api/v2/customers/7/addresses/12",
+                Some(("/api/v2", Some(Resource::Address(Some(7), Some(12))))),
+            ),
+            (
+                "/api/v2/customers/7/addresses/99999999999999999999.json",
+                Some(("/api/v2", Some(Resource::Address(Some(7), None)))),
+            ),
+            ("/api/v2/customers/7/addresses/zz", Some(("/api/v2", None))),
+            ("/api/v2/customers/x/addresses", Some(("/api/v2", None))),
             ("/api/v2/customers/abc", Some(("/api/v2", None))),
             ("/api/v2/customers/", Some(("/api/v2", None))),
             ("/api/v2/orders", Some(("/api/v2", None))),

@@ -140,9 +140,11 @@ impl Store {
         })
     }
 
-    /// Deletes one customer; `false` when there was none with this id.
+    /// Deletes one customer and their addresses; `false` when there was none with this id.
     pub fn delete(&self, id: i64) -> rusqlite::Result<bool> {
         self.write(|tx| {
+            tx.prepare_cached("DELETE FROM customer_addresses WHERE customer_id = ?")?
+                .execute([id])?;
             Ok(tx
                 .prepare_cached("DELETE FROM customers WHERE id = ?")?
                 .execute([id])?
@@ -150,29 +152,45 @@ impl Store {
         })
     }
 
-    /// Deletes what the filter matches (only the page asked for, when one is named) and says
-    /// how many went.
+    /// Deletes what the filter matches (only the page asked for, when one is named), with
+    /// their addresses, and says how many customers went.
     pub fn delete_matching(
         &self,
         filter: &CustomerFilter,
         paging: Option<Paging>,
     ) -> rusqlite::Result<u64> {
         let (clause, mut values) = where_clause(filter);
-        let sql = match paging {
-            None => format!("DELETE FROM customers {clause}"),
+        let (addresses, customers) = match paging {
+            // Every customer: SQLite empties a table fastest with no WHERE at all.
+            None if clause.is_empty() => (
+                "DELETE FROM customer_addresses".to_owned(),
+                "DELETE FROM customers".to_owned(),
+            ),
+            None => (
+                format!(
+                    "DELETE FROM customer_addresses WHERE customer_id IN \
+                     (SELECT id FROM customers {clause})"
+                ),
+                format!("DELETE FROM customers {clause}"),
+            ),
             Some(paging) => {
                 let Some(offset) = paging.offset() else {
                     return Ok(0);
                 };
                 values.push(Value::Integer(paging.limit as i64));
                 values.push(Value::Integer(offset));
-                format!(
-                    "DELETE FROM customers WHERE id IN \
-                     (SELECT id FROM customers {clause} ORDER BY id LIMIT ? OFFSET ?)"
+                let page =
+                    format!("SELECT id FROM customers {clause} ORDER BY id LIMIT ? OFFSET ?");
+                (
+                    format!("DELETE FROM customer_addresses WHERE customer_id IN ({page})"),
+                    format!("DELETE FROM customers WHERE id IN ({page})"),
                 )
             }
         };
-        self.write(|tx| Ok(tx.execute(&sql, params_from_iter(values))? as u64))
+        self.write(|tx| {
+            tx.execute(&addresses, params_from_iter(values.iter()))?;
+            Ok(tx.execute(&customers, params_from_iter(values))? as u64)
+        })
     }
 
     /// The stored password hash: `None` when there is no such customer, `Some(None)` when the

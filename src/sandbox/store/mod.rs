@@ -2,6 +2,7 @@
 //! transaction each; reads use a small pool of connections so they never wait on a write.
 //! Every call blocks: the HTTP layer runs them on tokio's blocking pool.
 
+mod addresses;
 mod customers;
 mod groups;
 mod seeding;
@@ -36,7 +37,7 @@ CREATE TABLE IF NOT EXISTS customers (
 
 /// Tables added after the first release: a database made before them gains them when opened,
 /// and keeps everything it held.
-const GROUPS_SCHEMA: &str = "
+const GROUPS_AND_ADDRESSES: &str = "
 CREATE TABLE IF NOT EXISTS customer_groups (
     id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     name                TEXT    NOT NULL,
@@ -48,6 +49,23 @@ CREATE TABLE IF NOT EXISTS customer_groups (
     date_created        INTEGER NOT NULL,
     date_modified       INTEGER NOT NULL,
     is_group_for_guests INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS customer_addresses (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id  INTEGER NOT NULL,
+    first_name   TEXT    NOT NULL,
+    last_name    TEXT    NOT NULL,
+    company      TEXT    NOT NULL DEFAULT '',
+    street_1     TEXT    NOT NULL,
+    street_2     TEXT    NOT NULL DEFAULT '',
+    city         TEXT    NOT NULL,
+    state        TEXT    NOT NULL,
+    zip          TEXT    NOT NULL,
+    country      TEXT    NOT NULL,
+    country_iso2 TEXT    NOT NULL,
+    phone        TEXT    NOT NULL,
+    address_type TEXT    NOT NULL DEFAULT 'residential',
+    form_fields  TEXT
 );
 ";
 
@@ -69,6 +87,8 @@ CREATE INDEX IF NOT EXISTS customers_date_modified ON customers(date_modified);
 -- instead of every row of the table.
 CREATE INDEX IF NOT EXISTS customers_id ON customers(id);
 CREATE UNIQUE INDEX IF NOT EXISTS customer_groups_name ON customer_groups(name_key);
+-- A customer's addresses, in id order (an index keeps the row id after the key).
+CREATE INDEX IF NOT EXISTS customer_addresses_customer ON customer_addresses(customer_id);
 ";
 
 /// Readers kept open between requests; more are opened under load and closed after.
@@ -98,7 +118,7 @@ impl Store {
         create_private(path);
         let writer = connect(path)?;
         writer.execute_batch(SCHEMA)?;
-        writer.execute_batch(GROUPS_SCHEMA)?;
+        writer.execute_batch(GROUPS_AND_ADDRESSES)?;
         writer.execute_batch(INDEXES)?;
         Ok(Store {
             path: path.to_owned(),

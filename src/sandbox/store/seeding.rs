@@ -1,19 +1,20 @@
 //! Filling an empty store with demo data in one transaction.
 
+use super::super::address::StoredAddress;
 use super::super::customer::StoredCustomer;
 use super::super::group::StoredGroup;
 use super::groups::{name_key, to_text};
 use super::{INDEXES, Store, relock};
 
 impl Store {
-    /// Inserts demo groups (only when the store has none) and demo customers, in one
-    /// transaction, in order (so ids follow creation dates). The indexes are built once after
+    /// Inserts demo groups (only when the store has none) and demo customers with their
+    /// addresses, in one transaction, in order (so ids follow creation dates). The indexes are built once after
     /// the rows are in, several times faster than keeping them up to date row by row; then the
     /// planner's statistics are refreshed. Says how many customers were inserted.
     pub fn insert_seeded(
         &self,
         groups: &[StoredGroup],
-        customers: impl Iterator<Item = StoredCustomer>,
+        customers: impl Iterator<Item = (StoredCustomer, Vec<StoredAddress>)>,
     ) -> rusqlite::Result<u64> {
         let inserted = self.write(|tx| -> rusqlite::Result<u64> {
             let had_groups: bool = tx.query_row(
@@ -37,9 +38,14 @@ impl Store {
                  date_created, date_modified, reset_pass_on_login, accepts_marketing, form_fields) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?;
+            let mut address_statement = tx.prepare(
+                "INSERT INTO customer_addresses (customer_id, first_name, last_name, company, \
+                 street_1, street_2, city, state, zip, country, country_iso2, phone, address_type, \
+                 form_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?;
             let mut inserted = 0;
             let mut first_id = None;
-            for c in customers {
+            for (c, addresses) in customers {
                 statement.execute(rusqlite::params![
                     c.first_name,
                     c.last_name,
@@ -57,10 +63,29 @@ impl Store {
                     c.accepts_marketing,
                     c.form_fields,
                 ])?;
-                first_id.get_or_insert(tx.last_insert_rowid());
+                let id = tx.last_insert_rowid();
+                first_id.get_or_insert(id);
+                for a in addresses {
+                    address_statement.execute(rusqlite::params![
+                        id,
+                        a.first_name,
+                        a.last_name,
+                        a.company,
+                        a.street_1,
+                        a.street_2,
+                        a.city,
+                        a.state,
+                        a.zip,
+                        a.country,
+                        a.country_iso2,
+                        a.phone,
+                        a.address_type,
+                        a.form_fields,
+                    ])?;
+                }
                 inserted += 1;
             }
-            drop(statement);
+            drop((statement, address_statement));
             // The store's own groups were kept: demo customers may only join those that exist.
             if let (true, Some(first_id)) = (had_groups, first_id) {
                 tx.execute(
