@@ -5,55 +5,91 @@ use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../assets/countries.tsv");
 
-/// Every country as (name, ISO 3166-1 alpha-2 code), in the table's order.
-pub fn all() -> &'static [(&'static str, &'static str)] {
-    static COUNTRIES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
-    COUNTRIES.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-            .filter_map(|line| {
-                let (name, code) = line.split_once('\t')?;
-                Some((name.trim(), code.trim()))
-            })
-            .collect()
+/// A name the store understands, the name it shows for that country, and its code.
+struct Entry {
+    name: &'static str,
+    shown: &'static str,
+    code: &'static str,
+}
+
+/// Every name in the table's order; the first line of a code gives the name the store shows,
+/// later lines other names it understands.
+fn entries() -> &'static [Entry] {
+    static ENTRIES: OnceLock<Vec<Entry>> = OnceLock::new();
+    ENTRIES.get_or_init(|| {
+        let mut entries: Vec<Entry> = Vec::new();
+        for line in TABLE.lines() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((name, code)) = line.split_once('\t') else {
+                continue;
+            };
+            let (name, code) = (name.trim(), code.trim());
+            let shown = entries
+                .iter()
+                .find(|entry| entry.code == code)
+                .map_or(name, |first| first.shown);
+            entries.push(Entry { name, shown, code });
+        }
+        entries
     })
 }
 
-/// The country a person typed: its exact name in any case, its code, or the only name that
-/// starts with what was typed.
+/// Every country as (the name the store shows, ISO 3166-1 alpha-2 code).
+pub fn all() -> Vec<(&'static str, &'static str)> {
+    entries()
+        .iter()
+        .filter(|entry| entry.name == entry.shown)
+        .map(|entry| (entry.shown, entry.code))
+        .collect()
+}
+
+/// The country a person typed, by the name the store shows: any name the store understands,
+/// in any case, its code, or what only one country's names start with.
 pub fn resolve(typed: &str) -> Option<(&'static str, &'static str)> {
     let typed = typed.trim();
     if typed.is_empty() {
         return None;
     }
-    let exact = all().iter().find(|(name, code)| {
-        name.eq_ignore_ascii_case(typed) || (typed.len() == 2 && code.eq_ignore_ascii_case(typed))
+    let exact = entries().iter().find(|entry| {
+        entry.name.eq_ignore_ascii_case(typed)
+            || (typed.len() == 2 && entry.code.eq_ignore_ascii_case(typed))
     });
-    if let Some(found) = exact {
-        return Some(*found);
+    if let Some(entry) = exact {
+        return Some((entry.shown, entry.code));
     }
     let lower = typed.to_lowercase();
-    let mut starting = all()
+    let mut codes: Vec<&Entry> = entries()
         .iter()
-        .filter(|(name, _)| name.to_lowercase().starts_with(&lower));
-    match (starting.next(), starting.next()) {
-        (Some(only), None) => Some(*only),
+        .filter(|entry| entry.name.to_lowercase().starts_with(&lower))
+        .collect();
+    codes.dedup_by_key(|entry| entry.code);
+    codes.sort_by_key(|entry| entry.code);
+    codes.dedup_by_key(|entry| entry.code);
+    match codes.as_slice() {
+        [only] => Some((only.shown, only.code)),
         _ => None,
     }
 }
 
-/// Up to `most` country names holding what was typed, those starting with it first.
+/// Up to `most` countries (by the names the store shows) with a name holding what was
+/// typed, those starting with it first.
 pub fn matching(typed: &str, most: usize) -> Vec<&'static str> {
     let lower = typed.trim().to_lowercase();
-    let mut names: Vec<&'static str> = all()
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| name.to_lowercase().contains(&lower))
-        .collect();
-    names.sort_by_key(|name| !name.to_lowercase().starts_with(&lower));
-    names.truncate(most);
-    names
+    let mut found: Vec<(bool, &'static str)> = Vec::new();
+    for entry in entries() {
+        let name = entry.name.to_lowercase();
+        if name.contains(&lower) && !found.iter().any(|(_, shown)| *shown == entry.shown) {
+            found.push((!name.starts_with(&lower), entry.shown));
+        }
+    }
+    found.sort_by_key(|(later, _)| *later);
+    found
+        .into_iter()
+        .take(most)
+        .map(|(_, shown)| shown)
+        .collect()
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ pub fn parse_validate_body(bytes: &[u8]) -> Result<String, ErrorAnswer> {
     password.ok_or_else(|| ErrorAnswer::missing_field("password"))
 }
 
-fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ErrorAnswer> {
+pub(super) fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ErrorAnswer> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ErrorAnswer::malformed_body(
             "The request body is empty; send a JSON object.",
@@ -111,7 +111,7 @@ fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ErrorAnswer> {
     }
 }
 
-fn text(name: &str, value: &Value, max_chars: usize) -> Result<String, ErrorAnswer> {
+pub(super) fn text(name: &str, value: &Value, max_chars: usize) -> Result<String, ErrorAnswer> {
     match value {
         Value::String(text) if text.chars().count() <= max_chars => Ok(text.clone()),
         Value::String(_) => Err(ErrorAnswer::invalid_field(
@@ -123,7 +123,7 @@ fn text(name: &str, value: &Value, max_chars: usize) -> Result<String, ErrorAnsw
     }
 }
 
-fn name_text(name: &str, value: &Value) -> Result<String, ErrorAnswer> {
+pub(super) fn name_text(name: &str, value: &Value) -> Result<String, ErrorAnswer> {
     let Value::String(_) = value else {
         return Err(ErrorAnswer::invalid_field(name, "must be a string"));
     };
@@ -167,14 +167,20 @@ fn store_credit(value: &Value) -> Result<i64, ErrorAnswer> {
             "must be an amount from 0 to 9999999999.9999, as a number or a numeric string",
         )
     };
-    let amount = match value {
+    decimal(value)
+        .and_then(credit_from_input)
+        .ok_or_else(invalid)
+}
+
+/// An amount sent as a JSON number or a numeric string.
+pub(super) fn decimal(value: &Value) -> Option<Decimal> {
+    match value {
         Value::Number(number) => Decimal::from_str(&number.to_string())
             .or_else(|_| Decimal::from_scientific(&number.to_string()))
-            .map_err(|_| invalid())?,
-        Value::String(text) => Decimal::from_str(text.trim()).map_err(|_| invalid())?,
-        _ => return Err(invalid()),
-    };
-    credit_from_input(amount).ok_or_else(invalid)
+            .ok(),
+        Value::String(text) => Decimal::from_str(text.trim()).ok(),
+        _ => None,
+    }
 }
 
 fn group_id(value: &Value) -> Result<i64, ErrorAnswer> {
@@ -187,7 +193,7 @@ fn group_id(value: &Value) -> Result<i64, ErrorAnswer> {
     }
 }
 
-fn boolean(name: &str, value: &Value) -> Result<bool, ErrorAnswer> {
+pub(super) fn boolean(name: &str, value: &Value) -> Result<bool, ErrorAnswer> {
     value
         .as_bool()
         .ok_or_else(|| ErrorAnswer::invalid_field(name, "must be true or false"))

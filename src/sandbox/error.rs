@@ -64,10 +64,16 @@ impl ErrorAnswer {
         }))
     }
 
+    pub fn duplicate_group_name(name: &str) -> Self {
+        ErrorAnswer::new(StatusCode::CONFLICT, "The field 'name' is invalid.").with_details(json!({
+            "conflict_reason": format!("A customer group named '{name}' already exists."),
+        }))
+    }
+
     pub fn limit_too_large() -> Self {
         ErrorAnswer::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "The field 'limit' is too large: at most 250 customers fit in one page.",
+            "The field 'limit' is too large: at most 250 fit in one page.",
         )
     }
 

@@ -114,6 +114,30 @@ pub fn parse_collection_query(raw: Option<&str>) -> Result<CollectionQuery, Erro
     Ok(query)
 }
 
+/// Reads the query string of a list that takes no filter (a customer's addresses): `page`
+/// and `limit` only.
+pub fn parse_paging_query(raw: Option<&str>) -> Result<Paging, ErrorAnswer> {
+    let mut paging = Paging::default();
+    let Some(raw) = raw else { return Ok(paging) };
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+        let value = value.trim();
+        match name.as_ref() {
+            "" if value.is_empty() => {}
+            "page" | "limit" if value.is_empty() => {}
+            "page" => {
+                paging.page = parse_page(value)?;
+                paging.explicit = true;
+            }
+            "limit" => {
+                paging.limit = parse_limit(value)?;
+                paging.explicit = true;
+            }
+            other => return Err(ErrorAnswer::unsupported_field(other)),
+        }
+    }
+    Ok(paging)
+}
+
 /// Refuses any query parameter: the single-customer endpoints take none.
 pub fn refuse_parameters(raw: Option<&str>) -> Result<(), ErrorAnswer> {
     let Some(raw) = raw else { return Ok(()) };
@@ -147,13 +171,13 @@ fn is_known(name: &str) -> bool {
     )
 }
 
-fn parse_int(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
+pub(super) fn parse_int(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
     value
         .parse::<i64>()
         .map_err(|_| ErrorAnswer::invalid_field(name, "must be a whole number"))
 }
 
-fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
+pub(super) fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
     match value.parse::<u64>() {
         Ok(page) if page >= 1 => Ok(page),
         _ => Err(ErrorAnswer::invalid_field(
@@ -163,7 +187,7 @@ fn parse_page(value: &str) -> Result<u64, ErrorAnswer> {
     }
 }
 
-fn parse_limit(value: &str) -> Result<u64, ErrorAnswer> {
+pub(super) fn parse_limit(value: &str) -> Result<u64, ErrorAnswer> {
     let all_digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     match value.parse::<u64>() {
         Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
@@ -186,7 +210,7 @@ fn parse_credit(value: &str) -> Result<CreditMatch, ErrorAnswer> {
     Ok(credit_from_decimal(amount).map_or(CreditMatch::Nothing, CreditMatch::Exactly))
 }
 
-fn parse_date(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
+pub(super) fn parse_date(name: &str, value: &str) -> Result<i64, ErrorAnswer> {
     parse_api_date(value).ok_or_else(|| {
         ErrorAnswer::invalid_field(name, "must be a date in RFC 2822 or ISO 8601 form")
     })

@@ -2,14 +2,21 @@
 //! backed by one SQLite file, so the app and its tests run against a real server with no
 //! credentials. See `shared/spec/bigcommerce-v2-behaviour.md` for the behaviour it follows.
 
+mod address;
+mod address_body;
 mod body;
+mod countries;
 mod customer;
 mod error;
 mod filter;
+mod group;
+mod group_body;
+mod group_filter;
 mod http;
 mod money;
 mod rate_limit;
 mod seed;
+mod seed_addresses;
 mod server;
 mod store;
 
@@ -210,7 +217,7 @@ fn open_and_seed(db: &std::path::Path, seed: u64) -> color_eyre::Result<(Store, 
             .wrap_err("cannot read the sandbox database")?
     {
         store
-            .insert_seeded(demo_customers(seed))
+            .insert_seeded(&seed::demo_groups(), seed::demo_store(seed))
             .wrap_err("cannot seed the sandbox database")?;
     }
     let customers = store

@@ -1,7 +1,10 @@
-//! Demo customers for an empty sandbox: varied, realistic, and the same every time for the same
-//! count, built from the word lists in `assets/`.
+//! Demo data for an empty sandbox: customer groups, customers and their addresses, varied,
+//! realistic, and the same every time for the same count, built from the lists in `assets/`.
 
+use super::address::StoredAddress;
 use super::customer::StoredCustomer;
+use super::group::{AccessType, CategoryAccess, DiscountMethod, DiscountRule, StoredGroup};
+use super::seed_addresses::Places;
 
 const FIRST_NAMES: &str = include_str!("../../assets/first_names.txt");
 const LAST_NAMES: &str = include_str!("../../assets/last_names.txt");
@@ -13,6 +16,88 @@ const TAX_EXEMPT_CATEGORIES: [&str; 4] = ["A", "E", "G", "N"];
 /// Customers sign up between 2016-01-01 and 2026-07-01 (UTC), the oldest first.
 const FIRST_SIGN_UP: i64 = 1_451_606_400;
 const LAST_SIGN_UP: i64 = 1_782_864_000;
+
+/// The demo groups customers are spread over: the default first, then by id.
+const RETAIL: i64 = 1;
+const TRADE: i64 = 5;
+
+/// The demo store's customer groups, with fixed ids: Retail (the default), Wholesale, VIP,
+/// Staff and Trade hold customers; Education is empty; Guests is the guests' group.
+pub fn demo_groups() -> Vec<StoredGroup> {
+    let all = CategoryAccess::default();
+    let percent = |amount: i64| DiscountRule::All {
+        method: DiscountMethod::Percent,
+        amount: amount * 10_000,
+    };
+    let group = |id: i64, name: &str, access: CategoryAccess, rules: Vec<DiscountRule>| {
+        StoredGroup {
+            id,
+            name: name.to_owned(),
+            is_default: id == RETAIL,
+            category_access: access,
+            discount_rules: rules,
+            // Set up shortly before the first customer signed up, some changed since.
+            date_created: FIRST_SIGN_UP - 86_400 * (40 - id),
+            date_modified: FIRST_SIGN_UP + 86_400 * 400 * (id % 3),
+            is_group_for_guests: false,
+        }
+    };
+    let specific = |categories: &[i64]| CategoryAccess {
+        kind: AccessType::Specific,
+        categories: categories.to_vec(),
+    };
+    let mut groups = vec![
+        group(RETAIL, "Retail", all.clone(), Vec::new()),
+        group(2, "Wholesale", all.clone(), vec![percent(15)]),
+        group(
+            3,
+            "VIP",
+            all.clone(),
+            vec![
+                percent(10),
+                DiscountRule::Product {
+                    method: DiscountMethod::Price,
+                    amount: 490_000,
+                    product_id: 112,
+                },
+            ],
+        ),
+        group(
+            4,
+            "Staff",
+            specific(&[18, 19, 23]),
+            vec![
+                percent(30),
+                DiscountRule::Category {
+                    method: DiscountMethod::Fixed,
+                    amount: 50_000,
+                    category_id: 23,
+                },
+            ],
+        ),
+        group(
+            TRADE,
+            "Trade",
+            specific(&[18, 19, 23, 34]),
+            vec![DiscountRule::PriceList { price_list_id: 1 }],
+        ),
+        group(
+            6,
+            "Education",
+            all.clone(),
+            vec![DiscountRule::Category {
+                method: DiscountMethod::Percent,
+                amount: 200_000,
+                category_id: 24,
+            }],
+        ),
+        group(7, "Guests", all, Vec::new()),
+    ];
+    if let Some(guests) = groups.last_mut() {
+        guests.is_group_for_guests = true;
+    }
+    groups
+}
 
 struct WordLists {
     first_names: Vec<&'static str>,
@@ -27,6 +112,19 @@ fn lines(text: &'static str) -> Vec<&'static str> {
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect()
+}
+
+/// `count` demo customers, in order of sign-up, each with 0 to 3 addresses.
+pub fn demo_store(count: u64) -> impl Iterator<Item = (StoredCustomer, Vec<StoredAddress>)> {
+    let places = Places::load();
+    let first_names = lines(FIRST_NAMES);
+    // Addresses draw from their own stream, so the customers stay as they were before
+    // addresses were seeded.
+    let mut rng = fastrand::Rng::with_seed(0xADD0_0000 ^ count);
+    demo_customers(count).map(move |customer| {
+        let addresses = places.addresses_for(&mut rng, &customer, &first_names);
+        (customer, addresses)
+    })
 }
 
 /// `count` demo customers, in order of sign-up. Emails are unique: each carries the
@@ -84,7 +182,13 @@ fn demo_customer(
             6 => format!("2001:db8::{:x}", rng.u16(1..)),
             _ => String::new(),
         },
-        customer_group_id: if rng.f32() < 0.6 { 0 } else { rng.i64(1..=5) },
+        // Most customers are in the default group; some in none, like those who signed up
+        // before the store had groups. (One draw either way keeps the other fields as they were.)
+        customer_group_id: match rng.f32() {
+            x if x < 0.25 => 0,
+            x if x < 0.6 => RETAIL,
+            _ => rng.i64(RETAIL..=TRADE),
+        },
         notes: if rng.f32() < 0.15 {
             pick(rng, &words.notes)
         } else {
@@ -171,5 +275,27 @@ mod tests {
         assert!(customers.iter().any(|c| c.store_credit > 0));
         let groups: HashSet<_> = customers.iter().map(|c| c.customer_group_id).collect();
         assert!(groups.len() > 3);
+    }
+
+    #[test]
+    fn customers_are_spread_over_groups_that_exist() {
+        let groups = demo_groups();
+        let ids: HashSet<i64> = groups.iter().map(|g| g.id).collect();
+        let names: HashSet<String> = groups.iter().map(|g| g.name.to_lowercase()).collect();
+        assert_eq!((ids.len(), names.len()), (groups.len(), groups.len()));
+        assert_eq!(groups.iter().filter(|g| g.is_default).count(), 1);
+        assert_eq!(groups.iter().filter(|g| g.is_group_for_guests).count(), 1);
+        let customers: Vec<_> = demo_customers(2_000).collect();
+        let mut per_group = std::collections::BTreeMap::new();
+        for customer in &customers {
+            assert!(customer.customer_group_id == 0 || ids.contains(&customer.customer_group_id));
+            *per_group.entry(customer.customer_group_id).or_insert(0) += 1;
+        }
+        // Some in no group, most in the default, some in each of the others.
+        assert_eq!(
+            per_group.keys().copied().collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4, 5]
+        );
+        assert!(per_group[&1] > per_group[&0] && per_group[&0] > per_group[&2]);
     }
 }

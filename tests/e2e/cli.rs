@@ -213,8 +213,22 @@ fn delete_with_a_backup_then_restore_from_the_command_line() {
         "{}",
         String::from_utf8_lossy(&restored.stderr)
     );
+    // The backup kept each customer's addresses; the restore brings them back and counts them.
+    let addresses: usize = std::fs::read_to_string(&backup)
+        .expect("the backup")
+        .lines()
+        .map(|line| {
+            let record: serde_json::Value = serde_json::from_str(line).expect("a record");
+            record["addresses"].as_array().map_or(0, Vec::len)
+        })
+        .sum();
+    assert!(addresses > 0, "seeded customers have addresses");
+    let said = String::from_utf8_lossy(&restored.stdout).into_owned();
     assert!(
-        String::from_utf8_lossy(&restored.stdout).contains(&format!("{group} restored, 0 failed"))
+        said.contains(&format!(
+            "{group} restored (with {addresses} addresses), 0 failed"
+        )),
+        "{said}"
     );
     assert!(String::from_utf8_lossy(&restored.stderr).contains("reset it at next login"));
     assert_eq!(count(&["--customer-group-id", "4"]), group);

@@ -316,6 +316,12 @@ async fn hostile_requests_never_break_the_store() {
         "/customers/1%00",
         "/customers/-1",
         "/customers/count?page=0",
+        "/customer_groups?name:like=%27%20OR%20%271%27%3D%271",
+        "/customer_groups?name=%25&date_created=%1B%5B31m",
+        "/customer_groups/count?is_default=%00",
+        "/customers/1/addresses?page=18446744073709551615&limit=250",
+        "/customers/1/addresses/%2e%2e",
+        "/customers/1/addresses/count?limit=1e9",
     ];
     for path in queries {
         let status = store.get(path).await.status();
@@ -339,6 +345,8 @@ async fn hostile_requests_never_break_the_store() {
             (Method::POST, "/customers"),
             (Method::PUT, "/customers/1"),
             (Method::POST, "/customers/1/validate"),
+            (Method::POST, "/customer_groups"),
+            (Method::POST, "/customers/1/addresses"),
         ] {
             let response = store
                 .request(method.clone(), path)

@@ -1,5 +1,5 @@
 //! The sandbox's storage: data survives a restart, concurrent writes lose nothing, seeding is
-//! deterministic and happens only on an empty database.
+//! deterministic, happens only on an empty database and keeps the store's own groups.
 
 use crate::common;
 
@@ -149,6 +149,10 @@ async fn the_same_seed_gives_the_same_store() {
             .collect()
     };
     assert_eq!(strip(a.list_all("").await), strip(b.list_all("").await));
+    assert_eq!(
+        a.get_json("/customer_groups").await,
+        b.get_json("/customer_groups").await
+    );
     let companies: HashSet<String> = a
         .list_all("")
         .await
@@ -166,4 +170,46 @@ async fn creates_the_database_and_its_folder_when_missing() {
     assert!(db.exists());
     assert_eq!(sandbox.customers_at_start(), 0);
     sandbox.shutdown().await.expect("a clean shutdown");
+}
+
+#[tokio::test]
+async fn seeding_keeps_a_stores_own_groups() {
+    let store = TestStore::empty().await;
+    let own = crate::groups::create_group(&store, json!({"name": "Our own"})).await;
+    let db = store.db_path();
+    let folder = store.stop().await;
+    let restarted = start_on(db, |options| options.seed = 200).await;
+    assert_eq!(restarted.customers_at_start(), 200);
+    let http = client();
+    let get = |path: String| {
+        http.get(format!("{}{path}", restarted.api_url()))
+            .header("X-Auth-Token", common::TOKEN)
+            .send()
+    };
+    let groups: Vec<Value> = get("/customer_groups".into())
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("a list");
+    assert_eq!(groups, vec![own.clone()], "no demo group was added");
+    let in_no_group: Value = get("/customers/count?customer_group_id=0".into())
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("a count");
+    let in_own: Value = get(format!("/customers/count?customer_group_id={}", own["id"]))
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("a count");
+    assert_eq!(
+        in_no_group["count"].as_u64().unwrap_or(0) + in_own["count"].as_u64().unwrap_or(0),
+        200,
+        "demo customers join only groups that exist"
+    );
+    restarted.shutdown().await.expect("a clean shutdown");
+    drop(folder);
 }

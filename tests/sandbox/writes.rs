@@ -4,6 +4,7 @@ use crate::common;
 
 use std::time::Duration;
 
+use crate::groups::create_group;
 use common::{TestStore, error_message, ids};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -15,6 +16,10 @@ fn ann() -> Value {
 #[tokio::test]
 async fn creates_with_201_and_every_writable_field() {
     let store = TestStore::empty().await;
+    // A customer can join only a group that exists.
+    for name in ["Retail", "Wholesale"] {
+        create_group(&store, json!({ "name": name })).await;
+    }
     let created = store
         .create(json!({
             "first_name": "Ann", "last_name": "Lee", "email": "ann.lee@example.com",

@@ -1,122 +1,18 @@
-//! The sandbox's storage: one SQLite file in WAL mode. Writes go through one connection, one
-//! transaction each; reads use a small pool of connections so they never wait on a write.
-//! Every call blocks: the HTTP layer runs them on tokio's blocking pool.
-
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+//! Customers in storage: pages and counts by filter, one by id, create, update, delete.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params_from_iter};
 
-use super::customer::{CustomerFields, StoredCustomer};
-use super::filter::{CreditMatch, CustomerFilter, Paging};
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS customers (
-    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
-    first_name              TEXT    NOT NULL COLLATE NOCASE,
-    last_name               TEXT    NOT NULL COLLATE NOCASE,
-    email                   TEXT    NOT NULL COLLATE NOCASE,
-    company                 TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,
-    phone                   TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,
-    store_credit            INTEGER NOT NULL DEFAULT 0,
-    registration_ip_address TEXT    NOT NULL DEFAULT '',
-    customer_group_id       INTEGER NOT NULL DEFAULT 0,
-    notes                   TEXT    NOT NULL DEFAULT '',
-    tax_exempt_category     TEXT    NOT NULL DEFAULT '' COLLATE NOCASE,
-    date_created            INTEGER NOT NULL,
-    date_modified           INTEGER NOT NULL,
-    reset_pass_on_login     INTEGER NOT NULL DEFAULT 0,
-    accepts_marketing       INTEGER NOT NULL DEFAULT 0,
-    form_fields             TEXT,
-    password_hash           TEXT
-);
-";
-
-/// One index for every filter. Each sorts its rows by id within equal values, so a filtered
-/// page is read in id order without sorting.
-const INDEXES: &str = "
-CREATE UNIQUE INDEX IF NOT EXISTS customers_email ON customers(email);
-CREATE INDEX IF NOT EXISTS customers_first_name ON customers(first_name);
-CREATE INDEX IF NOT EXISTS customers_last_name ON customers(last_name);
-CREATE INDEX IF NOT EXISTS customers_company ON customers(company);
-CREATE INDEX IF NOT EXISTS customers_phone ON customers(phone);
-CREATE INDEX IF NOT EXISTS customers_store_credit ON customers(store_credit);
-CREATE INDEX IF NOT EXISTS customers_group ON customers(customer_group_id);
-CREATE INDEX IF NOT EXISTS customers_group_created ON customers(customer_group_id, date_created);
-CREATE INDEX IF NOT EXISTS customers_tax_exempt_category ON customers(tax_exempt_category);
-CREATE INDEX IF NOT EXISTS customers_date_created ON customers(date_created);
-CREATE INDEX IF NOT EXISTS customers_date_modified ON customers(date_modified);
--- The ids alone, in order: skipping to a page deep in the list walks this narrow index
--- instead of every row of the table.
-CREATE INDEX IF NOT EXISTS customers_id ON customers(id);
-";
+use super::super::customer::{CustomerFields, StoredCustomer};
+use super::super::filter::{CreditMatch, CustomerFilter, Paging};
+use super::groups::{default_group, group_exists};
+use super::{Store, WriteError};
 
 const COLUMNS: &str = "id, first_name, last_name, email, company, phone, store_credit, \
     registration_ip_address, customer_group_id, notes, tax_exempt_category, date_created, \
     date_modified, reset_pass_on_login, accepts_marketing, form_fields";
 
-/// Readers kept open between requests; more are opened under load and closed after.
-const IDLE_READERS: usize = 8;
-
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("another customer has this email address")]
-    DuplicateEmail,
-    #[error(transparent)]
-    Storage(#[from] rusqlite::Error),
-}
-
-pub struct Store {
-    path: PathBuf,
-    writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
-}
-
 impl Store {
-    /// Opens the database at `path`, creating the file and its schema when missing.
-    pub fn open(path: &Path) -> rusqlite::Result<Store> {
-        create_private(path);
-        let writer = connect(path)?;
-        writer.execute_batch(SCHEMA)?;
-        writer.execute_batch(INDEXES)?;
-        Ok(Store {
-            path: path.to_owned(),
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-        })
-    }
-
-    fn read<T>(
-        &self,
-        work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
-        let pooled = relock(&self.readers).pop();
-        let connection = match pooled {
-            Some(connection) => connection,
-            None => connect(&self.path)?,
-        };
-        let result = work(&connection);
-        let mut idle = relock(&self.readers);
-        if idle.len() < IDLE_READERS {
-            idle.push(connection);
-        }
-        result
-    }
-
-    /// Runs `work` in one transaction on the single writer connection.
-    fn write<T, E: From<rusqlite::Error>>(
-        &self,
-        work: impl FnOnce(&rusqlite::Transaction) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let mut writer = relock(&self.writer);
-        let transaction = writer.transaction()?;
-        let value = work(&transaction)?;
-        transaction.commit()?;
-        Ok(value)
-    }
-
     pub fn list(
         &self,
         filter: &CustomerFilter,
@@ -162,6 +58,13 @@ impl Store {
         now: i64,
     ) -> Result<StoredCustomer, WriteError> {
         self.write(|tx| {
+            // A customer created with no group joins the store's default group, if any.
+            let group = match fields.customer_group_id {
+                Some(0) => 0,
+                Some(id) if group_exists(tx, id)? => id,
+                Some(_) => return Err(WriteError::UnknownGroup),
+                None => default_group(tx)?.unwrap_or(0),
+            };
             let inserted = tx.prepare_cached(
                 "INSERT INTO customers (first_name, last_name, email, company, phone, store_credit, \
                  registration_ip_address, customer_group_id, notes, tax_exempt_category, \
@@ -176,7 +79,7 @@ impl Store {
                 fields.phone.as_deref().unwrap_or_default(),
                 fields.store_credit.unwrap_or_default(),
                 fields.registration_ip_address.as_deref().unwrap_or_default(),
-                fields.customer_group_id.unwrap_or_default(),
+                group,
                 fields.notes.as_deref().unwrap_or_default(),
                 fields.tax_exempt_category.as_deref().unwrap_or_default(),
                 now,
@@ -214,6 +117,18 @@ impl Store {
         let mut values: Vec<Value> = changes.into_iter().map(|(_, value)| value).collect();
         values.push(Value::Integer(id));
         self.write(|tx| {
+            let Some(before) = get(tx, id)? else {
+                return Ok(None);
+            };
+            // A group that no longer exists may still be on customers of an older database;
+            // sending it back unchanged is allowed, moving a customer into it is not.
+            if let Some(group) = fields.customer_group_id
+                && group != 0
+                && group != before.customer_group_id
+                && !group_exists(tx, group)?
+            {
+                return Err(WriteError::UnknownGroup);
+            }
             let updated = tx
                 .prepare_cached(&sql)?
                 .execute(params_from_iter(values))
@@ -225,9 +140,11 @@ impl Store {
         })
     }
 
-    /// Deletes one customer; `false` when there was none with this id.
+    /// Deletes one customer and their addresses; `false` when there was none with this id.
     pub fn delete(&self, id: i64) -> rusqlite::Result<bool> {
         self.write(|tx| {
+            tx.prepare_cached("DELETE FROM customer_addresses WHERE customer_id = ?")?
+                .execute([id])?;
             Ok(tx
                 .prepare_cached("DELETE FROM customers WHERE id = ?")?
                 .execute([id])?
@@ -235,29 +152,45 @@ impl Store {
         })
     }
 
-    /// Deletes what the filter matches (only the page asked for, when one is named) and says
-    /// how many went.
+    /// Deletes what the filter matches (only the page asked for, when one is named), with
+    /// their addresses, and says how many customers went.
     pub fn delete_matching(
         &self,
         filter: &CustomerFilter,
         paging: Option<Paging>,
     ) -> rusqlite::Result<u64> {
         let (clause, mut values) = where_clause(filter);
-        let sql = match paging {
-            None => format!("DELETE FROM customers {clause}"),
+        let (addresses, customers) = match paging {
+            // Every customer: SQLite empties a table fastest with no WHERE at all.
+            None if clause.is_empty() => (
+                "DELETE FROM customer_addresses".to_owned(),
+                "DELETE FROM customers".to_owned(),
+            ),
+            None => (
+                format!(
+                    "DELETE FROM customer_addresses WHERE customer_id IN \
+                     (SELECT id FROM customers {clause})"
+                ),
+                format!("DELETE FROM customers {clause}"),
+            ),
             Some(paging) => {
                 let Some(offset) = paging.offset() else {
                     return Ok(0);
                 };
                 values.push(Value::Integer(paging.limit as i64));
                 values.push(Value::Integer(offset));
-                format!(
-                    "DELETE FROM customers WHERE id IN \
-                     (SELECT id FROM customers {clause} ORDER BY id LIMIT ? OFFSET ?)"
+                let page =
+                    format!("SELECT id FROM customers {clause} ORDER BY id LIMIT ? OFFSET ?");
+                (
+                    format!("DELETE FROM customer_addresses WHERE customer_id IN ({page})"),
+                    format!("DELETE FROM customers WHERE id IN ({page})"),
                 )
             }
         };
-        self.write(|tx| Ok(tx.execute(&sql, params_from_iter(values))? as u64))
+        self.write(|tx| {
+            tx.execute(&addresses, params_from_iter(values.iter()))?;
+            Ok(tx.execute(&customers, params_from_iter(values))? as u64)
+        })
     }
 
     /// The stored password hash: `None` when there is no such customer, `Some(None)` when the
@@ -269,97 +202,6 @@ impl Store {
                 .optional()
         })
     }
-
-    pub fn is_empty(&self) -> rusqlite::Result<bool> {
-        self.read(|db| {
-            db.query_row("SELECT NOT EXISTS (SELECT 1 FROM customers)", [], |row| {
-                row.get(0)
-            })
-        })
-    }
-
-    /// Inserts demo customers in one transaction, in order (so ids follow creation dates).
-    /// The indexes are built once after the rows are in, several times faster than keeping
-    /// them up to date row by row; then the planner's statistics are refreshed.
-    pub fn insert_seeded(
-        &self,
-        customers: impl Iterator<Item = StoredCustomer>,
-    ) -> rusqlite::Result<u64> {
-        let inserted = self.write(|tx| -> rusqlite::Result<u64> {
-            let indexes: Vec<String> = tx
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
-                .query_map([], |row| row.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for name in indexes {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-            }
-            let mut statement = tx.prepare(
-                "INSERT INTO customers (first_name, last_name, email, company, phone, store_credit, \
-                 registration_ip_address, customer_group_id, notes, tax_exempt_category, \
-                 date_created, date_modified, reset_pass_on_login, accepts_marketing, form_fields) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?;
-            let mut inserted = 0;
-            for c in customers {
-                statement.execute(rusqlite::params![
-                    c.first_name,
-                    c.last_name,
-                    c.email,
-                    c.company,
-                    c.phone,
-                    c.store_credit,
-                    c.registration_ip_address,
-                    c.customer_group_id,
-                    c.notes,
-                    c.tax_exempt_category,
-                    c.date_created,
-                    c.date_modified,
-                    c.reset_pass_on_login,
-                    c.accepts_marketing,
-                    c.form_fields,
-                ])?;
-                inserted += 1;
-            }
-            drop(statement);
-            tx.execute_batch(INDEXES)?;
-            Ok(inserted)
-        })?;
-        relock(&self.writer).execute_batch("ANALYZE")?;
-        Ok(inserted)
-    }
-}
-
-/// A new database file is made readable by its owner only, before SQLite opens it: it holds
-/// customers (SQLite gives its -wal and -shm files the same mode).
-fn create_private(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        if !path.exists() {
-            // If this fails, opening the database below says why.
-            let _ = std::fs::File::options()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path);
-        }
-    }
-}
-
-fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(Duration::from_secs(10))?;
-    connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
-    Ok(connection)
-}
-
-/// A panic elsewhere never leaves a connection half-used (each call finishes or rolls back),
-/// so a poisoned lock is still safe to take.
-fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn unique_email(error: rusqlite::Error) -> WriteError {
