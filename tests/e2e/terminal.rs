@@ -79,25 +79,34 @@ fn browse_page_filter_and_read_a_customer() {
     session.wait_for_exit();
 }
 
-/// The number of customers with this email on the store, asked over HTTP.
-fn count_on_store(api_url: &str, token: &str, email: &str) -> u64 {
+/// A GET on the store over HTTP, as JSON (null for an empty answer).
+fn get_json(api_url: &str, token: &str, path: &str) -> serde_json::Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        let body: serde_json::Value = common::client()
-            .get(format!("{api_url}/customers/count?email={email}"))
+        let response = common::client()
+            .get(format!("{api_url}{path}"))
             .header("X-Auth-Token", token)
             .header("Accept", "application/json")
             .send()
             .await
-            .expect("the store answers")
-            .json()
-            .await
-            .expect("a count");
-        body["count"].as_u64().expect("a number")
+            .expect("the store answers");
+        let bytes = response.bytes().await.expect("an answer");
+        if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("JSON")
+        }
     })
+}
+
+/// The number of customers with this email on the store, asked over HTTP.
+fn count_on_store(api_url: &str, token: &str, email: &str) -> u64 {
+    get_json(api_url, token, &format!("/customers/count?email={email}"))["count"]
+        .as_u64()
+        .expect("a number")
 }
 
 #[test]
@@ -177,4 +186,73 @@ fn a_store_that_cannot_be_reached_says_so_and_is_logged() {
         log.contains("connection refused"),
         "the failure is in the log:\n{log}"
     );
+}
+
+#[test]
+fn an_address_added_in_the_details_comes_back_with_undo() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let sandbox =
+        common::spawn_sandbox_process(&folder.path().join("store.sqlite3"), "e2e-token", 30);
+    let api_url = &sandbox.api_url;
+    let first = &get_json(api_url, "e2e-token", "/customers?limit=1")[0];
+    let email = first["email"].as_str().expect("an email").to_owned();
+    let addresses_of = |id: i64| match get_json(
+        api_url,
+        "e2e-token",
+        &format!("/customers/{id}/addresses?limit=250"),
+    ) {
+        serde_json::Value::Array(list) => list,
+        _ => Vec::new(),
+    };
+    let before = addresses_of(first["id"].as_i64().expect("an id")).len();
+
+    let mut session = Session::start(app(folder.path(), api_url));
+    session.wait_for("1–30 of 30");
+    session.keys(&["Enter"]);
+    session.wait_until("the addresses", |screen| {
+        screen.contains("Addresses") && !screen.contains("loading…")
+    });
+    session.keys(&["a"]);
+    session.wait_for("New address of customer #1");
+    session.keys(&["Tab", "Tab", "Tab"]);
+    session.text("Unter den Linden 1");
+    session.keys(&["Tab", "Tab"]);
+    session.text("Berlin");
+    session.keys(&["Tab", "Tab"]);
+    session.text("10117");
+    session.keys(&["Tab"]);
+    session.text("germ");
+    session.wait_for("Germany");
+    session.keys(&["Tab"]);
+    session.text("+49 30 0000000");
+    session.keys(&["C-s"]);
+    session.wait_for("Added the address");
+    let added = addresses_of(1);
+    assert_eq!(added.len(), before + 1, "on the store: {added:?}");
+    assert!(
+        added
+            .iter()
+            .any(|a| a["city"] == "Berlin" && a["country_iso2"] == "DE")
+    );
+
+    // Delete the customer from the details, then undo: the addresses come back with it.
+    session.keys(&["d"]);
+    session.wait_for("[ Delete 1 customer ]");
+    session.keys(&["Right", "Enter"]);
+    session.wait_for("1 deleted, 0 failed");
+    assert_eq!(count_on_store(api_url, "e2e-token", &email), 0);
+    session.keys(&["u"]);
+    session.wait_for("[ Restore 1 customer ]");
+    session.keys(&["Right", "Enter"]);
+    session.wait_for(&format!("1 restored (with {} address", before + 1));
+    let found = get_json(api_url, "e2e-token", &format!("/customers?email={email}"));
+    let new_id = found[0]["id"].as_i64().expect("restored, with a new id");
+    let back = addresses_of(new_id);
+    assert_eq!(back.len(), before + 1);
+    assert!(
+        back.iter()
+            .any(|a| a["city"] == "Berlin" && a["street_1"] == "Unter den Linden 1")
+    );
+    session.keys(&["q"]);
+    session.wait_for_exit();
 }
