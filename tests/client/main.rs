@@ -5,5 +5,6 @@ mod common;
 
 mod api;
 mod backup;
+mod groups_addresses;
 mod hostile;
 mod worker;
