@@ -8,9 +8,9 @@ use super::{INDEXES, Store, relock};
 
 impl Store {
     /// Inserts demo groups (only when the store has none) and demo customers with their
-    /// addresses, in one transaction, in order (so ids follow creation dates). The indexes are built once after
-    /// the rows are in, several times faster than keeping them up to date row by row; then the
-    /// planner's statistics are refreshed. Says how many customers were inserted.
+    /// addresses, in one transaction, in order (so ids follow creation dates). The indexes are
+    /// built once after the rows are in, several times faster than keeping them up to date row
+    /// by row; then the planner's statistics are refreshed. Says how many customers went in.
     pub fn insert_seeded(
         &self,
         groups: &[StoredGroup],
