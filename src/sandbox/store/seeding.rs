@@ -8,14 +8,17 @@ use super::{INDEXES, Store, relock};
 
 impl Store {
     /// Inserts demo groups (only when the store has none) and demo customers with their
-    /// addresses, in one transaction, in order (so ids follow creation dates). The indexes are built once after
-    /// the rows are in, several times faster than keeping them up to date row by row; then the
-    /// planner's statistics are refreshed. Says how many customers were inserted.
+    /// addresses, in one transaction, in order (so ids follow creation dates). The indexes are
+    /// built once after the rows are in, several times faster than keeping them up to date row
+    /// by row; then the planner's statistics are refreshed. Says how many customers went in.
     pub fn insert_seeded(
         &self,
         groups: &[StoredGroup],
         customers: impl Iterator<Item = (StoredCustomer, Vec<StoredAddress>)>,
     ) -> rusqlite::Result<u64> {
+        // Building the indexes of a large store sorts far more than SQLite's default 2 MiB of
+        // cache holds; a larger one for the load alone saves a few seconds per million rows.
+        relock(&self.writer).pragma_update(None, "cache_size", -128 * 1024)?;
         let inserted = self.write(|tx| -> rusqlite::Result<u64> {
             let had_groups: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM customer_groups)",
@@ -96,7 +99,9 @@ impl Store {
             }
             tx.execute_batch(INDEXES)?;
             Ok(inserted)
-        })?;
+        });
+        relock(&self.writer).pragma_update(None, "cache_size", -2 * 1024)?;
+        let inserted = inserted?;
         relock(&self.writer).execute_batch("ANALYZE")?;
         Ok(inserted)
     }
