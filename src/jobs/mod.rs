@@ -114,6 +114,8 @@ pub struct Report {
     pub not_attempted: u64,
     /// Addresses re-created with the customers (a restore).
     pub addresses: u64,
+    /// Customers restored into no group, their group being gone (a restore).
+    pub left_without_group: u64,
 }
 
 impl Report {
@@ -130,6 +132,12 @@ impl Report {
         text.push_str(&format!(", {} failed", self.failed.len()));
         if self.already_gone > 0 {
             text.push_str(&format!(", {} already gone", self.already_gone));
+        }
+        if self.left_without_group > 0 {
+            text.push_str(&format!(
+                ", {} put in no group (their group is gone)",
+                self.left_without_group
+            ));
         }
         if self.not_attempted > 0 {
             text.push_str(&format!(

@@ -50,7 +50,21 @@ pub async fn restore(
             break;
         }
         let customer = record.customer;
-        match client.create(&restore_fields(&customer)).await {
+        let mut fields = restore_fields(&customer);
+        let mut created = client.create(&fields).await;
+        if let Err(error) = &created
+            && error.status() == Some(400)
+            && error.field() == Some("customer_group_id")
+        {
+            // The customer's group was deleted since the backup: restore it into no group
+            // rather than not at all.
+            fields.insert("customer_group_id".to_owned(), json!(0));
+            created = client.create(&fields).await;
+            if created.is_ok() {
+                report.left_without_group += 1;
+            }
+        }
+        match created {
             Ok(created) => {
                 report.done += 1;
                 report.ids.push(created.id);

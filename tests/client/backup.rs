@@ -362,3 +362,30 @@ async fn a_backup_breaking_the_stores_rules_restores_nothing() {
         "not 4 restored and 1 failed: none"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_whose_group_is_gone_is_restored_into_no_group() {
+    use bc_customers::jobs::restore::restore_backup;
+    let store = TestStore::empty().await;
+    let client = store.client();
+    let path = store.folder.path().join("old.jsonl");
+    std::fs::write(
+        &path,
+        r#"{"id":5,"first_name":"A","last_name":"B","email":"gone-group@example.com","customer_group_id":99}"#,
+    )
+    .expect("a backup");
+    let report = restore_backup(&client, &path, None, &Cancel::default(), |_| {})
+        .await
+        .expect("restored");
+    assert_eq!(
+        (report.done, report.failed.len(), report.left_without_group),
+        (1, 0, 1)
+    );
+    assert!(
+        report.summary("restored").contains("1 put in no group"),
+        "{}",
+        report.summary("restored")
+    );
+    let back = store.list_all("?email=gone-group@example.com").await;
+    assert_eq!(back[0]["customer_group_id"], json!(0));
+}
