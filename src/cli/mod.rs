@@ -12,6 +12,7 @@ mod restore;
 mod sandbox;
 mod store;
 mod terminal;
+mod update;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -51,6 +52,9 @@ enum Command {
     Delete(delete::DeleteArgs),
     /// Re-create the customers of a backup taken before a delete (asks first).
     Restore(restore::RestoreArgs),
+    /// Change every customer the filters match: set fields, add or subtract store credit,
+    /// append to the notes (reviews, backs up and asks first).
+    Update(update::UpdateArgs),
     /// The config file.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -101,6 +105,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => export::run(args, &cli.store),
         Some(Command::Delete(args)) => delete::run(args, &cli.store),
         Some(Command::Restore(args)) => restore::run(args, &cli.store),
+        Some(Command::Update(args)) => update::run(args, &cli.store),
         None => terminal::run(&cli.store),
     }
 }

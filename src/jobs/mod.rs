@@ -10,6 +10,7 @@ pub mod export;
 pub mod records;
 pub mod restore;
 pub mod undo_record;
+pub mod update;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub enum Step {
     Deleting,
     Checking,
     Restoring,
+    Updating,
 }
 
 impl Step {
@@ -43,6 +45,7 @@ impl Step {
             Step::Deleting => "deleting",
             Step::Checking => "checking the store",
             Step::Restoring => "restoring",
+            Step::Updating => "updating",
         }
     }
 }

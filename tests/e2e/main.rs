@@ -11,3 +11,4 @@ mod guards;
 mod hostile_store;
 mod pty;
 mod terminal;
+mod update;

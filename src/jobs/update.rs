@@ -1,0 +1,403 @@
+//! Changing many customers at once: the same fields set on every customer of a selection,
+//! store credit added or subtracted (never below 0), a line appended to the notes. The
+//! selection is backed up first; each customer then gets one PUT with only the fields that
+//! change for it, computed from the customer as read just before, so that an edit made
+//! meanwhile by someone else is never overwritten blindly.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use futures::StreamExt;
+use rust_decimal::Decimal;
+use serde_json::{Map, Value, json};
+
+use super::backup::{Selection, back_up_selection, backup_customers};
+use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
+use crate::api::rules::field_problem;
+use crate::api::{ApiError, Client, Customer, format_credit};
+
+/// The fields a bulk edit may set, by API name.
+pub const SETTABLE: [&str; 10] = [
+    "first_name",
+    "last_name",
+    "email",
+    "company",
+    "phone",
+    "store_credit",
+    "customer_group_id",
+    "registration_ip_address",
+    "notes",
+    "tax_exempt_category",
+];
+
+/// What a bulk edit does to each customer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BulkChange {
+    /// Fields set to one value for everyone, by API name, as the API takes them.
+    pub set: BTreeMap<String, Value>,
+    pub add_store_credit: Option<Decimal>,
+    pub subtract_store_credit: Option<Decimal>,
+    /// A line added at the end of the notes.
+    pub append_notes: Option<String>,
+}
+
+impl BulkChange {
+    /// Takes `FIELD=VALUE`, checked with the store's rules (the form's).
+    pub fn set_field(&mut self, assignment: &str) -> Result<(), String> {
+        let (field, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("'{assignment}' is not FIELD=VALUE"))?;
+        let field = field.trim();
+        if !SETTABLE.contains(&field) {
+            return Err(format!(
+                "'{field}' is not a field that can be set; these can: {}",
+                SETTABLE.join(", ")
+            ));
+        }
+        if let Some(problem) = field_problem(field, value) {
+            return Err(format!("{field}: '{value}' is not {problem}"));
+        }
+        let value = match field {
+            "store_credit" => json!(format_credit(amount(value)?)),
+            "customer_group_id" => json!(
+                value
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| format!("customer_group_id: '{value}' is not a group id"))?
+            ),
+            _ => json!(value),
+        };
+        self.set.insert(field.to_owned(), value);
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+            && self.add_store_credit.is_none()
+            && self.subtract_store_credit.is_none()
+            && self.append_notes.is_none()
+    }
+
+    /// The fields that change for this customer as it is now (only those that differ), and
+    /// whether its store credit stopped at 0.
+    pub fn changes_for(&self, customer: &Customer) -> (Map<String, Value>, bool) {
+        let mut changes = Map::new();
+        for (field, value) in &self.set {
+            if current(customer, field) != *value {
+                changes.insert(field.clone(), value.clone());
+            }
+        }
+        let mut stopped_at_zero = false;
+        if self.add_store_credit.is_some() || self.subtract_store_credit.is_some() {
+            let mut credit = customer.store_credit + self.add_store_credit.unwrap_or_default()
+                - self.subtract_store_credit.unwrap_or_default();
+            if credit < Decimal::ZERO {
+                credit = Decimal::ZERO;
+                stopped_at_zero = true;
+            }
+            if credit != customer.store_credit {
+                changes.insert("store_credit".to_owned(), json!(format_credit(credit)));
+            }
+        }
+        if let Some(line) = &self.append_notes {
+            let notes = if customer.notes.is_empty() {
+                line.clone()
+            } else {
+                format!("{}\n{line}", customer.notes)
+            };
+            changes.insert("notes".to_owned(), json!(notes));
+        }
+        (changes, stopped_at_zero)
+    }
+}
+
+fn amount(text: &str) -> Result<Decimal, String> {
+    crate::api::rules::parse_store_credit(text).map_err(|problem| format!("'{text}': {problem}"))
+}
+
+/// An amount of store credit to add or subtract, checked like the form's.
+pub fn credit_amount(text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text.trim())
+        .map_err(|_| format!("'{text}' is not an amount such as 12.50"))
+        .and_then(|_| amount(text))
+}
+
+/// A field of a customer as the API would send it, to compare with what is set.
+fn current(customer: &Customer, field: &str) -> Value {
+    match field {
+        "store_credit" => json!(format_credit(customer.store_credit)),
+        "customer_group_id" => json!(customer.customer_group_id),
+        _ => {
+            let index = SETTABLE.iter().position(|f| *f == field).unwrap_or(0);
+            json!(customer.writable_texts()[index])
+        }
+    }
+}
+
+/// What a bulk edit will do, said before it is done.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Review {
+    pub customers: u64,
+    /// Customers that have every new value already: no request is sent for them.
+    pub already_so: u64,
+    /// Customers whose store credit would stop at 0.
+    pub stop_at_zero: u64,
+    /// For each field that changes: the values customers have now, with how many have each.
+    pub now: BTreeMap<String, BTreeMap<String, u64>>,
+    /// A few customers, old → new.
+    pub examples: Vec<String>,
+}
+
+impl Review {
+    pub fn add(&mut self, customer: &Customer, change: &BulkChange) {
+        self.customers += 1;
+        let (changes, stopped) = change.changes_for(customer);
+        if changes.is_empty() {
+            self.already_so += 1;
+        }
+        self.stop_at_zero += u64::from(stopped);
+        let fields = change
+            .set
+            .keys()
+            .cloned()
+            .chain(
+                (change.add_store_credit.is_some() || change.subtract_store_credit.is_some())
+                    .then(|| "store_credit".to_owned()),
+            )
+            .chain(change.append_notes.is_some().then(|| "notes".to_owned()));
+        for field in fields {
+            let shown = shown(&current(customer, &field));
+            *self.now.entry(field).or_default().entry(shown).or_default() += 1;
+        }
+        if self.examples.len() < 3 && !changes.is_empty() {
+            let each: Vec<String> = changes
+                .iter()
+                .map(|(field, new)| {
+                    format!(
+                        "{field} {} → {}",
+                        shown(&current(customer, field)),
+                        shown(new)
+                    )
+                })
+                .collect();
+            self.examples.push(format!(
+                "#{} {}: {}",
+                customer.id,
+                customer.email,
+                each.join(", ")
+            ));
+        }
+    }
+
+    /// The review in lines, e.g. "customer_group_id: 1 ×212 · 3 ×3 → 2".
+    pub fn lines(&self, change: &BulkChange) -> Vec<String> {
+        let mut lines = vec![format!(
+            "This changes {} customers; {} already have the new values (nothing is sent for them).",
+            self.customers, self.already_so
+        )];
+        for (field, values) in &self.now {
+            let now: Vec<String> = values
+                .iter()
+                .take(6)
+                .map(|(value, count)| format!("{value} ×{count}"))
+                .collect();
+            let new = match (field.as_str(), change.set.get(field)) {
+                (_, Some(value)) => shown(value),
+                ("notes", None) => "with a line added".to_owned(),
+                _ => match (change.add_store_credit, change.subtract_store_credit) {
+                    (Some(add), _) => format!("+{add}"),
+                    (_, Some(subtract)) => format!("−{subtract}"),
+                    _ => String::new(),
+                },
+            };
+            lines.push(format!("  {field}: {} → {new}", now.join(" · ")));
+        }
+        if self.stop_at_zero > 0 {
+            lines.push(format!(
+                "  {} would go below 0: their store credit stops at 0.",
+                self.stop_at_zero
+            ));
+        }
+        lines.extend(
+            self.examples
+                .iter()
+                .map(|example| format!("  e.g. {example}")),
+        );
+        lines
+    }
+}
+
+fn shown(value: &Value) -> String {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let text: String = text.chars().take(40).collect();
+    if text.is_empty() {
+        "(empty)".to_owned()
+    } else {
+        text
+    }
+}
+
+/// What a bulk edit did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Updated {
+    pub report: Report,
+    /// Customers that had the new values already.
+    pub already_so: u64,
+    /// Customers changed by someone else since the backup: read again and recomputed.
+    pub recomputed: u64,
+}
+
+impl Updated {
+    /// "212 updated, 3 already so, 0 failed".
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} updated, {} already so, {} failed",
+            crate::format::thousands(self.report.done),
+            crate::format::thousands(self.already_so),
+            self.report.failed.len()
+        );
+        if self.recomputed > 0 {
+            text.push_str(&format!(
+                ", {} changed meanwhile and recomputed",
+                self.recomputed
+            ));
+        }
+        if self.report.not_attempted > 0 {
+            text.push_str(&format!(
+                ", {} left alone (cancelled)",
+                self.report.not_attempted
+            ));
+        }
+        text
+    }
+}
+
+/// Backs the selection up to `backup`, then changes each backed-up customer: read again,
+/// recomputed when it changed since the backup, and sent only what changes for it.
+pub async fn update_customers(
+    client: &Client,
+    selection: &Selection,
+    change: &BulkChange,
+    backup: &Path,
+    cancel: &Cancel,
+    mut progress: impl FnMut(Progress),
+) -> Result<Updated, JobError> {
+    let backed_up = back_up_selection(client, selection, backup, cancel, &mut progress).await?;
+    let total = backed_up.ids.len() as u64;
+    let records =
+        backup_customers(backup, None)?.filter_map(|line| Some(line.ok()?.record.customer));
+    let mut updated = Updated::default();
+    let mut started = 0u64;
+    let mut results = futures::stream::iter(records)
+        .take_while(|_| {
+            let go = !cancel.is_cancelled();
+            started += u64::from(go);
+            std::future::ready(go)
+        })
+        .map(|backed| async move { (backed.id, update_one(client, change, backed).await) })
+        .buffer_unordered(CONCURRENCY);
+    let mut seen = 0;
+    while let Some((id, result)) = results.next().await {
+        match result {
+            Ok(Outcome::Updated { recomputed }) => {
+                updated.report.done += 1;
+                updated.report.ids.push(id);
+                updated.recomputed += u64::from(recomputed);
+            }
+            Ok(Outcome::AlreadySo) => updated.already_so += 1,
+            Ok(Outcome::Gone) => updated.report.already_gone += 1,
+            Err(error) => updated.report.failed.push(Failed {
+                who: format!("customer {id}"),
+                why: error.to_string(),
+            }),
+        }
+        seen += 1;
+        progress(Progress {
+            step: Step::Updating,
+            done: seen,
+            total,
+        });
+    }
+    drop(results);
+    updated.report.not_attempted = total.saturating_sub(started);
+    updated.report.ids.sort_unstable();
+    Ok(updated)
+}
+
+enum Outcome {
+    Updated { recomputed: bool },
+    AlreadySo,
+    Gone,
+}
+
+async fn update_one(
+    client: &Client,
+    change: &BulkChange,
+    backed: Customer,
+) -> Result<Outcome, ApiError> {
+    let now = match client.get(backed.id).await {
+        Ok(now) => now,
+        Err(ApiError::Status { status: 404, .. }) => return Ok(Outcome::Gone),
+        Err(error) => return Err(error),
+    };
+    // Dates have whole seconds: any other difference counts as a change too.
+    let recomputed = now.date_modified != backed.date_modified || now != backed;
+    let (changes, _) = change.changes_for(&now);
+    if changes.is_empty() {
+        return Ok(Outcome::AlreadySo);
+    }
+    client.update(now.id, &changes).await?;
+    Ok(Outcome::Updated { recomputed })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(credit: &str, group: i64, notes: &str) -> Customer {
+        Customer {
+            id: 1,
+            email: "a@example.com".into(),
+            store_credit: Decimal::from_str(credit).expect("an amount"),
+            customer_group_id: group,
+            notes: notes.into(),
+            ..Customer::default()
+        }
+    }
+
+    #[test]
+    fn only_what_changes_is_sent_and_credit_never_goes_below_zero() {
+        let mut change = BulkChange::default();
+        change.set_field("customer_group_id=2").expect("a group");
+        change.subtract_store_credit = Some(Decimal::from(5));
+        change.append_notes = Some("called".into());
+        let (sent, stopped) = change.changes_for(&customer("3.5000", 2, "VIP"));
+        assert!(stopped);
+        assert_eq!(sent.get("customer_group_id"), None, "already so");
+        assert_eq!(sent.get("store_credit"), Some(&json!("0.0000")));
+        assert_eq!(sent.get("notes"), Some(&json!("VIP\ncalled")));
+        assert!(change.set_field("readonly=true").is_err());
+        assert!(change.set_field("email=12345").is_err());
+        assert!(change.set_field("store_credit=-1").is_err());
+    }
+
+    #[test]
+    fn the_review_counts_values_now_and_those_already_so() {
+        let mut change = BulkChange::default();
+        change.set_field("customer_group_id=2").expect("a group");
+        let mut review = Review::default();
+        for group in [1, 1, 3, 2] {
+            review.add(&customer("0", group, ""), &change);
+        }
+        assert_eq!((review.customers, review.already_so), (4, 1));
+        let lines = review.lines(&change).join("\n");
+        assert!(
+            lines.contains("customer_group_id: 1 ×2 · 2 ×1 · 3 ×1 → 2"),
+            "{lines}"
+        );
+    }
+}
