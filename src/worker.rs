@@ -18,6 +18,7 @@ use crate::api::{Address, ApiError, Client, Customer, CustomerGroup, Filter, Rat
 use crate::jobs::backup::Selection;
 use crate::jobs::delete::Deleted;
 use crate::jobs::export::{ExportFormat, ExportSpec};
+use crate::jobs::update::{BulkChange, Review, Updated};
 use crate::jobs::{Cancel, JobError, Progress, Report};
 
 /// Tags each request; the UI matches events to what it asked for.
@@ -42,6 +43,8 @@ pub enum Slot {
     Addresses,
     /// The number of customers in each group, for the groups view.
     GroupCounts,
+    /// The review of a bulk edit.
+    BulkReview,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +69,11 @@ pub enum Read {
     /// How many customers each of these groups has: one count each, a few at once.
     GroupCounts {
         group_ids: Vec<i64>,
+    },
+    /// What a bulk edit would do to the selected customers, as they are now.
+    BulkReview {
+        selection: Selection,
+        change: BulkChange,
     },
 }
 
@@ -115,6 +123,13 @@ pub enum Write {
     /// store.
     DeleteCustomers {
         selection: Selection,
+        backup: PathBuf,
+        cancel: Cancel,
+    },
+    /// Backs the selected customers up to `backup`, then changes each of them.
+    UpdateCustomers {
+        selection: Selection,
+        change: BulkChange,
         backup: PathBuf,
         cancel: Cancel,
     },
@@ -179,6 +194,9 @@ pub enum Outcome {
     DeletedCustomers(Deleted),
     /// A restore finished (or was cancelled).
     Restored(Report),
+    BulkReview(Review),
+    /// A bulk edit finished (or was cancelled).
+    UpdatedCustomers(Updated),
 }
 
 /// Why a request or job failed: the store's answer, or the job's own reason (a file, a
@@ -309,6 +327,11 @@ async fn run(
                                 Read::GroupCounts { group_ids } => {
                                     group_counts(&client, group_ids).await
                                 }
+                                Read::BulkReview { selection, change } => {
+                                    crate::jobs::update::review(&client, &selection, &change)
+                                        .await
+                                        .map(Outcome::BulkReview)
+                                }
                                 Read::Addresses { customer_id } => client
                                     .addresses(customer_id)
                                     .await
@@ -417,6 +440,17 @@ async fn run(
                                 }
                                 Ok(Outcome::DeletedCustomers(deleted))
                             }
+                            Write::UpdateCustomers {
+                                selection,
+                                change,
+                                backup,
+                                cancel,
+                            } => Ok(Outcome::UpdatedCustomers(
+                                crate::jobs::update::update_customers(
+                                    &client, &selection, &change, &backup, &cancel, progress,
+                                )
+                                .await?,
+                            )),
                             Write::Restore {
                                 backup,
                                 only_ids,

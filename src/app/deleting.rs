@@ -111,7 +111,7 @@ impl App {
         self.job.is_some()
     }
 
-    fn backup_path(&self) -> PathBuf {
+    pub(super) fn backup_path(&self) -> PathBuf {
         self.backup_folder
             .join(backup_file_name(&self.store.name, self.now))
     }
@@ -234,7 +234,7 @@ impl App {
     }
 
     /// Hands a delete or restore to the worker, with the flag that cancels it.
-    fn start_job(
+    pub(super) fn start_job(
         &mut self,
         step: Step,
         total: u64,
@@ -271,6 +271,7 @@ impl App {
             }
             Ok(Outcome::DeletedCustomers(deleted)) => self.deleted(deleted),
             Ok(Outcome::Restored(report)) => self.restored(report),
+            Ok(Outcome::UpdatedCustomers(updated)) => self.updated(updated),
             Ok(_) => return Vec::new(),
             Err(error) => {
                 let verb = if restoring { "Restore" } else { "Delete" };

@@ -43,6 +43,12 @@ pub enum DialogKind {
     Discard,
     /// One of a customer's addresses.
     DeleteAddress(Box<crate::api::Address>),
+    /// What a bulk edit will do, read from the store, before anything is sent.
+    BulkReview {
+        review: Box<crate::jobs::update::Review>,
+        change: Box<crate::jobs::update::BulkChange>,
+        selection: Box<crate::jobs::backup::Selection>,
+    },
     /// A customer group; its customers (as counted, if they were) are left in no group.
     DeleteGroup {
         group: Box<crate::api::CustomerGroup>,
@@ -66,6 +72,8 @@ pub enum Button {
     Overwrite,
     KeepEditing,
     Discard,
+    /// From a bulk edit's review: send the changes.
+    Update,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +103,7 @@ impl Dialog {
             DialogKind::Discard => "Unsaved changes",
             DialogKind::DeleteAddress(_) => "Delete an address",
             DialogKind::DeleteGroup { .. } => "Delete a customer group",
+            DialogKind::BulkReview { .. } => "Change these customers?",
         }
     }
 
@@ -106,6 +115,7 @@ impl Dialog {
             DialogKind::Review(_) => &[Button::BackToForm, Button::Save],
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
+            DialogKind::BulkReview { .. } => &[Button::Cancel, Button::Update],
             DialogKind::DeleteAddress(_) | DialogKind::DeleteGroup { .. } => {
                 &[Button::Cancel, Button::Delete]
             }
@@ -134,6 +144,11 @@ impl Dialog {
             (Button::Reload, _) => "Reload into the form".to_owned(),
             (Button::Overwrite, _) => "Overwrite theirs".to_owned(),
             (Button::KeepEditing, _) => "Keep editing".to_owned(),
+            (Button::Update, DialogKind::BulkReview { review, .. }) => format!(
+                "Update {}",
+                customers(review.customers.saturating_sub(review.already_so))
+            ),
+            (Button::Update, _) => "Update".to_owned(),
             (Button::Discard, _) => "Discard changes".to_owned(),
         }
     }

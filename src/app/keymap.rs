@@ -70,6 +70,8 @@ pub enum Action {
     AddAddress,
     EditAddress,
     DeleteAddress,
+    /// Change the marked customers at once.
+    BulkEdit,
     /// The groups view.
     OpenGroups,
     /// In the groups view: the chosen group's customers, a new group, rename, delete.
@@ -100,6 +102,7 @@ impl Action {
                 | Action::NewGroup
                 | Action::RenameGroup
                 | Action::DeleteGroup
+                | Action::BulkEdit
         )
     }
 }
@@ -124,12 +127,14 @@ pub enum Context {
     Form,
     /// The address form: keys go to its fields first.
     AddressForm,
+    /// The bulk edit form: keys go to its fields first.
+    BulkForm,
     /// A confirmation: keys choose a button (or type the name it asks for).
     Dialog,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Table,
         Context::Detail,
         Context::Groups,
@@ -140,6 +145,7 @@ impl Context {
         Context::ExportPrompt,
         Context::Form,
         Context::AddressForm,
+        Context::BulkForm,
         Context::Dialog,
     ];
 
@@ -153,6 +159,7 @@ impl Context {
                 | Context::ExportPrompt
                 | Context::Form
                 | Context::AddressForm
+                | Context::BulkForm
                 | Context::Dialog
         )
     }
@@ -341,6 +348,7 @@ const TABLE: &[Binding] = &[
     line(&[(A::MarkRange, &[ch('v')])], "start a range, then mark it", HELP),
     line(&[(A::MarkAllMatching, &[ch('A')])], "mark / unmark all the filter matches", HELP),
     line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT),
+    line(&[(A::BulkEdit, &[ch('B')])], "change the marked customers at once", HELP),
     line(&[(A::UnmarkAll, &[ESC])], "unmark every customer", HELP),
     UNDO,
     CANCEL_JOB,
@@ -437,6 +445,17 @@ const ADDRESS_FORM: &[Binding] = &[
 ];
 
 #[rustfmt::skip]
+const BULK_FORM: &[Binding] = &[
+    FIELD_MOVE,
+    CLEAR_FIELD,
+    line(&[(A::Save, &[ctrl('s')])], "review", HINT),
+    line(&[(A::Submit, &[ENTER])], "next field; on Review, review", HELP),
+    line(&[(A::Toggle, &[SPACE])], "tick / untick a box", HELP),
+    line(&[(A::Back, &[ESC])], "close", HINT),
+    QUIT_FROM_FIELD,
+];
+
+#[rustfmt::skip]
 const DIALOG: &[Binding] = &[
     line(&[(A::PreviousField, &[LEFT, BACK_TAB]), (A::NextField, &[RIGHT, TAB])], "choose", HINT),
     line(&[(A::Submit, &[ENTER])], "press the chosen button", HINT),
@@ -457,6 +476,7 @@ pub fn table(context: Context) -> &'static [Binding] {
         Context::ExportPrompt => EXPORT_PROMPT,
         Context::Form => FORM,
         Context::AddressForm => ADDRESS_FORM,
+        Context::BulkForm => BULK_FORM,
         Context::Dialog => DIALOG,
     }
 }

@@ -33,6 +33,7 @@ impl App {
                 Context::Dialog => self.act_in_dialog(action),
                 Context::Form => self.act_in_form(action),
                 Context::AddressForm => self.act_in_address_form(action),
+                Context::BulkForm => self.act_in_bulk_form(action),
                 Context::PagePrompt => self.act_in_page_prompt(action),
                 Context::ExportPrompt => self.act_in_export_prompt(action),
                 Context::Filter => self.act_in_filter(action),
@@ -62,6 +63,10 @@ impl App {
             Context::Form => self.form.iter_mut().for_each(|form| form.type_key(key)),
             Context::AddressForm => self
                 .address_form
+                .iter_mut()
+                .for_each(|form| form.type_key(key)),
+            Context::BulkForm => self
+                .bulk_form
                 .iter_mut()
                 .for_each(|form| form.type_key(key)),
             Context::PagePrompt => self.page_prompt.iter_mut().for_each(|p| p.type_key(&event)),
@@ -194,6 +199,35 @@ impl App {
         Vec::new()
     }
 
+    fn act_in_bulk_form(&mut self, action: Action) -> Vec<Command> {
+        use super::bulk_edit::{BulkForm, REVIEW};
+        match action {
+            Action::NextField => self.bulk_form.iter_mut().for_each(BulkForm::next),
+            Action::PreviousField => self.bulk_form.iter_mut().for_each(BulkForm::previous),
+            Action::ClearField => self.bulk_form.iter_mut().for_each(BulkForm::clear_field),
+            Action::Toggle => self
+                .bulk_form
+                .iter_mut()
+                .for_each(|form| form.toggle(KeyEvent::from(KeyCode::Char(' ')))),
+            Action::Save => return self.review_bulk_edit(),
+            Action::Submit => {
+                if self.bulk_form.as_ref().is_some_and(|f| f.focus == REVIEW) {
+                    return self.review_bulk_edit();
+                }
+                self.bulk_form.iter_mut().for_each(BulkForm::next);
+            }
+            Action::Back => {
+                // A review still being read is no longer waited for.
+                if self.bulk_form.take().is_some_and(|f| f.reviewing.is_some()) {
+                    self.forget_slot(crate::worker::Slot::BulkReview);
+                }
+                self.notice = Some("Nothing changed.".to_owned());
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn act_in_page_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.jump_to_typed_page(),
@@ -250,6 +284,7 @@ impl App {
             Action::EditAddress => self.edit_chosen_address(),
             Action::DeleteAddress => self.ask_delete_address(),
             Action::OpenGroups => return self.open_groups(),
+            Action::BulkEdit => self.open_bulk_form(),
             Action::DeleteSelected => self.ask_delete_selected(),
             Action::DeleteMarked => self.ask_delete_marked(),
             Action::Undo => self.ask_undo(),
@@ -376,6 +411,7 @@ impl App {
             }
             kind @ DialogKind::DeleteAddress(_) => self.choose_in_address_dialog(kind, button),
             kind @ DialogKind::DeleteGroup { .. } => self.choose_in_group_dialog(kind, button),
+            kind @ DialogKind::BulkReview { .. } => self.choose_in_bulk_dialog(kind, button),
             kind => self.choose_in_form_dialog(kind, button),
         }
     }

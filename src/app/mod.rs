@@ -4,6 +4,7 @@
 
 pub mod address_form;
 mod addresses;
+pub mod bulk_edit;
 pub mod customer_form;
 mod deleting;
 pub mod dialog;
@@ -166,6 +167,8 @@ pub struct App {
     pub form: Option<CustomerForm>,
     /// The address form, while open.
     pub address_form: Option<AddressForm>,
+    /// The bulk edit form, while open.
+    pub bulk_form: Option<bulk_edit::BulkForm>,
     /// The address delete on its way.
     address_delete: Option<RequestId>,
     /// A confirmation waiting for an answer.
@@ -187,7 +190,7 @@ pub struct App {
     table: TableArea,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; 8],
+    latest: [Option<RequestId>; 9],
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -230,6 +233,7 @@ impl App {
             group_delete: None,
             form: None,
             address_form: None,
+            bulk_form: None,
             address_delete: None,
             dialog: None,
             marks: Marks::default(),
@@ -241,7 +245,7 @@ impl App {
             quit_when_job_ends: false,
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; 8],
+            latest: [None; 9],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
@@ -275,6 +279,8 @@ impl App {
             Context::Form
         } else if self.address_form.is_some() {
             Context::AddressForm
+        } else if self.bulk_form.is_some() {
+            Context::BulkForm
         } else if self.group_prompt.is_some() {
             Context::GroupPrompt
         } else if self.page_prompt.is_some() {
@@ -305,6 +311,11 @@ impl App {
             )
             + usize::from(self.address_delete.is_some())
             + usize::from(self.group_delete.is_some())
+            + usize::from(
+                self.bulk_form
+                    .as_ref()
+                    .is_some_and(|f| f.reviewing.is_some()),
+            )
             + usize::from(
                 self.group_prompt
                     .as_ref()

@@ -174,6 +174,10 @@ impl App {
         match slot {
             Slot::Customer => return self.checked(event.result),
             Slot::Groups => return self.groups_arrived(event.result),
+            Slot::BulkReview => {
+                self.bulk_review_arrived(event.result);
+                return Vec::new();
+            }
             Slot::GroupCounts => {
                 self.group_counts_arrived(event.result);
                 return Vec::new();

@@ -40,6 +40,8 @@ pub struct BulkChange {
     pub subtract_store_credit: Option<Decimal>,
     /// A line added at the end of the notes.
     pub append_notes: Option<String>,
+    /// Every customer must set a new password at next login.
+    pub force_reset: bool,
 }
 
 impl BulkChange {
@@ -77,6 +79,7 @@ impl BulkChange {
             && self.add_store_credit.is_none()
             && self.subtract_store_credit.is_none()
             && self.append_notes.is_none()
+            && !self.force_reset
     }
 
     /// The fields that change for this customer as it is now (only those that differ), and
@@ -107,6 +110,9 @@ impl BulkChange {
                 format!("{}\n{line}", customer.notes)
             };
             changes.insert("notes".to_owned(), json!(notes));
+        }
+        if self.force_reset && !customer.reset_pass_on_login {
+            changes.insert("_authentication".to_owned(), json!({ "force_reset": true }));
         }
         (changes, stopped_at_zero)
     }
@@ -274,6 +280,41 @@ impl Updated {
         }
         text
     }
+}
+
+/// Reads the selected customers as they are now and says what the change would do to them.
+pub async fn review(
+    client: &Client,
+    selection: &Selection,
+    change: &BulkChange,
+) -> Result<Review, ApiError> {
+    let mut review = Review::default();
+    match selection {
+        Selection::Ids(ids) => {
+            let mut customers = futures::stream::iter(ids.iter().copied())
+                .map(|id| async move { client.get(id).await })
+                .buffered(CONCURRENCY);
+            while let Some(customer) = customers.next().await {
+                match customer {
+                    Ok(customer) => review.add(&customer, change),
+                    Err(ApiError::Status { status: 404, .. }) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        Selection::Matching { filter, except } => {
+            let (_, pages) = client.all_pages(filter, CONCURRENCY).await?;
+            let mut pages = std::pin::pin!(pages);
+            while let Some(page) = pages.next().await {
+                for customer in page? {
+                    if !except.contains(&customer.id) {
+                        review.add(&customer, change);
+                    }
+                }
+            }
+        }
+    }
+    Ok(review)
 }
 
 /// Backs the selection up to `backup`, then changes each backed-up customer: read again,

@@ -128,6 +128,14 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(format!(" Changed: {}.", changed.join(", "))));
             }
         }
+        DialogKind::BulkReview { review, change, .. } => {
+            for line in review.lines(change) {
+                lines.push(Line::from(format!(" {}", sanitize(&line))));
+            }
+            lines.push(Line::from(
+                " They are backed up first; each gets only the fields that change for it.",
+            ));
+        }
         DialogKind::DeleteGroup { group, customers } => {
             lines.push(Line::from(format!(
                 " This deletes the group {} (#{}).",

@@ -1,6 +1,7 @@
 //! Drawing: `render(&App, &mut Frame)`. Reads the state, decides nothing.
 
 mod address_form;
+mod bulk_form;
 mod detail;
 mod dialog;
 mod filter_panel;
@@ -86,6 +87,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     if let Some(form) = &app.address_form {
         address_form::render_address_form(form, frame, body);
+    }
+    if let Some(form) = &app.bulk_form {
+        bulk_form::render_bulk_form(form, frame, body);
     }
     if let Some(open) = &app.dialog {
         dialog::render_dialog(app, open, frame, body);

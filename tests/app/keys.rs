@@ -139,6 +139,10 @@ fn in_context(context: Context, read_only: bool) -> App {
                 type_text(&mut app, "n");
             }
         }
+        Context::BulkForm => {
+            app.store.read_only = false;
+            type_text(&mut app, " B+5");
+        }
         Context::AddressForm => {
             app.store.read_only = false;
             app.update(key(KeyCode::Enter));

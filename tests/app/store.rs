@@ -364,3 +364,41 @@ async fn a_delete_on_a_failing_store_reports_exactly_what_happened() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_edit_adds_store_credit_to_the_marked_customers_after_a_review() {
+    let store = TestStore::seeded(12).await;
+    let mut app = Driven::start(&store, false).await;
+    app.settled().await;
+    let before: Vec<Value> = store.list_all("?max_id=3").await;
+    app.type_text("   "); // Space ×3 marks customers 1, 2 and 3
+    app.key('B');
+    assert!(app.app.bulk_form.is_some(), "B opens the bulk edit form");
+    app.keys(&[KeyCode::Tab]);
+    app.type_text("+5");
+    app.ctrl('s');
+    app.until("the review", |app| app.dialog.is_some()).await;
+    let dialog = app.app.dialog.as_ref().expect("the review");
+    assert_eq!(dialog.focus, 0, "focus on Cancel");
+    assert!(matches!(&dialog.kind, DialogKind::BulkReview { review, .. } if review.customers == 3));
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.until("the report", |app| {
+        app.job.is_none() && app.notice.as_deref().is_some_and(|n| n.contains("updated"))
+    })
+    .await;
+    assert_eq!(
+        app.app.notice.as_deref(),
+        Some("3 updated, 0 already so, 0 failed.")
+    );
+    let after: Vec<Value> = store.list_all("?max_id=3").await;
+    for (was, now) in before.iter().zip(&after) {
+        let credit = |c: &Value| -> rust_decimal::Decimal {
+            c["store_credit"]
+                .as_str()
+                .expect("a string")
+                .parse()
+                .expect("an amount")
+        };
+        assert_eq!(credit(now) - credit(was), rust_decimal::Decimal::from(5));
+    }
+}
