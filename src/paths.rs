@@ -28,3 +28,8 @@ pub fn default_log_file() -> Result<PathBuf> {
 pub fn backup_folder() -> Result<PathBuf> {
     Ok(project()?.data_dir().join("backups"))
 }
+
+/// Where the change journal is kept.
+pub fn journal_folder() -> Result<PathBuf> {
+    Ok(project()?.data_dir().to_owned())
+}

@@ -89,6 +89,16 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
         .await;
         bar.finish();
         let deleted = deleted?;
+        if deleted.report.done > 0 {
+            crate::jobs::journal::Journal::default_place()?.record(
+                crate::jobs::journal::Kind::Delete,
+                store_name,
+                deleted.report.done,
+                Some(&backup),
+                None,
+                &[],
+            )?;
+        }
         if let Some(problem) = &deleted.undo_record_problem {
             eprintln!(
                 "note: the app's undo (u) will not offer this delete: {}",

@@ -6,12 +6,14 @@ mod count;
 mod delete;
 mod export;
 mod filters;
+mod history;
 mod logging;
 mod progress;
 mod restore;
 mod sandbox;
 mod store;
 mod terminal;
+mod undo;
 mod update;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -55,6 +57,10 @@ enum Command {
     /// Change every customer the filters match: set fields, add or subtract store credit,
     /// append to the notes (reviews, backs up and asks first).
     Update(update::UpdateArgs),
+    /// The change journal of the store, newest first.
+    History(history::HistoryArgs),
+    /// Undo the store's last change set, or the one named (asks first).
+    Undo(undo::UndoArgs),
     /// The config file.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -106,6 +112,8 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Delete(args)) => delete::run(args, &cli.store),
         Some(Command::Restore(args)) => restore::run(args, &cli.store),
         Some(Command::Update(args)) => update::run(args, &cli.store),
+        Some(Command::History(args)) => history::run(args, &cli.store),
+        Some(Command::Undo(args)) => undo::run(args, &cli.store),
         None => terminal::run(&cli.store),
     }
 }

@@ -134,6 +134,21 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
         .await;
         bar.finish();
         let updated = updated?;
+        if updated.report.done > 0 {
+            let journal = crate::jobs::journal::Journal::default_place()?;
+            let set = journal.record(
+                crate::jobs::journal::Kind::BulkEdit,
+                &store.name,
+                updated.report.done,
+                Some(&backup),
+                None,
+                &updated.entries,
+            )?;
+            eprintln!(
+                "Recorded as change set {}: bc-customers undo {} sets it back.",
+                set.id, set.id
+            );
+        }
         println!("{} (backup: {}).", updated.summary(), backup.display());
         failures(&updated.report, "updated")
     })

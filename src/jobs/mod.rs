@@ -7,8 +7,10 @@ pub mod backup;
 pub mod csv_rows;
 pub mod delete;
 pub mod export;
+pub mod journal;
 pub mod records;
 pub mod restore;
+pub mod undo;
 pub mod undo_record;
 pub mod update;
 

@@ -24,6 +24,17 @@ pub fn record(backup: &Path, ids: &[i64]) -> Result<(), JobError> {
         .map_err(JobError::file("cannot write the undo record", &path))
 }
 
+/// The customers a delete removed, as its record beside the backup says.
+pub fn deleted_ids(backup: &Path) -> Result<Vec<i64>, JobError> {
+    let path = beside(backup, DELETED);
+    let text = std::fs::read_to_string(&path).map_err(JobError::file(
+        "cannot read what the delete removed (restored already?)",
+        &path,
+    ))?;
+    serde_json::from_str(&text)
+        .map_err(|error| JobError::Stopped(format!("{}: {error}", path.display())))
+}
+
 /// Notes that a delete was undone whole: it is no longer offered for undo.
 pub fn mark_restored(backup: &Path) -> Result<(), JobError> {
     let from = beside(backup, DELETED);

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::backup::{Selection, back_up_selection, backup_customers};
+use super::journal::Entry;
 use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
 use crate::api::rules::field_problem;
 use crate::api::{ApiError, Client, Customer, format_credit};
@@ -251,6 +252,8 @@ fn shown(value: &Value) -> String {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Updated {
     pub report: Report,
+    /// Each updated customer's fields before and after, for the journal and undo.
+    pub entries: Vec<Entry>,
     /// Customers that had the new values already.
     pub already_so: u64,
     /// Customers changed by someone else since the backup: read again and recomputed.
@@ -344,10 +347,11 @@ pub async fn update_customers(
     let mut seen = 0;
     while let Some((id, result)) = results.next().await {
         match result {
-            Ok(Outcome::Updated { recomputed }) => {
+            Ok(Outcome::Updated { recomputed, entry }) => {
                 updated.report.done += 1;
                 updated.report.ids.push(id);
                 updated.recomputed += u64::from(recomputed);
+                updated.entries.push(entry);
             }
             Ok(Outcome::AlreadySo) => updated.already_so += 1,
             Ok(Outcome::Gone) => updated.report.already_gone += 1,
@@ -370,7 +374,7 @@ pub async fn update_customers(
 }
 
 enum Outcome {
-    Updated { recomputed: bool },
+    Updated { recomputed: bool, entry: Entry },
     AlreadySo,
     Gone,
 }
@@ -391,8 +395,27 @@ async fn update_one(
     if changes.is_empty() {
         return Ok(Outcome::AlreadySo);
     }
-    client.update(now.id, &changes).await?;
-    Ok(Outcome::Updated { recomputed })
+    let saved = client.update(now.id, &changes).await?;
+    Ok(Outcome::Updated {
+        recomputed,
+        entry: Entry {
+            customer_id: now.id,
+            before: changes
+                .keys()
+                .map(|field| (field.clone(), value_of(&now, field)))
+                .collect(),
+            after: changes,
+            date_modified: saved.date_modified,
+        },
+    })
+}
+
+/// A field of a customer as an update sets it (the password reset as `_authentication`).
+pub fn value_of(customer: &Customer, field: &str) -> Value {
+    match field {
+        "_authentication" => json!({ "force_reset": customer.reset_pass_on_login }),
+        _ => current(customer, field),
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,24 @@ fn run(api_url: &str, home: &str, args: &[&str]) -> Output {
         .expect("the command runs")
 }
 
+/// Another client's edit, over HTTP.
+fn put_customer(api_url: &str, id: i64, body: serde_json::Value) -> bool {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        crate::common::client()
+            .put(format!("{api_url}/customers/{id}"))
+            .header("X-Auth-Token", "update-token")
+            .header("Accept", "application/json")
+            .json(&body)
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
+    })
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -119,4 +137,71 @@ fn update_reviews_then_sends_only_what_changes() {
         };
         assert_eq!(credit(now) - credit(was), rust_decimal::Decimal::from(5));
     }
+}
+
+#[test]
+fn an_update_is_in_the_history_and_undo_sets_it_back_but_keeps_newer_edits() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "update-token", 20);
+    let home = folder.path().display().to_string();
+    let cli = |args: &[&str]| run(&store.api_url, &home, args);
+    let credits = || -> Vec<String> {
+        text(&cli(&["export", "--format", "ndjson", "--max-id", "4"]).stdout)
+            .lines()
+            .map(|line| {
+                let value: serde_json::Value = serde_json::from_str(line).expect("a customer");
+                value["store_credit"].as_str().expect("a string").to_owned()
+            })
+            .collect()
+    };
+    let before = credits();
+    let added = cli(&[
+        "update",
+        "--max-id",
+        "4",
+        "--add-store-credit",
+        "2.5",
+        "--yes",
+    ]);
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let history = cli(&["history", "--format", "json"]);
+    let sets: serde_json::Value = serde_json::from_slice(&history.stdout).expect("a JSON array");
+    let newest = &sets[0];
+    assert_eq!(newest["kind"], "bulk_edit");
+    assert_eq!(newest["customers"], 4);
+    assert_eq!(newest["undone"], false);
+    assert!(newest["id"].is_u64() && newest["when"].is_string());
+
+    // Someone else changes customer 2 afterwards: undo must keep their value.
+    // Dates have whole seconds: wait for the next one so the store's date moves.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(
+        put_customer(
+            &store.api_url,
+            2,
+            serde_json::json!({"store_credit": "99.0000"})
+        ),
+        "the other edit went through"
+    );
+
+    let undone = cli(&["undo", "--yes"]);
+    assert!(
+        !undone.status.success(),
+        "a conflict makes the exit code non-zero"
+    );
+    let said = text(&undone.stdout);
+    assert!(said.contains("3 set back, 1 conflict"), "{said}");
+    assert!(
+        text(&undone.stderr).contains("customer 2"),
+        "{}",
+        text(&undone.stderr)
+    );
+    let after = credits();
+    assert_eq!(after[0], before[0], "exactly the 4-decimal string it had");
+    assert_eq!(after[1], "99.0000", "the newer value is kept");
+    assert_eq!((&after[2], &after[3]), (&before[2], &before[3]));
+    let history: serde_json::Value =
+        serde_json::from_slice(&cli(&["history", "--format", "json"]).stdout).expect("JSON");
+    assert_eq!(history[0]["kind"], "undo");
+    assert_eq!(history[1]["undone"], true);
 }

@@ -1,0 +1,94 @@
+//! `bc-customers undo`: undoes the store's last change set, or the one named. An edit's fields
+//! are set back only on customers nobody changed since; the others are listed as conflicts
+//! and the exit code says so.
+
+use clap::Args;
+use color_eyre::eyre::{Result, eyre};
+
+use super::progress::Bar;
+use super::store::StoreArgs;
+use crate::jobs::Cancel;
+use crate::jobs::journal::{Journal, Kind};
+use crate::jobs::restore::restore_backup;
+use crate::jobs::undo::undo_edit;
+use crate::jobs::undo_record::deleted_ids;
+use crate::sanitize::sanitize;
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The change set to undo, by its id in `history` [default: the last one not undone].
+    id: Option<u64>,
+    /// Go ahead without asking.
+    #[arg(long, help_heading = "Confirmation")]
+    yes: bool,
+}
+
+pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
+    let (client, store) = store.client_for_changes()?;
+    let journal = Journal::default_place()?;
+    let sets = journal.of_store(&store.name)?;
+    let set = match args.id {
+        Some(id) => sets
+            .into_iter()
+            .find(|set| set.id == id)
+            .ok_or_else(|| eyre!("no change set {id} for store '{}'", store.name))?,
+        None => sets
+            .into_iter()
+            .find(|set| !set.undone && set.kind != Kind::Undo)
+            .ok_or_else(|| eyre!("nothing to undo for store '{}'", store.name))?,
+    };
+    if set.undone {
+        return Err(eyre!("change set {} was undone already", set.id));
+    }
+    eprintln!(
+        "This undoes change set {} ({:?}, {} customers, {}).",
+        set.id, set.kind, set.customers, set.when
+    );
+    if !args.yes && !super::confirm("Type yes to undo it:", &["yes"])? {
+        return Err(eyre!("not confirmed; nothing changed"));
+    }
+    super::runtime()?.block_on(async {
+        let bar = Bar::new();
+        let progress = |p| bar.show(p);
+        match (set.kind, &set.backup) {
+            (Kind::Delete, Some(backup)) => {
+                let ids = deleted_ids(backup)?;
+                let report =
+                    restore_backup(&client, backup, Some(&ids), &Cancel::default(), progress).await;
+                bar.finish();
+                let report = report?;
+                journal.record(Kind::Undo, &store.name, report.done, Some(backup), Some(set.id), &[])?;
+                println!("{}.", report.summary("restored"));
+                super::delete::failures(&report, "restored")
+            }
+            (Kind::BulkEdit | Kind::Undo, _) => {
+                let entries = journal.entries(set.id).map_err(|_| {
+                    eyre!("change set {} has no fields to set back (an undone delete is undone by deleting again)", set.id)
+                })?;
+                let undone = undo_edit(&client, entries, &Cancel::default(), progress).await;
+                bar.finish();
+                if undone.report.done > 0 {
+                    journal.record(
+                        Kind::Undo,
+                        &store.name,
+                        undone.report.done,
+                        None,
+                        Some(set.id),
+                        &undone.entries,
+                    )?;
+                }
+                println!("{}.", undone.summary());
+                for conflict in &undone.conflicts {
+                    eprintln!("  conflict: {}", sanitize(&conflict.to_string()));
+                }
+                super::delete::failures(&undone.report, "set back")?;
+                if undone.conflicts.is_empty() {
+                    Ok(())
+                } else {
+                    Err(eyre!("{} customers changed since and kept their newer values", undone.conflicts.len()))
+                }
+            }
+            (Kind::Delete, None) => Err(eyre!("change set {} has no backup to restore", set.id)),
+        }
+    })
+}

@@ -1,0 +1,244 @@
+//! The change journal: one record per change set that the app or the command line makes, in
+//! one format for every kind, appended to `journal.jsonl` in the user's data folder (0600).
+//! An edit's per-customer before and after go to a file beside it, so that undo can set back
+//! exactly the fields it changed, and only on customers nobody changed since.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{JobError, create_private};
+
+/// What a change set did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    BulkEdit,
+    Delete,
+    Undo,
+}
+
+/// One change set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    pub id: u64,
+    pub kind: Kind,
+    /// RFC 3339, local time.
+    pub when: String,
+    /// The store's name, as the app and the command line name it.
+    pub store: String,
+    /// How many customers it changed.
+    pub customers: u64,
+    /// The backup taken first, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<PathBuf>,
+    /// For an undo: the change set it undid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<u64>,
+    /// Set when read back: a later undo undid it.
+    #[serde(default)]
+    pub undone: bool,
+}
+
+/// One customer's part of an edit: the fields as they were and as they became, and the
+/// `date_modified` the store gave it, to tell later whether anyone changed it since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub customer_id: i64,
+    pub before: Map<String, Value>,
+    pub after: Map<String, Value>,
+    pub date_modified: String,
+}
+
+/// The journal of the user's data folder.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    folder: PathBuf,
+}
+
+impl Journal {
+    pub fn in_folder(folder: impl Into<PathBuf>) -> Journal {
+        Journal {
+            folder: folder.into(),
+        }
+    }
+
+    /// The journal in the user's data folder.
+    pub fn default_place() -> color_eyre::Result<Journal> {
+        Ok(Journal::in_folder(crate::paths::journal_folder()?))
+    }
+
+    fn file(&self) -> PathBuf {
+        self.folder.join("journal.jsonl")
+    }
+
+    /// Where an edit's entries are kept.
+    pub fn entries_file(&self, id: u64) -> PathBuf {
+        self.folder.join(format!("change-{id}.jsonl"))
+    }
+
+    /// Every change set, oldest first, with `undone` set from the undos that follow.
+    pub fn all(&self) -> Result<Vec<ChangeSet>, JobError> {
+        let path = self.file();
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(JobError::file("cannot read the journal", &path)(error)),
+        };
+        let mut sets: Vec<ChangeSet> = Vec::new();
+        for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(JobError::file("cannot read the journal", &path))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let set: ChangeSet = serde_json::from_str(&line).map_err(|error| {
+                JobError::Stopped(format!("{} line {}: {error}", path.display(), number + 1))
+            })?;
+            sets.push(set);
+        }
+        let undone: Vec<u64> = sets.iter().filter_map(|set| set.undoes).collect();
+        for set in &mut sets {
+            set.undone = undone.contains(&set.id);
+        }
+        Ok(sets)
+    }
+
+    /// The change sets of one store, newest first.
+    pub fn of_store(&self, store: &str) -> Result<Vec<ChangeSet>, JobError> {
+        let mut sets: Vec<ChangeSet> = self
+            .all()?
+            .into_iter()
+            .filter(|s| s.store == store)
+            .collect();
+        sets.reverse();
+        Ok(sets)
+    }
+
+    /// Adds a change set (its id is the next one) and, for an edit, its entries.
+    pub fn record(
+        &self,
+        kind: Kind,
+        store: &str,
+        customers: u64,
+        backup: Option<&Path>,
+        undoes: Option<u64>,
+        entries: &[Entry],
+    ) -> Result<ChangeSet, JobError> {
+        std::fs::create_dir_all(&self.folder).map_err(JobError::file(
+            "cannot create the journal folder",
+            &self.folder,
+        ))?;
+        let id = self.all()?.iter().map(|set| set.id).max().unwrap_or(0) + 1;
+        let set = ChangeSet {
+            id,
+            kind,
+            when: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            store: store.to_owned(),
+            customers,
+            backup: backup.map(Path::to_owned),
+            undoes,
+            undone: false,
+        };
+        if !entries.is_empty() {
+            let path = self.entries_file(id);
+            let mut file = std::io::BufWriter::new(
+                create_private(&path, true).map_err(JobError::file("cannot write", &path))?,
+            );
+            for entry in entries {
+                let line = serde_json::to_string(entry).map_err(|error| {
+                    JobError::Stopped(format!("cannot write an entry: {error}"))
+                })?;
+                writeln!(file, "{line}").map_err(JobError::file("cannot write", &path))?;
+            }
+            file.flush()
+                .map_err(JobError::file("cannot write", &path))?;
+        }
+        let path = self.file();
+        // Appended to, never rewritten: created private the first time.
+        let opened = if path.exists() {
+            std::fs::File::options().append(true).open(&path)
+        } else {
+            create_private(&path, true)
+        };
+        let mut file = opened.map_err(JobError::file("cannot write the journal", &path))?;
+        let line = serde_json::to_string(&set)
+            .map_err(|error| JobError::Stopped(format!("cannot write the journal: {error}")))?;
+        writeln!(file, "{line}").map_err(JobError::file("cannot write the journal", &path))?;
+        Ok(set)
+    }
+
+    /// The entries of an edit.
+    pub fn entries(&self, id: u64) -> Result<Vec<Entry>, JobError> {
+        let path = self.entries_file(id);
+        let text = std::fs::read_to_string(&path).map_err(JobError::file("cannot read", &path))?;
+        text.lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                serde_json::from_str(line)
+                    .map_err(|error| JobError::Stopped(format!("{}: {error}", path.display())))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn change_sets_read_back_newest_first_and_an_undo_marks_its_set() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let journal = Journal::in_folder(folder.path());
+        let entry = Entry {
+            customer_id: 3,
+            before: json!({"store_credit": "1.0000"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            after: json!({"store_credit": "6.0000"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            date_modified: "Fri, 27 Nov 2026 08:00:00 +0000".into(),
+        };
+        let edit = journal
+            .record(
+                Kind::BulkEdit,
+                "Shop",
+                1,
+                None,
+                None,
+                std::slice::from_ref(&entry),
+            )
+            .expect("recorded");
+        journal
+            .record(
+                Kind::Delete,
+                "Other",
+                4,
+                Some(Path::new("/b.jsonl")),
+                None,
+                &[],
+            )
+            .expect("recorded");
+        journal
+            .record(Kind::Undo, "Shop", 1, None, Some(edit.id), &[])
+            .expect("recorded");
+        let shop = journal.of_store("Shop").expect("read");
+        assert_eq!(shop.iter().map(|s| s.id).collect::<Vec<_>>(), vec![3, 1]);
+        assert!(shop[1].undone && !shop[0].undone);
+        assert_eq!(journal.entries(edit.id).expect("entries"), vec![entry]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(folder.path().join("journal.jsonl"))
+                .expect("the journal")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Undoing a change set. An edit is undone field by field, only on customers that nobody
+//! changed since (their `date_modified` is what the edit left); the others are conflicts and
+//! keep the newer value. A delete is undone by restoring its backup. An undo is itself a
+//! change set, so it can be undone too.
+
+use futures::StreamExt;
+
+use super::journal::Entry;
+use super::{CONCURRENCY, Cancel, Failed, Progress, Report, Step};
+use crate::api::{ApiError, Client};
+
+/// What undoing an edit did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UndoneEdit {
+    pub report: Report,
+    /// The fields set back, as an edit of their own (so that the undo can be undone).
+    pub entries: Vec<Entry>,
+    /// Customers changed since the edit: left with the newer value.
+    pub conflicts: Vec<Failed>,
+}
+
+impl UndoneEdit {
+    /// "3 set back, 1 conflict (changed since), 0 failed".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} set back, {} conflict{} (changed since; their newer values kept), {} failed",
+            self.report.done,
+            self.conflicts.len(),
+            if self.conflicts.len() == 1 { "" } else { "s" },
+            self.report.failed.len()
+        )
+    }
+}
+
+/// Sets back the fields an edit changed, customer by customer.
+pub async fn undo_edit(
+    client: &Client,
+    entries: Vec<Entry>,
+    cancel: &Cancel,
+    mut progress: impl FnMut(Progress),
+) -> UndoneEdit {
+    let total = entries.len() as u64;
+    let mut undone = UndoneEdit::default();
+    let mut started = 0u64;
+    let mut results = futures::stream::iter(entries)
+        .take_while(|_| {
+            let go = !cancel.is_cancelled();
+            started += u64::from(go);
+            std::future::ready(go)
+        })
+        .map(|entry| async move { (entry.customer_id, undo_one(client, entry).await) })
+        .buffer_unordered(CONCURRENCY);
+    let mut seen = 0;
+    while let Some((id, result)) = results.next().await {
+        match result {
+            Ok(Ok(entry)) => {
+                undone.report.done += 1;
+                undone.report.ids.push(id);
+                undone.entries.push(entry);
+            }
+            Ok(Err(why)) => undone.conflicts.push(Failed {
+                who: format!("customer {id}"),
+                why,
+            }),
+            Err(error) => undone.report.failed.push(Failed {
+                who: format!("customer {id}"),
+                why: error.to_string(),
+            }),
+        }
+        seen += 1;
+        progress(Progress {
+            step: Step::Updating,
+            done: seen,
+            total,
+        });
+    }
+    drop(results);
+    undone.report.not_attempted = total.saturating_sub(started);
+    undone
+}
+
+/// One customer: its fields set back, or why not (a conflict).
+async fn undo_one(client: &Client, entry: Entry) -> Result<Result<Entry, String>, ApiError> {
+    let now = match client.get(entry.customer_id).await {
+        Ok(now) => now,
+        Err(ApiError::Status { status: 404, .. }) => {
+            return Ok(Err("deleted since".to_owned()));
+        }
+        Err(error) => return Err(error),
+    };
+    if now.date_modified != entry.date_modified {
+        return Ok(Err(format!(
+            "changed since the edit (now modified {})",
+            now.date_modified
+        )));
+    }
+    let saved = client.update(entry.customer_id, &entry.before).await?;
+    Ok(Ok(Entry {
+        customer_id: entry.customer_id,
+        before: entry.after,
+        after: entry.before,
+        date_modified: saved.date_modified,
+    }))
+}
