@@ -55,7 +55,18 @@ async fn event_loop(
     store: StoreLabel,
     settings: Settings,
 ) -> Result<Option<String>> {
-    let (worker, mut results, worker_task) = worker::spawn(client);
+    // What the app's jobs change is recorded, for `bc-customers history` and `undo`.
+    let recording = match crate::jobs::journal::Journal::default_place() {
+        Ok(journal) => Some(worker::Recording {
+            journal,
+            store: store.name.clone(),
+        }),
+        Err(error) => {
+            tracing::warn!("no change journal this session: {error:#}");
+            None
+        }
+    };
+    let (worker, mut results, worker_task) = worker::spawn_recording(client, recording);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
     let backup_folder = crate::paths::backup_folder()?;

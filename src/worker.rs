@@ -18,6 +18,7 @@ use crate::api::{Address, ApiError, Client, Customer, CustomerGroup, Filter, Rat
 use crate::jobs::backup::Selection;
 use crate::jobs::delete::Deleted;
 use crate::jobs::export::{ExportFormat, ExportSpec};
+use crate::jobs::journal::{Journal, Kind};
 use crate::jobs::update::{BulkChange, Review, Updated};
 use crate::jobs::{Cancel, JobError, Progress, Report};
 
@@ -265,10 +266,50 @@ impl WorkerHandle {
 
 /// Starts the worker on the current tokio runtime.
 pub fn spawn(client: Client) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
+    spawn_recording(client, None)
+}
+
+/// Where the worker records the change sets its jobs make (deletes, bulk edits).
+#[derive(Debug, Clone)]
+pub struct Recording {
+    pub journal: Journal,
+    /// The store's name, as the journal's records name it.
+    pub store: String,
+}
+
+/// Starts the worker, recording its change sets in the journal when given one.
+pub fn spawn_recording(
+    client: Client,
+    recording: Option<Recording>,
+) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
     let (commands, inbox) = mpsc::unbounded_channel();
     let (events, outbox) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(client, inbox, events));
+    let task = tokio::spawn(run(client, recording, inbox, events));
     (WorkerHandle { commands }, outbox, task)
+}
+
+/// Records a change set; a journal that cannot be written is logged, never fatal: the
+/// change itself was made, and its backup is there.
+fn record(
+    recording: &Option<Recording>,
+    kind: Kind,
+    customers: u64,
+    backup: &std::path::Path,
+    entries: &[crate::jobs::journal::Entry],
+) {
+    if let Some(recording) = recording
+        && customers > 0
+        && let Err(error) = recording.journal.record(
+            kind,
+            &recording.store,
+            customers,
+            Some(backup),
+            None,
+            entries,
+        )
+    {
+        tracing::warn!("the change journal was not written: {error}");
+    }
 }
 
 /// Runs one request; a panic inside it becomes an error event, so the UI never waits for an
@@ -289,6 +330,7 @@ async fn guarded(
 
 async fn run(
     client: Client,
+    recording: Option<Recording>,
     mut inbox: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
 ) {
@@ -356,6 +398,7 @@ async fn run(
             }
             Command::Write { request, write } => {
                 let (client, events) = (client.clone(), events.clone());
+                let recording = recording.clone();
                 writes.push(tokio::spawn(async move {
                     let started = Instant::now();
                     // Progress of a long write, and its end, go back on the same request.
@@ -438,6 +481,7 @@ async fn run(
                                 if let Some(problem) = &deleted.undo_record_problem {
                                     tracing::warn!("undo will not outlive this session: {problem}");
                                 }
+                                record(&recording, Kind::Delete, deleted.report.done, &backup, &[]);
                                 Ok(Outcome::DeletedCustomers(deleted))
                             }
                             Write::UpdateCustomers {
@@ -445,12 +489,20 @@ async fn run(
                                 change,
                                 backup,
                                 cancel,
-                            } => Ok(Outcome::UpdatedCustomers(
-                                crate::jobs::update::update_customers(
+                            } => {
+                                let updated = crate::jobs::update::update_customers(
                                     &client, &selection, &change, &backup, &cancel, progress,
                                 )
-                                .await?,
-                            )),
+                                .await?;
+                                record(
+                                    &recording,
+                                    Kind::BulkEdit,
+                                    updated.report.done,
+                                    &backup,
+                                    &updated.entries,
+                                );
+                                Ok(Outcome::UpdatedCustomers(updated))
+                            }
                             Write::Restore {
                                 backup,
                                 only_ids,

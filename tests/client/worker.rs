@@ -157,3 +157,49 @@ async fn exports_into_a_file_with_progress() {
     assert_eq!(text.lines().count(), 501, "a header and 500 customers");
     assert!(!path.with_extension("partial").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apps_deletes_and_bulk_edits_go_into_the_change_journal() {
+    use bc_customers::jobs::Cancel;
+    use bc_customers::jobs::backup::Selection;
+    use bc_customers::jobs::journal::{Journal, Kind};
+    use bc_customers::jobs::update::BulkChange;
+    let store = TestStore::seeded(10).await;
+    let journal = Journal::in_folder(store.folder.path().join("data"));
+    let (worker, mut events, _task) = worker::spawn_recording(
+        store.client(),
+        Some(worker::Recording {
+            journal: journal.clone(),
+            store: "Shop".into(),
+        }),
+    );
+    let mut change = BulkChange::default();
+    change.set_field("company=Acme").expect("a field");
+    let writes = [
+        Write::UpdateCustomers {
+            selection: Selection::Ids(vec![1, 2, 3]),
+            change,
+            backup: store.folder.path().join("b1.jsonl"),
+            cancel: Cancel::default(),
+        },
+        Write::DeleteCustomers {
+            selection: Selection::Ids(vec![4, 5]),
+            backup: store.folder.path().join("b2.jsonl"),
+            cancel: Cancel::default(),
+        },
+    ];
+    for (request, write) in (1..).zip(writes) {
+        worker.send(Command::Write { request, write });
+        loop {
+            let event = events.recv().await.expect("the worker answers");
+            match event.result.expect("the job succeeds") {
+                Outcome::Progress(_) => continue,
+                _ => break,
+            }
+        }
+    }
+    let sets = journal.of_store("Shop").expect("the journal");
+    let kinds: Vec<(Kind, u64)> = sets.iter().map(|set| (set.kind, set.customers)).collect();
+    assert_eq!(kinds, vec![(Kind::Delete, 2), (Kind::BulkEdit, 3)]);
+    assert_eq!(journal.entries(sets[1].id).expect("entries").len(), 3);
+}
