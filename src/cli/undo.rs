@@ -9,9 +9,7 @@ use super::progress::Bar;
 use super::store::StoreArgs;
 use crate::jobs::Cancel;
 use crate::jobs::journal::{Journal, Kind};
-use crate::jobs::restore::restore_backup;
-use crate::jobs::undo::undo_edit;
-use crate::jobs::undo_record::deleted_ids;
+use crate::jobs::undo::undo_change_set;
 use crate::sanitize::sanitize;
 
 #[derive(Debug, Args)]
@@ -37,9 +35,6 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
             .find(|set| !set.undone && set.kind != Kind::Undo)
             .ok_or_else(|| eyre!("nothing to undo for store '{}'", store.name))?,
     };
-    if set.undone {
-        return Err(eyre!("change set {} was undone already", set.id));
-    }
     eprintln!(
         "This undoes change set {} ({:?}, {} customers, {}).",
         set.id, set.kind, set.customers, set.when
@@ -49,46 +44,29 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
     }
     super::runtime()?.block_on(async {
         let bar = Bar::new();
-        let progress = |p| bar.show(p);
-        match (set.kind, &set.backup) {
-            (Kind::Delete, Some(backup)) => {
-                let ids = deleted_ids(backup)?;
-                let report =
-                    restore_backup(&client, backup, Some(&ids), &Cancel::default(), progress).await;
-                bar.finish();
-                let report = report?;
-                journal.record(Kind::Undo, &store.name, report.done, Some(backup), Some(set.id), &[])?;
-                println!("{}.", report.summary("restored"));
-                super::delete::failures(&report, "restored")
-            }
-            (Kind::BulkEdit | Kind::Undo, _) => {
-                let entries = journal.entries(set.id).map_err(|_| {
-                    eyre!("change set {} has no fields to set back (an undone delete is undone by deleting again)", set.id)
-                })?;
-                let undone = undo_edit(&client, entries, &Cancel::default(), progress).await;
-                bar.finish();
-                if undone.report.done > 0 {
-                    journal.record(
-                        Kind::Undo,
-                        &store.name,
-                        undone.report.done,
-                        None,
-                        Some(set.id),
-                        &undone.entries,
-                    )?;
-                }
-                println!("{}.", undone.summary());
-                for conflict in &undone.conflicts {
-                    eprintln!("  conflict: {}", sanitize(&conflict.to_string()));
-                }
-                super::delete::failures(&undone.report, "set back")?;
-                if undone.conflicts.is_empty() {
-                    Ok(())
-                } else {
-                    Err(eyre!("{} customers changed since and kept their newer values", undone.conflicts.len()))
-                }
-            }
-            (Kind::Delete, None) => Err(eyre!("change set {} has no backup to restore", set.id)),
+        let undone = undo_change_set(
+            &client,
+            &journal,
+            &store.name,
+            &set,
+            &Cancel::default(),
+            |p| bar.show(p),
+        )
+        .await;
+        bar.finish();
+        let undone = undone?;
+        println!("{}.", undone.summary());
+        for conflict in undone.conflicts() {
+            eprintln!("  conflict: {}", sanitize(&conflict.to_string()));
+        }
+        super::delete::failures(undone.report(), "undone")?;
+        if undone.conflicts().is_empty() {
+            Ok(())
+        } else {
+            Err(eyre!(
+                "{} customers changed since and kept their newer values",
+                undone.conflicts().len()
+            ))
         }
     })
 }

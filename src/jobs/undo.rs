@@ -5,8 +5,10 @@
 
 use futures::StreamExt;
 
-use super::journal::Entry;
-use super::{CONCURRENCY, Cancel, Failed, Progress, Report, Step};
+use super::journal::{ChangeSet, Entry, Journal, Kind};
+use super::restore::restore_backup;
+use super::undo_record::deleted_ids;
+use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
 use crate::api::{ApiError, Client};
 
 /// What undoing an edit did.
@@ -101,4 +103,92 @@ async fn undo_one(client: &Client, entry: Entry) -> Result<Result<Entry, String>
         after: entry.before,
         date_modified: saved.date_modified,
     }))
+}
+
+/// What undoing a change set did: a delete restored, or an edit's fields set back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undone {
+    Restored(Report),
+    SetBack(UndoneEdit),
+}
+
+impl Undone {
+    pub fn summary(&self) -> String {
+        match self {
+            Undone::Restored(report) => report.summary("restored"),
+            Undone::SetBack(edit) => edit.summary(),
+        }
+    }
+
+    pub fn report(&self) -> &Report {
+        match self {
+            Undone::Restored(report) => report,
+            Undone::SetBack(edit) => &edit.report,
+        }
+    }
+
+    pub fn conflicts(&self) -> &[Failed] {
+        match self {
+            Undone::Restored(_) => &[],
+            Undone::SetBack(edit) => &edit.conflicts,
+        }
+    }
+}
+
+/// Undoes a change set of `store` and records the undo (itself undoable when it set fields
+/// back): a delete by restoring what it deleted from its backup, an edit (or an undo of
+/// one) by setting its fields back.
+pub async fn undo_change_set(
+    client: &Client,
+    journal: &Journal,
+    store: &str,
+    set: &ChangeSet,
+    cancel: &Cancel,
+    progress: impl FnMut(Progress),
+) -> Result<Undone, JobError> {
+    if set.undone {
+        return Err(JobError::Stopped(format!(
+            "change set {} was undone already",
+            set.id
+        )));
+    }
+    match (set.kind, &set.backup) {
+        (Kind::Delete, Some(backup)) => {
+            let ids = deleted_ids(backup)?;
+            let report = restore_backup(client, backup, Some(&ids), cancel, progress).await?;
+            journal.record(
+                Kind::Undo,
+                store,
+                report.done,
+                Some(backup),
+                Some(set.id),
+                &[],
+            )?;
+            Ok(Undone::Restored(report))
+        }
+        (Kind::Delete, None) => Err(JobError::Stopped(format!(
+            "change set {} has no backup to restore",
+            set.id
+        ))),
+        (Kind::BulkEdit | Kind::Undo, _) => {
+            let entries = journal.entries(set.id).map_err(|_| {
+                JobError::Stopped(format!(
+                    "change set {} has no fields to set back (an undone delete is undone by deleting again)",
+                    set.id
+                ))
+            })?;
+            let undone = undo_edit(client, entries, cancel, progress).await;
+            if undone.report.done > 0 {
+                journal.record(
+                    Kind::Undo,
+                    store,
+                    undone.report.done,
+                    None,
+                    Some(set.id),
+                    &undone.entries,
+                )?;
+            }
+            Ok(Undone::SetBack(undone))
+        }
+    }
 }
