@@ -18,7 +18,8 @@ use crate::api::{Address, ApiError, Client, Customer, CustomerGroup, Filter, Rat
 use crate::jobs::backup::Selection;
 use crate::jobs::delete::Deleted;
 use crate::jobs::export::{ExportFormat, ExportSpec};
-use crate::jobs::journal::{Journal, Kind};
+use crate::jobs::journal::{ChangeSet, Journal, Kind};
+use crate::jobs::undo::Undone;
 use crate::jobs::update::{BulkChange, Review, Updated};
 use crate::jobs::{Cancel, JobError, Progress, Report};
 
@@ -46,6 +47,8 @@ pub enum Slot {
     GroupCounts,
     /// The review of a bulk edit.
     BulkReview,
+    /// The change journal, for its view.
+    History,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +74,8 @@ pub enum Read {
     GroupCounts {
         group_ids: Vec<i64>,
     },
+    /// The store's change sets, newest first.
+    History,
     /// What a bulk edit would do to the selected customers, as they are now.
     BulkReview {
         selection: Selection,
@@ -125,6 +130,11 @@ pub enum Write {
     DeleteCustomers {
         selection: Selection,
         backup: PathBuf,
+        cancel: Cancel,
+    },
+    /// Undoes a change set of the journal, and records the undo.
+    UndoChangeSet {
+        set: Box<ChangeSet>,
         cancel: Cancel,
     },
     /// Backs the selected customers up to `backup`, then changes each of them.
@@ -196,6 +206,8 @@ pub enum Outcome {
     /// A restore finished (or was cancelled).
     Restored(Report),
     BulkReview(Review),
+    History(Vec<ChangeSet>),
+    Undone(Undone),
     /// A bulk edit finished (or was cancelled).
     UpdatedCustomers(Updated),
 }
@@ -348,6 +360,7 @@ async fn run(
                     older.abort(); // latest wins: the older result would be stale
                 }
                 let (client, events) = (client.clone(), events.clone());
+                let recording = recording.clone();
                 reads.insert(
                     slot,
                     tokio::spawn(async move {
@@ -369,6 +382,13 @@ async fn run(
                                 Read::GroupCounts { group_ids } => {
                                     group_counts(&client, group_ids).await
                                 }
+                                Read::History => Ok(Outcome::History(match &recording {
+                                    Some(recording) => recording
+                                        .journal
+                                        .of_store(&recording.store)
+                                        .map_err(|error| ApiError::Internal(error.to_string()))?,
+                                    None => Vec::new(),
+                                })),
                                 Read::BulkReview { selection, change } => {
                                     crate::jobs::update::review(&client, &selection, &change)
                                         .await
@@ -483,6 +503,24 @@ async fn run(
                                 }
                                 record(&recording, Kind::Delete, deleted.report.done, &backup, &[]);
                                 Ok(Outcome::DeletedCustomers(deleted))
+                            }
+                            Write::UndoChangeSet { set, cancel } => {
+                                let Some(recording) = &recording else {
+                                    return Err(Failure::Job(JobError::Stopped(
+                                        "no change journal this session".to_owned(),
+                                    )));
+                                };
+                                Ok(Outcome::Undone(
+                                    crate::jobs::undo::undo_change_set(
+                                        &client,
+                                        &recording.journal,
+                                        &recording.store,
+                                        &set,
+                                        &cancel,
+                                        progress,
+                                    )
+                                    .await?,
+                                ))
                             }
                             Write::UpdateCustomers {
                                 selection,

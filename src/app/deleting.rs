@@ -264,6 +264,7 @@ impl App {
             return Vec::new();
         };
         let restoring = job.restoring();
+        let mut extra = Vec::new();
         match event.result {
             Ok(Outcome::Progress(progress)) => {
                 job.progress = progress;
@@ -272,6 +273,7 @@ impl App {
             Ok(Outcome::DeletedCustomers(deleted)) => self.deleted(deleted),
             Ok(Outcome::Restored(report)) => self.restored(report),
             Ok(Outcome::UpdatedCustomers(updated)) => self.updated(updated),
+            Ok(Outcome::Undone(undone)) => extra = self.undone(undone),
             Ok(_) => return Vec::new(),
             Err(error) => {
                 let verb = if restoring { "Restore" } else { "Delete" };
@@ -283,7 +285,9 @@ impl App {
             self.should_quit = true;
         }
         self.keep_selected_id = self.selected_customer().map(|c| c.id);
-        self.reload()
+        let mut commands = self.reload();
+        commands.extend(extra);
+        commands
     }
 
     fn deleted(&mut self, deleted: Deleted) {

@@ -49,6 +49,8 @@ pub enum DialogKind {
         change: Box<crate::jobs::update::BulkChange>,
         selection: Box<crate::jobs::backup::Selection>,
     },
+    /// A change set of the journal, to undo.
+    UndoChangeSet(Box<crate::jobs::journal::ChangeSet>),
     /// A customer group; its customers (as counted, if they were) are left in no group.
     DeleteGroup {
         group: Box<crate::api::CustomerGroup>,
@@ -74,6 +76,8 @@ pub enum Button {
     Discard,
     /// From a bulk edit's review: send the changes.
     Update,
+    /// Undo a change set.
+    Undo,
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +108,7 @@ impl Dialog {
             DialogKind::DeleteAddress(_) => "Delete an address",
             DialogKind::DeleteGroup { .. } => "Delete a customer group",
             DialogKind::BulkReview { .. } => "Change these customers?",
+            DialogKind::UndoChangeSet(_) => "Undo a change",
         }
     }
 
@@ -116,6 +121,7 @@ impl Dialog {
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
             DialogKind::BulkReview { .. } => &[Button::Cancel, Button::Update],
+            DialogKind::UndoChangeSet(_) => &[Button::Cancel, Button::Undo],
             DialogKind::DeleteAddress(_) | DialogKind::DeleteGroup { .. } => {
                 &[Button::Cancel, Button::Delete]
             }
@@ -149,6 +155,8 @@ impl Dialog {
                 customers(review.customers.saturating_sub(review.already_so))
             ),
             (Button::Update, _) => "Update".to_owned(),
+            (Button::Undo, DialogKind::UndoChangeSet(set)) => format!("Undo change set {}", set.id),
+            (Button::Undo, _) => "Undo".to_owned(),
             (Button::Discard, _) => "Discard changes".to_owned(),
         }
     }

@@ -72,6 +72,10 @@ pub enum Action {
     DeleteAddress,
     /// Change the marked customers at once.
     BulkEdit,
+    /// The change journal.
+    OpenJournal,
+    /// In the journal view: undo the change set picked.
+    UndoPicked,
     /// The groups view.
     OpenGroups,
     /// In the groups view: the chosen group's customers, a new group, rename, delete.
@@ -103,6 +107,7 @@ impl Action {
                 | Action::RenameGroup
                 | Action::DeleteGroup
                 | Action::BulkEdit
+                | Action::UndoPicked
         )
     }
 }
@@ -114,6 +119,8 @@ pub enum Context {
     Detail,
     /// The groups view.
     Groups,
+    /// The journal view.
+    Journal,
     /// The prompt for a group's name.
     GroupPrompt,
     Help,
@@ -134,10 +141,11 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Table,
         Context::Detail,
         Context::Groups,
+        Context::Journal,
         Context::GroupPrompt,
         Context::Help,
         Context::Filter,
@@ -338,6 +346,7 @@ const TABLE: &[Binding] = &[
     line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP),
     line(&[(A::OpenExportPrompt, &[ch('E')])], "export the filter's customers to a file", HELP),
     line(&[(A::OpenGroups, &[ch('C')])], "customer groups", HELP),
+    line(&[(A::OpenJournal, &[ch('H')])], "the change history (undo any change)", HELP),
     line(&[(A::OpenDetail, &[ENTER])], "details", HINT),
     line(&[(A::OpenFilter, &[ch('/')]), (A::OpenFilter, &[ch('f')])], "filter", HINT),
     line(&[(A::ClearFilter, &[ch('x')])], "clear the filter", HELP),
@@ -382,6 +391,16 @@ const GROUPS: &[Binding] = &[
     line(&[(A::NewGroup, &[ch('n')])], "new group", HINT),
     line(&[(A::RenameGroup, &[ch('e')])], "rename", HINT),
     line(&[(A::DeleteGroup, &[ch('d')])], "delete", HINT),
+    line(&[(A::Back, &[ESC])], "back to the customers", HINT),
+    REFRESH,
+    OPEN_HELP,
+    QUIT,
+];
+
+#[rustfmt::skip]
+const JOURNAL: &[Binding] = &[
+    MOVE,
+    line(&[(A::UndoPicked, &[ENTER, ch('u')])], "undo the change set picked", HINT),
     line(&[(A::Back, &[ESC])], "back to the customers", HINT),
     REFRESH,
     OPEN_HELP,
@@ -469,6 +488,7 @@ pub fn table(context: Context) -> &'static [Binding] {
         Context::Table => TABLE,
         Context::Detail => DETAIL,
         Context::Groups => GROUPS,
+        Context::Journal => JOURNAL,
         Context::GroupPrompt => GROUP_PROMPT,
         Context::Help => HELP_OVERLAY,
         Context::Filter => FILTER,

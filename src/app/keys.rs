@@ -38,6 +38,7 @@ impl App {
                 Context::ExportPrompt => self.act_in_export_prompt(action),
                 Context::Filter => self.act_in_filter(action),
                 Context::Groups => self.act_in_groups(action),
+                Context::Journal => self.act_in_journal(action),
                 Context::GroupPrompt => self.act_in_group_prompt(action),
                 Context::Table | Context::Detail => self.act_on_screen(action),
             },
@@ -79,7 +80,11 @@ impl App {
                 .iter_mut()
                 .for_each(|p| p.type_key(&event)),
             Context::Filter => self.filter_form.iter_mut().for_each(|f| f.type_key(key)),
-            Context::Table | Context::Detail | Context::Groups | Context::Help => {}
+            Context::Table
+            | Context::Detail
+            | Context::Groups
+            | Context::Journal
+            | Context::Help => {}
         }
     }
 
@@ -190,6 +195,22 @@ impl App {
         Vec::new()
     }
 
+    fn act_in_journal(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Down => self.move_in_journal(1),
+            Action::Up => self.move_in_journal(-1),
+            Action::UndoPicked => self.ask_undo_change_set(),
+            Action::Back => self.screen = Screen::Table,
+            Action::Refresh => return self.open_journal(),
+            Action::ToggleHelp => {
+                self.help_open = true;
+                self.help_scroll = 0;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn act_in_group_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.save_group_name(),
@@ -285,6 +306,7 @@ impl App {
             Action::DeleteAddress => self.ask_delete_address(),
             Action::OpenGroups => return self.open_groups(),
             Action::BulkEdit => self.open_bulk_form(),
+            Action::OpenJournal => return self.open_journal(),
             Action::DeleteSelected => self.ask_delete_selected(),
             Action::DeleteMarked => self.ask_delete_marked(),
             Action::Undo => self.ask_undo(),
@@ -351,7 +373,8 @@ impl App {
             | Action::ShowGroupCustomers
             | Action::NewGroup
             | Action::RenameGroup
-            | Action::DeleteGroup => {}
+            | Action::DeleteGroup
+            | Action::UndoPicked => {}
         }
         Vec::new()
     }
@@ -412,6 +435,7 @@ impl App {
             kind @ DialogKind::DeleteAddress(_) => self.choose_in_address_dialog(kind, button),
             kind @ DialogKind::DeleteGroup { .. } => self.choose_in_group_dialog(kind, button),
             kind @ DialogKind::BulkReview { .. } => self.choose_in_bulk_dialog(kind, button),
+            kind @ DialogKind::UndoChangeSet(_) => self.choose_in_undo_dialog(kind, button),
             kind => self.choose_in_form_dialog(kind, button),
         }
     }

@@ -12,6 +12,7 @@ mod editing;
 mod exporting;
 pub mod filter_form;
 mod groups_view;
+mod journal_view;
 pub mod keymap;
 mod keys;
 pub mod marks;
@@ -67,6 +68,8 @@ pub enum Screen {
     Detail,
     /// The customer groups.
     Groups,
+    /// The change journal.
+    Journal,
 }
 
 /// Which store the app is on, for the header and status bar.
@@ -159,6 +162,8 @@ pub struct App {
     pub addresses: Option<CustomerAddresses>,
     /// The groups view: the chosen group, and customers per group.
     pub groups_view: GroupsView,
+    /// The journal view: the change sets and the one picked.
+    pub journal_view: journal_view::JournalView,
     /// The prompt for a group's name, while open.
     pub group_prompt: Option<GroupPrompt>,
     /// The group delete on its way.
@@ -190,7 +195,7 @@ pub struct App {
     table: TableArea,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; 9],
+    latest: [Option<RequestId>; 10],
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -230,6 +235,7 @@ impl App {
             addresses: None,
             groups_view: GroupsView::default(),
             group_prompt: None,
+            journal_view: journal_view::JournalView::default(),
             group_delete: None,
             form: None,
             address_form: None,
@@ -245,7 +251,7 @@ impl App {
             quit_when_job_ends: false,
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; 9],
+            latest: [None; 10],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
@@ -265,6 +271,7 @@ impl App {
             Screen::Table => Context::Table,
             Screen::Detail => Context::Detail,
             Screen::Groups => Context::Groups,
+            Screen::Journal => Context::Journal,
         }
     }
 

@@ -174,6 +174,10 @@ impl App {
         match slot {
             Slot::Customer => return self.checked(event.result),
             Slot::Groups => return self.groups_arrived(event.result),
+            Slot::History => {
+                self.history_arrived(event.result);
+                return Vec::new();
+            }
             Slot::BulkReview => {
                 self.bulk_review_arrived(event.result);
                 return Vec::new();

@@ -128,6 +128,22 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(format!(" Changed: {}.", changed.join(", "))));
             }
         }
+        DialogKind::UndoChangeSet(set) => {
+            let kind = serde_json::to_value(set.kind).unwrap_or_default();
+            lines.push(Line::from(format!(
+                " This undoes change set {} ({}, {} customers, {}).",
+                set.id,
+                kind.as_str().unwrap_or_default(),
+                set.customers,
+                set.when
+            )));
+            lines.push(Line::from(match set.kind {
+                crate::jobs::journal::Kind::Delete => {
+                    " The deleted customers are restored from the backup, with new ids.".to_owned()
+                }
+                _ => " Fields are set back only on customers nobody changed since; the others keep their newer values.".to_owned(),
+            }));
+        }
         DialogKind::BulkReview { review, change, .. } => {
             for line in review.lines(change) {
                 lines.push(Line::from(format!(" {}", sanitize(&line))));

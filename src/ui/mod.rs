@@ -7,6 +7,7 @@ mod dialog;
 mod filter_panel;
 mod form;
 mod groups;
+mod journal;
 mod table;
 
 pub use crate::sanitize::sanitize;
@@ -57,6 +58,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Table => table::render_table(app, frame, body),
         Screen::Detail => detail::render_detail(app, frame, body),
         Screen::Groups => groups::render_groups(app, frame, body),
+        Screen::Journal => journal::render_journal(app, frame, body),
     }
     if let Some(form) = &app.filter_form {
         filter_panel::render_filter_panel(form, frame, body);

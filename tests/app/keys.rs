@@ -139,6 +139,21 @@ fn in_context(context: Context, read_only: bool) -> App {
                 type_text(&mut app, "n");
             }
         }
+        Context::Journal => {
+            type_text(&mut app, "H");
+            let set = |id| bc_customers::jobs::journal::ChangeSet {
+                id,
+                kind: bc_customers::jobs::journal::Kind::BulkEdit,
+                when: "2026-11-27T08:00:00+00:00".into(),
+                store: "Demo Store".into(),
+                customers: 3,
+                backup: None,
+                undoes: None,
+                undone: false,
+            };
+            app.journal_view.sets = Some(vec![set(3), set(2), set(1)]);
+            app.journal_view.selected = 1;
+        }
         Context::BulkForm => {
             app.store.read_only = false;
             type_text(&mut app, " B+5");

@@ -24,7 +24,20 @@ struct Driven {
 
 impl Driven {
     async fn start(store: &TestStore, read_only: bool) -> Driven {
-        let (worker, events, _task) = worker::spawn(store.client());
+        Driven::start_recording(store, read_only, None).await
+    }
+
+    /// The same, the worker recording its change sets in `journal`.
+    async fn start_recording(
+        store: &TestStore,
+        read_only: bool,
+        journal: Option<bc_customers::jobs::journal::Journal>,
+    ) -> Driven {
+        let recording = journal.map(|journal| worker::Recording {
+            journal,
+            store: "Test Store".into(),
+        });
+        let (worker, events, _task) = worker::spawn_recording(store.client(), recording);
         let app = App::new(
             StoreLabel {
                 name: "Test Store".into(),
@@ -401,4 +414,66 @@ async fn a_bulk_edit_adds_store_credit_to_the_marked_customers_after_a_review() 
         };
         assert_eq!(credit(now) - credit(was), rust_decimal::Decimal::from(5));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journal_view_undoes_a_bulk_edit_field_by_field() {
+    let store = TestStore::seeded(8).await;
+    let journal = bc_customers::jobs::journal::Journal::in_folder(store.folder.path().join("data"));
+    let mut app = Driven::start_recording(&store, false, Some(journal.clone())).await;
+    let before: Vec<Value> = store.list_all("?max_id=2").await;
+    app.type_text("  B");
+    app.keys(&[KeyCode::Tab, KeyCode::Tab]);
+    app.type_text("wholesale");
+    app.ctrl('s');
+    app.until("the review", |app| app.dialog.is_some()).await;
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.until("the report", |app| {
+        app.job.is_none() && app.notice.as_deref().is_some_and(|n| n.contains("updated"))
+    })
+    .await;
+    let changed: Vec<Value> = store.list_all("?max_id=2").await;
+    assert!(
+        changed
+            .iter()
+            .all(|c| c["tax_exempt_category"] == "wholesale")
+    );
+
+    app.key('H');
+    app.until("the journal", |app| app.journal_view.sets.is_some())
+        .await;
+    let sets = app.app.journal_view.sets.clone().unwrap_or_default();
+    assert_eq!(sets.len(), 1);
+    assert_eq!(sets[0].customers, 2);
+    app.keys(&[KeyCode::Enter]);
+    assert!(matches!(
+        app.app.dialog.as_ref().map(|d| &d.kind),
+        Some(DialogKind::UndoChangeSet(_))
+    ));
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.until("the undo's report", |app| {
+        app.job.is_none()
+            && app
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.contains("set back"))
+    })
+    .await;
+    assert_eq!(
+        app.app.notice.as_deref(),
+        Some("2 set back, 0 conflicts (changed since; their newer values kept), 0 failed.")
+    );
+    let after: Vec<Value> = store.list_all("?max_id=2").await;
+    for (was, now) in before.iter().zip(&after) {
+        assert_eq!(was["tax_exempt_category"], now["tax_exempt_category"]);
+    }
+    app.until("the journal again", |app| {
+        app.journal_view
+            .sets
+            .as_ref()
+            .is_some_and(|sets| sets.len() == 2)
+    })
+    .await;
+    let sets = app.app.journal_view.sets.clone().unwrap_or_default();
+    assert!(sets[1].undone, "the bulk edit shows as undone");
 }
