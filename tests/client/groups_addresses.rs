@@ -174,3 +174,55 @@ async fn exports_carry_group_names_and_addresses_when_asked() {
     .expect("an export");
     assert!(!String::from_utf8_lossy(&plain).contains("\"addresses\":["));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_credit_added_to_500_customers_is_undone_to_the_exact_strings() {
+    use bc_customers::jobs::Cancel;
+    use bc_customers::jobs::backup::Selection;
+    use bc_customers::jobs::undo::undo_edit;
+    use bc_customers::jobs::update::{BulkChange, update_customers};
+    let store = TestStore::seeded(500).await;
+    let client = store.client();
+    let credits = |customers: &[Value]| -> Vec<(i64, String)> {
+        customers
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_i64().expect("an id"),
+                    c["store_credit"].as_str().expect("a string").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = credits(&store.list_all("").await);
+    let change = BulkChange {
+        add_store_credit: Some("1.0001".parse().expect("an amount")),
+        ..BulkChange::default()
+    };
+    let selection = Selection::Matching {
+        filter: Filter::default(),
+        except: Vec::new(),
+    };
+    let backup = store.folder.path().join("bulk.jsonl");
+    let updated = update_customers(
+        &client,
+        &selection,
+        &change,
+        &backup,
+        &Cancel::default(),
+        |_| {},
+    )
+    .await
+    .expect("updated");
+    assert_eq!((updated.report.done, updated.report.failed.len()), (500, 0));
+    let during = credits(&store.list_all("").await);
+    assert!(before.iter().zip(&during).all(|(was, now)| was != now));
+
+    let undone = undo_edit(&client, updated.entries, &Cancel::default(), |_| {}).await;
+    assert_eq!((undone.report.done, undone.conflicts.len()), (500, 0));
+    assert_eq!(
+        credits(&store.list_all("").await),
+        before,
+        "every value back, to the string"
+    );
+}
