@@ -92,6 +92,8 @@ pub enum Write {
     Update {
         customer_id: i64,
         changes: Map<String, Value>,
+        /// The changed fields as they were, for the journal (a password is not kept).
+        before: Map<String, Value>,
     },
     Delete {
         customer_id: i64,
@@ -300,6 +302,18 @@ pub fn spawn_recording(
     (WorkerHandle { commands }, outbox, task)
 }
 
+/// Records one customer's edit from the app's form.
+fn record_edit(recording: &Option<Recording>, entry: crate::jobs::journal::Entry) {
+    if let Some(recording) = recording
+        && let Err(error) =
+            recording
+                .journal
+                .record(Kind::Edit, &recording.store, 1, None, None, &[entry])
+    {
+        tracing::warn!("the change journal was not written: {error}");
+    }
+}
+
 /// Records a change set; a journal that cannot be written is logged, never fatal: the
 /// change itself was made, and its backup is there.
 fn record(
@@ -427,15 +441,35 @@ async fn run(
                     let result = guarded(async {
                         match write {
                             Write::Create { fields } => {
-                                Ok(client.create(&fields).await.map(Outcome::Customer)?)
+                                let created = client.create(&fields).await?;
+                                if let Some(recording) = &recording
+                                    && let Err(error) = recording
+                                        .journal
+                                        .record_created(&recording.store, &[created.id])
+                                {
+                                    tracing::warn!("the change journal was not written: {error}");
+                                }
+                                Ok(Outcome::Customer(created))
                             }
                             Write::Update {
                                 customer_id,
                                 changes,
-                            } => Ok(client
-                                .update(customer_id, &changes)
-                                .await
-                                .map(Outcome::Customer)?),
+                                before,
+                            } => {
+                                let saved = client.update(customer_id, &changes).await?;
+                                let mut after = changes;
+                                after.remove("_authentication");
+                                if !after.is_empty() {
+                                    let entry = crate::jobs::journal::Entry {
+                                        customer_id,
+                                        before,
+                                        after,
+                                        date_modified: saved.date_modified.clone(),
+                                    };
+                                    record_edit(&recording, entry);
+                                }
+                                Ok(Outcome::Customer(saved))
+                            }
                             Write::Delete { customer_id } => {
                                 Ok(client
                                     .delete(customer_id)

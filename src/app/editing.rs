@@ -115,6 +115,22 @@ impl App {
             return Vec::new();
         };
         let changes = form.update_fields();
+        // What the changed fields held, so the journal can set them back.
+        let before = form
+            .original()
+            .map(|original| {
+                changes
+                    .keys()
+                    .filter(|field| *field != "_authentication")
+                    .map(|field| {
+                        (
+                            field.clone(),
+                            crate::jobs::update::value_of(original, field),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         form.stage = Stage::Saving(request);
         form.message = Some("Saving…".to_owned());
         vec![Command::Write {
@@ -122,6 +138,7 @@ impl App {
             write: Write::Update {
                 customer_id: id,
                 changes,
+                before,
             },
         }]
     }

@@ -15,9 +15,17 @@ use super::{JobError, create_private};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// One customer's fields, from the app's form.
+    Edit,
     BulkEdit,
+    /// Customers created (their ids kept).
+    Create,
     Delete,
     Undo,
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// One change set.
@@ -37,6 +45,9 @@ pub struct ChangeSet {
     /// For an undo: the change set it undid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undoes: Option<u64>,
+    /// For a create: the customers it created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<i64>,
     /// Set when read back: a later undo undid it.
     #[serde(default)]
     pub undone: bool,
@@ -126,23 +137,23 @@ impl Journal {
         undoes: Option<u64>,
         entries: &[Entry],
     ) -> Result<ChangeSet, JobError> {
-        std::fs::create_dir_all(&self.folder).map_err(JobError::file(
-            "cannot create the journal folder",
-            &self.folder,
-        ))?;
-        let id = self.all()?.iter().map(|set| set.id).max().unwrap_or(0) + 1;
         let set = ChangeSet {
-            id,
+            id: self.next_id()?,
             kind,
-            when: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            when: now(),
             store: store.to_owned(),
             customers,
             backup: backup.map(Path::to_owned),
             undoes,
+            ids: Vec::new(),
             undone: false,
         };
         if !entries.is_empty() {
-            let path = self.entries_file(id);
+            std::fs::create_dir_all(&self.folder).map_err(JobError::file(
+                "cannot create the journal folder",
+                &self.folder,
+            ))?;
+            let path = self.entries_file(set.id);
             let mut file = std::io::BufWriter::new(
                 create_private(&path, true).map_err(JobError::file("cannot write", &path))?,
             );
@@ -155,8 +166,21 @@ impl Journal {
             file.flush()
                 .map_err(JobError::file("cannot write", &path))?;
         }
+        self.append(set)
+    }
+
+    fn next_id(&self) -> Result<u64, JobError> {
+        Ok(self.all()?.iter().map(|set| set.id).max().unwrap_or(0) + 1)
+    }
+
+    /// Adds a change set at the end of the journal, created private the first time; the
+    /// journal is appended to, never rewritten.
+    fn append(&self, set: ChangeSet) -> Result<ChangeSet, JobError> {
+        std::fs::create_dir_all(&self.folder).map_err(JobError::file(
+            "cannot create the journal folder",
+            &self.folder,
+        ))?;
         let path = self.file();
-        // Appended to, never rewritten: created private the first time.
         let opened = if path.exists() {
             std::fs::File::options().append(true).open(&path)
         } else {
@@ -167,6 +191,21 @@ impl Journal {
             .map_err(|error| JobError::Stopped(format!("cannot write the journal: {error}")))?;
         writeln!(file, "{line}").map_err(JobError::file("cannot write the journal", &path))?;
         Ok(set)
+    }
+
+    /// Records customers created (a create is undone by deleting them, with a backup).
+    pub fn record_created(&self, store: &str, ids: &[i64]) -> Result<ChangeSet, JobError> {
+        self.append(ChangeSet {
+            id: self.next_id()?,
+            kind: Kind::Create,
+            when: now(),
+            store: store.to_owned(),
+            customers: ids.len() as u64,
+            backup: None,
+            undoes: None,
+            ids: ids.to_vec(),
+            undone: false,
+        })
     }
 
     /// The entries of an edit.

@@ -110,6 +110,8 @@ async fn undo_one(client: &Client, entry: Entry) -> Result<Result<Entry, String>
 pub enum Undone {
     Restored(Report),
     SetBack(UndoneEdit),
+    /// A create undone: what it created deleted, with a backup.
+    Deleted(super::delete::Deleted),
 }
 
 impl Undone {
@@ -117,6 +119,11 @@ impl Undone {
         match self {
             Undone::Restored(report) => report.summary("restored"),
             Undone::SetBack(edit) => edit.summary(),
+            Undone::Deleted(deleted) => format!(
+                "{} (backup: {})",
+                deleted.report.summary("deleted"),
+                deleted.backup.display()
+            ),
         }
     }
 
@@ -124,12 +131,13 @@ impl Undone {
         match self {
             Undone::Restored(report) => report,
             Undone::SetBack(edit) => &edit.report,
+            Undone::Deleted(deleted) => &deleted.report,
         }
     }
 
     pub fn conflicts(&self) -> &[Failed] {
         match self {
-            Undone::Restored(_) => &[],
+            Undone::Restored(_) | Undone::Deleted(_) => &[],
             Undone::SetBack(edit) => &edit.conflicts,
         }
     }
@@ -170,7 +178,26 @@ pub async fn undo_change_set(
             "change set {} has no backup to restore",
             set.id
         ))),
-        (Kind::BulkEdit | Kind::Undo, _) => {
+        (Kind::Create, _) => {
+            // What was created is deleted, backed up first like every delete.
+            let backup = crate::paths::backup_folder()
+                .map_err(|error| JobError::Stopped(format!("{error:#}")))?
+                .join(super::backup::backup_file_name(store, chrono::Local::now()));
+            let selection = super::backup::Selection::Ids(set.ids.clone());
+            let deleted =
+                super::delete::delete_customers(client, &selection, &backup, cancel, progress)
+                    .await?;
+            journal.record(
+                Kind::Undo,
+                store,
+                deleted.report.done,
+                Some(&backup),
+                Some(set.id),
+                &[],
+            )?;
+            Ok(Undone::Deleted(deleted))
+        }
+        (Kind::Edit | Kind::BulkEdit | Kind::Undo, _) => {
             let entries = journal.entries(set.id).map_err(|_| {
                 JobError::Stopped(format!(
                     "change set {} has no fields to set back (an undone delete is undone by deleting again)",

@@ -251,6 +251,7 @@ fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
             Write::Update {
                 customer_id,
                 changes,
+                ..
             },
         ),
     ] = sent.as_slice()
@@ -356,7 +357,7 @@ fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
     let sent = writes(&press(&mut app, 2));
     assert!(matches!(
         sent.as_slice(),
-        [(_, Write::Update { customer_id: 1, changes })] if changes.len() == 1
+        [(_, Write::Update { customer_id: 1, changes, .. })] if changes.len() == 1
     ));
 
     // Cancel: nothing sent, the typing stays.

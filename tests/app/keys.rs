@@ -149,6 +149,7 @@ fn in_context(context: Context, read_only: bool) -> App {
                 customers: 3,
                 backup: None,
                 undoes: None,
+                ids: Vec::new(),
                 undone: false,
             };
             app.journal_view.sets = Some(vec![set(3), set(2), set(1)]);

@@ -203,3 +203,57 @@ async fn the_apps_deletes_and_bulk_edits_go_into_the_change_journal() {
     assert_eq!(kinds, vec![(Kind::Delete, 2), (Kind::BulkEdit, 3)]);
     assert_eq!(journal.entries(sets[1].id).expect("entries").len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_single_edit_and_a_create_are_recorded_and_the_edit_undone() {
+    use bc_customers::jobs::Cancel;
+    use bc_customers::jobs::journal::{Journal, Kind};
+    use bc_customers::jobs::undo::undo_change_set;
+    let store = TestStore::seeded(5).await;
+    let journal = Journal::in_folder(store.folder.path().join("data"));
+    let (worker, mut events, _task) = worker::spawn_recording(
+        store.client(),
+        Some(worker::Recording {
+            journal: journal.clone(),
+            store: "Shop".into(),
+        }),
+    );
+    let company_was = store.get_json("/customers/2").await["company"].clone();
+    let fields = |value: serde_json::Value| value.as_object().cloned().unwrap_or_default();
+    let writes = [
+        Write::Create {
+            fields: fields(
+                json!({"first_name": "Ada", "last_name": "L", "email": "ada@example.com"}),
+            ),
+        },
+        Write::Update {
+            customer_id: 2,
+            changes: fields(json!({"company": "Edited Ltd"})),
+            before: fields(json!({"company": company_was})),
+        },
+    ];
+    for (request, write) in (1..).zip(writes) {
+        worker.send(Command::Write { request, write });
+        events
+            .recv()
+            .await
+            .expect("an answer")
+            .result
+            .expect("done");
+    }
+    let sets = journal.of_store("Shop").expect("the journal");
+    assert_eq!(sets[0].kind, Kind::Edit);
+    assert_eq!((sets[1].kind, sets[1].ids.len()), (Kind::Create, 1));
+    let undone = undo_change_set(
+        &store.client(),
+        &journal,
+        "Shop",
+        &sets[0],
+        &Cancel::default(),
+        |_| {},
+    )
+    .await
+    .expect("undone");
+    assert_eq!(undone.report().done, 1);
+    assert_eq!(store.get_json("/customers/2").await["company"], company_was);
+}
