@@ -66,12 +66,14 @@ async fn event_loop(
             None
         }
     };
+    let journal = recording.is_some();
     let (worker, mut results, worker_task) = worker::spawn_recording(client, recording);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
     let backup_folder = crate::paths::backup_folder()?;
     let mut app = App::new(store, settings.page_size, backup_folder);
     app.warning = settings.warning;
+    app.journal = journal;
     // Undo outlives the session: the store's last delete, unless it was restored.
     app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name);
     let size = terminal.size().wrap_err("cannot read the terminal size")?;

@@ -10,7 +10,7 @@ use crate::api::Filter;
 use crate::jobs::backup::{Selection, backup_file_name};
 use crate::jobs::delete::Deleted;
 use crate::jobs::{Cancel, Progress, Report, Step};
-use crate::worker::{Command, Event, Outcome, RequestId, Write};
+use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot, Write};
 
 /// A delete or restore running in the background.
 #[derive(Debug, Clone)]
@@ -188,10 +188,21 @@ impl App {
     }
 
     /// `u`: asks to restore the last delete.
-    pub(super) fn ask_undo(&mut self) {
+    /// `u`: asks to undo the store's last change set (read from the journal first), or,
+    /// with no journal, its last delete.
+    pub(super) fn ask_undo(&mut self) -> Vec<Command> {
         if self.busy_with_job() {
-            return;
+            return Vec::new();
         }
+        if self.journal {
+            self.undo_asked = true;
+            return vec![self.read(Slot::History, Read::History)];
+        }
+        self.ask_undo_last_delete();
+        Vec::new()
+    }
+
+    pub(super) fn ask_undo_last_delete(&mut self) {
         match &self.last_delete {
             Some(last) => {
                 self.dialog = Some(Dialog::new(DialogKind::Restore {

@@ -24,7 +24,22 @@ impl App {
     }
 
     pub(super) fn history_arrived(&mut self, result: Result<Outcome, Failure>) {
+        let undo_asked = std::mem::take(&mut self.undo_asked);
         match result {
+            Ok(Outcome::History(sets)) if undo_asked => {
+                // `u`: the newest change set not undone yet (an undo is undone from the view).
+                match sets
+                    .iter()
+                    .find(|set| !set.undone && set.kind != Kind::Undo)
+                {
+                    Some(set) => {
+                        self.dialog = Some(Dialog::new(DialogKind::UndoChangeSet(Box::new(
+                            set.clone(),
+                        ))))
+                    }
+                    None => self.ask_undo_last_delete(),
+                }
+            }
             Ok(Outcome::History(sets)) => {
                 self.journal_view.selected =
                     self.journal_view.selected.min(sets.len().saturating_sub(1));

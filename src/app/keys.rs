@@ -309,7 +309,7 @@ impl App {
             Action::OpenJournal => return self.open_journal(),
             Action::DeleteSelected => self.ask_delete_selected(),
             Action::DeleteMarked => self.ask_delete_marked(),
-            Action::Undo => self.ask_undo(),
+            Action::Undo => return self.ask_undo(),
             Action::CancelJob => self.cancel_job(),
             Action::OpenExportPrompt if self.export.is_some() => {
                 self.notice = Some("An export is already running.".to_owned());

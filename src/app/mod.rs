@@ -162,6 +162,11 @@ pub struct App {
     pub addresses: Option<CustomerAddresses>,
     /// The groups view: the chosen group, and customers per group.
     pub groups_view: GroupsView,
+    /// Whether the worker keeps a change journal: then `u` undoes the store's last change
+    /// set, else its last delete.
+    pub journal: bool,
+    /// `u` was pressed: the journal read next opens the undo of its last change set.
+    undo_asked: bool,
     /// The journal view: the change sets and the one picked.
     pub journal_view: journal_view::JournalView,
     /// The prompt for a group's name, while open.
@@ -236,6 +241,8 @@ impl App {
             groups_view: GroupsView::default(),
             group_prompt: None,
             journal_view: journal_view::JournalView::default(),
+            journal: false,
+            undo_asked: false,
             group_delete: None,
             form: None,
             address_form: None,

@@ -974,3 +974,42 @@ fn the_filter_panel_takes_a_group_by_name() {
         "shown by name when reopened"
     );
 }
+
+#[test]
+fn with_a_journal_u_undoes_the_last_change_set_of_any_kind() {
+    use bc_customers::jobs::journal::{ChangeSet, Kind};
+    let mut app = loaded();
+    app.journal = true;
+    let asked = reads(&app.update(key(KeyCode::Char('u'))));
+    let [(request, Slot::History, Read::History)] = asked.as_slice() else {
+        panic!("the journal is read first: {asked:?}");
+    };
+    let set = |id, kind, undone| ChangeSet {
+        id,
+        kind,
+        when: "2026-11-27T08:00:00+00:00".into(),
+        store: "Demo Store".into(),
+        customers: 3,
+        backup: None,
+        undoes: None,
+        ids: Vec::new(),
+        undone,
+    };
+    app.update(answer(
+        *request,
+        Slot::History,
+        Ok(Outcome::History(vec![
+            set(3, Kind::BulkEdit, true),
+            set(2, Kind::Edit, false),
+            set(1, Kind::Create, false),
+        ])),
+    ));
+    let Some(DialogKind::UndoChangeSet(picked)) = app.dialog.as_ref().map(|d| d.kind.clone())
+    else {
+        panic!("an undo dialog");
+    };
+    assert_eq!(picked.id, 2, "the newest not undone yet");
+    let sent = writes(&press(&mut app, 1));
+    assert!(matches!(sent.as_slice(), [(_, Write::UndoChangeSet { set, .. })] if set.id == 2));
+    assert!(app.job.is_some(), "a job with the gauge and c to cancel");
+}

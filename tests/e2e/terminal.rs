@@ -152,7 +152,7 @@ fn create_delete_and_undo_in_the_terminal() {
     let mut session = Session::start(command);
     session.wait_for("1–30 of 30");
     session.keys(&["u"]);
-    session.wait_for("[ Restore 1 customer ]");
+    session.wait_for("[ Undo change set ");
     session.keys(&["Right", "Enter"]);
     session.wait_for("1 restored, 0 failed");
     assert_eq!(count_on_store(api_url, "e2e-token", "ada@example.com"), 1);
@@ -242,7 +242,7 @@ fn an_address_added_in_the_details_comes_back_with_undo() {
     session.wait_for("1 deleted, 0 failed");
     assert_eq!(count_on_store(api_url, "e2e-token", &email), 0);
     session.keys(&["u"]);
-    session.wait_for("[ Restore 1 customer ]");
+    session.wait_for("[ Undo change set ");
     session.keys(&["Right", "Enter"]);
     session.wait_for(&format!("1 restored (with {} address", before + 1));
     let found = get_json(api_url, "e2e-token", &format!("/customers?email={email}"));
