@@ -1,0 +1,110 @@
+//! A bulk edit (store credit added) of every customer of a sandbox limited to 30 requests
+//! every 5 s, through the worker exactly as the terminal app runs it after `A`, `B`: the
+//! backup, then one read and one PUT per customer. Prints the achieved request rate as a
+//! fraction of the quota, the 429s met, and the process's resident memory as it goes.
+//! Run with `cargo bench --bench bulk_update` (BENCH_CUSTOMERS, default 1,000: about 8
+//! minutes, the quota is the limit).
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::jobs::Cancel;
+use bc_customers::jobs::backup::Selection;
+use bc_customers::jobs::update::BulkChange;
+use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
+use bc_customers::worker::{self, Command, Outcome, Write};
+
+const TOKEN: &str = "bench-token";
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let customers: u64 = std::env::var("BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000);
+    let limit = RateLimit {
+        quota: 30,
+        window: Duration::from_secs(5),
+    };
+    let folder = tempfile::tempdir().expect("a folder");
+    let mut options = SandboxOptions::new(folder.path().join("bench.sqlite3"));
+    options.token = Some(TOKEN.to_owned());
+    options.seed = customers;
+    options.rate_limit = limit;
+    let running = sandbox::start(options).await.expect("the sandbox starts");
+    let client = Client::new(
+        &running.api_url(),
+        Auth::Token {
+            token: Secret::new(TOKEN),
+            client_id: None,
+        },
+        ClientOptions::default(),
+    )
+    .expect("a client");
+    let quota_per_second = limit.quota as f64 / limit.window.as_secs_f64();
+    println!(
+        "bulk edit of {customers} customers, rate limit {}/{} s ({quota_per_second:.1} requests/s)",
+        limit.quota,
+        limit.window.as_secs()
+    );
+    let (worker, mut events, _task) = worker::spawn(client.clone());
+    let change = BulkChange {
+        add_store_credit: Some(5.into()),
+        ..BulkChange::default()
+    };
+    let started = Instant::now();
+    let baseline = rss_mib();
+    worker.send(Command::Write {
+        request: 1,
+        write: Write::UpdateCustomers {
+            selection: Selection::Matching {
+                filter: Filter::default(),
+                except: Vec::new(),
+            },
+            change,
+            backup: folder.path().join("backup.jsonl"),
+            cancel: Cancel::default(),
+        },
+    });
+    let mut samples = Vec::new();
+    let updated = loop {
+        let event = events.recv().await.expect("the worker is running");
+        match event.result.expect("the job succeeds") {
+            Outcome::Progress(progress) => {
+                let quarter = progress.done * 4 / progress.total.max(1);
+                if samples.len() < quarter as usize {
+                    samples.push((progress.step.doing(), progress.done, rss_mib()));
+                }
+            }
+            Outcome::UpdatedCustomers(updated) => break updated,
+            other => panic!("an update report, got {other:?}"),
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let requests = client.stats().requests.load(Ordering::Relaxed);
+    let refused = client.stats().rate_limited.load(Ordering::Relaxed);
+    let rate = requests as f64 / seconds;
+    println!("{}", updated.summary());
+    println!(
+        "requests {requests}, {seconds:.1} s, {rate:.2} requests/s = {:.1} % of the quota (target ≥ 95 %), 429s {refused} (target 0)",
+        rate / quota_per_second * 100.0
+    );
+    println!("resident memory: {baseline:.0} MiB before");
+    for (step, done, rss) in samples {
+        println!("  {step} {done}: {rss:.0} MiB");
+    }
+    running.shutdown().await.expect("a clean shutdown");
+}
