@@ -588,6 +588,16 @@ async fn run(
                                     progress,
                                 )
                                 .await?;
+                                if let Some(recording) = &recording
+                                    && report.done > 0
+                                    && let Err(error) = recording.journal.record_new(
+                                        Kind::Restore,
+                                        &recording.store,
+                                        &report.ids,
+                                    )
+                                {
+                                    tracing::warn!("the change journal was not written: {error}");
+                                }
                                 Ok(Outcome::Restored(report))
                             }
                         }

@@ -44,6 +44,13 @@ pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
         .await;
         bar.finish();
         let report = report?;
+        if report.done > 0 {
+            crate::jobs::journal::Journal::default_place()?.record_new(
+                crate::jobs::journal::Kind::Restore,
+                &store.name,
+                &report.ids,
+            )?;
+        }
         println!("{}.", report.summary("restored"));
         failures(&report, "restored")
     })

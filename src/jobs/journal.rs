@@ -20,6 +20,8 @@ pub enum Kind {
     BulkEdit,
     /// Customers created (their ids kept).
     Create,
+    /// Customers re-created from a backup (their new ids kept).
+    Restore,
     Delete,
     Undo,
 }
@@ -195,9 +197,14 @@ impl Journal {
 
     /// Records customers created (a create is undone by deleting them, with a backup).
     pub fn record_created(&self, store: &str, ids: &[i64]) -> Result<ChangeSet, JobError> {
+        self.record_new(Kind::Create, store, ids)
+    }
+
+    /// Records customers created by `kind` (a create, or a restore): undone by deleting them.
+    pub fn record_new(&self, kind: Kind, store: &str, ids: &[i64]) -> Result<ChangeSet, JobError> {
         self.append(ChangeSet {
             id: self.next_id()?,
-            kind: Kind::Create,
+            kind,
             when: now(),
             store: store.to_owned(),
             customers: ids.len() as u64,

@@ -178,7 +178,7 @@ pub async fn undo_change_set(
             "change set {} has no backup to restore",
             set.id
         ))),
-        (Kind::Create, _) => {
+        (Kind::Create | Kind::Restore, _) => {
             // What was created is deleted, backed up first like every delete.
             let backup = crate::paths::backup_folder()
                 .map_err(|error| JobError::Stopped(format!("{error:#}")))?
