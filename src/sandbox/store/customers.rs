@@ -38,13 +38,7 @@ impl Store {
 
     pub fn count(&self, filter: &CustomerFilter) -> rusqlite::Result<u64> {
         let (clause, values) = where_clause(filter);
-        let sql = format!("SELECT count(*) FROM customers {clause}");
-        self.read(|db| {
-            let count: i64 = db
-                .prepare_cached(&sql)?
-                .query_row(params_from_iter(values), |row| row.get(0))?;
-            Ok(count.max(0) as u64)
-        })
+        self.count_rows("customers", &clause, values)
     }
 
     pub fn get(&self, id: i64) -> rusqlite::Result<Option<StoredCustomer>> {

@@ -35,13 +35,7 @@ impl Store {
 
     pub fn count_groups(&self, filter: &GroupFilter) -> rusqlite::Result<u64> {
         let (clause, values) = where_clause(filter);
-        let sql = format!("SELECT count(*) FROM customer_groups {clause}");
-        self.read(|db| {
-            let count: i64 = db
-                .prepare_cached(&sql)?
-                .query_row(params_from_iter(values), |row| row.get(0))?;
-            Ok(count.max(0) as u64)
-        })
+        self.count_rows("customer_groups", &clause, values)
     }
 
     pub fn get_group(&self, id: i64) -> rusqlite::Result<Option<StoredGroup>> {

@@ -127,6 +127,22 @@ impl Store {
         })
     }
 
+    /// How many rows of `table` the `WHERE` clause (with its values) matches.
+    fn count_rows(
+        &self,
+        table: &str,
+        clause: &str,
+        values: Vec<rusqlite::types::Value>,
+    ) -> rusqlite::Result<u64> {
+        let sql = format!("SELECT count(*) FROM {table} {clause}");
+        self.read(|db| {
+            let count: i64 = db
+                .prepare_cached(&sql)?
+                .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
+            Ok(count.max(0) as u64)
+        })
+    }
+
     fn read<T>(
         &self,
         work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
