@@ -226,3 +226,63 @@ async fn store_credit_added_to_500_customers_is_undone_to_the_exact_strings() {
         "every value back, to the string"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_edit_never_overwrites_an_edit_made_after_its_backup() {
+    use bc_customers::jobs::backup::Selection;
+    use bc_customers::jobs::update::{BulkChange, update_customers};
+    use bc_customers::jobs::{Cancel, Step};
+    use reqwest::Method;
+    let store = TestStore::seeded(30).await;
+    let client = store.client();
+    let change = BulkChange {
+        add_store_credit: Some("5".parse().expect("an amount")),
+        ..BulkChange::default()
+    };
+    let selection = Selection::Matching {
+        filter: Filter {
+            max_id: Some(10),
+            ..Filter::default()
+        },
+        except: Vec::new(),
+    };
+    let backup = store.folder.path().join("bulk.jsonl");
+    let mut edited = false;
+    let updated = update_customers(
+        &client,
+        &selection,
+        &change,
+        &backup,
+        &Cancel::default(),
+        |p| {
+            // Once the backup is whole, another client edits customer 3 before the updates.
+            if p.step == Step::BackingUp && p.done == p.total && !edited {
+                edited = true;
+                tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current().block_on(store.send_json(
+                        Method::PUT,
+                        "/customers/3",
+                        &json!({"company": "Theirs Ltd", "store_credit": "50.0000"}),
+                    ))
+                });
+            }
+        },
+    )
+    .await
+    .expect("updated");
+    assert!(
+        edited,
+        "the other edit happened between the backup and the updates"
+    );
+    assert_eq!((updated.report.done, updated.report.failed.len()), (10, 0));
+    assert_eq!(
+        updated.recomputed, 1,
+        "customer 3 was read again and recomputed"
+    );
+    let three = store.get_json("/customers/3").await;
+    assert_eq!(three["company"], "Theirs Ltd", "their edit survives");
+    assert_eq!(
+        three["store_credit"], "55.0000",
+        "5 added to what it holds now"
+    );
+}
