@@ -215,6 +215,28 @@ impl Journal {
         })
     }
 
+    /// Records the undo of a delete: the backup it restored from and the customers it
+    /// re-created (an undo of it deletes them again).
+    pub fn record_undo_of_delete(
+        &self,
+        store: &str,
+        undoes: u64,
+        backup: &Path,
+        ids: &[i64],
+    ) -> Result<ChangeSet, JobError> {
+        self.append(ChangeSet {
+            id: self.next_id()?,
+            kind: Kind::Undo,
+            when: now(),
+            store: store.to_owned(),
+            customers: ids.len() as u64,
+            backup: Some(backup.to_owned()),
+            undoes: Some(undoes),
+            ids: ids.to_vec(),
+            undone: false,
+        })
+    }
+
     /// The entries of an edit.
     pub fn entries(&self, id: u64) -> Result<Vec<Entry>, JobError> {
         let path = self.entries_file(id);

@@ -160,26 +160,28 @@ pub async fn undo_change_set(
             set.id
         )));
     }
+    // By what the change set holds: fields to set back, customers it created (deleted now,
+    // after a backup), or a backup of customers it deleted (restored now). So an undo can be
+    // undone whatever it did.
+    let has_entries = journal.entries_file(set.id).exists();
     match (set.kind, &set.backup) {
-        (Kind::Delete, Some(backup)) => {
-            let ids = deleted_ids(backup)?;
-            let report = restore_backup(client, backup, Some(&ids), cancel, progress).await?;
-            journal.record(
-                Kind::Undo,
-                store,
-                report.done,
-                Some(backup),
-                Some(set.id),
-                &[],
-            )?;
-            Ok(Undone::Restored(report))
+        (Kind::Edit | Kind::BulkEdit, _) | (Kind::Undo, _) if has_entries => {
+            let entries = journal.entries(set.id)?;
+            let undone = undo_edit(client, entries, cancel, progress).await;
+            if undone.report.done > 0 {
+                journal.record(
+                    Kind::Undo,
+                    store,
+                    undone.report.done,
+                    None,
+                    Some(set.id),
+                    &undone.entries,
+                )?;
+            }
+            Ok(Undone::SetBack(undone))
         }
-        (Kind::Delete, None) => Err(JobError::Stopped(format!(
-            "change set {} has no backup to restore",
-            set.id
-        ))),
-        (Kind::Create | Kind::Restore, _) => {
-            // What was created is deleted, backed up first like every delete.
+        _ if !set.ids.is_empty() => {
+            // What was created (or restored) is deleted, backed up first like every delete.
             let backup = crate::paths::backup_folder()
                 .map_err(|error| JobError::Stopped(format!("{error:#}")))?
                 .join(super::backup::backup_file_name(store, chrono::Local::now()));
@@ -197,25 +199,16 @@ pub async fn undo_change_set(
             )?;
             Ok(Undone::Deleted(deleted))
         }
-        (Kind::Edit | Kind::BulkEdit | Kind::Undo, _) => {
-            let entries = journal.entries(set.id).map_err(|_| {
-                JobError::Stopped(format!(
-                    "change set {} has no fields to set back (an undone delete is undone by deleting again)",
-                    set.id
-                ))
-            })?;
-            let undone = undo_edit(client, entries, cancel, progress).await;
-            if undone.report.done > 0 {
-                journal.record(
-                    Kind::Undo,
-                    store,
-                    undone.report.done,
-                    None,
-                    Some(set.id),
-                    &undone.entries,
-                )?;
-            }
-            Ok(Undone::SetBack(undone))
+        (Kind::Delete | Kind::Undo, Some(backup)) => {
+            let ids = deleted_ids(backup)?;
+            let report = restore_backup(client, backup, Some(&ids), cancel, progress).await?;
+            // The customers re-created are kept, so that this undo can be undone too.
+            journal.record_undo_of_delete(store, set.id, backup, &report.ids)?;
+            Ok(Undone::Restored(report))
         }
+        _ => Err(JobError::Stopped(format!(
+            "change set {} holds nothing to undo with (no fields, ids or backup)",
+            set.id
+        ))),
     }
 }

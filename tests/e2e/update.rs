@@ -205,3 +205,47 @@ fn an_update_is_in_the_history_and_undo_sets_it_back_but_keeps_newer_edits() {
     assert_eq!(history[0]["kind"], "undo");
     assert_eq!(history[1]["undone"], true);
 }
+
+#[test]
+fn a_delete_undone_can_be_undone_again() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "update-token", 10);
+    let home = folder.path().display().to_string();
+    let cli = |args: &[&str]| run(&store.api_url, &home, args);
+    let count = || -> u64 {
+        text(&cli(&["count"]).stdout)
+            .trim()
+            .parse()
+            .expect("a count")
+    };
+    let deleted = cli(&["delete", "--max-id", "2", "--yes"]);
+    assert!(deleted.status.success(), "{}", text(&deleted.stderr));
+    assert_eq!(count(), 8);
+    let undone = cli(&["undo", "--yes"]);
+    assert!(undone.status.success(), "{}", text(&undone.stderr));
+    assert!(
+        text(&undone.stdout).contains("2 restored"),
+        "{}",
+        text(&undone.stdout)
+    );
+    assert_eq!(count(), 10);
+    let history: serde_json::Value =
+        serde_json::from_slice(&cli(&["history", "--format", "json"]).stdout).expect("JSON");
+    let undo_id = history[0]["id"]
+        .as_u64()
+        .expect("the undo's id")
+        .to_string();
+    assert_eq!(history[0]["kind"], "undo");
+    let again = cli(&["undo", &undo_id, "--yes"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("2 deleted"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(
+        count(),
+        8,
+        "the restored customers are deleted again, after a backup"
+    );
+}
