@@ -45,11 +45,23 @@ pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         let report = report?;
         if report.done > 0 {
-            crate::jobs::journal::Journal::default_place()?.record_new(
-                crate::jobs::journal::Kind::Restore,
-                &store.name,
-                &report.ids,
-            )?;
+            // Restoring a delete's backup undoes that delete: the journal says so.
+            let journal = crate::jobs::journal::Journal::default_place()?;
+            let delete = journal.of_store(&store.name)?.into_iter().find(|set| {
+                set.kind == crate::jobs::journal::Kind::Delete
+                    && !set.undone
+                    && set.backup.as_deref() == Some(path.as_path())
+            });
+            match delete {
+                Some(set) => {
+                    journal.record_undo_of_delete(&store.name, set.id, path, &report.ids)?
+                }
+                None => journal.record_new(
+                    crate::jobs::journal::Kind::Restore,
+                    &store.name,
+                    &report.ids,
+                )?,
+            };
         }
         println!("{}.", report.summary("restored"));
         failures(&report, "restored")

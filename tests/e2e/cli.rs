@@ -231,6 +231,14 @@ fn delete_with_a_backup_then_restore_from_the_command_line() {
         "{said}"
     );
     assert!(String::from_utf8_lossy(&restored.stderr).contains("reset it at next login"));
+    // Restoring the delete's backup undoes the delete, as the journal says.
+    let history: serde_json::Value =
+        serde_json::from_slice(&run_in(&["history", "--format", "json"]).stdout).expect("JSON");
+    assert_eq!(history[0]["kind"], "undo");
+    assert_eq!(
+        (&history[1]["kind"], &history[1]["undone"]),
+        (&serde_json::json!("delete"), &serde_json::json!(true))
+    );
     assert_eq!(count(&["--customer-group-id", "4"]), group);
     assert_eq!(count(&[]), 200);
 }
