@@ -101,7 +101,17 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
             println!("No customer matches {filter}; nothing changed.");
             return Ok(());
         }
-        let lines = review.lines(&change);
+        // Groups by name, when the store has them.
+        let groups: std::collections::HashMap<i64, String> = client
+            .groups()
+            .await
+            .map(|groups| groups.into_iter().map(|g| (g.id, g.name)).collect())
+            .unwrap_or_default();
+        let lines = review.lines_naming(&change, |id| match (id, groups.get(&id)) {
+            (0, _) => "none".to_owned(),
+            (_, Some(name)) => name.clone(),
+            _ => format!("#{id}"),
+        });
         if args.dry_run {
             for line in &lines {
                 println!("{}", sanitize(line));

@@ -199,18 +199,28 @@ impl Review {
 
     /// The review in lines, e.g. "customer_group_id: 1 ×212 · 3 ×3 → 2".
     pub fn lines(&self, change: &BulkChange) -> Vec<String> {
+        self.lines_naming(change, |id| id.to_string())
+    }
+
+    /// The same, with groups by name: "group: Retail ×212 · VIP ×3 → Wholesale".
+    pub fn lines_naming(&self, change: &BulkChange, group: impl Fn(i64) -> String) -> Vec<String> {
         let mut lines = vec![format!(
             "This changes {} customers; {} already have the new values (nothing is sent for them).",
             self.customers, self.already_so
         )];
         for (field, values) in &self.now {
+            let is_group = field == "customer_group_id";
+            let named = |value: &str| match value.parse::<i64>() {
+                Ok(id) if is_group => group(id),
+                _ => value.to_owned(),
+            };
             let now: Vec<String> = values
                 .iter()
                 .take(6)
-                .map(|(value, count)| format!("{value} ×{count}"))
+                .map(|(value, count)| format!("{} ×{count}", named(value)))
                 .collect();
             let new = match (field.as_str(), change.set.get(field)) {
-                (_, Some(value)) => shown(value),
+                (_, Some(value)) => named(&shown(value)),
                 ("notes", None) => "with a line added".to_owned(),
                 _ => match (change.add_store_credit, change.subtract_store_credit) {
                     (Some(add), _) => format!("+{add}"),
@@ -218,6 +228,7 @@ impl Review {
                     _ => String::new(),
                 },
             };
+            let field = if is_group { "group" } else { field.as_str() };
             lines.push(format!("  {field}: {} → {new}", now.join(" · ")));
         }
         if self.stop_at_zero > 0 {
@@ -459,9 +470,14 @@ mod tests {
         }
         assert_eq!((review.customers, review.already_so), (4, 1));
         let lines = review.lines(&change).join("\n");
+        assert!(lines.contains("group: 1 ×2 · 2 ×1 · 3 ×1 → 2"), "{lines}");
+        let names = ["none", "Retail", "Wholesale", "VIP"];
+        let named = review
+            .lines_naming(&change, |id| names[id as usize].to_owned())
+            .join("\n");
         assert!(
-            lines.contains("customer_group_id: 1 ×2 · 2 ×1 · 3 ×1 → 2"),
-            "{lines}"
+            named.contains("group: Retail ×2 · Wholesale ×1 · VIP ×1 → Wholesale"),
+            "{named}"
         );
     }
 }

@@ -145,7 +145,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             }));
         }
         DialogKind::BulkReview { review, change, .. } => {
-            for line in review.lines(change) {
+            for line in review.lines_naming(change, |id| app.group_label(id)) {
                 lines.push(Line::from(format!(" {}", sanitize(&line))));
             }
             lines.push(Line::from(

@@ -80,7 +80,7 @@ fn update_reviews_then_sends_only_what_changes() {
     let review = text(&dry.stdout);
     assert!(review.contains("This changes 10 customers"), "{review}");
     assert!(
-        review.contains("customer_group_id: ") && review.contains("→ 3"),
+        review.contains("group: ") && review.contains("→ VIP"),
         "{review}"
     );
     assert!(review.contains("Dry run: nothing was sent."), "{review}");
