@@ -6,16 +6,13 @@
 //! minutes, the quota is the limit).
 
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::Filter;
 use bc_customers::jobs::Cancel;
 use bc_customers::jobs::backup::Selection;
 use bc_customers::jobs::update::BulkChange;
-use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 use bc_customers::worker::{self, Command, Outcome, Write};
-
-const TOKEN: &str = "bench-token";
 
 fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -29,32 +26,22 @@ fn rss_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
+#[path = "limited_store/mod.rs"]
+mod limited_store;
+
+use limited_store::LimitedStore;
+
 #[tokio::main]
 async fn main() {
-    let customers: u64 = std::env::var("BENCH_CUSTOMERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000);
-    let limit = RateLimit {
-        quota: 30,
-        window: Duration::from_secs(5),
-    };
-    let folder = tempfile::tempdir().expect("a folder");
-    let mut options = SandboxOptions::new(folder.path().join("bench.sqlite3"));
-    options.token = Some(TOKEN.to_owned());
-    options.seed = customers;
-    options.rate_limit = limit;
-    let running = sandbox::start(options).await.expect("the sandbox starts");
-    let client = Client::new(
-        &running.api_url(),
-        Auth::Token {
-            token: Secret::new(TOKEN),
-            client_id: None,
-        },
-        ClientOptions::default(),
-    )
-    .expect("a client");
-    let quota_per_second = limit.quota as f64 / limit.window.as_secs_f64();
+    let store = LimitedStore::start(1_000).await;
+    let quota_per_second = store.quota_per_second();
+    let LimitedStore {
+        running,
+        client,
+        limit,
+        customers,
+        folder,
+    } = store;
     println!(
         "bulk edit of {customers} customers, rate limit {}/{} s ({quota_per_second:.1} requests/s)",
         limit.quota,

@@ -5,43 +5,30 @@
 //! Run with `cargo bench --bench delete_restore` (about two minutes: the quota is the limit).
 
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::{Client, Filter};
 use bc_customers::jobs::backup::Selection;
 use bc_customers::jobs::{Cancel, Report};
-use bc_customers::sandbox::{self, RateLimit, SandboxOptions};
 use bc_customers::worker::{self, Command, Event, Outcome, Write};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-const TOKEN: &str = "bench-token";
+#[path = "limited_store/mod.rs"]
+mod limited_store;
+
+use limited_store::LimitedStore;
 
 #[tokio::main]
 async fn main() {
-    let customers: u64 = std::env::var("BENCH_CUSTOMERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(300);
-    let limit = RateLimit {
-        quota: 30,
-        window: Duration::from_secs(5),
-    };
-    let folder = tempfile::tempdir().expect("a folder");
-    let mut options = SandboxOptions::new(folder.path().join("bench.sqlite3"));
-    options.token = Some(TOKEN.to_owned());
-    options.seed = customers;
-    options.rate_limit = limit;
-    let running = sandbox::start(options).await.expect("the sandbox starts");
-    let client = Client::new(
-        &running.api_url(),
-        Auth::Token {
-            token: Secret::new(TOKEN),
-            client_id: None,
-        },
-        ClientOptions::default(),
-    )
-    .expect("a client");
-    let quota_per_second = limit.quota as f64 / limit.window.as_secs_f64();
+    let store = LimitedStore::start(300).await;
+    let quota_per_second = store.quota_per_second();
+    let LimitedStore {
+        running,
+        client,
+        limit,
+        customers,
+        folder,
+    } = store;
     println!(
         "{customers} customers, rate limit {}/{} s ({quota_per_second:.1} requests/s)\n",
         limit.quota,
