@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod format;
+pub mod index;
 pub mod jobs;
 pub mod paths;
 pub mod sandbox;

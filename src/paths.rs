@@ -29,6 +29,11 @@ pub fn backup_folder() -> Result<PathBuf> {
     Ok(project()?.data_dir().join("backups"))
 }
 
+/// Where the search indexes, one file per store, are kept.
+pub fn index_folder() -> Result<PathBuf> {
+    Ok(project()?.data_dir().join("index"))
+}
+
 /// Where the change journal is kept.
 pub fn journal_folder() -> Result<PathBuf> {
     Ok(project()?.data_dir().to_owned())

@@ -3,6 +3,7 @@
 //! the quota instead of running into 429s.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -27,7 +28,13 @@ struct Window {
 #[derive(Debug, Default)]
 pub struct RateBudget {
     window: Mutex<Window>,
+    /// The person's own requests waiting for the quota: background work lets them go first.
+    waiting: AtomicUsize,
 }
+
+/// Requests of each window background work leaves to the person's own, so a key pressed
+/// during a sync is answered at once.
+const RESERVE: u64 = 2;
 
 impl RateBudget {
     fn lock(&self) -> std::sync::MutexGuard<'_, Window> {
@@ -38,13 +45,44 @@ impl RateBudget {
 
     /// Waits until the quota has room for one more request, and counts it.
     pub async fn acquire(&self) {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        self.take(0).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// As `acquire`, for background work (the index's sync): waits while the person's own
+    /// requests wait, and leaves a few requests of each window to them.
+    pub async fn acquire_background(&self) {
+        loop {
+            if self.waiting.load(Ordering::SeqCst) == 0 {
+                self.take(RESERVE).await;
+                if self.waiting.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                // Someone came while this waited: the request just counted is theirs to
+                // spend; give it back.
+                let mut window = self.lock();
+                window.left = window.left.map(|left| left + 1);
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Waits until more than `reserve` requests are left in the window, and counts one.
+    async fn take(&self, reserve: u64) {
         loop {
             let wait_until = {
                 let mut window = self.lock();
                 let now = Instant::now();
                 match (window.left, window.resets_at) {
                     (Some(left), Some(resets_at)) if now < resets_at => {
-                        if left > 0 {
+                        // A reserve is kept only from a quota big enough to spare it.
+                        let reserve = if window.quota.is_some_and(|q| q > reserve * 10) {
+                            reserve
+                        } else {
+                            0
+                        };
+                        if left > reserve {
                             window.left = Some(left - 1);
                             return;
                         }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::stream::{self, Stream, StreamExt};
@@ -80,6 +80,8 @@ pub struct Client {
     budget: Arc<RateBudget>,
     stats: Arc<ClientStats>,
     options: ClientOptions,
+    /// Background work: waits for the person's own requests (see `RateBudget`).
+    background: bool,
 }
 
 /// What a client has sent and met, for status lines and benchmarks.
@@ -90,6 +92,9 @@ pub struct ClientStats {
     pub rate_limited: AtomicU64,
     /// Requests sent again after a 5xx answer or a broken connection.
     pub retried: AtomicU64,
+    /// The store's clock (its `Date` header) at the last answer, in seconds since the epoch;
+    /// 0 before any.
+    pub store_time: AtomicI64,
 }
 
 /// Whether a request may be sent again after an unclear failure.
@@ -141,11 +146,21 @@ impl Client {
             budget: Arc::new(RateBudget::default()),
             stats: Arc::default(),
             options,
+            background: false,
         })
     }
 
     pub fn api_url(&self) -> &str {
         self.base.as_str().trim_end_matches('/')
+    }
+
+    /// A clone for background work (the index's sync): same quota and counters, but the
+    /// person's own requests go first.
+    pub fn background(&self) -> Client {
+        Client {
+            background: true,
+            ..self.clone()
+        }
     }
 
     /// Counters shared by every clone of this client.
@@ -354,6 +369,40 @@ impl Client {
         body: Option<&Value>,
         repeat: Repeat,
     ) -> Result<Option<Vec<u8>>, ApiError> {
+        self.send_dated(method, path, query, body, repeat)
+            .await
+            .map(|(body, _)| body)
+    }
+
+    /// One page of customers, as `list`, with the store's clock when it answered (its `Date`
+    /// header, seconds since the epoch): what "changed since" is measured against.
+    pub async fn list_dated(
+        &self,
+        filter: &Filter,
+        page: u64,
+        limit: u64,
+    ) -> Result<(Vec<Customer>, Option<i64>), ApiError> {
+        let mut query = filter.to_query();
+        query.push(("page", page.max(1).to_string()));
+        query.push(("limit", limit.clamp(1, MAX_PAGE_SIZE).to_string()));
+        let (body, date) = self
+            .send_dated(Method::GET, "customers", &query, None, Repeat::Safe)
+            .await?;
+        match body {
+            None => Ok((Vec::new(), date)),
+            Some(bytes) => Ok((decode(&bytes)?, date)),
+        }
+    }
+
+    /// As `send`, with the answer's `Date`.
+    async fn send_dated(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<(Option<Vec<u8>>, Option<i64>), ApiError> {
         let url = self
             .base
             .join(path)
@@ -361,7 +410,11 @@ impl Client {
         let mut failures = 0;
         let mut rate_limited = 0;
         loop {
-            self.budget.acquire().await;
+            if self.background {
+                self.budget.acquire_background().await;
+            } else {
+                self.budget.acquire().await;
+            }
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -383,9 +436,18 @@ impl Client {
                 request = request.json(body);
             }
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            let mut date = None;
             let outcome = match request.send().await {
                 Ok(response) => {
                     self.budget.observe(response.headers());
+                    date = response
+                        .headers()
+                        .get(reqwest::header::DATE)
+                        .and_then(|date| date.to_str().ok())
+                        .and_then(crate::dates::parse_api_date);
+                    if let Some(at) = date {
+                        self.stats.store_time.store(at, Ordering::Relaxed);
+                    }
                     let status = response.status();
                     let headers = response.headers().clone();
                     match response.bytes().await {
@@ -397,9 +459,10 @@ impl Client {
             };
             match outcome {
                 Ok((status, _, bytes)) if status.is_success() => {
-                    return Ok((status != StatusCode::NO_CONTENT || !bytes.is_empty())
+                    let body = (status != StatusCode::NO_CONTENT || !bytes.is_empty())
                         .then_some(bytes)
-                        .filter(|b| !b.is_empty()));
+                        .filter(|b| !b.is_empty());
+                    return Ok((body, date));
                 }
                 Ok((StatusCode::TOO_MANY_REQUESTS, headers, bytes)) => {
                     rate_limited += 1;

@@ -7,4 +7,5 @@ mod api;
 mod backup;
 mod groups_addresses;
 mod hostile;
+mod index;
 mod worker;

@@ -1,0 +1,437 @@
+//! The local search index of a store: one SQLite file per store in the user's data folder,
+//! holding every customer as the store sent it, the group names, and two full-text tables
+//! (SQLite's FTS5) that find parts of words. The v2 API filters only by exact values and
+//! lists only in id order; the index answers "hunter", "gmail" or "most store credit" at once.
+//!
+//! Two connections: searches read while a sync writes (WAL), each behind its own lock, used
+//! from blocking threads only.
+
+mod search;
+pub mod sync;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::api::{Customer, CustomerGroup};
+pub use search::{Facet, IndexQuery, Sort, SortColumn, Summary, SummaryRow};
+
+/// The local index of one store.
+#[derive(Debug)]
+pub struct LocalIndex {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+/// What `bc-customers index status` and the status bar say.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IndexStatus {
+    pub customers: u64,
+    /// When the last whole sync ended (seconds since the epoch, this machine's clock).
+    pub synced_at: Option<i64>,
+    /// A first sync cut off: the page it goes on from.
+    pub resume_page: Option<u64>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS customers (
+    id INTEGER PRIMARY KEY,
+    record TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    company TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    store_credit REAL NOT NULL,
+    customer_group_id INTEGER NOT NULL,
+    domain TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS customers_name ON customers (name COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS customers_email ON customers (email COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS customers_company ON customers (company COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS customers_phone ON customers (phone, id);
+CREATE INDEX IF NOT EXISTS customers_credit ON customers (store_credit, id);
+CREATE INDEX IF NOT EXISTS customers_group ON customers (customer_group_id, id);
+CREATE INDEX IF NOT EXISTS customers_domain ON customers (domain, id);
+CREATE INDEX IF NOT EXISTS customers_created ON customers (created, id);
+CREATE TABLE IF NOT EXISTS groups (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+-- Parts of words of three letters or more: trigrams, case and accents folded.
+CREATE VIRTUAL TABLE IF NOT EXISTS customer_parts USING fts5(
+    first_name, last_name, email, company, phone, notes,
+    tokenize = 'trigram remove_diacritics 1', content = '', contentless_delete = 1
+);
+-- Words of one or two letters find the words they begin.
+CREATE VIRTUAL TABLE IF NOT EXISTS customer_starts USING fts5(
+    first_name, last_name, email, company, phone, notes,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2', content = '',
+    contentless_delete = 1, detail = none
+);
+";
+
+/// Failures of the index, said in a person's words.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the search index {path}: {error}")]
+    Database {
+        path: PathBuf,
+        error: rusqlite::Error,
+    },
+    #[error("cannot create the search index's folder {path}: {error}")]
+    Folder {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("the search index's work stopped: {0}")]
+    Task(String),
+    #[error("a stored customer could not be read: {0}")]
+    Record(#[from] serde_json::Error),
+}
+
+impl LocalIndex {
+    /// Opens the index file, creating it (mode 0600, as it holds personal data) with its
+    /// folder when missing.
+    pub fn open(path: &Path) -> Result<LocalIndex, IndexError> {
+        if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|error| IndexError::Folder {
+                path: folder.to_owned(),
+                error,
+            })?;
+        }
+        create_private(path);
+        let database = |error| IndexError::Database {
+            path: path.to_owned(),
+            error,
+        };
+        let writer = connect(path).map_err(database)?;
+        writer.execute_batch(SCHEMA).map_err(database)?;
+        let reader = connect(path).map_err(database)?;
+        Ok(LocalIndex {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn failed(&self) -> impl Fn(rusqlite::Error) -> IndexError + '_ {
+        |error| IndexError::Database {
+            path: self.path.clone(),
+            error,
+        }
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts these customers in the index as the store sent them (new or changed).
+    pub fn upsert(&self, customers: &[Customer]) -> Result<(), IndexError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        for customer in customers {
+            write_customer(&transaction, customer).map_err(self.failed())?;
+        }
+        transaction.commit().map_err(self.failed())
+    }
+
+    /// Takes customers out of the index (deleted from the store).
+    pub fn remove(&self, ids: &[i64]) -> Result<(), IndexError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        for &id in ids {
+            remove_customer(&transaction, id).map_err(self.failed())?;
+        }
+        transaction.commit().map_err(self.failed())
+    }
+
+    /// The store's groups, replacing those known.
+    pub fn set_groups(&self, groups: &[CustomerGroup]) -> Result<(), IndexError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        transaction
+            .execute("DELETE FROM groups", [])
+            .map_err(self.failed())?;
+        for group in groups {
+            transaction
+                .execute(
+                    "INSERT INTO groups (id, name) VALUES (?1, ?2)",
+                    params![group.id, group.name],
+                )
+                .map_err(self.failed())?;
+        }
+        transaction.commit().map_err(self.failed())
+    }
+
+    /// The group names known, by id.
+    pub fn group_names(&self) -> Result<Vec<(i64, String)>, IndexError> {
+        let connection = self.reader();
+        let mut statement = connection
+            .prepare_cached("SELECT id, name FROM groups ORDER BY id")
+            .map_err(self.failed())?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(self.failed())?;
+        rows.collect::<Result<_, _>>().map_err(self.failed())
+    }
+
+    /// How many customers the index holds.
+    pub fn len(&self) -> Result<u64, IndexError> {
+        self.reader()
+            .query_row("SELECT count(*) FROM customers", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(self.failed())
+    }
+
+    pub fn is_empty(&self) -> Result<bool, IndexError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// How many customers the index holds with ids from `min` to `max`.
+    pub fn count_between(&self, min: i64, max: i64) -> Result<u64, IndexError> {
+        self.reader()
+            .query_row(
+                "SELECT count(*) FROM customers WHERE id BETWEEN ?1 AND ?2",
+                params![min, max],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(self.failed())
+    }
+
+    /// The ids held from `min` to `max`.
+    pub fn ids_between(&self, min: i64, max: i64) -> Result<Vec<i64>, IndexError> {
+        let connection = self.reader();
+        let mut statement = connection
+            .prepare_cached("SELECT id FROM customers WHERE id BETWEEN ?1 AND ?2 ORDER BY id")
+            .map_err(self.failed())?;
+        let rows = statement
+            .query_map(params![min, max], |row| row.get(0))
+            .map_err(self.failed())?;
+        rows.collect::<Result<_, _>>().map_err(self.failed())
+    }
+
+    /// The highest id held, if any.
+    pub fn max_id(&self) -> Result<Option<i64>, IndexError> {
+        self.reader()
+            .query_row("SELECT max(id) FROM customers", [], |row| row.get(0))
+            .map_err(self.failed())
+    }
+
+    /// One customer as last seen.
+    pub fn customer(&self, id: i64) -> Result<Option<Customer>, IndexError> {
+        let record: Option<String> = self
+            .reader()
+            .query_row("SELECT record FROM customers WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.failed())?;
+        Ok(match record {
+            Some(record) => Some(serde_json::from_str(&record)?),
+            None => None,
+        })
+    }
+
+    /// Every customer held, in id order (for comparing with the store).
+    pub fn all(&self) -> Result<Vec<Customer>, IndexError> {
+        let connection = self.reader();
+        let mut statement = connection
+            .prepare("SELECT record FROM customers ORDER BY id")
+            .map_err(self.failed())?;
+        let records = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(self.failed())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.failed())?;
+        records
+            .iter()
+            .map(|record| serde_json::from_str(record).map_err(IndexError::from))
+            .collect()
+    }
+
+    pub fn status(&self) -> Result<IndexStatus, IndexError> {
+        Ok(IndexStatus {
+            customers: self.len()?,
+            synced_at: self.meta("synced_at")?.and_then(|v| v.parse().ok()),
+            resume_page: self.meta("first_sync_page")?.and_then(|v| v.parse().ok()),
+        })
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, IndexError> {
+        self.reader()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.failed())
+    }
+
+    pub fn set_meta(&self, pairs: &[(&str, Option<String>)]) -> Result<(), IndexError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        for (key, value) in pairs {
+            set_meta(&transaction, key, value.as_deref()).map_err(self.failed())?;
+        }
+        transaction.commit().map_err(self.failed())
+    }
+
+    /// A page of a first sync: its customers and where the sync goes on from, together, so a
+    /// sync cut off goes on from the page after the last one kept.
+    pub fn keep_page(&self, customers: &[Customer], next_page: u64) -> Result<(), IndexError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        for customer in customers {
+            write_customer(&transaction, customer).map_err(self.failed())?;
+        }
+        set_meta(
+            &transaction,
+            "first_sync_page",
+            Some(&next_page.to_string()),
+        )
+        .map_err(self.failed())?;
+        transaction.commit().map_err(self.failed())
+    }
+}
+
+/// Where the index of the store called `store` lives in the user's data folder.
+pub fn path_for(store: &str) -> color_eyre::Result<PathBuf> {
+    Ok(crate::paths::index_folder()?
+        .join(format!("{}.sqlite3", crate::jobs::backup::file_safe(store))))
+}
+
+/// Deletes an index file with its WAL and shared-memory files; `false` when there was none.
+pub fn forget(path: &Path) -> std::io::Result<bool> {
+    let mut found = false;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(PathBuf::from(name)) {
+            Ok(()) => found = true,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(found)
+}
+
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(connection)
+}
+
+/// A new index file is made readable by its owner only before SQLite opens it (SQLite gives
+/// its -wal and -shm files the same mode).
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if !path.exists() {
+            // If this fails, opening the database says why.
+            let _ = std::fs::File::options()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
+    }
+}
+
+fn set_meta(connection: &Connection, key: &str, value: Option<&str>) -> rusqlite::Result<()> {
+    match value {
+        Some(value) => connection.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        ),
+        None => connection.execute("DELETE FROM meta WHERE key = ?1", [key]),
+    }
+    .map(|_| ())
+}
+
+fn remove_customer(connection: &Connection, id: i64) -> rusqlite::Result<()> {
+    let gone = connection.execute("DELETE FROM customers WHERE id = ?1", [id])?;
+    if gone > 0 {
+        connection.execute("DELETE FROM customer_parts WHERE rowid = ?1", [id])?;
+        connection.execute("DELETE FROM customer_starts WHERE rowid = ?1", [id])?;
+    }
+    Ok(())
+}
+
+fn write_customer(connection: &Connection, customer: &Customer) -> rusqlite::Result<()> {
+    remove_customer(connection, customer.id)?;
+    let record = serde_json::to_string(customer)
+        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
+    let name = format!("{} {}", customer.last_name, customer.first_name)
+        .trim()
+        .to_owned();
+    let domain = customer
+        .email
+        .rsplit_once('@')
+        .map(|(_, domain)| domain.trim().to_lowercase())
+        .unwrap_or_default();
+    let credit = customer
+        .store_credit
+        .to_string()
+        .parse::<f64>()
+        .unwrap_or(0.0);
+    connection
+        .prepare_cached(
+            "INSERT INTO customers (id, record, name, email, company, phone, store_credit,
+                 customer_group_id, domain, created, modified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            customer.id,
+            record,
+            name,
+            customer.email,
+            customer.company,
+            customer.phone,
+            credit,
+            customer.customer_group_id,
+            domain,
+            customer.created_at().unwrap_or(0),
+            customer.modified_at().unwrap_or(0),
+        ])?;
+    // A phone is found by its digits too, however it was written.
+    let digits: String = customer
+        .phone
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let phone = format!("{} {digits}", customer.phone);
+    for table in ["customer_parts", "customer_starts"] {
+        connection
+            .prepare_cached(&format!(
+                "INSERT INTO {table} (rowid, first_name, last_name, email, company, phone, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?
+            .execute(params![
+                customer.id,
+                customer.first_name,
+                customer.last_name,
+                customer.email,
+                customer.company,
+                phone,
+                customer.notes,
+            ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,378 @@
+//! Searching and sorting the index: every word typed must appear, in any order, in a name,
+//! the email, the company, the phone or the notes, case and accents aside; the matches come
+//! in any column's order, a page at a time, with their count. And the summary: customers per
+//! group, email domain and signup month.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::types::Value;
+
+use super::{IndexError, LocalIndex};
+use crate::api::Customer;
+
+/// The columns the matches can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum SortColumn {
+    /// The store's own order.
+    #[default]
+    Id,
+    Name,
+    Email,
+    StoreCredit,
+    Group,
+    Company,
+    Phone,
+    Created,
+}
+
+impl SortColumn {
+    /// In the order `s` steps through them (the table's columns on screen).
+    pub const ALL: [SortColumn; 8] = [
+        SortColumn::Id,
+        SortColumn::Name,
+        SortColumn::Email,
+        SortColumn::Company,
+        SortColumn::Phone,
+        SortColumn::Group,
+        SortColumn::StoreCredit,
+        SortColumn::Created,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortColumn::Id => "ID",
+            SortColumn::Name => "name",
+            SortColumn::Email => "email",
+            SortColumn::StoreCredit => "store credit",
+            SortColumn::Group => "group",
+            SortColumn::Company => "company",
+            SortColumn::Phone => "phone",
+            SortColumn::Created => "signup date",
+        }
+    }
+
+    /// The next column after this one, round.
+    pub fn next(self) -> SortColumn {
+        let at = Self::ALL.iter().position(|&c| c == self).unwrap_or(0);
+        Self::ALL[(at + 1) % Self::ALL.len()]
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            SortColumn::Id => "id",
+            SortColumn::Name => "name COLLATE NOCASE",
+            SortColumn::Email => "email COLLATE NOCASE",
+            SortColumn::StoreCredit => "store_credit",
+            SortColumn::Group => "customer_group_id",
+            SortColumn::Company => "company COLLATE NOCASE",
+            SortColumn::Phone => "phone",
+            SortColumn::Created => "created",
+        }
+    }
+}
+
+/// A column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl Sort {
+    pub fn label(self) -> String {
+        format!(
+            "{} {}",
+            self.column.label(),
+            if self.descending { "↓" } else { "↑" }
+        )
+    }
+}
+
+/// A slice of the store the summary shows: Enter lists its customers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Group(i64),
+    /// The part of the email after `@`, lower case.
+    Domain(String),
+    /// Signed up in this month (`YYYY-MM`, UTC).
+    Month(String),
+}
+
+impl Facet {
+    /// How the table's title names it.
+    pub fn label(&self, group_name: impl Fn(i64) -> String) -> String {
+        match self {
+            Facet::Group(id) => format!("group {}", group_name(*id)),
+            Facet::Domain(domain) => format!("email @{domain}"),
+            Facet::Month(month) => format!("signed up {month}"),
+        }
+    }
+}
+
+/// What to list from the index.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub struct IndexQuery {
+    /// Words that must all appear.
+    pub text: String,
+    pub facet: Option<Facet>,
+    pub sort: Sort,
+}
+
+/// One bar of the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryRow {
+    pub label: String,
+    pub count: u64,
+    pub facet: Facet,
+}
+
+/// Customers per group, per email domain (the most common) and per signup month (the latest).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub customers: u64,
+    pub groups: Vec<SummaryRow>,
+    pub domains: Vec<SummaryRow>,
+    pub months: Vec<SummaryRow>,
+}
+
+/// The domains and months the summary shows at most.
+const SUMMARY_ROWS: usize = 24;
+
+/// The full-text expressions for the words typed: one for the trigram table (words of three
+/// letters or more, found anywhere) and one for the word-start table (shorter words, found
+/// at the start of a word). A phone typed with dashes or brackets is looked for by digits.
+fn match_expressions(text: &str) -> (Option<String>, Option<String>) {
+    let mut parts = Vec::new();
+    let mut starts = Vec::new();
+    for word in text.split_whitespace() {
+        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+        let phone_like = word
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-().".contains(c));
+        let word = if phone_like && digits.len() >= 3 {
+            digits
+        } else {
+            word.to_owned()
+        };
+        let quoted = format!("\"{}\"", word.replace('"', "\"\""));
+        if word.chars().count() >= 3 {
+            parts.push(quoted);
+        } else if word.chars().any(char::is_alphanumeric) {
+            starts.push(format!("{quoted}*"));
+        }
+    }
+    let join = |words: Vec<String>| (!words.is_empty()).then(|| words.join(" AND "));
+    (join(parts), join(starts))
+}
+
+/// The first and last second of a `YYYY-MM` month.
+fn month_bounds(month: &str) -> Option<(i64, i64)> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
+    };
+    let start = first.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    let end = next.and_hms_opt(0, 0, 0)?.and_utc().timestamp() - 1;
+    Some((start, end))
+}
+
+/// The WHERE clause (or nothing) and its values.
+fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let (parts, starts) = match_expressions(&query.text);
+    if let Some(parts) = parts {
+        clauses.push("id IN (SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?)");
+        values.push(Value::Text(parts));
+    }
+    if let Some(starts) = starts {
+        clauses.push("id IN (SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?)");
+        values.push(Value::Text(starts));
+    }
+    match &query.facet {
+        Some(Facet::Group(id)) => {
+            clauses.push("customer_group_id = ?");
+            values.push(Value::Integer(*id));
+        }
+        Some(Facet::Domain(domain)) => {
+            clauses.push("domain = ?");
+            values.push(Value::Text(domain.clone()));
+        }
+        Some(Facet::Month(month)) => {
+            let (start, end) = month_bounds(month).unwrap_or((1, 0));
+            clauses.push("created BETWEEN ? AND ?");
+            values.push(Value::Integer(start));
+            values.push(Value::Integer(end));
+        }
+        None => {}
+    }
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (clause, values)
+}
+
+impl LocalIndex {
+    /// One page (from 1) of the customers the query finds, in its order.
+    pub fn search(
+        &self,
+        query: &IndexQuery,
+        page: u64,
+        limit: u64,
+    ) -> Result<Vec<Customer>, IndexError> {
+        let (clause, mut values) = conditions(query);
+        let direction = if query.sort.descending { "DESC" } else { "ASC" };
+        let sql = format!(
+            "SELECT record FROM customers {clause} ORDER BY {} {direction}, id {direction} LIMIT ? OFFSET ?",
+            query.sort.column.sql()
+        );
+        values.push(Value::Integer(limit as i64));
+        values.push(Value::Integer(
+            (page.max(1) - 1).saturating_mul(limit) as i64
+        ));
+        let records: Vec<String> = {
+            let connection = self.reader();
+            let mut statement = connection.prepare_cached(&sql).map_err(self.failed())?;
+            let rows = statement
+                .query_map(rusqlite::params_from_iter(values), |row| row.get(0))
+                .map_err(self.failed())?;
+            rows.collect::<Result<_, _>>().map_err(self.failed())?
+        };
+        records
+            .iter()
+            .map(|record| serde_json::from_str(record).map_err(IndexError::from))
+            .collect()
+    }
+
+    /// How many customers the query finds.
+    pub fn count(&self, query: &IndexQuery) -> Result<u64, IndexError> {
+        let (clause, values) = conditions(query);
+        let sql = format!("SELECT count(*) FROM customers {clause}");
+        let connection = self.reader();
+        let mut statement = connection.prepare_cached(&sql).map_err(self.failed())?;
+        statement
+            .query_row(rusqlite::params_from_iter(values), |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(self.failed())
+    }
+
+    /// The ids of every customer the query finds, in id order (what a job is given).
+    pub fn ids(&self, query: &IndexQuery) -> Result<Vec<i64>, IndexError> {
+        let (clause, values) = conditions(query);
+        let sql = format!("SELECT id FROM customers {clause} ORDER BY id");
+        let connection = self.reader();
+        let mut statement = connection.prepare_cached(&sql).map_err(self.failed())?;
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(values), |row| row.get(0))
+            .map_err(self.failed())?;
+        rows.collect::<Result<_, _>>().map_err(self.failed())
+    }
+
+    /// Customers per group, per email domain and per signup month.
+    pub fn summary(&self) -> Result<Summary, IndexError> {
+        let names: std::collections::HashMap<i64, String> =
+            self.group_names()?.into_iter().collect();
+        let connection = self.reader();
+        let counted = |sql: &str| -> Result<Vec<(Value, u64)>, IndexError> {
+            let mut statement = connection.prepare_cached(sql).map_err(self.failed())?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok((row.get::<_, Value>(0)?, row.get::<_, i64>(1)? as u64))
+                })
+                .map_err(self.failed())?;
+            rows.collect::<Result<_, _>>().map_err(self.failed())
+        };
+        let customers = connection
+            .query_row("SELECT count(*) FROM customers", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(self.failed())?;
+        let groups = counted(
+            "SELECT customer_group_id, count(*) FROM customers GROUP BY 1 ORDER BY 2 DESC, 1",
+        )?
+        .into_iter()
+        .filter_map(|(id, count)| match id {
+            Value::Integer(id) => Some(SummaryRow {
+                label: match (id, names.get(&id)) {
+                    (_, Some(name)) => name.clone(),
+                    (0, None) => "(no group)".to_owned(),
+                    (id, None) => format!("#{id}"),
+                },
+                count,
+                facet: Facet::Group(id),
+            }),
+            _ => None,
+        })
+        .collect();
+        let domains = counted(&format!(
+            "SELECT domain, count(*) FROM customers WHERE domain <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {SUMMARY_ROWS}"
+        ))?
+        .into_iter()
+        .filter_map(|(domain, count)| match domain {
+            Value::Text(domain) => Some(SummaryRow {
+                label: domain.clone(),
+                count,
+                facet: Facet::Domain(domain),
+            }),
+            _ => None,
+        })
+        .collect();
+        let mut months: Vec<SummaryRow> = counted(&format!(
+            "SELECT strftime('%Y-%m', created, 'unixepoch'), count(*) FROM customers
+             WHERE created > 0 GROUP BY 1 ORDER BY 1 DESC LIMIT {SUMMARY_ROWS}"
+        ))?
+        .into_iter()
+        .filter_map(|(month, count)| match month {
+            Value::Text(month) => Some(SummaryRow {
+                label: month.clone(),
+                count,
+                facet: Facet::Month(month),
+            }),
+            _ => None,
+        })
+        .collect();
+        months.reverse(); // oldest first, as a timeline reads
+        Ok(Summary {
+            customers,
+            groups,
+            domains,
+            months,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_go_to_the_table_that_can_find_them() {
+        assert_eq!(
+            match_expressions("Hunter gm"),
+            (Some("\"Hunter\"".to_owned()), Some("\"gm\"*".to_owned()))
+        );
+        assert_eq!(
+            match_expressions("(555) 123-45 \"x"),
+            (
+                Some("\"555\" AND \"12345\"".to_owned()),
+                Some("\"\"\"x\"*".to_owned())
+            )
+        );
+        assert_eq!(match_expressions("  - "), (None, None));
+    }
+
+    #[test]
+    fn a_month_is_its_first_to_last_second() {
+        assert_eq!(
+            month_bounds("2024-12"),
+            Some((1_733_011_200, 1_735_689_599))
+        );
+        assert_eq!(month_bounds("nonsense"), None);
+    }
+}

@@ -1,0 +1,338 @@
+//! Keeping the index equal to the store with few requests, in the background.
+//!
+//! - The first sync reads every page, a few at a time, keeping each page with the page it
+//!   goes on from: cut off by a failing store, it goes on from there.
+//! - Then, and at every sync after, only the customers modified since the last sync are read
+//!   (`min_date_modified`, overlapping by a second as dates have whole seconds): when nothing
+//!   changed, that is one request that comes back empty.
+//! - Deleted customers are found by counting: the store's count against the index's, and
+//!   where they differ, counts over halves of the id range (`min_id`/`max_id`) down to ranges
+//!   of one page, which are read and compared. Nothing deleted costs one count.
+//!
+//! Every request goes through the background client: the person's own requests go first.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::{StreamExt, stream};
+
+use super::{IndexError, LocalIndex};
+use crate::api::{ApiError, Client, Customer, Filter};
+
+/// Customers per page read.
+pub const PAGE: u64 = 250;
+/// Pages of a first sync read at once: enough to hide a distant store's latency.
+pub const CONCURRENCY: usize = 4;
+/// A sync cut off by a failing store starts again (from where it stopped) this many times.
+const ROUNDS: u32 = 6;
+
+/// How far a sync has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncProgress {
+    /// Customers read so far (the first sync), or changes read (later ones).
+    pub done: u64,
+    pub total: u64,
+    /// Whether this is the first sync, reading every page.
+    pub first: bool,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncReport {
+    pub first: bool,
+    /// Customers read from the store and kept (new or changed).
+    pub changed: u64,
+    /// Customers the store no longer has, taken out.
+    pub removed: u64,
+    /// Customers in the index after it.
+    pub customers: u64,
+    /// Requests it sent.
+    pub requests: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the index sync stopped: {0}")]
+    Store(#[from] ApiError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// Runs `work` on the index on a blocking thread: SQLite is not async.
+async fn on_index<T: Send + 'static>(
+    index: &Arc<LocalIndex>,
+    work: impl FnOnce(&LocalIndex) -> Result<T, IndexError> + Send + 'static,
+) -> Result<T, IndexError> {
+    let index = Arc::clone(index);
+    match tokio::task::spawn_blocking(move || work(&index)).await {
+        Ok(result) => result,
+        Err(error) => Err(IndexError::Task(error.to_string())),
+    }
+}
+
+/// Whether a failure is the store's passing trouble, worth going on from later.
+fn passing(error: &ApiError) -> bool {
+    match error {
+        ApiError::Network(_) | ApiError::Timeout(_) => true,
+        ApiError::Status { status, .. } => *status == 429 || *status >= 500,
+        _ => false,
+    }
+}
+
+/// Brings the index level with the store: the first sync when it has never finished one,
+/// else the changes since the last. A store failing on the way is tried again, going on from
+/// where the sync stopped.
+pub async fn sync(
+    client: &Client,
+    index: &Arc<LocalIndex>,
+    mut progress: impl FnMut(SyncProgress) + Send,
+) -> Result<SyncReport, SyncError> {
+    let client = client.background();
+    let sent_before = client
+        .stats()
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let mut round = 0;
+    let mut report = loop {
+        match sync_once(&client, index, &mut progress).await {
+            Err(SyncError::Store(error)) if passing(&error) && round + 1 < ROUNDS => {
+                round += 1;
+                tracing::info!("the index sync met a failing store ({error}); going on");
+                tokio::time::sleep(Duration::from_millis(250 << round.min(5))).await;
+            }
+            other => break other?,
+        }
+    };
+    report.requests = client
+        .stats()
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed)
+        - sent_before;
+    report.customers = on_index(index, |index| index.len()).await?;
+    Ok(report)
+}
+
+async fn sync_once(
+    client: &Client,
+    index: &Arc<LocalIndex>,
+    progress: &mut (impl FnMut(SyncProgress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let (since, resume) = on_index(index, |index| {
+        Ok((
+            index
+                .meta("store_synced_at")?
+                .and_then(|v| v.parse::<i64>().ok()),
+            index
+                .meta("first_sync_page")?
+                .and_then(|v| v.parse::<u64>().ok()),
+        ))
+    })
+    .await?;
+    let mut report = SyncReport::default();
+    let since = match (since, resume) {
+        (Some(since), None) => since,
+        _ => {
+            report.first = true;
+            first_sync(client, index, progress).await?
+        }
+    };
+    let (changed, watermark) = changes_since(client, index, since).await?;
+    report.changed += changed;
+    report.removed = remove_deleted(client, index).await?;
+    let now = crate::dates::now_unix();
+    on_index(index, move |index| {
+        index.set_meta(&[
+            ("store_synced_at", Some(watermark.to_string())),
+            ("synced_at", Some(now.to_string())),
+            ("first_sync_page", None),
+            ("first_sync_started", None),
+        ])
+    })
+    .await?;
+    if report.first {
+        report.changed += on_index(index, |index| index.len()).await?;
+    }
+    Ok(report)
+}
+
+/// Reads every page into the index; returns the store's clock when the first sync began
+/// (kept across a restart), from which the changes made during it are read next.
+async fn first_sync(
+    client: &Client,
+    index: &Arc<LocalIndex>,
+    progress: &mut (impl FnMut(SyncProgress) + Send),
+) -> Result<i64, SyncError> {
+    let (started, from_page) = on_index(index, |index| {
+        Ok((
+            index
+                .meta("first_sync_started")?
+                .and_then(|v| v.parse::<i64>().ok()),
+            index
+                .meta("first_sync_page")?
+                .and_then(|v| v.parse::<u64>().ok()),
+        ))
+    })
+    .await?;
+    let total = client.count(&Filter::default()).await?;
+    let started = match started {
+        Some(started) => started,
+        None => {
+            // The store's clock at the count: what changes during the sync are read from.
+            let at = client
+                .stats()
+                .store_time
+                .load(std::sync::atomic::Ordering::Relaxed);
+            let started = if at > 0 { at } else { crate::dates::now_unix() };
+            on_index(index, move |index| {
+                index.set_meta(&[
+                    ("first_sync_started", Some(started.to_string())),
+                    ("first_sync_page", Some("1".to_owned())),
+                ])
+            })
+            .await?;
+            started
+        }
+    };
+    let from_page = from_page.unwrap_or(1).max(1);
+    let pages = total.div_ceil(PAGE);
+    let mut done = ((from_page - 1) * PAGE).min(total);
+    progress(SyncProgress {
+        done,
+        total,
+        first: true,
+    });
+    let filter = Filter::default();
+    let mut pages = stream::iter(from_page..=pages)
+        .map(|page| {
+            let (client, filter) = (client.clone(), filter.clone());
+            async move { (page, client.list(&filter, page, PAGE).await) }
+        })
+        .buffered(CONCURRENCY);
+    while let Some((page, customers)) = pages.next().await {
+        let customers = customers?;
+        done += customers.len() as u64;
+        on_index(index, move |index| index.keep_page(&customers, page + 1)).await?;
+        progress(SyncProgress {
+            done: done.min(total.max(done)),
+            total: total.max(done),
+            first: true,
+        });
+    }
+    match client.groups().await {
+        Ok(groups) => on_index(index, move |index| index.set_groups(&groups)).await?,
+        Err(ApiError::Status { status: 404, .. }) => {} // a store without groups
+        Err(error) => return Err(error.into()),
+    }
+    Ok(started)
+}
+
+/// Keeps every customer modified since `since` (a second earlier, as dates are whole
+/// seconds); returns how many, and the store's clock to measure the next sync from.
+async fn changes_since(
+    client: &Client,
+    index: &Arc<LocalIndex>,
+    since: i64,
+) -> Result<(u64, i64), SyncError> {
+    let filter = Filter {
+        min_date_modified: Some(since - 1),
+        ..Filter::default()
+    };
+    let mut watermark = None;
+    let mut changed = 0;
+    for page in 1u64.. {
+        let (customers, date) = client.list_dated(&filter, page, PAGE).await?;
+        // The store's clock at the first answer: anything changed after it is read next time.
+        watermark = watermark.or(date);
+        let read = customers.len() as u64;
+        changed += read;
+        if read > 0 {
+            on_index(index, move |index| index.upsert(&customers)).await?;
+        }
+        if read < PAGE {
+            break;
+        }
+    }
+    Ok((changed, watermark.unwrap_or(since)))
+}
+
+/// Finds the customers the store no longer has by counting, and takes them out. Ranges of
+/// ids where the counts differ are halved until a range fits one page, which is read: its
+/// customers are kept as they are now and the rest of the range taken out. Customers the
+/// index lacks (a page that shifted while the first sync read) are found the same way.
+async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64, SyncError> {
+    let store_total = client.count(&Filter::default()).await?;
+    let (index_total, max_id) = on_index(index, |index| {
+        Ok((index.len()?, index.max_id()?.unwrap_or(0)))
+    })
+    .await?;
+    if store_total == index_total {
+        return Ok(0);
+    }
+    let between = |min: i64, max: i64| Filter {
+        min_id: Some(min),
+        max_id: Some(max),
+        ..Filter::default()
+    };
+    let mut removed = 0;
+    let in_range = if max_id > 0 {
+        client.count(&between(1, max_id)).await?
+    } else {
+        0
+    };
+    if store_total > in_range {
+        // Customers above the highest id held: new since, kept as they are.
+        let above = Filter {
+            min_id: Some(max_id + 1),
+            ..Filter::default()
+        };
+        for page in 1u64.. {
+            let customers = client.list(&above, page, PAGE).await?;
+            let read = customers.len() as u64;
+            if read > 0 {
+                on_index(index, move |index| index.upsert(&customers)).await?;
+            }
+            if read < PAGE {
+                break;
+            }
+        }
+    }
+    // Ranges to look at, with the store's count in each.
+    let mut ranges = vec![(1, max_id, in_range)];
+    while let Some((min, max, store_count)) = ranges.pop() {
+        if min > max {
+            continue;
+        }
+        let held = on_index(index, move |index| index.count_between(min, max)).await?;
+        if held == store_count {
+            continue;
+        }
+        if store_count <= PAGE || min == max {
+            let customers = client.list(&between(min, max), 1, PAGE).await?;
+            removed += on_index(index, move |index| {
+                let kept: std::collections::HashSet<i64> = customers.iter().map(|c| c.id).collect();
+                let gone: Vec<i64> = index
+                    .ids_between(min, max)?
+                    .into_iter()
+                    .filter(|id| !kept.contains(id))
+                    .collect();
+                index.upsert(&customers)?;
+                index.remove(&gone)?;
+                Ok(gone.len() as u64)
+            })
+            .await?;
+            continue;
+        }
+        let middle = min + (max - min) / 2;
+        let lower = client.count(&between(min, middle)).await?;
+        ranges.push((middle + 1, max, store_count.saturating_sub(lower)));
+        ranges.push((min, middle, lower));
+    }
+    Ok(removed)
+}
+
+/// Keeps customers the app has just created or changed, at once.
+pub fn keep(index: &LocalIndex, customers: &[Customer]) {
+    if let Err(error) = index.upsert(customers) {
+        tracing::warn!("the search index was not updated: {error}");
+    }
+}

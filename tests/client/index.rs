@@ -1,0 +1,289 @@
+//! The local search index: a sync against a real sandbox equals the store field by field,
+//! whatever other clients do meanwhile and however often the store fails; later syncs cost
+//! a request or two; search finds parts of words, any order, without case or accents.
+
+use std::sync::Arc;
+
+use bc_customers::api::{Client, Customer, Filter};
+use bc_customers::index::sync::{SyncReport, sync};
+use bc_customers::index::{IndexQuery, LocalIndex, Sort, SortColumn};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::TestStore;
+
+fn new_index(folder: &std::path::Path) -> Arc<LocalIndex> {
+    Arc::new(LocalIndex::open(&folder.join("index").join("store.sqlite3")).expect("an index"))
+}
+
+async fn store_customers(client: &Client) -> Vec<Customer> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let customers = client
+            .list(&Filter::default(), page, 250)
+            .await
+            .expect("a page");
+        if customers.is_empty() {
+            break;
+        }
+        all.extend(customers);
+    }
+    all
+}
+
+async fn synced(client: &Client, index: &Arc<LocalIndex>) -> SyncReport {
+    sync(client, index, |_| {}).await.expect("a sync")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_while_another_client_changes_the_store_ends_equal_to_it() {
+    let store = TestStore::seeded(1_500).await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    let syncing = {
+        let (client, index) = (client.clone(), index.clone());
+        tokio::spawn(async move { synced(&client, &index).await })
+    };
+    // Meanwhile: creates, edits and deletes all over the id range.
+    for n in 0..15i64 {
+        store
+            .create(
+                json!({"first_name": "New", "last_name": format!("Comer{n}"),
+                          "email": format!("new{n}@example.org")}),
+            )
+            .await;
+        let edited = store
+            .send_json(
+                Method::PUT,
+                &format!("/customers/{}", 7 + n * 97),
+                &json!({"company": format!("Edited {n}")}),
+            )
+            .await;
+        assert_eq!(edited.status(), StatusCode::OK);
+        let deleted = store
+            .request(Method::DELETE, &format!("/customers/{}", 50 + n * 89))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let first = syncing.await.expect("the sync task");
+    assert!(first.first);
+    // What changed after the first sync's reads is brought in by the next.
+    synced(&client, &index).await;
+    let held = index.all().expect("the index's customers");
+    let on_store = store_customers(&client).await;
+    assert_eq!(held.len(), on_store.len());
+    for (held, stored) in held.iter().zip(&on_store) {
+        assert_eq!(held, stored, "customer {} differs", stored.id);
+    }
+    // The file holds personal data: its owner's only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(index.path())
+            .expect("the file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_against_a_failing_store_completes() {
+    let store = TestStore::start(|options| {
+        options.seed = 1_200;
+        options.fail_rate = 0.3;
+    })
+    .await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    let report = synced(&client, &index).await;
+    assert_eq!(report.customers, 1_200);
+    let reliable = Client::new(
+        &store.sandbox.api_url(),
+        bc_customers::api::Auth::Token {
+            token: bc_customers::api::Secret::new(crate::common::TOKEN),
+            client_id: None,
+        },
+        bc_customers::api::ClientOptions {
+            retries: 50,
+            backoff: std::time::Duration::from_millis(5),
+            ..Default::default()
+        },
+    )
+    .expect("a client");
+    assert_eq!(
+        index.all().expect("customers"),
+        store_customers(&reliable).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_off_first_sync_goes_on_from_the_page_it_stopped_at() {
+    let store = TestStore::seeded(1_000).await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    // The first two pages were kept before the store went away.
+    let kept: Vec<Customer> = store_customers(&client)
+        .await
+        .into_iter()
+        .take(500)
+        .collect();
+    index.keep_page(&kept, 3).expect("kept");
+    index
+        .set_meta(&[(
+            "first_sync_started",
+            Some(bc_customers::dates::now_unix().to_string()),
+        )])
+        .expect("meta");
+    let before = client
+        .stats()
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let report = synced(&client, &index).await;
+    assert!(report.first);
+    assert_eq!(report.customers, 1_000);
+    // A count, pages 3 and 4, the groups, the changes since, the count to compare: not
+    // pages 1 and 2 again.
+    let sent = client
+        .stats()
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed)
+        - before;
+    assert_eq!(sent, 6, "{report:?}");
+    assert_eq!(
+        index.all().expect("customers"),
+        store_customers(&client).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_syncs_cost_a_request_or_two_and_find_deletions_by_counting() {
+    let store = TestStore::seeded(3_000).await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    // Dates have whole seconds: let the clock pass the overlap.
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let quiet = synced(&client, &index).await;
+    assert_eq!((quiet.changed, quiet.removed, quiet.requests), (0, 0, 2));
+    for id in [3, 400, 401, 999, 1_500, 2_001, 2_002, 2_003, 2_750, 3_000] {
+        let response = store
+            .request(Method::DELETE, &format!("/customers/{id}"))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+    let after = synced(&client, &index).await;
+    assert_eq!((after.removed, after.customers), (10, 2_990));
+    assert!(after.requests <= 60, "{after:?}");
+    assert_eq!(
+        index.all().expect("customers"),
+        store_customers(&client).await
+    );
+}
+
+#[tokio::test]
+async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
+    let store = TestStore::empty().await;
+    for (first, last, email, company, phone, notes) in [
+        (
+            "Hunter",
+            "Smith",
+            "hunter.smith@gmail.com",
+            "",
+            "+1 (555) 123-4567",
+            "",
+        ),
+        (
+            "Jürgen",
+            "Müller",
+            "jm@example.de",
+            "Bäckerei Schmidt",
+            "030 1234567",
+            "",
+        ),
+        ("Li", "Wu", "li.wu@example.cn", "", "", "prefers email"),
+        (
+            "Anna",
+            "Hunt",
+            "anna@yahoo.com",
+            "Hunting Supplies",
+            "",
+            "VIP since 2019",
+        ),
+    ] {
+        store
+            .create(
+                json!({"first_name": first, "last_name": last, "email": email,
+                          "company": company, "phone": phone, "notes": notes}),
+            )
+            .await;
+    }
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    let found = |text: &str| -> Vec<String> {
+        let query = IndexQuery {
+            text: text.to_owned(),
+            ..IndexQuery::default()
+        };
+        let names: Vec<String> = index
+            .search(&query, 1, 250)
+            .expect("a search")
+            .iter()
+            .map(|c| c.last_name.clone())
+            .collect();
+        assert_eq!(index.count(&query).expect("a count"), names.len() as u64);
+        names
+    };
+    assert_eq!(found("hunter"), ["Smith"]);
+    assert_eq!(found("HUNT"), ["Smith", "Hunt"]);
+    assert_eq!(found("smith hunter"), ["Smith"], "any order");
+    assert_eq!(found("hunt yahoo"), ["Hunt"], "every word must appear");
+    assert_eq!(found("muller"), ["Müller"]);
+    assert_eq!(found("MÜLLER"), ["Müller"]);
+    assert_eq!(found("backerei"), ["Müller"]);
+    assert_eq!(found("gmail"), ["Smith"]);
+    assert_eq!(found("smith@gm"), ["Smith"]);
+    assert_eq!(found("555-123"), ["Smith"]);
+    assert_eq!(found("5551234567"), ["Smith"]);
+    assert_eq!(found("4567"), ["Smith", "Müller"]);
+    assert_eq!(
+        found("li wu"),
+        ["Wu"],
+        "short words find the words they begin"
+    );
+    assert_eq!(found("vip"), ["Hunt"], "notes are searched");
+    assert_eq!(found("zzz"), Vec::<String>::new());
+    assert_eq!(found("hunter zzz"), Vec::<String>::new());
+    assert_eq!(
+        found(""),
+        ["Smith", "Müller", "Wu", "Hunt"],
+        "nothing typed: everyone"
+    );
+    // Sorted by any column, either way.
+    let sorted = |column, descending| -> Vec<String> {
+        let query = IndexQuery {
+            sort: Sort { column, descending },
+            ..IndexQuery::default()
+        };
+        index
+            .search(&query, 1, 2)
+            .expect("a search")
+            .iter()
+            .map(|c| c.last_name.clone())
+            .collect()
+    };
+    assert_eq!(sorted(SortColumn::Name, false), ["Hunt", "Müller"]);
+    assert_eq!(sorted(SortColumn::Name, true), ["Wu", "Smith"]);
+    assert_eq!(sorted(SortColumn::Email, false), ["Hunt", "Smith"]);
+}
