@@ -38,6 +38,8 @@ pub struct Profile {
     pub api_key: Option<String>,
     pub read_only: bool,
     pub page_size: Option<u64>,
+    /// Keep a local search index of the store (on unless `false`).
+    pub index: Option<bool>,
 }
 
 impl std::fmt::Debug for Profile {
@@ -51,6 +53,7 @@ impl std::fmt::Debug for Profile {
             .field("api_key", &self.api_key.as_ref().map(|_| "***"))
             .field("read_only", &self.read_only)
             .field("page_size", &self.page_size)
+            .field("index", &self.index)
             .finish()
     }
 }
@@ -71,6 +74,8 @@ pub struct StoreSettings {
     pub auth: Auth,
     pub read_only: bool,
     pub page_size: u64,
+    /// Whether the store has a local search index (`index = false` turns it off).
+    pub index: bool,
 }
 
 /// The flags that choose a store.
@@ -275,6 +280,7 @@ pub fn resolve(
         auth,
         read_only: flags.read_only || profile_ref.read_only,
         page_size,
+        index: profile_ref.index.unwrap_or(true),
     }))
 }
 

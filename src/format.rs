@@ -29,9 +29,28 @@ pub fn money(amount: rust_decimal::Decimal) -> String {
     format!("{amount:.places$}")
 }
 
+/// A time gone by, roughly: `40 s`, `3 min`, `2 h`, `5 days`.
+pub fn ago(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3_600 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3_600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_gone_by_are_rounded_down_to_their_unit() {
+        assert_eq!(ago(40), "40 s");
+        assert_eq!(ago(-3), "0 s");
+        assert_eq!(ago(200), "3 min");
+        assert_eq!(ago(7_300), "2 h");
+        assert_eq!(ago(900_000), "10 days");
+    }
     use rust_decimal::Decimal;
     use std::str::FromStr;
 

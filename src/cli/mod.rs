@@ -7,10 +7,12 @@ mod delete;
 mod export;
 mod filters;
 mod history;
+mod index;
 mod logging;
 mod progress;
 mod restore;
 mod sandbox;
+mod search;
 mod store;
 mod terminal;
 mod undo;
@@ -61,6 +63,12 @@ enum Command {
     History(history::HistoryArgs),
     /// Undo the store's last change set, or the one named (asks first).
     Undo(undo::UndoArgs),
+    /// Find customers by any part of a name, email, company, phone or notes, from the local
+    /// search index (brought up to date first).
+    Search(search::SearchArgs),
+    /// The store's local search index: sync, status, forget.
+    #[command(subcommand)]
+    Index(index::IndexCommand),
     /// The config file.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -114,6 +122,8 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Update(args)) => update::run(args, &cli.store),
         Some(Command::History(args)) => history::run(args, &cli.store),
         Some(Command::Undo(args)) => undo::run(args, &cli.store),
+        Some(Command::Search(args)) => search::run(args, &cli.store),
+        Some(Command::Index(command)) => index::run(command, &cli.store),
         None => terminal::run(&cli.store),
     }
 }

@@ -10,7 +10,7 @@ use super::{IndexError, LocalIndex};
 use crate::api::Customer;
 
 /// The columns the matches can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum)]
 pub enum SortColumn {
     /// The store's own order.
     #[default]
@@ -245,6 +245,41 @@ impl LocalIndex {
             .iter()
             .map(|record| serde_json::from_str(record).map_err(IndexError::from))
             .collect()
+    }
+
+    /// Every customer the query finds (at most `limit`), in its order, handed to `take` a
+    /// batch at a time: one pass, however many.
+    pub fn each<E: From<IndexError>>(
+        &self,
+        query: &IndexQuery,
+        limit: Option<u64>,
+        mut take: impl FnMut(Vec<Customer>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        const BATCH: usize = 1_000;
+        let (clause, mut values) = conditions(query);
+        let direction = if query.sort.descending { "DESC" } else { "ASC" };
+        let sql = format!(
+            "SELECT record FROM customers {clause} ORDER BY {} {direction}, id {direction} LIMIT ?",
+            query.sort.column.sql()
+        );
+        values.push(Value::Integer(limit.map_or(-1, |n| n as i64)));
+        let connection = self.reader();
+        let mut statement = connection.prepare(&sql).map_err(self.failed())?;
+        let mut rows = statement
+            .query(rusqlite::params_from_iter(values))
+            .map_err(self.failed())?;
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(row) = rows.next().map_err(self.failed())? {
+            let record: String = row.get(0).map_err(self.failed())?;
+            batch.push(serde_json::from_str(&record).map_err(IndexError::from)?);
+            if batch.len() == BATCH {
+                take(std::mem::take(&mut batch))?;
+            }
+        }
+        if !batch.is_empty() {
+            take(batch)?;
+        }
+        Ok(())
     }
 
     /// How many customers the query finds.

@@ -73,6 +73,18 @@ impl CsvRows {
         })
     }
 
+    /// With group names known already (the search index keeps them).
+    pub fn with_names(group_names: HashMap<i64, String>, with_addresses: bool) -> CsvRows {
+        CsvRows {
+            group_names,
+            with_addresses,
+        }
+    }
+
+    pub fn with_addresses(&self) -> bool {
+        self.with_addresses
+    }
+
     pub fn header(&self) -> Vec<String> {
         let mut header: Vec<String> = CSV_COLUMNS.map(str::to_owned).to_vec();
         if self.with_addresses {

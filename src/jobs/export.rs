@@ -36,6 +36,110 @@ pub struct ExportSpec {
     pub with_addresses: bool,
 }
 
+/// Writes customer records in an export's format (CSV with its header, a JSON array, or a
+/// JSON object per line), a page at a time: what `export` and `search` write.
+pub struct RecordWriter<'a> {
+    out: &'a mut (dyn Write + Send),
+    to: &'a Path,
+    format: ExportFormat,
+    csv: Option<CsvRows>,
+    with_addresses: bool,
+    written: u64,
+}
+
+impl<'a> RecordWriter<'a> {
+    /// Starts the output (the CSV header, the JSON array's bracket). CSV needs `csv`, which
+    /// knows the group names.
+    pub fn begin(
+        out: &'a mut (dyn Write + Send),
+        to: &'a Path,
+        format: ExportFormat,
+        csv: Option<CsvRows>,
+    ) -> Result<RecordWriter<'a>, JobError> {
+        let with_addresses = csv.as_ref().is_some_and(|csv| csv.with_addresses());
+        let writer = RecordWriter {
+            out,
+            to,
+            format,
+            csv: if format == ExportFormat::Csv {
+                csv
+            } else {
+                None
+            },
+            with_addresses,
+            written: 0,
+        };
+        if let Some(csv) = &writer.csv {
+            write_csv(writer.out, [csv.header()]).map_err(writer.failed())?;
+        }
+        if format == ExportFormat::Json {
+            writer.out.write_all(b"[").map_err(writer.failed())?;
+        }
+        Ok(writer)
+    }
+
+    /// Nested addresses in JSON (CSV's `csv` says so for itself).
+    pub fn with_addresses(mut self, with_addresses: bool) -> Self {
+        self.with_addresses = with_addresses;
+        self
+    }
+
+    fn failed(&self) -> impl Fn(std::io::Error) -> JobError + use<> {
+        let to = self.to.to_owned();
+        move |error| JobError::File {
+            doing: "cannot write the export to",
+            path: to.clone(),
+            error,
+        }
+    }
+
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    pub fn write(&mut self, records: &[CustomerRecord]) -> Result<(), JobError> {
+        let failed = self.failed();
+        let mut rows = Vec::new();
+        for record in records {
+            let customer = &record.customer;
+            // With addresses, a record is the customer with its addresses nested.
+            let with_addresses = self.with_addresses;
+            let json = |out: &mut (dyn Write + Send)| match with_addresses {
+                true => serde_json::to_writer(out, record),
+                false => serde_json::to_writer(out, customer),
+            };
+            match (self.format, &self.csv) {
+                (ExportFormat::Csv, Some(csv)) => rows.push(csv.row(record)),
+                (ExportFormat::Json, _) => {
+                    if self.written > 0 {
+                        self.out.write_all(b",").map_err(&failed)?;
+                    }
+                    self.out.write_all(b"\n").map_err(&failed)?;
+                    json(self.out).map_err(|error| failed(error.into()))?;
+                }
+                _ => {
+                    json(self.out).map_err(|error| failed(error.into()))?;
+                    self.out.write_all(b"\n").map_err(&failed)?;
+                }
+            }
+            self.written += 1;
+        }
+        write_csv(self.out, rows).map_err(failed)
+    }
+
+    /// Ends the output (the JSON array's bracket) and flushes it; returns how many records.
+    pub fn finish(self) -> Result<u64, JobError> {
+        let failed = self.failed();
+        if self.format == ExportFormat::Json {
+            self.out
+                .write_all(if self.written > 0 { b"\n]\n" } else { b"]\n" })
+                .map_err(&failed)?;
+        }
+        self.out.flush().map_err(failed)?;
+        Ok(self.written)
+    }
+}
+
 /// Writes every matching customer in id order into `out` (named `to` in messages) and returns
 /// how many, telling `progress` after each page. Fails, rather than presenting a partial
 /// export as whole, if the store's count and what arrived disagree.
@@ -46,8 +150,7 @@ pub async fn export(
     to: &Path,
     mut progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
-    let format = spec.format;
-    let csv = match format {
+    let csv = match spec.format {
         ExportFormat::Csv => Some(CsvRows::new(client, spec.with_addresses).await?),
         _ => None,
     };
@@ -55,24 +158,24 @@ pub async fn export(
         .all_pages(&spec.filter, EXPORT_CONCURRENCY)
         .await
         .map_err(JobError::store("cannot count the customers to export"))?;
-    let failed = |error| JobError::File {
-        doing: "cannot write the export to",
-        path: to.to_owned(),
-        error,
-    };
     let mut pages = std::pin::pin!(pages);
-    if let Some(csv) = &csv {
-        write_csv(out, [csv.header()]).map_err(failed)?;
-    }
-    if format == ExportFormat::Json {
-        out.write_all(b"[").map_err(failed)?;
-    }
-    let mut written = 0u64;
+    let mut writer =
+        RecordWriter::begin(out, to, spec.format, csv)?.with_addresses(spec.with_addresses);
     let mut last_id = 0i64;
     while let Some(page) = pages.next().await {
+        let written = writer.written();
         let page = page.map_err(JobError::store(format!(
             "the export stopped after {written} of {expected} customers"
         )))?;
+        for customer in &page {
+            if customer.id <= last_id {
+                return Err(JobError::Stopped(format!(
+                    "the store changed during the export (customer {} came twice or out of order); the output is incomplete",
+                    customer.id
+                )));
+            }
+            last_id = customer.id;
+        }
         let records = if spec.with_addresses {
             with_addresses(client, page)
                 .await
@@ -85,49 +188,14 @@ pub async fn export(
                 })
                 .collect()
         };
-        let mut rows = Vec::new();
-        for record in &records {
-            let customer = &record.customer;
-            if customer.id <= last_id {
-                return Err(JobError::Stopped(format!(
-                    "the store changed during the export (customer {} came twice or out of order); the output is incomplete",
-                    customer.id
-                )));
-            }
-            last_id = customer.id;
-            // With addresses, a record is the customer with its addresses nested.
-            let json = |out: &mut (dyn Write + Send)| match spec.with_addresses {
-                true => serde_json::to_writer(out, record),
-                false => serde_json::to_writer(out, customer),
-            };
-            match (format, &csv) {
-                (ExportFormat::Csv, Some(csv)) => rows.push(csv.row(record)),
-                (ExportFormat::Json, _) => {
-                    if written > 0 {
-                        out.write_all(b",").map_err(failed)?;
-                    }
-                    out.write_all(b"\n").map_err(failed)?;
-                    json(out).map_err(|error| failed(error.into()))?;
-                }
-                _ => {
-                    json(out).map_err(|error| failed(error.into()))?;
-                    out.write_all(b"\n").map_err(failed)?;
-                }
-            }
-            written += 1;
-        }
-        write_csv(out, rows).map_err(failed)?;
+        writer.write(&records)?;
         progress(Progress {
             step: Step::Exporting,
-            done: written,
+            done: writer.written(),
             total: expected,
         });
     }
-    if format == ExportFormat::Json {
-        out.write_all(if written > 0 { b"\n]\n" } else { b"]\n" })
-            .map_err(failed)?;
-    }
-    out.flush().map_err(failed)?;
+    let written = writer.finish()?;
     if written != expected {
         return Err(JobError::Stopped(format!(
             "the store changed during the export: it counted {expected} customers but {written} arrived; the output is incomplete"

@@ -36,6 +36,8 @@ pub enum Step {
     Checking,
     Restoring,
     Updating,
+    /// Reading the store into the search index.
+    Indexing,
 }
 
 impl Step {
@@ -48,6 +50,7 @@ impl Step {
             Step::Checking => "checking the store",
             Step::Restoring => "restoring",
             Step::Updating => "updating",
+            Step::Indexing => "indexing",
         }
     }
 }

@@ -10,5 +10,6 @@ mod export_files;
 mod guards;
 mod hostile_store;
 mod pty;
+mod search;
 mod terminal;
 mod update;

@@ -1,0 +1,143 @@
+//! `bc-customers index sync|status|forget`: the store's local search index.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use color_eyre::eyre::{Result, WrapErr, eyre};
+
+use super::progress::Bar;
+use super::store::StoreArgs;
+use crate::config::StoreSettings;
+use crate::format::thousands;
+use crate::index::sync::{SyncProgress, SyncReport, sync};
+use crate::index::{self, LocalIndex};
+use crate::jobs::{Progress, Step};
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Bring the index level with the store: every customer the first time, then only what
+    /// changed (and which customers are gone).
+    Sync,
+    /// How many customers the index holds, when it was last synced, and where its file is.
+    Status,
+    /// Delete the index file (it is built again by the next sync).
+    Forget,
+}
+
+/// Where the store's index lives, or why it has none.
+pub(super) fn index_path(store: &StoreSettings) -> Result<PathBuf> {
+    if !store.index {
+        return Err(eyre!(
+            "the search index is off for store '{}' (index = false in its profile)",
+            store.name
+        ));
+    }
+    index::path_for(&store.name)
+}
+
+/// Brings the index up to date, with a progress bar on a terminal.
+pub(super) async fn sync_with_bar(
+    client: &crate::api::Client,
+    index: &Arc<LocalIndex>,
+) -> Result<SyncReport> {
+    let bar = Bar::new();
+    let shown = |progress: SyncProgress| {
+        if progress.first {
+            bar.show(Progress {
+                step: Step::Indexing,
+                done: progress.done,
+                total: progress.total,
+            });
+        }
+    };
+    let report = tokio::select! {
+        report = sync(client, index, shown) => report,
+        () = super::stop_signal() => {
+            bar.finish();
+            return Err(eyre!("interrupted: the index keeps what was read; the next sync goes on from there"));
+        }
+    };
+    bar.finish();
+    Ok(report?)
+}
+
+pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
+    match command {
+        IndexCommand::Sync => {
+            let (client, store) = store_args.client()?;
+            let path = index_path(&store)?;
+            let index = Arc::new(LocalIndex::open(&path)?);
+            super::runtime()?.block_on(async {
+                let report = sync_with_bar(&client, &index).await?;
+                println!(
+                    "index: {} customers · {} read · {} removed · {} requests{}",
+                    thousands(report.customers),
+                    thousands(report.changed),
+                    thousands(report.removed),
+                    thousands(report.requests),
+                    if report.first { " (first sync)" } else { "" }
+                );
+                Ok(())
+            })
+        }
+        IndexCommand::Status => {
+            let resolved = store_args.resolve()?;
+            let store = resolved.store.ok_or_else(|| {
+                eyre!("no store is configured; the index belongs to a store (see --profile)")
+            })?;
+            let path = index_path(&store)?;
+            if !path.exists() {
+                println!(
+                    "store: {}\nno index yet: `bc-customers index sync` builds it\nfile: {}",
+                    store.name,
+                    path.display()
+                );
+                return Ok(());
+            }
+            let index = LocalIndex::open(&path)?;
+            let status = index.status()?;
+            let last = match status.synced_at {
+                Some(at) => {
+                    let ago = (crate::dates::now_unix() - at).max(0);
+                    let when = chrono::DateTime::from_timestamp(at, 0)
+                        .map(|at| {
+                            at.with_timezone(&chrono::Local)
+                                .format("%Y-%m-%d %H:%M:%S")
+                                .to_string()
+                        })
+                        .unwrap_or_default();
+                    format!("{when} ({} ago)", crate::format::ago(ago))
+                }
+                None => "never finished".to_owned(),
+            };
+            println!("store: {}", store.name);
+            println!("customers: {}", thousands(status.customers));
+            println!("last sync: {last}");
+            if let Some(page) = status.resume_page {
+                println!(
+                    "the first sync stopped before page {page}; `bc-customers index sync` goes on from there"
+                );
+            }
+            println!("file: {}", path.display());
+            Ok(())
+        }
+        IndexCommand::Forget => {
+            let resolved = store_args.resolve()?;
+            let store = resolved.store.ok_or_else(|| {
+                eyre!("no store is configured; the index belongs to a store (see --profile)")
+            })?;
+            let path = index::path_for(&store.name)?;
+            if index::forget(&path).wrap_err_with(|| format!("cannot delete {}", path.display()))? {
+                println!("deleted {}", path.display());
+            } else {
+                println!(
+                    "there was no index for store '{}' ({})",
+                    store.name,
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
