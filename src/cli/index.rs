@@ -114,9 +114,9 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
             println!("store: {}", store.name);
             println!("customers: {}", thousands(status.customers));
             println!("last sync: {last}");
-            if let Some(page) = status.resume_page {
+            if let Some(id) = status.resume_from_id {
                 println!(
-                    "the first sync stopped before page {page}; `bc-customers index sync` goes on from there"
+                    "the first sync stopped before customer #{id}; `bc-customers index sync` goes on from there"
                 );
             }
             println!("file: {}", path.display());

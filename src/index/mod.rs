@@ -32,8 +32,8 @@ pub struct IndexStatus {
     pub customers: u64,
     /// When the last whole sync ended (seconds since the epoch, this machine's clock).
     pub synced_at: Option<i64>,
-    /// A first sync cut off: the page it goes on from.
-    pub resume_page: Option<u64>,
+    /// A first sync cut off: the customer id it goes on from.
+    pub resume_from_id: Option<i64>,
 }
 
 const SCHEMA: &str = "
@@ -267,7 +267,9 @@ impl LocalIndex {
         Ok(IndexStatus {
             customers: self.len()?,
             synced_at: self.meta("synced_at")?.and_then(|v| v.parse().ok()),
-            resume_page: self.meta("first_sync_page")?.and_then(|v| v.parse().ok()),
+            resume_from_id: self
+                .meta("first_sync_next_id")?
+                .and_then(|v| v.parse().ok()),
         })
     }
 
@@ -289,9 +291,14 @@ impl LocalIndex {
         transaction.commit().map_err(self.failed())
     }
 
-    /// A page of a first sync: its customers and where the sync goes on from, together, so a
-    /// sync cut off goes on from the page after the last one kept.
-    pub fn keep_page(&self, customers: &[Customer], next_page: u64) -> Result<(), IndexError> {
+    /// Where a first sync goes on from, once every customer below `next_id` is kept: a sync
+    /// cut off goes on from there.
+    pub fn keep_through(&self, next_id: i64) -> Result<(), IndexError> {
+        self.set_meta(&[("first_sync_next_id", Some(next_id.to_string()))])
+    }
+
+    /// Customers of a first sync and where it goes on from, together.
+    pub fn keep_range(&self, customers: &[Customer], next_id: i64) -> Result<(), IndexError> {
         let mut connection = self.writer();
         let transaction = connection.transaction().map_err(self.failed())?;
         for customer in customers {
@@ -299,8 +306,8 @@ impl LocalIndex {
         }
         set_meta(
             &transaction,
-            "first_sync_page",
-            Some(&next_page.to_string()),
+            "first_sync_next_id",
+            Some(&next_id.to_string()),
         )
         .map_err(self.failed())?;
         transaction.commit().map_err(self.failed())

@@ -17,12 +17,12 @@ use std::time::Duration;
 use futures::{StreamExt, stream};
 
 use super::{IndexError, LocalIndex};
-use crate::api::{ApiError, Client, Customer, Filter};
+use crate::api::{ApiError, Client, Filter};
 
 /// Customers per page read.
 pub const PAGE: u64 = 250;
-/// Pages of a first sync read at once: enough to hide a distant store's latency.
-pub const CONCURRENCY: usize = 4;
+/// Ranges of a first sync read at once: enough to hide a distant store's latency.
+pub const CONCURRENCY: usize = 6;
 /// A sync cut off by a failing store starts again (from where it stopped) this many times.
 const ROUNDS: u32 = 6;
 
@@ -144,7 +144,7 @@ async fn sync_once(
         index.set_meta(&[
             ("store_synced_at", Some(watermark.to_string())),
             ("synced_at", Some(now.to_string())),
-            ("first_sync_page", None),
+            ("first_sync_next_id", None),
             ("first_sync_started", None),
         ])
     })
@@ -155,21 +155,26 @@ async fn sync_once(
     Ok(report)
 }
 
-/// Reads every page into the index; returns the store's clock when the first sync began
+/// Reads every customer into the index; returns the store's clock when the first sync began
 /// (kept across a restart), from which the changes made during it are read next.
+///
+/// Customers are read by id range (`min_id`/`max_id`), never by page number: a customer
+/// deleted meanwhile would shift later pages and hide another. The ranges are sized to hold
+/// a page each and read a few at once; each range is kept as it arrives, and the id the sync
+/// goes on from moves past it once every range below it is kept.
 async fn first_sync(
     client: &Client,
     index: &Arc<LocalIndex>,
     progress: &mut (impl FnMut(SyncProgress) + Send),
 ) -> Result<i64, SyncError> {
-    let (started, from_page) = on_index(index, |index| {
+    let (started, from_id) = on_index(index, |index| {
         Ok((
             index
                 .meta("first_sync_started")?
                 .and_then(|v| v.parse::<i64>().ok()),
             index
-                .meta("first_sync_page")?
-                .and_then(|v| v.parse::<u64>().ok()),
+                .meta("first_sync_next_id")?
+                .and_then(|v| v.parse::<i64>().ok()),
         ))
     })
     .await?;
@@ -186,34 +191,48 @@ async fn first_sync(
             on_index(index, move |index| {
                 index.set_meta(&[
                     ("first_sync_started", Some(started.to_string())),
-                    ("first_sync_page", Some("1".to_owned())),
+                    ("first_sync_next_id", Some("1".to_owned())),
                 ])
             })
             .await?;
             started
         }
     };
-    let from_page = from_page.unwrap_or(1).max(1);
-    let pages = total.div_ceil(PAGE);
-    let mut done = ((from_page - 1) * PAGE).min(total);
+    let from_id = from_id.unwrap_or(1).max(1);
+    let mut done = on_index(index, move |index| index.count_between(1, from_id - 1)).await?;
     progress(SyncProgress {
         done,
         total,
         first: true,
     });
-    let filter = Filter::default();
-    let mut pages = stream::iter(from_page..=pages)
-        .map(|page| {
-            let (client, filter) = (client.clone(), filter.clone());
-            async move { (page, client.list(&filter, page, PAGE).await) }
+    // The highest id now: the last customer of the last page.
+    let top = match total.div_ceil(PAGE) {
+        0 => 0,
+        last => client
+            .list(&Filter::default(), last, PAGE)
+            .await?
+            .last()
+            .map_or(0, |customer| customer.id),
+    };
+    let ranges = id_ranges(from_id, top, total.saturating_sub(done));
+    let mut reads = stream::iter(ranges)
+        .map(|(min, max)| {
+            let (client, index) = (client.clone(), Arc::clone(index));
+            async move {
+                read_range(&client, &index, min, max)
+                    .await
+                    .map(|n| (max, n))
+            }
         })
         .buffered(CONCURRENCY);
-    while let Some((page, customers)) = pages.next().await {
-        let customers = customers?;
-        done += customers.len() as u64;
-        on_index(index, move |index| index.keep_page(&customers, page + 1)).await?;
+    while let Some(read) = reads.next().await {
+        let (max, read) = read?;
+        done += read;
+        if let Some(max) = max {
+            on_index(index, move |index| index.keep_through(max + 1)).await?;
+        }
         progress(SyncProgress {
-            done: done.min(total.max(done)),
+            done,
             total: total.max(done),
             first: true,
         });
@@ -226,25 +245,88 @@ async fn first_sync(
     Ok(started)
 }
 
+/// The id ranges from `from` to `top` (and one open range above it, for customers created
+/// meanwhile), each expected to hold a little less than a page given `left` customers there.
+fn id_ranges(from: i64, top: i64, left: u64) -> Vec<(i64, Option<i64>)> {
+    let mut ranges = Vec::new();
+    if top >= from && left > 0 {
+        let span = (top - from + 1) as f64;
+        let density = (left as f64 / span).min(1.0);
+        // Ids with no gaps: a range of PAGE - 1 ids holds at most PAGE - 1 customers. With
+        // gaps, leave room for unevenness.
+        let width = if density > 0.98 {
+            (PAGE - 1) as f64
+        } else {
+            0.9 * PAGE as f64 / density
+        };
+        let width = (width as i64).max(1);
+        let mut min = from;
+        while min <= top {
+            let max = min.saturating_add(width - 1).min(top);
+            ranges.push((min, Some(max)));
+            min = max + 1;
+        }
+    }
+    ranges.push((top.max(from - 1) + 1, None));
+    ranges
+}
+
+/// Reads every customer with an id from `min` to `max` (or above `min`), a page at a time by
+/// id, into the index; returns how many.
+async fn read_range(
+    client: &Client,
+    index: &Arc<LocalIndex>,
+    min: i64,
+    max: Option<i64>,
+) -> Result<u64, SyncError> {
+    let mut from = min;
+    let mut read = 0;
+    loop {
+        let filter = Filter {
+            min_id: Some(from),
+            max_id: max,
+            ..Filter::default()
+        };
+        let customers = client.list(&filter, 1, PAGE).await?;
+        let count = customers.len() as u64;
+        read += count;
+        if let Some(last) = customers.last() {
+            from = last.id + 1;
+        }
+        if count > 0 {
+            on_index(index, move |index| index.upsert(&customers)).await?;
+        }
+        if count < PAGE {
+            return Ok(read);
+        }
+    }
+}
+
 /// Keeps every customer modified since `since` (a second earlier, as dates are whole
-/// seconds); returns how many, and the store's clock to measure the next sync from.
+/// seconds), read by id so that none is skipped; returns how many, and the store's clock to
+/// measure the next sync from.
 async fn changes_since(
     client: &Client,
     index: &Arc<LocalIndex>,
     since: i64,
 ) -> Result<(u64, i64), SyncError> {
-    let filter = Filter {
-        min_date_modified: Some(since - 1),
-        ..Filter::default()
-    };
     let mut watermark = None;
     let mut changed = 0;
-    for page in 1u64.. {
-        let (customers, date) = client.list_dated(&filter, page, PAGE).await?;
+    let mut from = 1;
+    loop {
+        let filter = Filter {
+            min_date_modified: Some(since - 1),
+            min_id: Some(from),
+            ..Filter::default()
+        };
+        let (customers, date) = client.list_dated(&filter, 1, PAGE).await?;
         // The store's clock at the first answer: anything changed after it is read next time.
         watermark = watermark.or(date);
         let read = customers.len() as u64;
         changed += read;
+        if let Some(last) = customers.last() {
+            from = last.id + 1;
+        }
         if read > 0 {
             on_index(index, move |index| index.upsert(&customers)).await?;
         }
@@ -281,20 +363,7 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
     };
     if store_total > in_range {
         // Customers above the highest id held: new since, kept as they are.
-        let above = Filter {
-            min_id: Some(max_id + 1),
-            ..Filter::default()
-        };
-        for page in 1u64.. {
-            let customers = client.list(&above, page, PAGE).await?;
-            let read = customers.len() as u64;
-            if read > 0 {
-                on_index(index, move |index| index.upsert(&customers)).await?;
-            }
-            if read < PAGE {
-                break;
-            }
-        }
+        read_range(client, index, max_id + 1, None).await?;
     }
     // Ranges to look at, with the store's count in each.
     let mut ranges = vec![(1, max_id, in_range)];
@@ -330,9 +399,24 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
     Ok(removed)
 }
 
-/// Keeps customers the app has just created or changed, at once.
-pub fn keep(index: &LocalIndex, customers: &[Customer]) {
-    if let Err(error) = index.upsert(customers) {
-        tracing::warn!("the search index was not updated: {error}");
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_hold_a_little_less_than_a_page_and_end_open() {
+        assert_eq!(
+            id_ranges(1, 600, 600),
+            vec![
+                (1, Some(249)),
+                (250, Some(498)),
+                (499, Some(600)),
+                (601, None)
+            ]
+        );
+        // Half the ids taken: ranges twice as wide, with room.
+        assert_eq!(id_ranges(1, 1000, 500)[0], (1, Some(450)));
+        assert_eq!(id_ranges(5, 0, 0), vec![(5, None)]);
+        assert_eq!(id_ranges(1, 0, 0), vec![(1, None)]);
     }
 }

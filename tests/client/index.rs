@@ -37,7 +37,12 @@ async fn synced(client: &Client, index: &Arc<LocalIndex>) -> SyncReport {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_while_another_client_changes_the_store_ends_equal_to_it() {
-    let store = TestStore::seeded(1_500).await;
+    // Each answer takes a while, so that the changes land while the sync reads.
+    let store = TestStore::start(|options| {
+        options.seed = 1_500;
+        options.latency = std::time::Duration::from_millis(30);
+    })
+    .await;
     let client = store.client();
     let folder = tempfile::tempdir().expect("a folder");
     let index = new_index(folder.path());
@@ -128,13 +133,14 @@ async fn a_cut_off_first_sync_goes_on_from_the_page_it_stopped_at() {
     let client = store.client();
     let folder = tempfile::tempdir().expect("a folder");
     let index = new_index(folder.path());
-    // The first two pages were kept before the store went away.
+    // The first 500 customers were kept before the store went away.
     let kept: Vec<Customer> = store_customers(&client)
         .await
         .into_iter()
         .take(500)
         .collect();
-    index.keep_page(&kept, 3).expect("kept");
+    let next = kept.last().expect("kept").id + 1;
+    index.keep_range(&kept, next).expect("kept");
     index
         .set_meta(&[(
             "first_sync_started",
@@ -148,14 +154,15 @@ async fn a_cut_off_first_sync_goes_on_from_the_page_it_stopped_at() {
     let report = synced(&client, &index).await;
     assert!(report.first);
     assert_eq!(report.customers, 1_000);
-    // A count, pages 3 and 4, the groups, the changes since, the count to compare: not
-    // pages 1 and 2 again.
+    // A count, the last page (for the highest id), the other 500 in three ranges and the
+    // open one above them, the
+    // groups, the changes since, the count to compare: not the first 500 again.
     let sent = client
         .stats()
         .requests
         .load(std::sync::atomic::Ordering::Relaxed)
         - before;
-    assert_eq!(sent, 6, "{report:?}");
+    assert_eq!(sent, 9, "{report:?}");
     assert_eq!(
         index.all().expect("customers"),
         store_customers(&client).await
