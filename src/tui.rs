@@ -25,6 +25,8 @@ pub struct Settings {
     /// A warning kept in the status bar for the whole session (a config file others can
     /// read).
     pub warning: Option<String>,
+    /// Keep a local search index of the store.
+    pub index: bool,
 }
 
 pub async fn run(client: Client, store: StoreLabel, settings: Settings) -> Result<()> {
@@ -67,13 +69,40 @@ async fn event_loop(
         }
     };
     let journal = recording.is_some();
-    let (worker, mut results, worker_task) = worker::spawn_recording(client, recording);
+    // The store's local index: opened here (the app touches no file), synced by the worker.
+    let index = if settings.index {
+        match crate::index::path_for(&store.name)
+            .and_then(|path| Ok(crate::index::LocalIndex::open(&path)?))
+        {
+            Ok(index) => Some(std::sync::Arc::new(index)),
+            Err(error) => {
+                tracing::warn!("no search index this session: {error:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let index_state = match &index {
+        Some(index) => match index.status() {
+            Ok(status) => crate::app::IndexState::on(&status),
+            Err(error) => {
+                tracing::warn!("the search index cannot be read: {error}");
+                crate::app::IndexState::default()
+            }
+        },
+        None => crate::app::IndexState::default(),
+    };
+    let keeping = worker::Keeping { recording, index };
+    let (worker, mut results, worker_task) = worker::spawn_keeping(client, keeping);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
     let backup_folder = crate::paths::backup_folder()?;
     let mut app = App::new(store, settings.page_size, backup_folder);
     app.warning = settings.warning;
     app.journal = journal;
+    app.index = index_state;
+    app.now = chrono::Local::now();
     // Undo outlives the session: the store's last delete, unless it was restored.
     app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name);
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
@@ -83,6 +112,8 @@ async fn event_loop(
     }
     let mut input = EventStream::new();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
+    // The index's freshness in the status bar moves on, and its sync comes due, while idle.
+    let mut clock = tokio::time::interval(Duration::from_secs(10));
     let mut terminate = terminate_signal()?;
     let mut dirty = true;
     while !app.should_quit {
@@ -110,6 +141,7 @@ async fn event_loop(
                 Msg::Worker(Box::new(result))
             }
             _ = spinner.tick(), if busy => Msg::Tick,
+            _ = clock.tick() => Msg::Tick,
             _ = terminate.recv() => break,
             ended = async { worker_task.as_mut().expect("the worker task").await }, if worker_task.is_some() => {
                 worker_task.take();

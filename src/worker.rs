@@ -14,7 +14,11 @@ use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use std::sync::Arc;
+
 use crate::api::{Address, ApiError, Client, Customer, CustomerGroup, Filter, RateSnapshot};
+use crate::index::sync::{SyncProgress, SyncReport};
+use crate::index::{IndexQuery, LocalIndex, Summary};
 use crate::jobs::backup::Selection;
 use crate::jobs::delete::Deleted;
 use crate::jobs::export::{ExportFormat, ExportSpec};
@@ -49,7 +53,12 @@ pub enum Slot {
     BulkReview,
     /// The change journal, for its view.
     History,
+    /// The summary of the local index (customers per group, domain, month).
+    Summary,
 }
+
+/// How many slots there are (the app keeps the newest request of each).
+pub const SLOTS: usize = 11;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Read {
@@ -81,6 +90,18 @@ pub enum Read {
         selection: Selection,
         change: BulkChange,
     },
+    /// A page of what the local index finds (answered as `Outcome::Page`).
+    Search {
+        query: IndexQuery,
+        page: u64,
+        limit: u64,
+    },
+    /// How many customers the local index finds (answered as `Outcome::Count`).
+    SearchCount {
+        query: IndexQuery,
+    },
+    /// Customers per group, email domain and signup month, from the local index.
+    Summary,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +148,11 @@ pub enum Write {
         filter: Filter,
         path: PathBuf,
     },
+    /// Every customer the local index finds, in its order, into a file.
+    ExportFound {
+        query: IndexQuery,
+        path: PathBuf,
+    },
     /// Backs the selected customers up to `backup`, deletes exactly those, then checks the
     /// store.
     DeleteCustomers {
@@ -166,6 +192,12 @@ pub enum Command {
     Write {
         request: RequestId,
         write: Write,
+    },
+    /// Brings the local index level with the store in the background (one sync at a time:
+    /// a new one replaces one under way, which keeps what it read). Answered with
+    /// `IndexProgress` events and `IndexSynced`.
+    SyncIndex {
+        request: RequestId,
     },
     /// Cancels the reads in flight and ends the worker once writes under way are done.
     Shutdown,
@@ -212,6 +244,11 @@ pub enum Outcome {
     Undone(Undone),
     /// A bulk edit finished (or was cancelled).
     UpdatedCustomers(Updated),
+    Summary(Summary),
+    /// The local index's sync under way.
+    IndexProgress(SyncProgress),
+    /// The local index's sync finished.
+    IndexSynced(SyncReport),
 }
 
 /// Why a request or job failed: the store's answer, or the job's own reason (a file, a
@@ -283,6 +320,13 @@ pub fn spawn(client: Client) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, J
     spawn_recording(client, None)
 }
 
+/// What the worker keeps besides the client: the change journal and the local index.
+#[derive(Debug, Clone, Default)]
+pub struct Keeping {
+    pub recording: Option<Recording>,
+    pub index: Option<Arc<LocalIndex>>,
+}
+
 /// Where the worker records the change sets its jobs make (deletes, bulk edits).
 #[derive(Debug, Clone)]
 pub struct Recording {
@@ -296,9 +340,23 @@ pub fn spawn_recording(
     client: Client,
     recording: Option<Recording>,
 ) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
+    spawn_keeping(
+        client,
+        Keeping {
+            recording,
+            index: None,
+        },
+    )
+}
+
+/// Starts the worker with its journal and local index.
+pub fn spawn_keeping(
+    client: Client,
+    keeping: Keeping,
+) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
     let (commands, inbox) = mpsc::unbounded_channel();
     let (events, outbox) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(client, recording, inbox, events));
+    let task = tokio::spawn(run(client, keeping, inbox, events));
     (WorkerHandle { commands }, outbox, task)
 }
 
@@ -356,12 +414,14 @@ async fn guarded(
 
 async fn run(
     client: Client,
-    recording: Option<Recording>,
+    keeping: Keeping,
     mut inbox: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
 ) {
+    let Keeping { recording, index } = keeping;
     let mut reads: HashMap<Slot, JoinHandle<()>> = HashMap::new();
     let mut writes: Vec<JoinHandle<()>> = Vec::new();
+    let mut sync: Option<JoinHandle<()>> = None;
     while let Some(command) = inbox.recv().await {
         writes.retain(|task| !task.is_finished());
         match command {
@@ -375,6 +435,7 @@ async fn run(
                 }
                 let (client, events) = (client.clone(), events.clone());
                 let recording = recording.clone();
+                let index = index.clone();
                 reads.insert(
                     slot,
                     tokio::spawn(async move {
@@ -390,9 +451,30 @@ async fn run(
                                     client.count(&filter).await.map(Outcome::Count)
                                 }
                                 Read::Get { customer_id } => {
-                                    client.get(customer_id).await.map(Outcome::Customer)
+                                    let customer = client.get(customer_id).await;
+                                    match &customer {
+                                        // What was read live refreshes the index's copy.
+                                        Ok(customer) => keep_in_index(&index, customer).await,
+                                        Err(error) if error.status() == Some(404) => {
+                                            drop_from_index(&index, vec![customer_id]).await
+                                        }
+                                        Err(_) => {}
+                                    }
+                                    customer.map(Outcome::Customer)
                                 }
-                                Read::Groups => client.groups().await.map(Outcome::Groups),
+                                Read::Groups => {
+                                    let groups = client.groups().await;
+                                    if let (Ok(groups), Some(_)) = (&groups, &index) {
+                                        // The summary names groups as the store does now.
+                                        let groups = groups.clone();
+                                        if let Err(error) =
+                                            on_index(&index, move |i| i.set_groups(&groups)).await
+                                        {
+                                            tracing::warn!("the search index's groups: {error}");
+                                        }
+                                    }
+                                    groups.map(Outcome::Groups)
+                                }
                                 Read::GroupCounts { group_ids } => {
                                     group_counts(&client, group_ids).await
                                 }
@@ -404,9 +486,30 @@ async fn run(
                                     None => Vec::new(),
                                 })),
                                 Read::BulkReview { selection, change } => {
+                                    let selection = match found_ids(&index, selection).await {
+                                        Ok(selection) => selection,
+                                        Err(failure) => return Err(failure),
+                                    };
                                     crate::jobs::update::review(&client, &selection, &change)
                                         .await
                                         .map(Outcome::BulkReview)
+                                }
+                                Read::Search { query, page, limit } => {
+                                    return on_index(&index, move |index| {
+                                        index.search(&query, page, limit)
+                                    })
+                                    .await
+                                    .map(Outcome::Page);
+                                }
+                                Read::SearchCount { query } => {
+                                    return on_index(&index, move |index| index.count(&query))
+                                        .await
+                                        .map(Outcome::Count);
+                                }
+                                Read::Summary => {
+                                    return on_index(&index, |index| index.summary())
+                                        .await
+                                        .map(Outcome::Summary);
                                 }
                                 Read::Addresses { customer_id } => client
                                     .addresses(customer_id)
@@ -433,6 +536,7 @@ async fn run(
             Command::Write { request, write } => {
                 let (client, events) = (client.clone(), events.clone());
                 let recording = recording.clone();
+                let index = index.clone();
                 writes.push(tokio::spawn(async move {
                     let started = Instant::now();
                     // Progress of a long write, and its end, go back on the same request.
@@ -449,6 +553,7 @@ async fn run(
                                 {
                                     tracing::warn!("the change journal was not written: {error}");
                                 }
+                                keep_in_index(&index, &created).await;
                                 Ok(Outcome::Customer(created))
                             }
                             Write::Update {
@@ -468,13 +573,13 @@ async fn run(
                                     };
                                     record_edit(&recording, entry);
                                 }
+                                keep_in_index(&index, &saved).await;
                                 Ok(Outcome::Customer(saved))
                             }
                             Write::Delete { customer_id } => {
-                                Ok(client
-                                    .delete(customer_id)
-                                    .await
-                                    .map(|()| Outcome::Deleted(customer_id))?)
+                                client.delete(customer_id).await?;
+                                drop_from_index(&index, vec![customer_id]).await;
+                                Ok(Outcome::Deleted(customer_id))
                             }
                             Write::CreateAddress {
                                 customer_id,
@@ -523,11 +628,16 @@ async fn run(
                                 .await?;
                                 Ok(Outcome::Exported { written, path })
                             }
+                            Write::ExportFound { query, path } => {
+                                let written = export_found(&index, query, path.clone()).await?;
+                                Ok(Outcome::Exported { written, path })
+                            }
                             Write::DeleteCustomers {
                                 selection,
                                 backup,
                                 cancel,
                             } => {
+                                let selection = found_ids(&index, selection).await?;
                                 let deleted = crate::jobs::delete::delete_customers(
                                     &client, &selection, &backup, &cancel, progress,
                                 )
@@ -536,6 +646,7 @@ async fn run(
                                     tracing::warn!("undo will not outlive this session: {problem}");
                                 }
                                 record(&recording, Kind::Delete, deleted.report.done, &backup, &[]);
+                                drop_from_index(&index, deleted.report.ids.clone()).await;
                                 Ok(Outcome::DeletedCustomers(deleted))
                             }
                             Write::UndoChangeSet { set, cancel } => {
@@ -562,6 +673,7 @@ async fn run(
                                 backup,
                                 cancel,
                             } => {
+                                let selection = found_ids(&index, selection).await?;
                                 let updated = crate::jobs::update::update_customers(
                                     &client, &selection, &change, &backup, &cancel, progress,
                                 )
@@ -606,8 +718,31 @@ async fn run(
                     say(result);
                 }));
             }
+            Command::SyncIndex { request } => {
+                if let Some(older) = sync.take() {
+                    older.abort(); // it kept what it read; this one goes on from there
+                }
+                let Some(index) = index.clone() else {
+                    continue;
+                };
+                let (client, events) = (client.clone(), events.clone());
+                sync = Some(tokio::spawn(async move {
+                    let started = Instant::now();
+                    let say = |result| send_write_event(&events, &client, request, started, result);
+                    let result = crate::index::sync::sync(&client, &index, |progress| {
+                        say(Ok(Outcome::IndexProgress(progress)))
+                    })
+                    .await;
+                    say(result
+                        .map(Outcome::IndexSynced)
+                        .map_err(|error| Failure::Job(JobError::Stopped(error.to_string()))));
+                }));
+            }
             Command::Shutdown => break,
         }
+    }
+    if let Some(sync) = sync {
+        sync.abort(); // what it read is kept; the next sync goes on from there
     }
     for (_, read) in reads {
         read.abort();
@@ -615,6 +750,82 @@ async fn run(
     for write in writes {
         let _ = write.await;
     }
+}
+
+/// Runs `work` on the local index on a blocking thread; without an index, says so.
+async fn on_index<T: Send + 'static>(
+    index: &Option<Arc<LocalIndex>>,
+    work: impl FnOnce(&LocalIndex) -> Result<T, crate::index::IndexError> + Send + 'static,
+) -> Result<T, Failure> {
+    let Some(index) = index.clone() else {
+        return Err(Failure::Job(JobError::Stopped(
+            "the local search index is off for this store".to_owned(),
+        )));
+    };
+    match tokio::task::spawn_blocking(move || work(&index)).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(Failure::Job(JobError::Stopped(error.to_string()))),
+        Err(error) => Err(Failure::Job(JobError::Stopped(format!(
+            "the search index's work stopped: {error}"
+        )))),
+    }
+}
+
+/// A selection of what a search found becomes the ids the index holds for it now: a job
+/// works on customers by id.
+async fn found_ids(
+    index: &Option<Arc<LocalIndex>>,
+    selection: Selection,
+) -> Result<Selection, Failure> {
+    match selection {
+        Selection::Found { query, except } => {
+            let ids = on_index(index, move |index| index.ids(&query)).await?;
+            let except: std::collections::HashSet<i64> = except.into_iter().collect();
+            Ok(Selection::Ids(
+                ids.into_iter().filter(|id| !except.contains(id)).collect(),
+            ))
+        }
+        other => Ok(other),
+    }
+}
+
+/// A customer the app created or changed goes into the index at once.
+async fn keep_in_index(index: &Option<Arc<LocalIndex>>, customer: &Customer) {
+    let customer = customer.clone();
+    if let Err(error) = on_index(index, move |index| index.upsert(&[customer])).await
+        && index.is_some()
+    {
+        tracing::warn!("the search index was not updated: {error}");
+    }
+}
+
+/// Customers the app deleted leave the index at once.
+async fn drop_from_index(index: &Option<Arc<LocalIndex>>, ids: Vec<i64>) {
+    if ids.is_empty() {
+        return;
+    }
+    if let Err(error) = on_index(index, move |index| index.remove(&ids)).await
+        && index.is_some()
+    {
+        tracing::warn!("the search index was not updated: {error}");
+    }
+}
+
+/// Writes what the index finds into `path`, in the export's format for its name: whole or
+/// not at all.
+async fn export_found(
+    index: &Option<Arc<LocalIndex>>,
+    query: IndexQuery,
+    path: PathBuf,
+) -> Result<u64, Failure> {
+    on_index(index, move |index| {
+        let names = index.group_names()?.into_iter().collect();
+        let format = ExportFormat::for_path(&path);
+        let written = crate::jobs::export::write_found_to_file(index, &query, format, names, &path)
+            .map_err(|error| crate::index::IndexError::Task(error.to_string()))?;
+        Ok(written)
+    })
+    .await
 }
 
 /// How many customers each group has: one count request per group, four at a time.

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::dialog::{Button, DeletePlan, Dialog, DialogKind};
 use super::marks::describe;
-use super::{App, thousands};
-use crate::api::Filter;
+use super::{App, Listing, thousands};
+
 use crate::jobs::backup::{Selection, backup_file_name};
 use crate::jobs::delete::Deleted;
 use crate::jobs::{Cancel, Progress, Report, Step};
@@ -34,14 +34,15 @@ impl App {
         let Some(customer) = self.customers.get(self.selected) else {
             return;
         };
+        let listing = self.listing();
         if let Some(other) = self.marks.all_matching()
-            && *other != self.filter
+            && *other != listing
         {
             self.notice = Some(format!(
                 "Unmarked the customers matching {other}: marks are one by one now."
             ));
         }
-        self.marks.toggle(customer, &self.filter);
+        self.marks.toggle(customer, &listing);
         self.selected = (self.selected + 1).min(self.customers.len().saturating_sub(1));
     }
 
@@ -57,7 +58,8 @@ impl App {
         match start {
             Some(start) => {
                 let (low, high) = (start.min(self.selected), start.max(self.selected));
-                self.marks.mark(&self.customers[low..=high], &self.filter);
+                self.marks
+                    .mark(&self.customers[low..=high], &self.listing());
                 self.notice = Some(format!(
                     "Marked {} rows; {} marked in all.",
                     high - low + 1,
@@ -74,18 +76,18 @@ impl App {
 
     /// `A`: every customer the filter matches, as the store counts them; again to unmark.
     pub(super) fn mark_all_matching(&mut self) {
-        if self.marks.all_matching() == Some(&self.filter) {
+        let listing = self.listing();
+        if self.marks.all_matching() == Some(&listing) {
             self.marks.clear();
             self.notice = Some("Unmarked every customer.".to_owned());
             return;
         }
         match self.total {
             Some(total) => {
-                self.marks.mark_all(&self.filter, total);
+                self.marks.mark_all(&listing, total);
                 self.notice = Some(format!(
-                    "Marked all {} customers matching {} (every page). D deletes them.",
+                    "Marked all {} customers matching {listing} (every page). D deletes them.",
                     thousands(total),
-                    self.filter
                 ));
             }
             None => self.notice = Some("Still counting the customers; try again.".to_owned()),
@@ -121,7 +123,10 @@ impl App {
     /// not known yet; nothing otherwise.
     fn every_customer_guard(&self, count: u64) -> Vec<String> {
         // Every match of no filter, even with a few unmarked, is as good as the whole store.
-        let whole_store_marked = self.marks.all_matching().is_some_and(Filter::is_empty);
+        let whole_store_marked = self
+            .marks
+            .all_matching()
+            .is_some_and(Listing::is_whole_store);
         let every = whole_store_marked || self.store_total.is_none_or(|total| count >= total);
         if !every {
             return Vec::new();
@@ -165,13 +170,13 @@ impl App {
         }
         let selection = self.marks.selection();
         let count = self.marks.count();
-        let shown = self.marks.visible(&self.customers, &self.filter);
+        let shown = self.marks.visible(&self.customers, &self.listing());
         let names = self.marks.names(5);
         let filter = match self.marks.all_matching() {
-            Some(filter) if filter.is_empty() => {
+            Some(listing) if listing.is_whole_store() => {
                 Some("none, so every customer of the store".to_owned())
             }
-            Some(filter) => Some(filter.to_string()),
+            Some(listing) => Some(listing.to_string()),
             None => None,
         };
         let type_to_confirm = self.every_customer_guard(count);

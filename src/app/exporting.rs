@@ -23,13 +23,17 @@ impl App {
             total: self.total.unwrap_or(0),
         });
         self.notice = None;
-        vec![Command::Write {
-            request,
-            write: crate::worker::Write::Export {
+        let write = match &self.search {
+            Some(search) => crate::worker::Write::ExportFound {
+                query: search.query.clone(),
+                path,
+            },
+            None => crate::worker::Write::Export {
                 filter: self.filter.clone(),
                 path,
             },
-        }]
+        };
+        vec![Command::Write { request, write }]
     }
 
     /// Progress and the end of the export under way.

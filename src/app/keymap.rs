@@ -83,6 +83,15 @@ pub enum Action {
     NewGroup,
     RenameGroup,
     DeleteGroup,
+    /// Search the local index as you type.
+    OpenSearch,
+    /// Sort by the next column / the other way, over the whole store (from the index).
+    SortNext,
+    SortReverse,
+    /// The summary view: customers per group, email domain, signup month.
+    OpenSummary,
+    /// In the summary: the chosen bar's customers.
+    ShowChosen,
 }
 
 impl Action {
@@ -138,11 +147,20 @@ pub enum Context {
     BulkForm,
     /// A confirmation: keys choose a button (or type the name it asks for).
     Dialog,
+    /// The table listing what the local index finds (a search, a sort).
+    Found,
+    /// The search line: keys type into it.
+    Search,
+    /// The summary view.
+    Summary,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 16] = [
         Context::Table,
+        Context::Found,
+        Context::Search,
+        Context::Summary,
         Context::Detail,
         Context::Groups,
         Context::Journal,
@@ -161,7 +179,8 @@ impl Context {
     pub fn takes_typing(self) -> bool {
         matches!(
             self,
-            Context::Filter
+            Context::Search
+                | Context::Filter
                 | Context::GroupPrompt
                 | Context::PagePrompt
                 | Context::ExportPrompt
@@ -348,7 +367,10 @@ const TABLE: &[Binding] = &[
     line(&[(A::OpenGroups, &[ch('C')])], "customer groups", HELP),
     line(&[(A::OpenJournal, &[ch('H')])], "the change history (undo any change)", HELP),
     line(&[(A::OpenDetail, &[ENTER])], "details", HINT),
-    line(&[(A::OpenFilter, &[ch('/')]), (A::OpenFilter, &[ch('f')])], "filter", HINT),
+    line(&[(A::OpenSearch, &[ch('/')])], "search", HINT),
+    SORT,
+    line(&[(A::OpenSummary, &[ch('i')])], "summary: customers per group, domain, month", HELP),
+    line(&[(A::OpenFilter, &[ch('f')])], "filter (exact values)", HINT),
     line(&[(A::ClearFilter, &[ch('x')])], "clear the filter", HELP),
     line(&[(A::NewCustomer, &[ch('n')])], "new", HINT),
     EDIT,
@@ -364,6 +386,58 @@ const TABLE: &[Binding] = &[
     REFRESH,
     OPEN_HELP,
     QUIT,
+];
+
+#[rustfmt::skip]
+const SORT: Binding = line(&[(A::SortNext, &[ch('s')]), (A::SortReverse, &[ch('S')])], "sort by the next column / the other way (whole store)", HELP);
+
+/// The table listing what the index finds: as the store's pages, but Esc goes back to them.
+#[rustfmt::skip]
+const FOUND: &[Binding] = &[
+    MOVE,
+    line(&[(A::PageDown, &[code(KeyCode::PageDown), ctrl('d')]), (A::PageUp, &[code(KeyCode::PageUp), ctrl('u')])], "down / up a screen", HELP),
+    line(&[(A::Top, &[ch('g'), code(KeyCode::Home)]), (A::Bottom, &[ch('G'), code(KeyCode::End)])], "first / last customer on the page", HELP),
+    PAGE,
+    line(&[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])], "last / first page", HELP),
+    line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP),
+    line(&[(A::OpenExportPrompt, &[ch('E')])], "export what was found to a file", HELP),
+    line(&[(A::OpenDetail, &[ENTER])], "details (read live from the store)", HINT),
+    line(&[(A::OpenSearch, &[ch('/')])], "change the search", HINT),
+    SORT,
+    line(&[(A::OpenSummary, &[ch('i')])], "summary: customers per group, domain, month", HELP),
+    line(&[(A::Back, &[ESC])], "back to the store's pages", HINT),
+    line(&[(A::OpenFilter, &[ch('f')])], "filter by exact values (on the store)", HELP),
+    EDIT,
+    DELETE,
+    line(&[(A::Mark, &[SPACE])], "mark", HELP),
+    line(&[(A::MarkRange, &[ch('v')])], "start a range, then mark it", HELP),
+    line(&[(A::MarkAllMatching, &[ch('A')])], "mark / unmark everyone found", HELP),
+    line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT),
+    line(&[(A::BulkEdit, &[ch('B')])], "change the marked customers at once", HELP),
+    UNDO,
+    CANCEL_JOB,
+    line(&[(A::Refresh, &[ch('r')])], "refresh (and sync the index)", HELP),
+    OPEN_HELP,
+    QUIT,
+];
+
+#[rustfmt::skip]
+const SUMMARY: &[Binding] = &[
+    MOVE,
+    line(&[(A::NextField, &[TAB, RIGHT]), (A::PreviousField, &[BACK_TAB, LEFT])], "next / previous chart", HINT),
+    line(&[(A::ShowChosen, &[ENTER])], "those customers", HINT),
+    line(&[(A::Back, &[ESC])], "back to the customers", HINT),
+    line(&[(A::Refresh, &[ch('r')])], "count again", HELP),
+    OPEN_HELP,
+    QUIT,
+];
+
+#[rustfmt::skip]
+const SEARCH: &[Binding] = &[
+    line(&[(A::Apply, &[ENTER])], "to the matches", HINT),
+    line(&[(A::Down, &[DOWN]), (A::Up, &[UP])], "move in the matches", HINT),
+    line(&[(A::Back, &[ESC])], "back to the store's pages", HINT),
+    QUIT_FROM_FIELD,
 ];
 
 #[rustfmt::skip]
@@ -498,6 +572,9 @@ pub fn table(context: Context) -> &'static [Binding] {
         Context::AddressForm => ADDRESS_FORM,
         Context::BulkForm => BULK_FORM,
         Context::Dialog => DIALOG,
+        Context::Found => FOUND,
+        Context::Search => SEARCH,
+        Context::Summary => SUMMARY,
     }
 }
 

@@ -40,8 +40,11 @@ impl App {
                 Context::Groups => self.act_in_groups(action),
                 Context::Journal => self.act_in_journal(action),
                 Context::GroupPrompt => self.act_in_group_prompt(action),
-                Context::Table | Context::Detail => self.act_on_screen(action),
+                Context::Search => self.act_in_search(action),
+                Context::Summary => self.act_in_summary(action),
+                Context::Table | Context::Found | Context::Detail => self.act_on_screen(action),
             },
+            None if context == Context::Search => self.type_into_search(key),
             None => {
                 // The focused field takes every key that is not an action: typing `q` into a
                 // field never quits.
@@ -81,6 +84,9 @@ impl App {
                 .for_each(|p| p.type_key(&event)),
             Context::Filter => self.filter_form.iter_mut().for_each(|f| f.type_key(key)),
             Context::Table
+            | Context::Found
+            | Context::Search
+            | Context::Summary
             | Context::Detail
             | Context::Groups
             | Context::Journal
@@ -211,6 +217,34 @@ impl App {
         Vec::new()
     }
 
+    fn act_in_search(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Apply => self.finish_search(),
+            Action::Back => return self.leave_search(),
+            Action::Down | Action::Up => return self.act_on_screen(action),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn act_in_summary(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Down => self.move_in_summary(1),
+            Action::Up => self.move_in_summary(-1),
+            Action::NextField => self.next_chart(1),
+            Action::PreviousField => self.next_chart(-1),
+            Action::ShowChosen => return self.show_chosen(),
+            Action::Back => self.screen = Screen::Table,
+            Action::Refresh => return self.open_summary(),
+            Action::ToggleHelp => {
+                self.help_open = true;
+                self.help_scroll = 0;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn act_in_group_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.save_group_name(),
@@ -326,6 +360,12 @@ impl App {
                 self.notice = Some("No filter to clear.".to_owned());
             }
             Action::ClearFilter => return self.apply_filter(crate::api::Filter::default()),
+            Action::OpenSearch => return self.open_search(),
+            Action::SortNext => return self.sort(false),
+            Action::SortReverse => return self.sort(true),
+            Action::OpenSummary => return self.open_summary(),
+            // On the table listing a search: back to the store's pages.
+            Action::Back if self.screen == Screen::Table => return self.leave_search(),
             Action::Back => self.screen = Screen::Table,
             Action::Down => {
                 self.selected = (self.selected + 1).min(rows.saturating_sub(1));
@@ -343,7 +383,9 @@ impl App {
             Action::Bottom => self.selected = rows.saturating_sub(1),
             Action::OpenDetail if rows > 0 => {
                 self.screen = Screen::Detail;
-                return self.load_addresses();
+                let mut commands = self.fetch_live();
+                commands.extend(self.load_addresses());
+                return commands;
             }
             Action::OpenDetail => {}
             Action::NextPage => return self.turn_to(Some(self.page + 1)),
@@ -354,6 +396,7 @@ impl App {
                 self.keep_selected_id = self.selected_customer().map(|c| c.id);
                 let mut commands = self.reload();
                 commands.push(self.load_groups());
+                commands.extend(self.sync_index());
                 if self.screen == Screen::Detail {
                     self.addresses = None;
                     commands.extend(self.load_addresses());
@@ -374,6 +417,7 @@ impl App {
             | Action::NewGroup
             | Action::RenameGroup
             | Action::DeleteGroup
+            | Action::ShowChosen
             | Action::UndoPicked => {}
         }
         Vec::new()

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::{Customer, Filter};
+use super::Listing;
+use crate::api::Customer;
 use crate::jobs::backup::Selection;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,10 +17,10 @@ pub struct Marks {
     except: BTreeSet<i64>,
 }
 
-/// Every customer a filter matches, as the store counted them when they were marked.
+/// Every customer a filter matches (or a search finds), as counted when they were marked.
 #[derive(Debug, Clone, PartialEq)]
 struct AllMatching {
-    filter: Filter,
+    listing: Listing,
     count: u64,
 }
 
@@ -36,24 +37,24 @@ impl Marks {
         }
     }
 
-    /// The filter whose every match is marked.
-    pub fn all_matching(&self) -> Option<&Filter> {
-        self.all.as_ref().map(|all| &all.filter)
+    /// The listing whose every customer is marked.
+    pub fn all_matching(&self) -> Option<&Listing> {
+        self.all.as_ref().map(|all| &all.listing)
     }
 
-    /// Whether a customer on a page shown under `filter` is marked.
-    pub fn contains(&self, id: i64, shown_under: &Filter) -> bool {
+    /// Whether a customer on a page shown under `listing` is marked.
+    pub fn contains(&self, id: i64, shown_under: &Listing) -> bool {
         match &self.all {
-            Some(all) => all.filter == *shown_under && !self.except.contains(&id),
+            Some(all) => all.listing == *shown_under && !self.except.contains(&id),
             None => self.ids.contains_key(&id),
         }
     }
 
     /// Marks or unmarks one customer shown under `filter`.
-    pub fn toggle(&mut self, customer: &Customer, shown_under: &Filter) {
+    pub fn toggle(&mut self, customer: &Customer, shown_under: &Listing) {
         let id = customer.id;
         match &self.all {
-            Some(all) if all.filter == *shown_under => {
+            Some(all) if all.listing == *shown_under => {
                 if !self.except.remove(&id) {
                     self.except.insert(id);
                 }
@@ -75,7 +76,7 @@ impl Marks {
     pub fn mark<'a>(
         &mut self,
         customers: impl IntoIterator<Item = &'a Customer>,
-        shown_under: &Filter,
+        shown_under: &Listing,
     ) {
         for customer in customers {
             if !self.contains(customer.id, shown_under) {
@@ -84,10 +85,10 @@ impl Marks {
         }
     }
 
-    pub fn mark_all(&mut self, filter: &Filter, count: u64) {
+    pub fn mark_all(&mut self, listing: &Listing, count: u64) {
         self.clear();
         self.all = Some(AllMatching {
-            filter: filter.clone(),
+            listing: listing.clone(),
             count,
         });
     }
@@ -105,10 +106,21 @@ impl Marks {
 
     /// What a delete of the marks is about.
     pub fn selection(&self) -> Selection {
+        let except = self.except.iter().copied().collect();
         match &self.all {
-            Some(all) => Selection::Matching {
-                filter: all.filter.clone(),
-                except: self.except.iter().copied().collect(),
+            Some(AllMatching {
+                listing: Listing::Store(filter),
+                ..
+            }) => Selection::Matching {
+                filter: filter.clone(),
+                except,
+            },
+            Some(AllMatching {
+                listing: Listing::Found(query),
+                ..
+            }) => Selection::Found {
+                query: query.clone(),
+                except,
             },
             None => Selection::Ids(self.ids.keys().copied().collect()),
         }
@@ -123,7 +135,7 @@ impl Marks {
     }
 
     /// How many marked customers are on this page, shown under `filter`.
-    pub fn visible(&self, page: &[Customer], shown_under: &Filter) -> u64 {
+    pub fn visible(&self, page: &[Customer], shown_under: &Listing) -> u64 {
         page.iter()
             .filter(|c| self.contains(c.id, shown_under))
             .count() as u64

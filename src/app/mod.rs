@@ -17,7 +17,9 @@ pub mod keymap;
 mod keys;
 pub mod marks;
 mod paging;
+pub mod search;
 mod store_data;
+pub mod summary;
 
 use std::path::PathBuf;
 
@@ -36,6 +38,7 @@ use filter_form::FilterForm;
 pub use groups_view::{GroupPrompt, GroupsView};
 use keymap::Context;
 use marks::Marks;
+pub use search::{IndexState, Listing, Search};
 pub use store_data::{AddressList, CustomerAddresses};
 
 pub use crate::format::thousands;
@@ -70,6 +73,8 @@ pub enum Screen {
     Groups,
     /// The change journal.
     Journal,
+    /// Customers per group, email domain and signup month.
+    Summary,
 }
 
 /// Which store the app is on, for the header and status bar.
@@ -197,10 +202,18 @@ pub struct App {
     pub now: DateTime<Local>,
     /// Quit once the cancelled job has reported what it did.
     pub quit_when_job_ends: bool,
+    /// The search line and what it finds, while the table lists from the index.
+    pub search: Option<Search>,
+    /// The store's local index: on or off, how big, how fresh.
+    pub index: IndexState,
+    /// When a sync was last asked for on the schedule (seconds since the epoch).
+    last_sync_try: Option<i64>,
+    /// The summary view's charts and choices.
+    pub summary_view: summary::SummaryView,
     table: TableArea,
     next_request: RequestId,
     /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; 10],
+    latest: [Option<RequestId>; crate::worker::SLOTS],
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -256,29 +269,40 @@ impl App {
             backup_folder,
             now: DateTime::<Local>::from(std::time::UNIX_EPOCH),
             quit_when_job_ends: false,
+            search: None,
+            index: IndexState::default(),
+            last_sync_try: None,
+            summary_view: summary::SummaryView::default(),
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; 10],
+            latest: [None; crate::worker::SLOTS],
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
         }
     }
 
-    /// The commands that load the first screen, and the store's groups.
+    /// The commands that load the first screen, and the store's groups; and the index's
+    /// sync, when the store has one.
     pub fn start(&mut self) -> Vec<Command> {
         let mut commands = self.reload();
         commands.push(self.load_groups());
+        if let Some(sync) = self.sync_index() {
+            self.last_sync_try = Some(self.now.timestamp());
+            commands.push(sync);
+        }
         commands
     }
 
     /// The context of the screen under any overlay: what the help lists.
     pub fn screen_context(&self) -> Context {
         match self.screen {
+            Screen::Table if self.search.is_some() => Context::Found,
             Screen::Table => Context::Table,
             Screen::Detail => Context::Detail,
             Screen::Groups => Context::Groups,
             Screen::Journal => Context::Journal,
+            Screen::Summary => Context::Summary,
         }
     }
 
@@ -303,6 +327,8 @@ impl App {
             Context::ExportPrompt
         } else if self.filter_form.is_some() {
             Context::Filter
+        } else if self.search.as_ref().is_some_and(|s| s.editing) {
+            Context::Search
         } else {
             self.screen_context()
         }
@@ -369,7 +395,7 @@ impl App {
             Msg::Worker(event) => self.receive(*event),
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
-                Vec::new()
+                self.sync_index_if_due().into_iter().collect()
             }
             Msg::Mouse(mouse) => self.mouse(mouse),
             Msg::Resize(table) => {
@@ -397,6 +423,26 @@ impl App {
     /// Takes a worker's result to whatever asked for it.
     fn receive(&mut self, event: Event) -> Vec<Command> {
         self.budget = event.budget;
+        if self.is_index_event(&event) {
+            return self.index_event(event);
+        }
+        // A job that changed many customers: the index reads what changed at once.
+        let changed_many = matches!(
+            event.result,
+            Ok(crate::worker::Outcome::Restored(_)
+                | crate::worker::Outcome::UpdatedCustomers(_)
+                | crate::worker::Outcome::Undone(_)
+                | crate::worker::Outcome::DeletedCustomers(_))
+        );
+        let mut commands = self.dispatch(event);
+        if changed_many {
+            commands.extend(self.sync_index());
+        }
+        commands
+    }
+
+    /// Takes a worker's result to whatever asked for it.
+    fn dispatch(&mut self, event: Event) -> Vec<Command> {
         if self
             .export
             .is_some_and(|export| export.request == event.request)

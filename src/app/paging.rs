@@ -33,14 +33,8 @@ impl App {
         }
         self.loading = true;
         self.requested_page = Some(page);
-        vec![self.read(
-            Slot::Page,
-            Read::List {
-                filter: self.filter.clone(),
-                page,
-                limit: self.page_size,
-            },
-        )]
+        let read = self.list_read(page);
+        vec![self.read(Slot::Page, read)]
     }
 
     /// Puts another page's rows on screen, the selection at its top.
@@ -79,9 +73,11 @@ impl App {
         }
     }
 
-    /// A new filter: back to page 1, count again.
+    /// A new filter: back to page 1, count again. The store's pages are listed again (a search
+    /// is left).
     pub(super) fn apply_filter(&mut self, filter: Filter) -> Vec<Command> {
         self.filter = filter;
+        self.search = None;
         self.page = 1;
         self.selected = 0;
         self.total = None;
@@ -96,23 +92,9 @@ impl App {
         self.loading = true;
         self.prefetched = None;
         self.requested_page = None;
-        let mut commands = vec![
-            self.read(
-                Slot::Page,
-                Read::List {
-                    filter: self.filter.clone(),
-                    page: self.page,
-                    limit: self.page_size,
-                },
-            ),
-            self.read(
-                Slot::Count,
-                Read::Count {
-                    filter: self.filter.clone(),
-                },
-            ),
-        ];
-        if !self.filter.is_empty() {
+        let (list, count) = (self.list_read(self.page), self.count_read());
+        let mut commands = vec![self.read(Slot::Page, list), self.read(Slot::Count, count)];
+        if !self.listing().is_whole_store() {
             // The count above is the filter's; the store's own is needed too (store_total).
             commands.push(self.read(
                 Slot::StoreCount,
@@ -130,14 +112,8 @@ impl App {
             return None;
         }
         self.prefetching = next;
-        Some(self.read(
-            Slot::NextPage,
-            Read::List {
-                filter: self.filter.clone(),
-                page: next,
-                limit: self.page_size,
-            },
-        ))
+        let read = self.list_read(next);
+        Some(self.read(Slot::NextPage, read))
     }
 
     /// Stops waiting for the read in a slot: its answer will be dropped.
@@ -172,7 +148,15 @@ impl App {
         }
         *latest = None;
         match slot {
+            Slot::Customer if self.form.is_none() => {
+                self.live_customer_arrived(event.result);
+                return Vec::new();
+            }
             Slot::Customer => return self.checked(event.result),
+            Slot::Summary => {
+                self.summary_arrived(event.result);
+                return Vec::new();
+            }
             Slot::Groups => return self.groups_arrived(event.result),
             Slot::History => {
                 self.history_arrived(event.result);
@@ -245,7 +229,7 @@ impl App {
             }
             (Slot::Count, Outcome::Count(total)) => {
                 self.total = Some(total);
-                if self.filter.is_empty() {
+                if self.listing().is_whole_store() {
                     self.store_total = Some(total);
                 }
                 Vec::new()

@@ -41,6 +41,7 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
                     page_size: store.page_size,
                     mouse: file.ui.mouse,
                     warning,
+                    index: store.index,
                 };
                 crate::tui::run(client, label, settings).await
             }
@@ -64,6 +65,7 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
                     page_size: config::DEFAULT_PAGE_SIZE,
                     mouse: file.ui.mouse,
                     warning,
+                    index: true,
                 };
                 let result = crate::tui::run(client, label, settings).await;
                 sandbox.shutdown().await?;

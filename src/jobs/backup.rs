@@ -21,7 +21,17 @@ pub enum Selection {
     Ids(Vec<i64>),
     /// Every customer the filter matches when the backup is taken, but these.
     Matching { filter: Filter, except: Vec<i64> },
+    /// Every customer a search of the local index finds, but these: the worker turns it into
+    /// the ids the index holds before any job starts.
+    Found {
+        query: crate::index::IndexQuery,
+        except: Vec<i64>,
+    },
 }
+
+/// Said when a search's selection reaches a job unresolved.
+pub(crate) const UNRESOLVED_SEARCH: &str =
+    "the customers a search found must be read from the local index first; nothing was changed";
 
 /// The store's name as it appears in file names.
 pub fn file_safe(store: &str) -> String {
@@ -110,6 +120,7 @@ pub async fn back_up_selection(
     };
     let cancelled = || JobError::Stopped(format!("cancelled while backing up; {NOTHING_DELETED}"));
     let written = match selection {
+        Selection::Found { .. } => return Err(JobError::Stopped(UNRESOLVED_SEARCH.to_owned())),
         Selection::Ids(ids) => {
             let total = ids.len() as u64;
             let mut fetched = futures::stream::iter(ids.iter().copied())

@@ -264,6 +264,57 @@ pub async fn export_to_file(
     }
 }
 
+/// Writes every customer a search of the local index finds, in its order, into `path`
+/// (whole or not at all, as `export_to_file`), with the group names given.
+pub fn write_found_to_file(
+    index: &crate::index::LocalIndex,
+    query: &crate::index::IndexQuery,
+    format: ExportFormat,
+    group_names: std::collections::HashMap<i64, String>,
+    path: &Path,
+) -> Result<u64, JobError> {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(JobError::Stopped(format!(
+            "{} is a folder; name a file",
+            path.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".to_owned());
+    let partial = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(folder)
+        .map_err(JobError::file("cannot create the export in", folder))?;
+    let mut out = std::io::BufWriter::new(partial);
+    let csv = CsvRows::with_names(group_names, false);
+    let mut writer = RecordWriter::begin(&mut out, path, format, Some(csv))?;
+    index.each(query, None, |customers| -> Result<(), JobError> {
+        let records: Vec<CustomerRecord> = customers
+            .into_iter()
+            .map(|customer| CustomerRecord {
+                customer,
+                addresses: Vec::new(),
+            })
+            .collect();
+        writer.write(&records)
+    })?;
+    let written = writer.finish()?;
+    let partial = out
+        .into_inner()
+        .map_err(|error| JobError::file("cannot write the export to", path)(error.into_error()))?;
+    partial
+        .persist(path)
+        .map_err(|error| JobError::file("cannot write the export to", path)(error.error))?;
+    Ok(written)
+}
+
 impl ExportFormat {
     /// The format a file name asks for: `.json`, `.ndjson`/`.jsonl`, else CSV.
     pub fn for_path(path: &Path) -> ExportFormat {

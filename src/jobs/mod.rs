@@ -108,6 +108,12 @@ impl std::fmt::Display for Failed {
     }
 }
 
+impl From<crate::index::IndexError> for JobError {
+    fn from(error: crate::index::IndexError) -> JobError {
+        JobError::Stopped(error.to_string())
+    }
+}
+
 /// What a delete or restore did, exactly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {

@@ -304,6 +304,11 @@ pub async fn review(
 ) -> Result<Review, ApiError> {
     let mut review = Review::default();
     match selection {
+        Selection::Found { .. } => {
+            return Err(ApiError::Internal(
+                super::backup::UNRESOLVED_SEARCH.to_owned(),
+            ));
+        }
         Selection::Ids(ids) => {
             let mut customers = futures::stream::iter(ids.iter().copied())
                 .map(|id| async move { client.get(id).await })

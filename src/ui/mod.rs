@@ -8,6 +8,7 @@ mod filter_panel;
 mod form;
 mod groups;
 mod journal;
+mod summary;
 mod table;
 
 pub use crate::sanitize::sanitize;
@@ -19,7 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::keymap::bindings_for;
-use crate::app::{App, ExportRun, Prompt, Screen, TableArea};
+use crate::app::{App, ExportRun, Prompt, Screen, TableArea, thousands};
 
 /// Smaller than this, only a message is drawn.
 pub const MIN_WIDTH: u16 = 40;
@@ -59,6 +60,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Detail => detail::render_detail(app, frame, body),
         Screen::Groups => groups::render_groups(app, frame, body),
         Screen::Journal => journal::render_journal(app, frame, body),
+        Screen::Summary => summary::render_summary(app, frame, body),
     }
     if let Some(form) = &app.filter_form {
         filter_panel::render_filter_panel(form, frame, body);
@@ -144,6 +146,40 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             format!(" range from #{start}: v marks it "),
             Style::new().fg(Color::Black).bg(Color::Magenta),
         ));
+    }
+    if let Some(search) = &app.search {
+        let text = sanitize(search.input.value()).into_owned();
+        spans.push(Span::raw("  search: "));
+        let style = if search.editing {
+            Style::new().bg(Color::DarkGray).fg(Color::White)
+        } else {
+            Style::new().bold()
+        };
+        let cursor_x = spans.iter().map(|s| s.width() as u16).sum::<u16>()
+            + search.input.visual_cursor() as u16;
+        spans.push(Span::styled(format!("{text} "), style));
+        if let Some(facet) = &search.query.facet {
+            spans.push(Span::styled(
+                format!(" {} ", sanitize(&facet.label(|id| app.group_label(id)))),
+                Style::new().bg(Color::DarkGray),
+            ));
+        }
+        if let Some(total) = app.total {
+            spans.push(Span::styled(
+                format!(" {} found", thousands(total)),
+                Style::new().fg(Color::Green),
+            ));
+        }
+        spans.push(Span::styled(
+            format!(" · sorted by {}", search.query.sort.label()),
+            Style::new().dim(),
+        ));
+        if search.editing && app.context() == crate::app::keymap::Context::Search {
+            frame
+                .set_cursor_position((area.x + cursor_x.min(area.width.saturating_sub(1)), area.y));
+        }
+        frame.render_widget(Line::from(spans), area);
+        return;
     }
     if !app.filter.is_empty() {
         spans.push(Span::raw("  filter:"));
@@ -233,6 +269,9 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         None => format!("page {}", app.page),
     };
     spans.push(Span::raw(format!("{}  ·  {page}", app.position())));
+    if let Some(index) = app.index_line(app.now) {
+        spans.push(Span::styled(format!("  ·  {index}"), Style::new().dim()));
+    }
     if let (Some(left), Some(quota)) = (app.budget.left, app.budget.quota) {
         spans.push(Span::styled(
             format!("  ·  quota {left}/{quota}"),

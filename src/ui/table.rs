@@ -50,6 +50,15 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         }
         let text = if app.loading {
             "Loading customers…".to_owned()
+        } else if let Some(search) = &app.search {
+            if search.query.text.trim().is_empty() {
+                "The index holds no customer here yet (it fills as it syncs).".to_owned()
+            } else {
+                format!(
+                    "Nothing found for '{}'. Esc goes back to the store's pages.",
+                    sanitize(search.query.text.trim())
+                )
+            }
         } else if app.filter.is_empty() {
             "This store has no customers.".to_owned()
         } else {
@@ -96,9 +105,22 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         .into_iter()
         .filter_map(|i| kept.iter().find(|(index, _)| *index == i).copied())
         .collect();
+    // The column the index sorts by carries an arrow.
+    let sorted = app.search.as_ref().map(|search| {
+        let sort = search.query.sort;
+        (
+            sort_column_index(sort.column),
+            if sort.descending { " ↓" } else { " ↑" },
+        )
+    });
     let header = Row::new(
         std::iter::once(Cell::from(" ")).chain(columns.iter().map(|&(i, _)| {
-            let title = Line::from(COLUMNS[i].0);
+            let title = match sorted {
+                Some((column, arrow)) if column == i => {
+                    Line::from(format!("{}{arrow}", COLUMNS[i].0))
+                }
+                _ => Line::from(COLUMNS[i].0),
+            };
             Cell::from(if i == CREDIT {
                 title.right_aligned()
             } else {
@@ -111,8 +133,9 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     let visible = usize::from(area.height.saturating_sub(1)).max(1);
     let first = app.first_visible_row(visible);
     let window = &app.customers[first..app.customers.len().min(first + visible)];
+    let listing = app.listing();
     let rows = window.iter().map(|customer| {
-        let marked = app.marks.contains(customer.id, &app.filter);
+        let marked = app.marks.contains(customer.id, &listing);
         let mark = Cell::from(if marked { "●" } else { " " });
         let row = Row::new(
             std::iter::once(mark)
@@ -134,6 +157,21 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// Where a sort column is in `COLUMNS`.
+fn sort_column_index(column: crate::index::SortColumn) -> usize {
+    use crate::index::SortColumn as C;
+    match column {
+        C::Id => 0,
+        C::Name => 1,
+        C::Email => 2,
+        C::StoreCredit => 3,
+        C::Group => 4,
+        C::Company => 5,
+        C::Phone => 6,
+        C::Created => 7,
+    }
+}
+
 /// The index of the store credit column: money is right-aligned.
 const CREDIT: usize = 3;
 
@@ -141,6 +179,10 @@ const CREDIT: usize = 3;
 fn content_widths(app: &App, offset: FixedOffset) -> [u16; 8] {
     let mut widths = COLUMNS.map(|(title, _)| title.len() as u16);
     widths[7] = 10;
+    if let Some(search) = &app.search {
+        // Room for the sort arrow.
+        widths[sort_column_index(search.query.sort.column)] += 2;
+    }
     for customer in &app.customers {
         // Dates are all ten cells ("2026-11-27"): not worth reading every one.
         for (index, width) in widths.iter_mut().enumerate().take(7) {

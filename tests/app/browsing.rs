@@ -234,7 +234,7 @@ fn text_from_the_store_is_shown_not_obeyed() {
 #[test]
 fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     let mut app = loaded();
-    app.update(key(KeyCode::Char('/')));
+    app.update(key(KeyCode::Char('f')));
     assert!(app.filter_form.is_some());
     type_text(&mut app, "q]?"); // typing, not quitting, paging or help
     assert!(!app.should_quit && app.page == 1 && !app.help_open);
@@ -470,7 +470,7 @@ fn snapshot_screens() {
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Esc));
 
-    app.update(key(KeyCode::Char('/')));
+    app.update(key(KeyCode::Char('f')));
     type_text(&mut app, "Ann");
     for _ in 0..5 {
         app.update(key(KeyCode::Tab));

@@ -841,7 +841,7 @@ fn the_help_scrolls_on_a_short_terminal() {
 fn marking_one_under_another_filter_says_the_mark_all_is_gone() {
     let mut app = loaded();
     type_text(&mut app, "A");
-    type_text(&mut app, "/");
+    type_text(&mut app, "f");
     tab(&mut app, 1);
     type_text(&mut app, "Lee");
     let sent = reads(&app.update(key(KeyCode::Enter)));
@@ -871,7 +871,7 @@ fn a_filter_matching_every_customer_needs_the_stores_name_too() {
     let mut app = loaded();
     assert_eq!(app.store_total, Some(120));
     // min_id=1 matches all 120: marked and deleted, that is the whole store.
-    type_text(&mut app, "/");
+    type_text(&mut app, "f");
     for _ in 0..8 {
         app.update(key(KeyCode::Tab));
     }
@@ -899,7 +899,7 @@ fn a_filter_matching_every_customer_needs_the_stores_name_too() {
 
     // A filter matching fewer is deleted with the usual dialog.
     let mut app = loaded();
-    type_text(&mut app, "/");
+    type_text(&mut app, "f");
     for _ in 0..8 {
         app.update(key(KeyCode::Tab));
     }
@@ -955,7 +955,7 @@ fn the_group_is_picked_by_name() {
 #[test]
 fn the_filter_panel_takes_a_group_by_name() {
     let mut app = loaded();
-    type_text(&mut app, "/");
+    type_text(&mut app, "f");
     tab(&mut app, 6);
     type_text(&mut app, "retail");
     let sent = reads(&app.update(key(KeyCode::Enter)));
@@ -966,7 +966,7 @@ fn the_filter_panel_takes_a_group_by_name() {
         screen.contains("group=Retail"),
         "the chip names it: {screen}"
     );
-    type_text(&mut app, "/");
+    type_text(&mut app, "f");
     let form = app.filter_form.as_ref().expect("the panel");
     assert_eq!(
         form.inputs[6].value(),

@@ -5,7 +5,8 @@ use bc_customers::app::keymap::{Context, Key, bindings_for};
 use bc_customers::app::{App, Msg, Screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::common::screens::{key, loaded, type_text};
+use crate::common::screens::{answer, key, loaded, reads, type_text};
+use bc_customers::worker::{Outcome, Slot};
 
 fn esc(app: &mut App) {
     app.update(key(KeyCode::Esc));
@@ -22,7 +23,7 @@ fn two_marked() -> App {
 #[test]
 fn esc_closes_the_filter_panel_and_keeps_the_marks() {
     let mut app = two_marked();
-    type_text(&mut app, "/");
+    type_text(&mut app, "f");
     assert_eq!(app.context(), Context::Filter);
     esc(&mut app);
     assert!(app.filter_form.is_none(), "the panel closes");
@@ -52,7 +53,7 @@ fn esc_in_every_context_leaves_only_that_context() {
     let cases: [(&str, Context); 6] = [
         ("\n", Context::Detail),
         ("?", Context::Help),
-        ("/", Context::Filter),
+        ("f", Context::Filter),
         (":", Context::PagePrompt),
         ("E", Context::ExportPrompt),
         ("n", Context::Form),
@@ -118,7 +119,7 @@ fn in_context(context: Context, read_only: bool) -> App {
             type_text(&mut app, "?");
             app.help_scroll = 1;
         }
-        Context::Filter => type_text(&mut app, "/Lee"),
+        Context::Filter => type_text(&mut app, "fLee"),
         Context::PagePrompt => type_text(&mut app, ":"),
         Context::ExportPrompt => type_text(&mut app, "E"),
         Context::Form => {
@@ -167,6 +168,38 @@ fn in_context(context: Context, read_only: bool) -> App {
         Context::Dialog => {
             app.store.read_only = false;
             type_text(&mut app, "d");
+        }
+        Context::Found | Context::Search => {
+            app.index.on = true;
+            type_text(&mut app, "/mar");
+            if context == Context::Found {
+                app.update(key(KeyCode::Enter));
+            }
+            // The rows on screen until the matches arrive: a selection with room both ways.
+            app.selected = 5;
+        }
+        Context::Summary => {
+            app.index.on = true;
+            let asked = reads(&app.update(Msg::Key(KeyEvent::from(KeyCode::Char('i')))));
+            let row = |label: &str, count| bc_customers::index::SummaryRow {
+                label: label.to_owned(),
+                count,
+                facet: bc_customers::index::Facet::Domain(label.to_owned()),
+            };
+            let summary = bc_customers::index::Summary {
+                customers: 30,
+                groups: vec![row("a", 10), row("b", 10), row("c", 10)],
+                domains: vec![row("x.com", 10), row("y.com", 10), row("z.com", 10)],
+                months: vec![row("2025-01", 10), row("2025-02", 10), row("2025-03", 10)],
+            };
+            app.update(answer(
+                asked[0].0,
+                Slot::Summary,
+                Ok(Outcome::Summary(summary)),
+            ));
+            // The middle chart, its middle bar: every key has somewhere to go.
+            app.update(key(KeyCode::Tab));
+            app.update(key(KeyCode::Down));
         }
     }
     app.store.read_only = read_only;
@@ -284,10 +317,13 @@ fn no_key_acts_that_the_help_does_not_show() {
                 }
                 let app = in_context(context, read_only);
                 let (state, commands) = after(app, pressed);
-                assert_eq!(
-                    commands, "[]",
-                    "{pressed:?} is not in the help of {context:?} but sent a request"
-                );
+                // The search line searches as it is typed into: typing there asks the index.
+                if context != Context::Search {
+                    assert_eq!(
+                        commands, "[]",
+                        "{pressed:?} is not in the help of {context:?} but sent a request"
+                    );
+                }
                 // The dialog here asks for no name: nothing is typed into it.
                 if context.takes_typing() && context != Context::Dialog {
                     // Typing goes into the focused field, and the focus stays there.

@@ -10,4 +10,5 @@ mod changes;
 mod failures;
 mod groups;
 mod keys;
+mod search;
 mod store;

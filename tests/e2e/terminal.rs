@@ -45,7 +45,7 @@ fn browse_page_filter_and_read_a_customer() {
 
     // Filter by a last name taken from the store itself.
     let last_name = "Smith";
-    session.keys(&["/"]);
+    session.keys(&["f"]);
     session.wait_for("Filter — Enter applies");
     session.keys(&["Tab"]);
     session.text(last_name);

@@ -1,0 +1,92 @@
+//! The summary view: how many customers per group, per email domain and per signup month,
+//! counted by the local index; Enter lists the chosen bar's customers.
+
+use super::{App, Screen};
+use crate::index::Summary;
+use crate::worker::{Command, Failure, Outcome, Read, Slot};
+
+/// The charts, in the order Tab goes through them.
+pub const CHARTS: [&str; 3] = ["Groups", "Email domains", "Signup months"];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryView {
+    pub summary: Option<Summary>,
+    /// The chart with the focus.
+    pub chart: usize,
+    /// The bar chosen in each chart.
+    pub chosen: [usize; 3],
+    pub problem: Option<String>,
+}
+
+impl SummaryView {
+    /// The bars of a chart.
+    pub fn rows(&self, chart: usize) -> &[crate::index::SummaryRow] {
+        match (&self.summary, chart) {
+            (Some(summary), 0) => &summary.groups,
+            (Some(summary), 1) => &summary.domains,
+            (Some(summary), _) => &summary.months,
+            (None, _) => &[],
+        }
+    }
+}
+
+impl App {
+    /// `i`: the summary, counted afresh.
+    pub(super) fn open_summary(&mut self) -> Vec<Command> {
+        if !self.index.on {
+            self.notice = Some(
+                "The summary needs the local index, which is off for this store (index = false in its profile)."
+                    .to_owned(),
+            );
+            return Vec::new();
+        }
+        self.screen = Screen::Summary;
+        self.summary_view.problem = None;
+        vec![self.read(Slot::Summary, Read::Summary)]
+    }
+
+    pub(super) fn summary_arrived(&mut self, result: Result<Outcome, Failure>) {
+        match result {
+            Ok(Outcome::Summary(summary)) => {
+                // The first time, the months start at the latest.
+                if self.summary_view.summary.is_none() {
+                    self.summary_view.chosen[2] = summary.months.len().saturating_sub(1);
+                }
+                self.summary_view.summary = Some(summary);
+                for chart in 0..CHARTS.len() {
+                    let last = self.summary_view.rows(chart).len().saturating_sub(1);
+                    let chosen = &mut self.summary_view.chosen[chart];
+                    *chosen = (*chosen).min(last);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => self.summary_view.problem = Some(error.to_string()),
+        }
+    }
+
+    pub(super) fn move_in_summary(&mut self, step: isize) {
+        let chart = self.summary_view.chart;
+        let last = self.summary_view.rows(chart).len().saturating_sub(1);
+        let chosen = &mut self.summary_view.chosen[chart];
+        *chosen = chosen.saturating_add_signed(step).min(last);
+    }
+
+    pub(super) fn next_chart(&mut self, step: isize) {
+        let charts = CHARTS.len() as isize;
+        self.summary_view.chart =
+            ((self.summary_view.chart as isize + step).rem_euclid(charts)) as usize;
+    }
+
+    /// Enter: the chosen bar's customers, listed from the index.
+    pub(super) fn show_chosen(&mut self) -> Vec<Command> {
+        let chart = self.summary_view.chart;
+        let chosen = self.summary_view.chosen[chart];
+        match self.summary_view.rows(chart).get(chosen) {
+            Some(row) => {
+                let facet = row.facet.clone();
+                self.show_facet(facet)
+            }
+            None => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Search as you type, sort, and the summary: first as pure state (keys in, index reads
+//! out), then the whole app against a sandbox with a real index: what is found, opened live,
+//! marked and deleted by id, and kept in the index as the app changes the store.
+
+use bc_customers::app::keymap::Context;
+use bc_customers::app::{App, IndexState, Screen};
+use bc_customers::index::{Facet, IndexQuery, Sort, SortColumn};
+use bc_customers::jobs::backup::Selection;
+use bc_customers::worker::{Command, Outcome, Read, Slot};
+use ratatui::crossterm::event::KeyCode;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::TestStore;
+use crate::common::screens::{answer, customers, draw, key, loaded, reads};
+use crate::store::Driven;
+
+fn indexed() -> App {
+    let mut app = loaded();
+    app.index = IndexState {
+        on: true,
+        customers: 120,
+        synced_at: Some(0),
+        ..IndexState::default()
+    };
+    app
+}
+
+fn typed(app: &mut App, text: &str) -> Vec<Command> {
+    let mut last = Vec::new();
+    for c in text.chars() {
+        last = app.update(key(KeyCode::Char(c)));
+    }
+    last
+}
+
+#[test]
+fn each_keystroke_asks_the_index_and_esc_goes_back_to_the_pages() {
+    let mut app = indexed();
+    assert!(app.update(key(KeyCode::Char('/'))).is_empty() || app.search.is_some());
+    assert_eq!(app.context(), Context::Search);
+    let asked = reads(&typed(&mut app, "mül"));
+    let query = IndexQuery {
+        text: "mül".into(),
+        ..IndexQuery::default()
+    };
+    assert!(asked.iter().any(|(_, slot, read)| *slot == Slot::Page
+        && *read
+            == Read::Search {
+                query: query.clone(),
+                page: 1,
+                limit: 50
+            }));
+    assert!(asked.iter().any(|(_, slot, read)| *slot == Slot::Count
+        && *read
+            == Read::SearchCount {
+                query: query.clone()
+            }));
+    // The matches arrive with their count.
+    let page = asked
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Page)
+        .expect("a page");
+    let count = asked
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Count)
+        .expect("a count");
+    app.update(answer(count.0, Slot::Count, Ok(Outcome::Count(2))));
+    app.update(answer(
+        page.0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(7..=8))),
+    ));
+    assert_eq!(app.customers.len(), 2);
+    assert_eq!(app.position(), "1–2 of 2");
+    let screen = draw(&app, 100, 12);
+    assert!(screen.contains("search: mül"), "{screen}");
+    assert!(screen.contains("2 found"), "{screen}");
+    // Enter: the keys go to the matches; Enter again opens one, read live from the store.
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.context(), Context::Found);
+    let opened = reads(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.screen, Screen::Detail);
+    assert!(opened.contains(&(opened[0].0, Slot::Customer, Read::Get { customer_id: 7 })));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.context(), Context::Found);
+    // Esc: the store's pages again.
+    let back = reads(&app.update(key(KeyCode::Esc)));
+    assert!(app.search.is_none());
+    assert!(
+        back.iter()
+            .any(|(_, _, read)| matches!(read, Read::List { page: 1, .. }))
+    );
+}
+
+#[test]
+fn sort_by_any_column_either_way_over_the_whole_store() {
+    let mut app = indexed();
+    let asked = reads(&app.update(key(KeyCode::Char('s'))));
+    let sort_of = |asked: &[(u64, Slot, Read)]| {
+        asked.iter().find_map(|(_, _, read)| match read {
+            Read::Search { query, .. } => Some(query.sort),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        sort_of(&asked),
+        Some(Sort {
+            column: SortColumn::Name,
+            descending: false
+        })
+    );
+    let asked = reads(&app.update(key(KeyCode::Char('S'))));
+    assert_eq!(
+        sort_of(&asked),
+        Some(Sort {
+            column: SortColumn::Name,
+            descending: true
+        })
+    );
+    let screen = draw(&app, 120, 12);
+    assert!(screen.contains("Name ↓"), "{screen}");
+    assert!(screen.contains("sorted by name ↓"), "{screen}");
+}
+
+#[test]
+fn without_an_index_search_and_sort_say_why() {
+    let mut app = loaded();
+    for c in ['/', 's', 'i'] {
+        assert!(app.update(key(KeyCode::Char(c))).is_empty());
+        let said = app.notice.clone().unwrap_or_default();
+        assert!(said.contains("index = false"), "{c}: {said}");
+        assert_eq!(app.context(), Context::Table);
+    }
+}
+
+#[test]
+fn marking_every_match_selects_the_search_by_id() {
+    let mut app = indexed();
+    app.update(key(KeyCode::Char('/')));
+    let asked = reads(&typed(&mut app, "lee"));
+    for (request, slot, _) in &asked {
+        match slot {
+            Slot::Count => app.update(answer(*request, *slot, Ok(Outcome::Count(2)))),
+            Slot::Page => app.update(answer(*request, *slot, Ok(Outcome::Page(customers(3..=4))))),
+            _ => Vec::new(),
+        };
+    }
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Char('A')));
+    app.update(key(KeyCode::Char('D')));
+    let Some(dialog) = &app.dialog else {
+        panic!("a delete dialog")
+    };
+    let bc_customers::app::dialog::DialogKind::Delete(plan) = &dialog.kind else {
+        panic!("a delete dialog")
+    };
+    assert_eq!(plan.count, 2);
+    assert!(matches!(&plan.selection, Selection::Found { query, except }
+        if query.text == "lee" && except.is_empty()));
+    let screen = draw(&app, 100, 24);
+    assert!(screen.contains("the search 'lee'"), "{screen}");
+}
+
+#[test]
+fn the_summary_draws_bars_and_enter_lists_the_chosen_ones() {
+    let mut app = indexed();
+    let asked = reads(&app.update(key(KeyCode::Char('i'))));
+    assert_eq!(asked[0].2, Read::Summary);
+    let row = |label: &str, count, facet| bc_customers::index::SummaryRow {
+        label: label.to_owned(),
+        count,
+        facet,
+    };
+    let summary = bc_customers::index::Summary {
+        customers: 120,
+        groups: vec![
+            row("Retail", 90, Facet::Group(1)),
+            row("Wholesale", 30, Facet::Group(2)),
+        ],
+        domains: vec![
+            row("gmail.com", 70, Facet::Domain("gmail.com".into())),
+            row("example.org", 50, Facet::Domain("example.org".into())),
+        ],
+        months: vec![
+            row("2026-10", 40, Facet::Month("2026-10".into())),
+            row("2026-11", 80, Facet::Month("2026-11".into())),
+        ],
+    };
+    app.update(answer(
+        asked[0].0,
+        Slot::Summary,
+        Ok(Outcome::Summary(summary)),
+    ));
+    let screen = draw(&app, 100, 24);
+    insta::assert_snapshot!("summary", screen);
+    // The domains chart, its first bar: gmail.com's customers, from the index.
+    app.update(key(KeyCode::Tab));
+    let listed = reads(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.screen, Screen::Table);
+    assert!(listed.iter().any(|(_, _, read)| matches!(read,
+        Read::Search { query, .. } if query.facet == Some(Facet::Domain("gmail.com".into())))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_open_live_delete_what_was_found_and_the_index_follows() {
+    let store = TestStore::seeded(300).await;
+    for n in 0..3 {
+        store
+            .create(json!({"first_name": format!("Zed{n}"), "last_name": "Müller",
+                          "email": format!("zed{n}@zylophone.example"), "company": "Zylophone Ltd"}))
+            .await;
+    }
+    let mut app = Driven::start_indexed(&store).await;
+    assert_eq!(app.app.index.customers, 303);
+
+    // Typed without the accent, in parts: the three are found.
+    app.key('/');
+    app.type_text("mull zylo");
+    app.settled().await;
+    assert_eq!(app.app.total, Some(3));
+    assert!(
+        app.app
+            .customers
+            .iter()
+            .all(|c| c.company == "Zylophone Ltd")
+    );
+
+    // Opened, it is read live: a change made elsewhere since the sync shows.
+    let first = app.app.customers[0].id;
+    let changed = store
+        .send_json(
+            Method::PUT,
+            &format!("/customers/{first}"),
+            &json!({"phone": "555-0100"}),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    app.keys(&[KeyCode::Enter, KeyCode::Enter]);
+    app.until("the live customer", |app| {
+        app.selected_customer()
+            .is_some_and(|c| c.phone == "555-0100")
+    })
+    .await;
+    app.keys(&[KeyCode::Esc]);
+
+    // Every match marked, deleted by id; the rest of the store untouched.
+    app.key('A');
+    app.key('D');
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.until("the delete", |app| {
+        app.job.is_none() && app.notice.is_some()
+    })
+    .await;
+    app.settled().await;
+    assert_eq!(store.count("?company=Zylophone%20Ltd").await, 0);
+    assert_eq!(store.count("").await, 300);
+    // The index let them go at once: the search finds nobody now.
+    assert_eq!(app.app.total, Some(0));
+
+    // Sorted by name over the whole store.
+    app.keys(&[KeyCode::Esc]);
+    app.key('s');
+    app.settled().await;
+    let names: Vec<String> = app
+        .app
+        .customers
+        .iter()
+        .map(|c| format!("{} {}", c.last_name, c.first_name).to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert_eq!(app.app.total, Some(300));
+}
