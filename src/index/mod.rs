@@ -23,7 +23,8 @@ pub use search::{Facet, IndexQuery, Sort, SortColumn, Summary, SummaryRow};
 pub struct LocalIndex {
     path: PathBuf,
     writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    /// Two, so that a page and its count are read at once.
+    readers: [Mutex<Connection>; 2],
 }
 
 /// What `bc-customers index status` and the status bar say.
@@ -109,11 +110,19 @@ impl LocalIndex {
         };
         let writer = connect(path).map_err(database)?;
         writer.execute_batch(SCHEMA).map_err(database)?;
-        let reader = connect(path).map_err(database)?;
+        // A sync writes thousands of customers a second into nine B-trees and two full-text
+        // tables: a bigger page cache than SQLite's 2 MiB halves the time it takes.
+        writer
+            .pragma_update(None, "cache_size", -16_000)
+            .map_err(database)?;
+        let readers = [
+            Mutex::new(connect(path).map_err(database)?),
+            Mutex::new(connect(path).map_err(database)?),
+        ];
         Ok(LocalIndex {
             path: path.to_owned(),
             writer: Mutex::new(writer),
-            reader: Mutex::new(reader),
+            readers,
         })
     }
 
@@ -132,8 +141,16 @@ impl LocalIndex {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// A reader connection: a free one, else the first when it is free.
     fn reader(&self) -> MutexGuard<'_, Connection> {
-        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+        for reader in &self.readers {
+            match reader.try_lock() {
+                Ok(guard) => return guard,
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        self.readers[0].lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Puts these customers in the index as the store sent them (new or changed).

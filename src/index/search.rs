@@ -215,6 +215,86 @@ fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
     (clause, values)
 }
 
+/// The statement listing what a query finds, in its order, ending in `LIMIT ? OFFSET ?`.
+///
+/// In the store's own order with no summary choice (what typing asks), the rows stream
+/// straight from a full-text table in id order and the first page costs what it shows;
+/// otherwise every match is gathered and sorted.
+fn listing_sql(query: &IndexQuery) -> (String, Vec<Value>) {
+    let direction = if query.sort.descending { "DESC" } else { "ASC" };
+    let (parts, starts) = match_expressions(&query.text);
+    if query.sort.column == SortColumn::Id && query.facet.is_none() {
+        let streamed = |table: &str| {
+            format!(
+                "SELECT c.record FROM {table} JOIN customers c ON c.id = {table}.rowid
+                 WHERE {table} MATCH ? ORDER BY {table}.rowid {direction} LIMIT ? OFFSET ?"
+            )
+        };
+        match (parts, starts) {
+            (None, None) => {}
+            (Some(parts), None) => {
+                return (streamed("customer_parts"), vec![Value::Text(parts)]);
+            }
+            (None, Some(starts)) => {
+                return (streamed("customer_starts"), vec![Value::Text(starts)]);
+            }
+            (Some(parts), Some(starts)) => {
+                // Each table's matches once, intersected (a rowid IN on a full-text table
+                // would run its query again for every row).
+                let sql = format!(
+                    "WITH found(id) AS MATERIALIZED (
+                         SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?
+                         INTERSECT
+                         SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?)
+                     SELECT c.record FROM found JOIN customers c ON c.id = found.id
+                     ORDER BY found.id {direction} LIMIT ? OFFSET ?"
+                );
+                return (sql, vec![Value::Text(parts), Value::Text(starts)]);
+            }
+        }
+    }
+    let (clause, values) = conditions(query);
+    let sql = format!(
+        "SELECT record FROM customers {clause} ORDER BY {} {direction}, id {direction} LIMIT ? OFFSET ?",
+        query.sort.column.sql()
+    );
+    (sql, values)
+}
+
+/// The statement counting what a query finds: with no summary choice, counted in the
+/// full-text tables alone.
+fn count_sql(query: &IndexQuery) -> (String, Vec<Value>) {
+    if query.facet.is_none() {
+        match match_expressions(&query.text) {
+            (Some(parts), None) => {
+                return (
+                    "SELECT count(*) FROM customer_parts WHERE customer_parts MATCH ?".to_owned(),
+                    vec![Value::Text(parts)],
+                );
+            }
+            (None, Some(starts)) => {
+                return (
+                    "SELECT count(*) FROM customer_starts WHERE customer_starts MATCH ?".to_owned(),
+                    vec![Value::Text(starts)],
+                );
+            }
+            (Some(parts), Some(starts)) => {
+                return (
+                    "SELECT count(*) FROM (
+                         SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?
+                         INTERSECT
+                         SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?)"
+                        .to_owned(),
+                    vec![Value::Text(parts), Value::Text(starts)],
+                );
+            }
+            (None, None) => {}
+        }
+    }
+    let (clause, values) = conditions(query);
+    (format!("SELECT count(*) FROM customers {clause}"), values)
+}
+
 impl LocalIndex {
     /// One page (from 1) of the customers the query finds, in its order.
     pub fn search(
@@ -223,12 +303,7 @@ impl LocalIndex {
         page: u64,
         limit: u64,
     ) -> Result<Vec<Customer>, IndexError> {
-        let (clause, mut values) = conditions(query);
-        let direction = if query.sort.descending { "DESC" } else { "ASC" };
-        let sql = format!(
-            "SELECT record FROM customers {clause} ORDER BY {} {direction}, id {direction} LIMIT ? OFFSET ?",
-            query.sort.column.sql()
-        );
+        let (sql, mut values) = listing_sql(query);
         values.push(Value::Integer(limit as i64));
         values.push(Value::Integer(
             (page.max(1) - 1).saturating_mul(limit) as i64
@@ -256,13 +331,9 @@ impl LocalIndex {
         mut take: impl FnMut(Vec<Customer>) -> Result<(), E>,
     ) -> Result<(), E> {
         const BATCH: usize = 1_000;
-        let (clause, mut values) = conditions(query);
-        let direction = if query.sort.descending { "DESC" } else { "ASC" };
-        let sql = format!(
-            "SELECT record FROM customers {clause} ORDER BY {} {direction}, id {direction} LIMIT ?",
-            query.sort.column.sql()
-        );
+        let (sql, mut values) = listing_sql(query);
         values.push(Value::Integer(limit.map_or(-1, |n| n as i64)));
+        values.push(Value::Integer(0));
         let connection = self.reader();
         let mut statement = connection.prepare(&sql).map_err(self.failed())?;
         let mut rows = statement
@@ -284,8 +355,7 @@ impl LocalIndex {
 
     /// How many customers the query finds.
     pub fn count(&self, query: &IndexQuery) -> Result<u64, IndexError> {
-        let (clause, values) = conditions(query);
-        let sql = format!("SELECT count(*) FROM customers {clause}");
+        let (sql, values) = count_sql(query);
         let connection = self.reader();
         let mut statement = connection.prepare_cached(&sql).map_err(self.failed())?;
         statement

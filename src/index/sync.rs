@@ -17,12 +17,14 @@ use std::time::Duration;
 use futures::{StreamExt, stream};
 
 use super::{IndexError, LocalIndex};
-use crate::api::{ApiError, Client, Filter};
+use crate::api::{ApiError, Client, Customer, Filter};
 
 /// Customers per page read.
 pub const PAGE: u64 = 250;
 /// Ranges of a first sync read at once: enough to hide a distant store's latency.
 pub const CONCURRENCY: usize = 6;
+/// Customers kept in one transaction by a first sync.
+const WRITE_BATCH: usize = 2_500;
 /// A sync cut off by a failing store starts again (from where it stopped) this many times.
 const ROUNDS: u32 = 6;
 
@@ -217,25 +219,45 @@ async fn first_sync(
     let ranges = id_ranges(from_id, top, total.saturating_sub(done));
     let mut reads = stream::iter(ranges)
         .map(|(min, max)| {
-            let (client, index) = (client.clone(), Arc::clone(index));
-            async move {
-                read_range(&client, &index, min, max)
-                    .await
-                    .map(|n| (max, n))
-            }
+            let client = client.clone();
+            async move { read_range(&client, min, max).await.map(|read| (max, read)) }
         })
         .buffered(CONCURRENCY);
-    while let Some(read) = reads.next().await {
-        let (max, read) = read?;
-        done += read;
-        if let Some(max) = max {
-            on_index(index, move |index| index.keep_through(max + 1)).await?;
+    // Ranges are kept several at a time (fewer, bigger transactions write far faster), on a
+    // blocking thread while the next ranges are read.
+    let mut batch = Vec::new();
+    let mut next_id = None;
+    let mut writing: Option<tokio::task::JoinHandle<Result<(), IndexError>>> = None;
+    loop {
+        let read = reads.next().await;
+        let last = read.is_none();
+        if let Some(read) = read {
+            let (max, customers) = read?;
+            done += customers.len() as u64;
+            batch.extend(customers);
+            next_id = max.map(|max| max + 1).or(next_id);
+            progress(SyncProgress {
+                done,
+                total: total.max(done),
+                first: true,
+            });
         }
-        progress(SyncProgress {
-            done,
-            total: total.max(done),
-            first: true,
-        });
+        if batch.len() >= WRITE_BATCH || (last && !batch.is_empty()) {
+            if let Some(previous) = writing.take() {
+                finish_write(previous).await?;
+            }
+            let (customers, index) = (std::mem::take(&mut batch), Arc::clone(index));
+            writing = Some(tokio::task::spawn_blocking(move || match next_id {
+                Some(next_id) => index.keep_range(&customers, next_id),
+                None => index.upsert(&customers),
+            }));
+        }
+        if last {
+            break;
+        }
+    }
+    if let Some(previous) = writing.take() {
+        finish_write(previous).await?;
     }
     match client.groups().await {
         Ok(groups) => on_index(index, move |index| index.set_groups(&groups)).await?,
@@ -271,16 +293,15 @@ fn id_ranges(from: i64, top: i64, left: u64) -> Vec<(i64, Option<i64>)> {
     ranges
 }
 
-/// Reads every customer with an id from `min` to `max` (or above `min`), a page at a time by
-/// id, into the index; returns how many.
+/// Every customer with an id from `min` to `max` (or above `min`), read a page at a time by
+/// id.
 async fn read_range(
     client: &Client,
-    index: &Arc<LocalIndex>,
     min: i64,
     max: Option<i64>,
-) -> Result<u64, SyncError> {
+) -> Result<Vec<Customer>, SyncError> {
     let mut from = min;
-    let mut read = 0;
+    let mut read = Vec::new();
     loop {
         let filter = Filter {
             min_id: Some(from),
@@ -289,16 +310,23 @@ async fn read_range(
         };
         let customers = client.list(&filter, 1, PAGE).await?;
         let count = customers.len() as u64;
-        read += count;
         if let Some(last) = customers.last() {
             from = last.id + 1;
         }
-        if count > 0 {
-            on_index(index, move |index| index.upsert(&customers)).await?;
-        }
+        read.extend(customers);
         if count < PAGE {
             return Ok(read);
         }
+    }
+}
+
+/// Waits for a write of kept customers.
+async fn finish_write(
+    write: tokio::task::JoinHandle<Result<(), IndexError>>,
+) -> Result<(), SyncError> {
+    match write.await {
+        Ok(result) => Ok(result?),
+        Err(error) => Err(IndexError::Task(error.to_string()).into()),
     }
 }
 
@@ -363,7 +391,8 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
     };
     if store_total > in_range {
         // Customers above the highest id held: new since, kept as they are.
-        read_range(client, index, max_id + 1, None).await?;
+        let customers = read_range(client, max_id + 1, None).await?;
+        on_index(index, move |index| index.upsert(&customers)).await?;
     }
     // Ranges to look at, with the store's count in each.
     let mut ranges = vec![(1, max_id, in_range)];

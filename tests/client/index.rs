@@ -269,6 +269,12 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
         ["Wu"],
         "short words find the words they begin"
     );
+    assert_eq!(
+        found("hunter sm"),
+        ["Smith"],
+        "long and short words together"
+    );
+    assert_eq!(found("h"), ["Smith", "Hunt"]);
     assert_eq!(found("vip"), ["Hunt"], "notes are searched");
     assert_eq!(found("zzz"), Vec::<String>::new());
     assert_eq!(found("hunter zzz"), Vec::<String>::new());
