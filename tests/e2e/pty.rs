@@ -65,6 +65,12 @@ impl Session {
         }
     }
 
+    /// The program's process id, to read its memory from /proc.
+    #[allow(dead_code)] // the benchmarks use it
+    pub fn process_id(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
     /// Presses named keys (`Enter`, `Escape`, `Tab`, `Right`, `C-s`, …) or single characters.
     pub fn keys(&mut self, keys: &[&str]) {
         let bytes: Vec<u8> = keys.iter().flat_map(|key| key_bytes(key)).collect();
