@@ -18,7 +18,7 @@ use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
 use bc_customers::index::sync::sync;
 use bc_customers::index::{IndexQuery, LocalIndex};
 use bc_customers::sandbox::{self, RateLimit, RunningSandbox, SandboxOptions};
-use bc_customers::worker::{self, Command, Keeping, Read, Slot};
+use bc_customers::worker::{self, Command, Keeping, Outcome, Read, Slot};
 
 #[path = "../tests/e2e/pty.rs"]
 #[allow(dead_code)]
@@ -81,13 +81,14 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// Every keystroke of `TYPED` through the worker: the page and the count for the text so far.
-async fn keystrokes(index: Arc<LocalIndex>, client: Client) -> Vec<Duration> {
+async fn keystrokes(index: Arc<LocalIndex>, client: Client) -> (Vec<Duration>, Vec<Duration>) {
     let keeping = Keeping {
         recording: None,
         index: Some(index),
     };
     let (worker, mut events, _task) = worker::spawn_keeping(client, keeping);
     let mut times = Vec::new();
+    let mut exact = Vec::new();
     let mut request = 0;
     for round in 0..3 {
         for typed in TYPED {
@@ -112,18 +113,40 @@ async fn keystrokes(index: Arc<LocalIndex>, client: Client) -> Vec<Duration> {
                     slot: Slot::Count,
                     read: Read::SearchCount { query },
                 });
+                let mut broad = false;
                 for _ in 0..2 {
                     let event = events.recv().await.expect("the worker answers");
                     assert!(event.result.is_ok(), "{:?}", event.result);
+                    broad |= matches!(event.result, Ok(Outcome::CountMoreThan(_)));
                 }
                 // The first round warms the caches, as a person's first searches do.
                 if round > 0 {
                     times.push(started.elapsed());
                 }
+                if broad {
+                    // More than a thousand found: the exact count, as the app asks next.
+                    let started = Instant::now();
+                    request += 1;
+                    worker.send(Command::Read {
+                        request,
+                        slot: Slot::Count,
+                        read: Read::SearchExactCount {
+                            query: IndexQuery {
+                                text: typed[..end].to_owned(),
+                                ..IndexQuery::default()
+                            },
+                        },
+                    });
+                    let event = events.recv().await.expect("the worker answers");
+                    assert!(event.result.is_ok(), "{:?}", event.result);
+                    if round > 0 {
+                        exact.push(started.elapsed());
+                    }
+                }
             }
         }
     }
-    times
+    (times, exact)
 }
 
 /// Seeds a store, syncs an index from it (no quota, no latency), and times keystrokes.
@@ -156,8 +179,9 @@ async fn search_section(
         report.requests,
         size as f64 / 1_048_576.0
     );
-    let mut times = keystrokes(Arc::clone(&index), store.client.clone()).await;
+    let (mut times, mut exact) = keystrokes(Arc::clone(&index), store.client.clone()).await;
     times.sort();
+    exact.sort();
     println!(
         "  keystroke → page + count ({} keystrokes): p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
         times.len(),
@@ -166,6 +190,14 @@ async fn search_section(
         percentile(&times, 0.99),
         percentile(&times, 1.0)
     );
+    if !exact.is_empty() {
+        println!(
+            "  the exact count after a first \"more than 1,000\" ({} searches): p50 {:.2} ms  max {:.2} ms",
+            exact.len(),
+            percentile(&exact, 0.5),
+            percentile(&exact, 1.0)
+        );
+    }
     drop(index);
     keep_for_memory.then_some((store, data))
 }

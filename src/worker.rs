@@ -57,6 +57,9 @@ pub enum Slot {
     Summary,
 }
 
+/// A search's first count goes no further: broad searches answer at once, exactly after.
+pub const QUICK_COUNT: u64 = 1_000;
+
 /// How many slots there are (the app keeps the newest request of each).
 pub const SLOTS: usize = 11;
 
@@ -96,8 +99,14 @@ pub enum Read {
         page: u64,
         limit: u64,
     },
-    /// How many customers the local index finds (answered as `Outcome::Count`).
+    /// How many customers the local index finds, counted no further than a thousand
+    /// (answered as `Outcome::Count`, or `Outcome::CountMoreThan` for a broad search).
     SearchCount {
+        query: IndexQuery,
+    },
+    /// Exactly how many customers the local index finds, however many (answered as
+    /// `Outcome::Count`; stopped by the next search).
+    SearchExactCount {
         query: IndexQuery,
     },
     /// Customers per group, email domain and signup month, from the local index.
@@ -208,6 +217,8 @@ pub enum Command {
 pub enum Outcome {
     Page(Vec<Customer>),
     Count(u64),
+    /// A search found more customers than this; the exact count follows when asked for.
+    CountMoreThan(u64),
     Customer(Customer),
     Deleted(i64),
     Groups(Vec<CustomerGroup>),
@@ -502,6 +513,19 @@ async fn run(
                                     .map(Outcome::Page);
                                 }
                                 Read::SearchCount { query } => {
+                                    use crate::index::Found;
+                                    return on_index(&index, move |index| {
+                                        index.count_at_most(&query, QUICK_COUNT)
+                                    })
+                                    .await
+                                    .map(
+                                        |found| match found {
+                                            Found::Exactly(count) => Outcome::Count(count),
+                                            Found::MoreThan(count) => Outcome::CountMoreThan(count),
+                                        },
+                                    );
+                                }
+                                Read::SearchExactCount { query } => {
                                     return on_index(&index, move |index| index.count(&query))
                                         .await
                                         .map(Outcome::Count);

@@ -82,7 +82,7 @@ impl App {
             self.notice = Some("Unmarked every customer.".to_owned());
             return;
         }
-        match self.total {
+        match self.total.filter(|_| !self.total_more) {
             Some(total) => {
                 self.marks.mark_all(&listing, total);
                 self.notice = Some(format!(

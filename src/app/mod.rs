@@ -130,6 +130,8 @@ pub struct App {
     pub customers: Vec<Customer>,
     /// Customers matching the filter, once counted.
     pub total: Option<u64>,
+    /// The total is a first count of a broad search: more than it, the exact count coming.
+    pub total_more: bool,
     /// Every customer of the store, as last counted: a delete of that many needs the store's
     /// name typed.
     pub store_total: Option<u64>,
@@ -231,6 +233,7 @@ impl App {
             page: 1,
             customers: Vec::new(),
             total: None,
+            total_more: false,
             store_total: None,
             selected: 0,
             screen: Screen::Table,
@@ -370,6 +373,7 @@ impl App {
     /// The last page number, once the count is known.
     pub fn last_page(&self) -> Option<u64> {
         self.total
+            .filter(|_| !self.total_more)
             .map(|total| total.div_ceil(self.page_size).max(1))
     }
 
@@ -383,6 +387,7 @@ impl App {
             format!("{}–{}", thousands(first), thousands(first + shown - 1))
         };
         match self.total {
+            Some(total) if self.total_more => format!("{range} of more than {}", thousands(total)),
             Some(total) => format!("{range} of {}", thousands(total)),
             None => format!("{range} of …"),
         }

@@ -81,6 +81,7 @@ impl App {
         self.page = 1;
         self.selected = 0;
         self.total = None;
+        self.total_more = false;
         self.customers.clear();
         self.keep_selected_id = None;
         self.range_start = None; // a range is marked on one page
@@ -227,8 +228,22 @@ impl App {
                 });
                 Vec::new()
             }
+            (Slot::Count, Outcome::CountMoreThan(total)) => {
+                // Shown at once; the exact count is asked for now, in the same slot, so the
+                // next search typed replaces it (and stops it).
+                self.total = Some(total);
+                self.total_more = true;
+                match &self.search {
+                    Some(search) => {
+                        let query = search.query.clone();
+                        vec![self.read(Slot::Count, Read::SearchExactCount { query })]
+                    }
+                    None => Vec::new(),
+                }
+            }
             (Slot::Count, Outcome::Count(total)) => {
                 self.total = Some(total);
+                self.total_more = false;
                 if self.listing().is_whole_store() {
                     self.store_total = Some(total);
                 }

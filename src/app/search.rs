@@ -214,6 +214,7 @@ impl App {
         self.page = 1;
         self.selected = 0;
         self.total = None;
+        self.total_more = false;
         self.keep_selected_id = None;
         self.range_start = None;
         self.reload()

@@ -16,15 +16,24 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::api::{Customer, CustomerGroup};
-pub use search::{Facet, IndexQuery, Sort, SortColumn, Summary, SummaryRow};
+pub use search::{Facet, Found, IndexQuery, Sort, SortColumn, Summary, SummaryRow};
 
 /// The local index of one store.
-#[derive(Debug)]
 pub struct LocalIndex {
     path: PathBuf,
     writer: Mutex<Connection>,
     /// Two, so that a page and its count are read at once.
     readers: [Mutex<Connection>; 2],
+    /// Stops the exact count under way when the next search is typed.
+    counting: Mutex<Option<rusqlite::InterruptHandle>>,
+}
+
+impl std::fmt::Debug for LocalIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalIndex")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What `bc-customers index status` and the status bar say.
@@ -123,6 +132,7 @@ impl LocalIndex {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers,
+            counting: Mutex::new(None),
         })
     }
 

@@ -261,29 +261,28 @@ fn listing_sql(query: &IndexQuery) -> (String, Vec<Value>) {
     (sql, values)
 }
 
-/// The statement counting what a query finds: with no summary choice, counted in the
-/// full-text tables alone.
-fn count_sql(query: &IndexQuery) -> (String, Vec<Value>) {
+/// A statement giving a row per customer a query finds, for counting: with no summary
+/// choice, from the full-text tables alone.
+fn found_rows_sql(query: &IndexQuery) -> (String, Vec<Value>) {
     if query.facet.is_none() {
         match match_expressions(&query.text) {
             (Some(parts), None) => {
                 return (
-                    "SELECT count(*) FROM customer_parts WHERE customer_parts MATCH ?".to_owned(),
+                    "SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?".to_owned(),
                     vec![Value::Text(parts)],
                 );
             }
             (None, Some(starts)) => {
                 return (
-                    "SELECT count(*) FROM customer_starts WHERE customer_starts MATCH ?".to_owned(),
+                    "SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?".to_owned(),
                     vec![Value::Text(starts)],
                 );
             }
             (Some(parts), Some(starts)) => {
                 return (
-                    "SELECT count(*) FROM (
-                         SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?
-                         INTERSECT
-                         SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?)"
+                    "SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?
+                     INTERSECT
+                     SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?"
                         .to_owned(),
                     vec![Value::Text(parts), Value::Text(starts)],
                 );
@@ -292,7 +291,15 @@ fn count_sql(query: &IndexQuery) -> (String, Vec<Value>) {
         }
     }
     let (clause, values) = conditions(query);
-    (format!("SELECT count(*) FROM customers {clause}"), values)
+    (format!("SELECT id FROM customers {clause}"), values)
+}
+
+/// How many customers a search found: all of them, or more than a number (a quick first
+/// answer for a broad search, the exact count following).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Exactly(u64),
+    MoreThan(u64),
 }
 
 impl LocalIndex {
@@ -353,17 +360,53 @@ impl LocalIndex {
         Ok(())
     }
 
-    /// How many customers the query finds.
+    /// How many customers the query finds. A search typed meanwhile (`count_at_most`) stops
+    /// this one: its answer would be stale.
     pub fn count(&self, query: &IndexQuery) -> Result<u64, IndexError> {
-        let (sql, values) = count_sql(query);
+        let (rows, values) = found_rows_sql(query);
+        let sql = format!("SELECT count(*) FROM ({rows})");
+        let connection = self.reader();
+        *self.counting.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(connection.get_interrupt_handle());
+        let counted = connection
+            .prepare_cached(&sql)
+            .and_then(|mut statement| {
+                statement.query_row(rusqlite::params_from_iter(values), |row| {
+                    row.get::<_, i64>(0)
+                })
+            })
+            .map(|n| n as u64)
+            .map_err(self.failed());
+        *self.counting.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        counted
+    }
+
+    /// How many customers the query finds, counting no further than `at_most`: quick however
+    /// broad the search. An exact count under way is stopped.
+    pub fn count_at_most(&self, query: &IndexQuery, at_most: u64) -> Result<Found, IndexError> {
+        if let Some(counting) = self
+            .counting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            counting.interrupt();
+        }
+        let (rows, mut values) = found_rows_sql(query);
+        let sql = format!("SELECT count(*) FROM ({rows} LIMIT ?)");
+        values.push(Value::Integer(at_most.saturating_add(1) as i64));
         let connection = self.reader();
         let mut statement = connection.prepare_cached(&sql).map_err(self.failed())?;
-        statement
+        let counted = statement
             .query_row(rusqlite::params_from_iter(values), |row| {
                 row.get::<_, i64>(0)
             })
-            .map(|n| n as u64)
-            .map_err(self.failed())
+            .map_err(self.failed())? as u64;
+        Ok(if counted > at_most {
+            Found::MoreThan(at_most)
+        } else {
+            Found::Exactly(counted)
+        })
     }
 
     /// The ids of every customer the query finds, in id order (what a job is given).

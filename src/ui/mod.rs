@@ -165,8 +165,9 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
         if let Some(total) = app.total {
+            let more = if app.total_more { "more than " } else { "" };
             spans.push(Span::styled(
-                format!(" {} found", thousands(total)),
+                format!(" {more}{} found", thousands(total)),
                 Style::new().fg(Color::Green),
             ));
         }

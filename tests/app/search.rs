@@ -94,6 +94,55 @@ fn each_keystroke_asks_the_index_and_esc_goes_back_to_the_pages() {
 }
 
 #[test]
+fn a_broad_search_shows_a_first_count_at_once_and_the_exact_one_after() {
+    let mut app = indexed();
+    app.update(key(KeyCode::Char('/')));
+    let asked = reads(&typed(&mut app, "m"));
+    let count = asked
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Count)
+        .expect("a count");
+    let page = asked
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Page)
+        .expect("a page");
+    app.update(answer(
+        page.0,
+        Slot::Page,
+        Ok(Outcome::Page(customers(1..=50))),
+    ));
+    let exact = reads(&app.update(answer(
+        count.0,
+        Slot::Count,
+        Ok(Outcome::CountMoreThan(1_000)),
+    )));
+    assert_eq!(
+        exact
+            .iter()
+            .map(|(_, slot, read)| (*slot, read.clone()))
+            .collect::<Vec<_>>(),
+        [(
+            Slot::Count,
+            Read::SearchExactCount {
+                query: IndexQuery {
+                    text: "m".into(),
+                    ..IndexQuery::default()
+                }
+            }
+        )]
+    );
+    assert_eq!(app.position(), "1–50 of more than 1,000");
+    assert!(draw(&app, 100, 12).contains("more than 1,000 found"));
+    // Marking every match waits for the exact count; so does the last page.
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Char('A')));
+    assert!(app.marks.is_empty());
+    app.update(answer(exact[0].0, Slot::Count, Ok(Outcome::Count(348_276))));
+    assert_eq!(app.position(), "1–50 of 348,276");
+    assert_eq!(app.last_page(), Some(6_966));
+}
+
+#[test]
 fn sort_by_any_column_either_way_over_the_whole_store() {
     let mut app = indexed();
     let asked = reads(&app.update(key(KeyCode::Char('s'))));
@@ -243,6 +292,20 @@ async fn search_open_live_delete_what_was_found_and_the_index_follows() {
     })
     .await;
     app.keys(&[KeyCode::Esc]);
+
+    // Exported: what was found, in the export's columns.
+    let file = store.folder.path().join("found.ndjson");
+    app.key('E');
+    app.ctrl('u');
+    app.type_text(&file.display().to_string());
+    app.keys(&[KeyCode::Enter]);
+    app.until("the export", |app| {
+        app.export.is_none() && app.notice.is_some()
+    })
+    .await;
+    let exported = std::fs::read_to_string(&file).expect("the export");
+    assert_eq!(exported.lines().count(), 3, "{exported}");
+    assert!(exported.lines().all(|line| line.contains("Zylophone Ltd")));
 
     // Every match marked, deleted by id; the rest of the store untouched.
     app.key('A');

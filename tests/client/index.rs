@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use bc_customers::api::{Client, Customer, Filter};
 use bc_customers::index::sync::{SyncReport, sync};
-use bc_customers::index::{IndexQuery, LocalIndex, Sort, SortColumn};
+use bc_customers::index::{Found, IndexQuery, LocalIndex, Sort, SortColumn};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -276,6 +276,18 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
     );
     assert_eq!(found("h"), ["Smith", "Hunt"]);
     assert_eq!(found("vip"), ["Hunt"], "notes are searched");
+    let broad = IndexQuery {
+        text: "h".into(),
+        ..IndexQuery::default()
+    };
+    assert_eq!(
+        index.count_at_most(&broad, 1).expect("a count"),
+        Found::MoreThan(1)
+    );
+    assert_eq!(
+        index.count_at_most(&broad, 2).expect("a count"),
+        Found::Exactly(2)
+    );
     assert_eq!(found("zzz"), Vec::<String>::new());
     assert_eq!(found("hunter zzz"), Vec::<String>::new());
     assert_eq!(
