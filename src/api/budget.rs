@@ -25,6 +25,24 @@ struct Window {
     resets_at: Option<Instant>,
 }
 
+impl Window {
+    /// The requests kept for the person now: a tenth of the quota (at least 2, from a quota
+    /// of 20 or more) at the window's start, none at its end.
+    fn reserve(&self, now: Instant, resets_at: Instant) -> u64 {
+        let Some(quota) = self.quota.filter(|&quota| quota >= 20) else {
+            return 0;
+        };
+        let full = ((quota as f64 * RESERVE_SHARE).ceil() as u64).max(2);
+        let Some(length) = self.length.filter(|length| !length.is_zero()) else {
+            return full;
+        };
+        let left_of_window = (resets_at.saturating_duration_since(now).as_secs_f64()
+            / length.as_secs_f64())
+        .min(1.0);
+        (full as f64 * left_of_window).ceil() as u64
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct RateBudget {
     window: Mutex<Window>,
@@ -32,9 +50,11 @@ pub struct RateBudget {
     waiting: AtomicUsize,
 }
 
-/// Requests of each window background work leaves to the person's own, so a key pressed
-/// during a sync is answered at once.
-const RESERVE: u64 = 2;
+/// The share of each window background work leaves to the person's own requests at the
+/// window's start, so that a key pressed during a sync is answered at once. The reserve
+/// shrinks as the window runs out (what the person has not used by its end would be lost),
+/// so background work still spends the whole quota.
+const RESERVE_SHARE: f64 = 0.1;
 
 impl RateBudget {
     fn lock(&self) -> std::sync::MutexGuard<'_, Window> {
@@ -46,7 +66,7 @@ impl RateBudget {
     /// Waits until the quota has room for one more request, and counts it.
     pub async fn acquire(&self) {
         self.waiting.fetch_add(1, Ordering::SeqCst);
-        self.take(0).await;
+        self.take(false).await;
         self.waiting.fetch_sub(1, Ordering::SeqCst);
     }
 
@@ -55,7 +75,7 @@ impl RateBudget {
     pub async fn acquire_background(&self) {
         loop {
             if self.waiting.load(Ordering::SeqCst) == 0 {
-                self.take(RESERVE).await;
+                self.take(true).await;
                 if self.waiting.load(Ordering::SeqCst) == 0 {
                     return;
                 }
@@ -68,17 +88,17 @@ impl RateBudget {
         }
     }
 
-    /// Waits until more than `reserve` requests are left in the window, and counts one.
-    async fn take(&self, reserve: u64) {
+    /// Waits until the window has room for one more request, and counts it. Background work
+    /// also leaves the person's reserve alone.
+    async fn take(&self, background: bool) {
         loop {
             let wait_until = {
                 let mut window = self.lock();
                 let now = Instant::now();
                 match (window.left, window.resets_at) {
                     (Some(left), Some(resets_at)) if now < resets_at => {
-                        // A reserve is kept only from a quota big enough to spare it.
-                        let reserve = if window.quota.is_some_and(|q| q > reserve * 10) {
-                            reserve
+                        let reserve = if background {
+                            window.reserve(now, resets_at)
                         } else {
                             0
                         };
@@ -86,7 +106,13 @@ impl RateBudget {
                             window.left = Some(left - 1);
                             return;
                         }
-                        resets_at
+                        if left > 0 {
+                            // Only the reserve is left: it shrinks as time passes.
+                            now + Duration::from_millis(50)
+                        } else {
+                            // A little past the turn, so the store's window has surely turned.
+                            resets_at + Duration::from_millis(20)
+                        }
                     }
                     (_, Some(resets_at)) => {
                         // The window has turned: assume a full quota until the store says more.
@@ -97,8 +123,7 @@ impl RateBudget {
                     _ => return, // nothing known yet
                 }
             };
-            // A little past the turn, so the store's window has surely turned too.
-            tokio::time::sleep_until(wait_until + Duration::from_millis(20)).await;
+            tokio::time::sleep_until(wait_until).await;
         }
     }
 
@@ -157,12 +182,39 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     fn headers(left: u64, reset_ms: u64) -> HeaderMap {
+        window_of(3, left, 300, reset_ms)
+    }
+
+    fn window_of(quota: u64, left: u64, window_ms: u64, reset_ms: u64) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert("x-rate-limit-requests-quota", HeaderValue::from(3u64));
+        headers.insert("x-rate-limit-requests-quota", HeaderValue::from(quota));
         headers.insert("x-rate-limit-requests-left", HeaderValue::from(left));
-        headers.insert("x-rate-limit-time-window-ms", HeaderValue::from(300u64));
+        headers.insert("x-rate-limit-time-window-ms", HeaderValue::from(window_ms));
         headers.insert("x-rate-limit-time-reset-ms", HeaderValue::from(reset_ms));
         headers
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_work_leaves_a_shrinking_reserve_to_the_person() {
+        let budget = RateBudget::default();
+        // A tenth of a 100-request quota is kept for the person at the window's start.
+        budget.observe(&window_of(100, 10, 1_000, 1_000));
+        let started = Instant::now();
+        budget.acquire().await; // the person: at once
+        assert!(started.elapsed() < Duration::from_millis(5));
+        // 9 left, all reserved: background work waits until the reserve has shrunk below
+        // that (a fifth of the window), then goes.
+        budget.acquire_background().await;
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(150) && waited < Duration::from_millis(400),
+            "{waited:?}"
+        );
+        // By the window's end the reserve is gone: background work spends all that is left.
+        for _ in 0..7 {
+            budget.acquire_background().await;
+        }
+        assert!(started.elapsed() < Duration::from_millis(1_000));
     }
 
     #[tokio::test(start_paused = true)]
