@@ -535,13 +535,24 @@ async fn run(
                                         .await
                                         .map(Outcome::Summary);
                                 }
-                                Read::Addresses { customer_id } => client
-                                    .addresses(customer_id)
-                                    .await
-                                    .map(|addresses| Outcome::Addresses {
+                                Read::Addresses { customer_id } => {
+                                    let addresses = client.addresses(customer_id).await;
+                                    if let (Ok(addresses), Some(_)) = (&addresses, &index) {
+                                        // The summary's countries grow as details are read.
+                                        let addresses = addresses.clone();
+                                        if let Err(error) = on_index(&index, move |i| {
+                                            i.set_addresses(customer_id, &addresses)
+                                        })
+                                        .await
+                                        {
+                                            tracing::warn!("the search index's addresses: {error}");
+                                        }
+                                    }
+                                    addresses.map(|addresses| Outcome::Addresses {
                                         customer_id,
                                         addresses,
-                                    }),
+                                    })
+                                }
                             }
                             .map_err(Failure::Api)
                         })
@@ -608,27 +619,39 @@ async fn run(
                             Write::CreateAddress {
                                 customer_id,
                                 fields,
-                            } => Ok(client
-                                .create_address(customer_id, &fields)
-                                .await
-                                .map(Outcome::Address)?),
+                            } => {
+                                let address = client.create_address(customer_id, &fields).await?;
+                                keep_address_in_index(&index, &address).await;
+                                Ok(Outcome::Address(address))
+                            }
                             Write::UpdateAddress {
                                 customer_id,
                                 address_id,
                                 changes,
-                            } => Ok(client
-                                .update_address(customer_id, address_id, &changes)
-                                .await
-                                .map(Outcome::Address)?),
+                            } => {
+                                let address = client
+                                    .update_address(customer_id, address_id, &changes)
+                                    .await?;
+                                keep_address_in_index(&index, &address).await;
+                                Ok(Outcome::Address(address))
+                            }
                             Write::DeleteAddress {
                                 customer_id,
                                 address_id,
-                            } => Ok(client.delete_address(customer_id, address_id).await.map(
-                                |()| Outcome::AddressDeleted {
+                            } => {
+                                client.delete_address(customer_id, address_id).await?;
+                                if index.is_some()
+                                    && let Err(error) =
+                                        on_index(&index, move |i| i.remove_address(address_id))
+                                            .await
+                                {
+                                    tracing::warn!("the search index's addresses: {error}");
+                                }
+                                Ok(Outcome::AddressDeleted {
                                     customer_id,
                                     address_id,
-                                },
-                            )?),
+                                })
+                            }
                             Write::CreateGroup { fields } => {
                                 Ok(client.create_group(&fields).await.map(Outcome::Group)?)
                             }
@@ -820,6 +843,16 @@ async fn keep_in_index(index: &Option<Arc<LocalIndex>>, customer: &Customer) {
         && index.is_some()
     {
         tracing::warn!("the search index was not updated: {error}");
+    }
+}
+
+/// An address the app created or changed: its country counts in the summary at once.
+async fn keep_address_in_index(index: &Option<Arc<LocalIndex>>, address: &Address) {
+    let address = address.clone();
+    if index.is_some()
+        && let Err(error) = on_index(index, move |i| i.keep_address(&address)).await
+    {
+        tracing::warn!("the search index's addresses: {error}");
     }
 }
 

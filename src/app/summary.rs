@@ -1,12 +1,15 @@
-//! The summary view: how many customers per group, per email domain and per signup month,
-//! counted by the local index; Enter lists the chosen bar's customers.
+//! The summary view: how many customers per group, per email domain, per country (of the
+//! addresses read) and per signup month, counted by the local index; Enter lists the chosen
+//! bar's customers.
 
 use super::{App, Screen};
 use crate::index::Summary;
 use crate::worker::{Command, Failure, Outcome, Read, Slot};
 
 /// The charts, in the order Tab goes through them.
-pub const CHARTS: [&str; 3] = ["Groups", "Email domains", "Signup months"];
+pub const CHARTS: [&str; 4] = ["Groups", "Email domains", "Countries", "Signup months"];
+/// The signup months: a timeline, shown from its latest month.
+pub const MONTHS: usize = 3;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryView {
@@ -14,7 +17,7 @@ pub struct SummaryView {
     /// The chart with the focus.
     pub chart: usize,
     /// The bar chosen in each chart.
-    pub chosen: [usize; 3],
+    pub chosen: [usize; 4],
     pub problem: Option<String>,
 }
 
@@ -24,6 +27,7 @@ impl SummaryView {
         match (&self.summary, chart) {
             (Some(summary), 0) => &summary.groups,
             (Some(summary), 1) => &summary.domains,
+            (Some(summary), 2) => &summary.countries,
             (Some(summary), _) => &summary.months,
             (None, _) => &[],
         }
@@ -50,7 +54,7 @@ impl App {
             Ok(Outcome::Summary(summary)) => {
                 // The first time, the months start at the latest.
                 if self.summary_view.summary.is_none() {
-                    self.summary_view.chosen[2] = summary.months.len().saturating_sub(1);
+                    self.summary_view.chosen[MONTHS] = summary.months.len().saturating_sub(1);
                 }
                 self.summary_view.summary = Some(summary);
                 for chart in 0..CHARTS.len() {

@@ -18,7 +18,12 @@ use crate::jobs::{Progress, Step};
 pub enum IndexCommand {
     /// Bring the index level with the store: every customer the first time, then only what
     /// changed (and which customers are gone).
-    Sync,
+    Sync {
+        /// Also read the addresses of customers whose addresses the index has not read yet
+        /// (one request per customer), for the summary's countries.
+        #[arg(long)]
+        with_addresses: bool,
+    },
     /// How many customers the index holds, when it was last synced, and where its file is.
     Status,
     /// Delete the index file (it is built again by the next sync).
@@ -64,12 +69,31 @@ pub(super) async fn sync_with_bar(
 
 pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
     match command {
-        IndexCommand::Sync => {
+        IndexCommand::Sync { with_addresses } => {
             let (client, store) = store_args.client()?;
             let path = index_path(&store)?;
             let index = Arc::new(LocalIndex::open(&path)?);
             super::runtime()?.block_on(async {
                 let report = sync_with_bar(&client, &index).await?;
+                if with_addresses {
+                    let bar = Bar::new();
+                    let shown = |progress: SyncProgress| {
+                        bar.show(Progress {
+                            step: Step::ReadingAddresses,
+                            done: progress.done,
+                            total: progress.total,
+                        })
+                    };
+                    let read = tokio::select! {
+                        read = crate::index::sync::read_addresses(&client, &index, shown) => read,
+                        () = super::stop_signal() => {
+                            bar.finish();
+                            return Err(eyre!("interrupted: the addresses read so far are kept"));
+                        }
+                    };
+                    bar.finish();
+                    println!("addresses read for {} customers", thousands(read?));
+                }
                 println!(
                     "index: {} customers · {} read · {} removed · {} requests{}",
                     thousands(report.customers),

@@ -95,6 +95,8 @@ pub enum Facet {
     Domain(String),
     /// Signed up in this month (`YYYY-MM`, UTC).
     Month(String),
+    /// With an address in this country (of the addresses read).
+    Country(String),
 }
 
 impl Facet {
@@ -104,6 +106,7 @@ impl Facet {
             Facet::Group(id) => format!("group {}", group_name(*id)),
             Facet::Domain(domain) => format!("email @{domain}"),
             Facet::Month(month) => format!("signed up {month}"),
+            Facet::Country(country) => format!("an address in {country}"),
         }
     }
 }
@@ -125,12 +128,16 @@ pub struct SummaryRow {
     pub facet: Facet,
 }
 
-/// Customers per group, per email domain (the most common) and per signup month (the latest).
+/// Customers per group, per email domain (the most common), per country (of the addresses
+/// read) and per signup month (the latest).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
     pub customers: u64,
     pub groups: Vec<SummaryRow>,
     pub domains: Vec<SummaryRow>,
+    pub countries: Vec<SummaryRow>,
+    /// Customers whose addresses have been read: what the countries cover.
+    pub addresses_read: u64,
     pub months: Vec<SummaryRow>,
 }
 
@@ -198,6 +205,10 @@ fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
         Some(Facet::Domain(domain)) => {
             clauses.push("domain = ?");
             values.push(Value::Text(domain.clone()));
+        }
+        Some(Facet::Country(country)) => {
+            clauses.push("id IN (SELECT customer_id FROM addresses WHERE country = ?)");
+            values.push(Value::Text(country.clone()));
         }
         Some(Facet::Month(month)) => {
             let (start, end) = month_bounds(month).unwrap_or((1, 0));
@@ -486,10 +497,32 @@ impl LocalIndex {
         })
         .collect();
         months.reverse(); // oldest first, as a timeline reads
+        let countries = counted(&format!(
+            "SELECT country, count(DISTINCT customer_id) FROM addresses WHERE country <> ''
+             GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {SUMMARY_ROWS}"
+        ))?
+        .into_iter()
+        .filter_map(|(country, count)| match country {
+            Value::Text(country) => Some(SummaryRow {
+                label: country.clone(),
+                count,
+                facet: Facet::Country(country),
+            }),
+            _ => None,
+        })
+        .collect();
+        let addresses_read = connection
+            .query_row("SELECT count(*) FROM address_reads", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(self.failed())?;
         Ok(Summary {
             customers,
             groups,
             domains,
+            countries,
+            addresses_read,
             months,
         })
     }

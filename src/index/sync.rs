@@ -428,6 +428,55 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
     Ok(removed)
 }
 
+/// Reads the addresses of every customer whose addresses the index has not read (one
+/// request each, a few at once, through the background client), for the summary's
+/// countries; returns how many customers' addresses were read.
+pub async fn read_addresses(
+    client: &Client,
+    index: &Arc<LocalIndex>,
+    mut progress: impl FnMut(SyncProgress) + Send,
+) -> Result<u64, SyncError> {
+    let client = client.background();
+    let total = on_index(index, |index| {
+        Ok(index.without_addresses(u64::MAX >> 1)?.len() as u64)
+    })
+    .await?;
+    let mut done = 0;
+    loop {
+        let ids = on_index(index, |index| index.without_addresses(PAGE)).await?;
+        if ids.is_empty() {
+            return Ok(done);
+        }
+        let mut reads = stream::iter(ids)
+            .map(|customer_id| {
+                let client = client.clone();
+                async move { (customer_id, client.addresses(customer_id).await) }
+            })
+            .buffered(CONCURRENCY);
+        while let Some((customer_id, addresses)) = reads.next().await {
+            match addresses {
+                Ok(addresses) => {
+                    on_index(index, move |index| {
+                        index.set_addresses(customer_id, &addresses)
+                    })
+                    .await?;
+                }
+                // Deleted meanwhile: the index lets the customer go.
+                Err(ApiError::Status { status: 404, .. }) => {
+                    on_index(index, move |index| index.remove(&[customer_id])).await?;
+                }
+                Err(error) => return Err(error.into()),
+            }
+            done += 1;
+            progress(SyncProgress {
+                done,
+                total: total.max(done),
+                first: true,
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,8 @@ pub enum Step {
     Updating,
     /// Reading the store into the search index.
     Indexing,
+    /// Reading customers' addresses into the search index.
+    ReadingAddresses,
 }
 
 impl Step {
@@ -51,6 +53,7 @@ impl Step {
             Step::Restoring => "restoring",
             Step::Updating => "updating",
             Step::Indexing => "indexing",
+            Step::ReadingAddresses => "reading addresses",
         }
     }
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Wrap};
 
 use super::{clip, sanitize};
 use crate::app::App;
-use crate::app::summary::CHARTS;
+use crate::app::summary::{CHARTS, MONTHS};
 use crate::format::thousands;
 
 pub fn render_summary(app: &App, frame: &mut Frame, area: Rect) {
@@ -30,15 +30,25 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
     let [groups, domains] =
         Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(left);
-    let areas = [groups, domains, right];
+    let [countries, months] =
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(right);
+    let areas = [groups, domains, countries, months];
     for (chart, place) in areas.into_iter().enumerate() {
         let focused = view.chart == chart;
         let rows = view.rows(chart);
-        let title = format!(
-            " {} · {} customers in the index ",
-            CHARTS[chart],
-            thousands(summary.customers)
-        );
+        let title = if chart == 2 {
+            format!(
+                " {} · addresses of {} customers read ",
+                CHARTS[chart],
+                thousands(summary.addresses_read)
+            )
+        } else {
+            format!(
+                " {} · {} customers in the index ",
+                CHARTS[chart],
+                thousands(summary.customers)
+            )
+        };
         let border = if focused {
             Style::new().fg(Color::Cyan)
         } else {
@@ -46,12 +56,20 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect) {
         };
         let block = Block::bordered().title(title).border_style(border);
         if rows.is_empty() {
-            frame.render_widget(Paragraph::new(" None yet.").block(block), place);
+            let none = if chart == 2 {
+                " No addresses read yet: they are read as customers' details open, or all at once by `bc-customers index sync --with-addresses`."
+            } else {
+                " None yet."
+            };
+            frame.render_widget(
+                Paragraph::new(none).wrap(Wrap { trim: true }).block(block),
+                place,
+            );
             continue;
         }
         let inner = block.inner(place);
         // Months read as a timeline: upright bars; groups and domains as labelled rows.
-        let upright = chart == 2;
+        let upright = chart == MONTHS;
         let digits_room = rows
             .iter()
             .map(|row| row.count.to_string().len() as u16)

@@ -190,6 +190,8 @@ fn in_context(context: Context, read_only: bool) -> App {
                 customers: 30,
                 groups: vec![row("a", 10), row("b", 10), row("c", 10)],
                 domains: vec![row("x.com", 10), row("y.com", 10), row("z.com", 10)],
+                countries: vec![row("France", 10), row("Spain", 10), row("Peru", 10)],
+                addresses_read: 30,
                 months: vec![row("2025-01", 10), row("2025-02", 10), row("2025-03", 10)],
             };
             app.update(answer(

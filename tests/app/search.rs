@@ -231,6 +231,11 @@ fn the_summary_draws_bars_and_enter_lists_the_chosen_ones() {
             row("gmail.com", 70, Facet::Domain("gmail.com".into())),
             row("example.org", 50, Facet::Domain("example.org".into())),
         ],
+        countries: vec![
+            row("Germany", 12, Facet::Country("Germany".into())),
+            row("France", 5, Facet::Country("France".into())),
+        ],
+        addresses_read: 20,
         months: vec![
             row("2026-10", 40, Facet::Month("2026-10".into())),
             row("2026-11", 80, Facet::Month("2026-11".into())),

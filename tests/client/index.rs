@@ -312,3 +312,57 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
     assert_eq!(sorted(SortColumn::Name, true), ["Wu", "Smith"]);
     assert_eq!(sorted(SortColumn::Email, false), ["Hunt", "Smith"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn countries_come_from_the_addresses_read_and_find_their_customers() {
+    let store = TestStore::seeded(120).await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    assert!(index.summary().expect("a summary").countries.is_empty());
+    let read = bc_customers::index::sync::read_addresses(&client, &index, |_| {})
+        .await
+        .expect("addresses read");
+    assert_eq!(read, 120);
+    // Once read, not again.
+    let again = bc_customers::index::sync::read_addresses(&client, &index, |_| {})
+        .await
+        .expect("nothing to read");
+    assert_eq!(again, 0);
+    // The store's own addresses, country by country.
+    let mut by_country: std::collections::BTreeMap<String, std::collections::BTreeSet<i64>> =
+        Default::default();
+    for customer in store_customers(&client).await {
+        for address in client.addresses(customer.id).await.expect("addresses") {
+            by_country.entry(address.country).or_default().insert(customer.id);
+        }
+    }
+    let summary = index.summary().expect("a summary");
+    assert_eq!(summary.addresses_read, 120);
+    assert!(!summary.countries.is_empty());
+    for row in &summary.countries {
+        let customers = &by_country[&row.label];
+        assert_eq!(row.count, customers.len() as u64, "{}", row.label);
+        let query = IndexQuery {
+            facet: Some(row.facet.clone()),
+            ..IndexQuery::default()
+        };
+        assert_eq!(
+            index.ids(&query).expect("ids"),
+            customers.iter().copied().collect::<Vec<_>>()
+        );
+    }
+    // A customer deleted takes its addresses out of the counts.
+    let (country, customers) = by_country.iter().next().expect("a country");
+    let gone = *customers.iter().next().expect("a customer");
+    client.delete(gone).await.expect("deleted");
+    synced(&client, &index).await;
+    let after = index.summary().expect("a summary");
+    let count = after
+        .countries
+        .iter()
+        .find(|row| &row.label == country)
+        .map_or(0, |row| row.count);
+    assert_eq!(count, customers.len() as u64 - 1);
+}
