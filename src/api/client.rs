@@ -88,6 +88,8 @@ pub struct Client {
 #[derive(Debug, Default)]
 pub struct ClientStats {
     pub requests: AtomicU64,
+    /// Of those, sent by background work (the index's sync).
+    pub background_requests: AtomicU64,
     /// 429 answers received (and waited out).
     pub rate_limited: AtomicU64,
     /// Requests sent again after a 5xx answer or a broken connection.
@@ -436,6 +438,11 @@ impl Client {
                 request = request.json(body);
             }
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            if self.background {
+                self.stats
+                    .background_requests
+                    .fetch_add(1, Ordering::Relaxed);
+            }
             let mut date = None;
             let outcome = match request.send().await {
                 Ok(response) => {

@@ -90,10 +90,14 @@ pub async fn sync(
     mut progress: impl FnMut(SyncProgress) + Send,
 ) -> Result<SyncReport, SyncError> {
     let client = client.background();
-    let sent_before = client
-        .stats()
-        .requests
-        .load(std::sync::atomic::Ordering::Relaxed);
+    // Its own requests only: the person's go through the same client meanwhile.
+    let sent = || {
+        client
+            .stats()
+            .background_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let sent_before = sent();
     let mut round = 0;
     let mut report = loop {
         match sync_once(&client, index, &mut progress).await {
@@ -105,11 +109,7 @@ pub async fn sync(
             other => break other?,
         }
     };
-    report.requests = client
-        .stats()
-        .requests
-        .load(std::sync::atomic::Ordering::Relaxed)
-        - sent_before;
+    report.requests = sent() - sent_before;
     report.customers = on_index(index, |index| index.len()).await?;
     Ok(report)
 }

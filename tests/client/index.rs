@@ -335,7 +335,10 @@ async fn countries_come_from_the_addresses_read_and_find_their_customers() {
         Default::default();
     for customer in store_customers(&client).await {
         for address in client.addresses(customer.id).await.expect("addresses") {
-            by_country.entry(address.country).or_default().insert(customer.id);
+            by_country
+                .entry(address.country)
+                .or_default()
+                .insert(customer.id);
         }
     }
     let summary = index.summary().expect("a summary");
