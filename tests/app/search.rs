@@ -143,6 +143,46 @@ fn a_broad_search_shows_a_first_count_at_once_and_the_exact_one_after() {
 }
 
 #[test]
+fn the_index_is_synced_at_start_on_r_and_every_five_minutes() {
+    use bc_customers::app::Msg;
+    let mut app = indexed();
+    let at = |minutes: i64| {
+        chrono::DateTime::<chrono::Local>::from(std::time::UNIX_EPOCH)
+            + chrono::Duration::minutes(minutes)
+    };
+    let syncs = |commands: &[Command]| {
+        commands
+            .iter()
+            .filter(|c| matches!(c, Command::SyncIndex { .. }))
+            .count()
+    };
+    app.index.synced_at = Some(at(0).timestamp());
+    app.now = at(4);
+    assert_eq!(syncs(&app.update(Msg::Tick)), 0, "synced 4 minutes ago");
+    app.now = at(5);
+    let commands = app.update(Msg::Tick);
+    assert_eq!(syncs(&commands), 1, "five minutes on");
+    // One at a time: a tick or r while it runs asks for none.
+    assert_eq!(syncs(&app.update(Msg::Tick)), 0);
+    assert_eq!(syncs(&app.update(key(KeyCode::Char('r')))), 0);
+    let Some(Command::SyncIndex { request }) = commands.into_iter().next() else {
+        panic!("a sync")
+    };
+    let report = bc_customers::index::sync::SyncReport {
+        customers: 121,
+        ..Default::default()
+    };
+    app.update(answer(
+        request,
+        Slot::Page,
+        Ok(Outcome::IndexSynced(report)),
+    ));
+    assert_eq!(app.index.customers, 121);
+    assert!(draw(&app, 120, 12).contains("index: 121 customers · synced 0 s ago"));
+    assert_eq!(syncs(&app.update(key(KeyCode::Char('r')))), 1, "r syncs");
+}
+
+#[test]
 fn sort_by_any_column_either_way_over_the_whole_store() {
     let mut app = indexed();
     let asked = reads(&app.update(key(KeyCode::Char('s'))));

@@ -369,3 +369,87 @@ async fn countries_come_from_the_addresses_read_and_find_their_customers() {
         .map_or(0, |row| row.count);
     assert_eq!(count, customers.len() as u64 - 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_edit_of_what_a_search_found_changes_exactly_those_by_id() {
+    use bc_customers::jobs::backup::Selection;
+    use bc_customers::jobs::update::BulkChange;
+    use bc_customers::worker::{Command, Keeping, Outcome, Read, Slot, Write};
+
+    let store = TestStore::seeded(60).await;
+    for n in 0..4 {
+        store
+            .create(
+                json!({"first_name": "Quinn", "last_name": format!("Ørsted{n}"),
+                          "email": format!("q{n}@orsted.example")}),
+            )
+            .await;
+    }
+    let client = store.client();
+    let before = store_customers(&client).await;
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    let keeping = Keeping {
+        recording: None,
+        index: Some(index.clone()),
+    };
+    let (worker, mut events, _task) = bc_customers::worker::spawn_keeping(client.clone(), keeping);
+    let query = IndexQuery {
+        text: "orsted".into(),
+        ..IndexQuery::default()
+    };
+    // One of the four unmarked after marking every match.
+    let except = index.ids(&query).expect("ids")[..1].to_vec();
+    let selection = Selection::Found {
+        query,
+        except: except.clone(),
+    };
+    let change = BulkChange {
+        add_store_credit: Some(7.into()),
+        ..BulkChange::default()
+    };
+    worker.send(Command::Read {
+        request: 1,
+        slot: Slot::BulkReview,
+        read: Read::BulkReview {
+            selection: selection.clone(),
+            change: change.clone(),
+        },
+    });
+    let review = events.recv().await.expect("an answer");
+    let Ok(Outcome::BulkReview(review)) = review.result else {
+        panic!("a review: {:?}", review.result)
+    };
+    assert_eq!(review.customers, 3);
+    worker.send(Command::Write {
+        request: 2,
+        write: Write::UpdateCustomers {
+            selection,
+            change,
+            backup: folder.path().join("backup.jsonl"),
+            cancel: Default::default(),
+        },
+    });
+    loop {
+        let event = events.recv().await.expect("an answer");
+        match event.result {
+            Ok(Outcome::UpdatedCustomers(updated)) => {
+                assert_eq!(updated.report.done, 3);
+                break;
+            }
+            Ok(Outcome::Progress(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    for (now, was) in store_customers(&client).await.iter().zip(&before) {
+        if now.last_name.starts_with("Ørsted") && !except.contains(&now.id) {
+            assert_eq!(
+                now.store_credit,
+                was.store_credit + rust_decimal::Decimal::from(7)
+            );
+        } else {
+            assert_eq!(now, was, "customer {} was left alone", now.id);
+        }
+    }
+}
