@@ -120,30 +120,6 @@ pub struct IndexQuery {
     pub sort: Sort,
 }
 
-/// One bar of the summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SummaryRow {
-    pub label: String,
-    pub count: u64,
-    pub facet: Facet,
-}
-
-/// Customers per group, per email domain (the most common), per country (of the addresses
-/// read) and per signup month (the latest).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Summary {
-    pub customers: u64,
-    pub groups: Vec<SummaryRow>,
-    pub domains: Vec<SummaryRow>,
-    pub countries: Vec<SummaryRow>,
-    /// Customers whose addresses have been read: what the countries cover.
-    pub addresses_read: u64,
-    pub months: Vec<SummaryRow>,
-}
-
-/// The domains and months the summary shows at most.
-const SUMMARY_ROWS: usize = 24;
-
 /// The full-text expressions for the words typed: one for the trigram table (words of three
 /// letters or more, found anywhere) and one for the word-start table (shorter words, found
 /// at the start of a word). A phone typed with dashes or brackets is looked for by digits.
@@ -430,101 +406,6 @@ impl LocalIndex {
             .query_map(rusqlite::params_from_iter(values), |row| row.get(0))
             .map_err(self.failed())?;
         rows.collect::<Result<_, _>>().map_err(self.failed())
-    }
-
-    /// Customers per group, per email domain and per signup month.
-    pub fn summary(&self) -> Result<Summary, IndexError> {
-        let names: std::collections::HashMap<i64, String> =
-            self.group_names()?.into_iter().collect();
-        let connection = self.reader();
-        let counted = |sql: &str| -> Result<Vec<(Value, u64)>, IndexError> {
-            let mut statement = connection.prepare_cached(sql).map_err(self.failed())?;
-            let rows = statement
-                .query_map([], |row| {
-                    Ok((row.get::<_, Value>(0)?, row.get::<_, i64>(1)? as u64))
-                })
-                .map_err(self.failed())?;
-            rows.collect::<Result<_, _>>().map_err(self.failed())
-        };
-        let customers = connection
-            .query_row("SELECT count(*) FROM customers", [], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map(|n| n as u64)
-            .map_err(self.failed())?;
-        let groups = counted(
-            "SELECT customer_group_id, count(*) FROM customers GROUP BY 1 ORDER BY 2 DESC, 1",
-        )?
-        .into_iter()
-        .filter_map(|(id, count)| match id {
-            Value::Integer(id) => Some(SummaryRow {
-                label: match (id, names.get(&id)) {
-                    (_, Some(name)) => name.clone(),
-                    (0, None) => "(no group)".to_owned(),
-                    (id, None) => format!("#{id}"),
-                },
-                count,
-                facet: Facet::Group(id),
-            }),
-            _ => None,
-        })
-        .collect();
-        let domains = counted(&format!(
-            "SELECT domain, count(*) FROM customers WHERE domain <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {SUMMARY_ROWS}"
-        ))?
-        .into_iter()
-        .filter_map(|(domain, count)| match domain {
-            Value::Text(domain) => Some(SummaryRow {
-                label: domain.clone(),
-                count,
-                facet: Facet::Domain(domain),
-            }),
-            _ => None,
-        })
-        .collect();
-        let mut months: Vec<SummaryRow> = counted(&format!(
-            "SELECT strftime('%Y-%m', created, 'unixepoch'), count(*) FROM customers
-             WHERE created > 0 GROUP BY 1 ORDER BY 1 DESC LIMIT {SUMMARY_ROWS}"
-        ))?
-        .into_iter()
-        .filter_map(|(month, count)| match month {
-            Value::Text(month) => Some(SummaryRow {
-                label: month.clone(),
-                count,
-                facet: Facet::Month(month),
-            }),
-            _ => None,
-        })
-        .collect();
-        months.reverse(); // oldest first, as a timeline reads
-        let countries = counted(&format!(
-            "SELECT country, count(DISTINCT customer_id) FROM addresses WHERE country <> ''
-             GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {SUMMARY_ROWS}"
-        ))?
-        .into_iter()
-        .filter_map(|(country, count)| match country {
-            Value::Text(country) => Some(SummaryRow {
-                label: country.clone(),
-                count,
-                facet: Facet::Country(country),
-            }),
-            _ => None,
-        })
-        .collect();
-        let addresses_read = connection
-            .query_row("SELECT count(*) FROM address_reads", [], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map(|n| n as u64)
-            .map_err(self.failed())?;
-        Ok(Summary {
-            customers,
-            groups,
-            domains,
-            countries,
-            addresses_read,
-            months,
-        })
     }
 }
 

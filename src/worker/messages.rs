@@ -1,0 +1,303 @@
+//! What goes between the app and the worker: reads and writes in, events out, each tagged
+//! with the request that asked.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::api::{Address, ApiError, Customer, CustomerGroup, Filter, RateSnapshot};
+use crate::index::sync::{SyncProgress, SyncReport};
+use crate::index::{IndexQuery, Summary};
+use crate::jobs::backup::Selection;
+use crate::jobs::delete::Deleted;
+use crate::jobs::journal::ChangeSet;
+use crate::jobs::undo::Undone;
+use crate::jobs::update::{BulkChange, Review, Updated};
+use crate::jobs::{Cancel, JobError, Progress, Report};
+
+/// Tags each request; the UI matches events to what it asked for.
+pub type RequestId = u64;
+
+/// Where a read's result goes. A new read in a slot supersedes the one in flight there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The page on screen.
+    Page,
+    /// The page after it, fetched ahead.
+    NextPage,
+    /// The count for the current filter.
+    Count,
+    /// The customer in the detail view or a form.
+    Customer,
+    /// The count of every customer of the store, when a filter is on.
+    StoreCount,
+    /// The store's customer groups.
+    Groups,
+    /// The addresses of the customer in the details.
+    Addresses,
+    /// The number of customers in each group, for the groups view.
+    GroupCounts,
+    /// The review of a bulk edit.
+    BulkReview,
+    /// The change journal, for its view.
+    History,
+    /// The summary of the local index (customers per group, domain, month).
+    Summary,
+}
+
+/// A search's first count goes no further: broad searches answer at once, exactly after.
+pub const QUICK_COUNT: u64 = 1_000;
+
+/// How many slots there are (the app keeps the newest request of each).
+pub const SLOTS: usize = 11;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Read {
+    List {
+        filter: Filter,
+        page: u64,
+        limit: u64,
+    },
+    Count {
+        filter: Filter,
+    },
+    Get {
+        customer_id: i64,
+    },
+    /// Every customer group of the store.
+    Groups,
+    /// Every address of a customer.
+    Addresses {
+        customer_id: i64,
+    },
+    /// How many customers each of these groups has: one count each, a few at once.
+    GroupCounts {
+        group_ids: Vec<i64>,
+    },
+    /// The store's change sets, newest first.
+    History,
+    /// What a bulk edit would do to the selected customers, as they are now.
+    BulkReview {
+        selection: Selection,
+        change: BulkChange,
+    },
+    /// A page of what the local index finds (answered as `Outcome::Page`).
+    Search {
+        query: IndexQuery,
+        page: u64,
+        limit: u64,
+    },
+    /// How many customers the local index finds, counted no further than a thousand
+    /// (answered as `Outcome::Count`, or `Outcome::CountMoreThan` for a broad search).
+    SearchCount {
+        query: IndexQuery,
+    },
+    /// Exactly how many customers the local index finds, however many (answered as
+    /// `Outcome::Count`; stopped by the next search).
+    SearchExactCount {
+        query: IndexQuery,
+    },
+    /// Customers per group, email domain and signup month, from the local index.
+    Summary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // a few writes a second at most
+pub enum Write {
+    Create {
+        fields: Map<String, Value>,
+    },
+    Update {
+        customer_id: i64,
+        changes: Map<String, Value>,
+        /// The changed fields as they were, for the journal (a password is not kept).
+        before: Map<String, Value>,
+    },
+    Delete {
+        customer_id: i64,
+    },
+    CreateAddress {
+        customer_id: i64,
+        fields: Map<String, Value>,
+    },
+    UpdateAddress {
+        customer_id: i64,
+        address_id: i64,
+        changes: Map<String, Value>,
+    },
+    DeleteAddress {
+        customer_id: i64,
+        address_id: i64,
+    },
+    CreateGroup {
+        fields: Map<String, Value>,
+    },
+    UpdateGroup {
+        group_id: i64,
+        changes: Map<String, Value>,
+    },
+    /// Deletes a group; its customers are left in no group.
+    DeleteGroup {
+        group_id: i64,
+    },
+    /// Every customer the filter matches, into a file (its name says the format).
+    Export {
+        filter: Filter,
+        path: PathBuf,
+    },
+    /// Every customer the local index finds, in its order, into a file.
+    ExportFound {
+        query: IndexQuery,
+        path: PathBuf,
+    },
+    /// Backs the selected customers up to `backup`, deletes exactly those, then checks the
+    /// store.
+    DeleteCustomers {
+        selection: Selection,
+        backup: PathBuf,
+        cancel: Cancel,
+    },
+    /// Undoes a change set of the journal, and records the undo.
+    UndoChangeSet {
+        set: Box<ChangeSet>,
+        cancel: Cancel,
+    },
+    /// Backs the selected customers up to `backup`, then changes each of them.
+    UpdateCustomers {
+        selection: Selection,
+        change: BulkChange,
+        backup: PathBuf,
+        cancel: Cancel,
+    },
+    /// Re-creates the customers of a backup (only `only_ids` of them when given).
+    Restore {
+        backup: PathBuf,
+        only_ids: Option<Vec<i64>>,
+        cancel: Cancel,
+    },
+}
+
+// A few commands a second at most: their size does not matter, boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Read {
+        request: RequestId,
+        slot: Slot,
+        read: Read,
+    },
+    Write {
+        request: RequestId,
+        write: Write,
+    },
+    /// Brings the local index level with the store in the background (one sync at a time:
+    /// a new one replaces one under way, which keeps what it read). Answered with
+    /// `IndexProgress` events and `IndexSynced`.
+    SyncIndex {
+        request: RequestId,
+    },
+    /// Cancels the reads in flight and ends the worker once writes under way are done.
+    Shutdown,
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Page(Vec<Customer>),
+    Count(u64),
+    /// A search found more customers than this; the exact count follows when asked for.
+    CountMoreThan(u64),
+    Customer(Customer),
+    Deleted(i64),
+    Groups(Vec<CustomerGroup>),
+    /// A customer's addresses.
+    Addresses {
+        customer_id: i64,
+        addresses: Vec<Address>,
+    },
+    /// An address created or changed.
+    Address(Address),
+    AddressDeleted {
+        customer_id: i64,
+        address_id: i64,
+    },
+    /// Customers per group, as (group id, count).
+    GroupCounts(Vec<(i64, u64)>),
+    /// A group created or changed.
+    Group(CustomerGroup),
+    GroupDeleted(i64),
+    /// A job under way: an export, a delete or a restore.
+    Progress(Progress),
+    /// An export finished whole.
+    Exported {
+        written: u64,
+        path: PathBuf,
+    },
+    /// A delete finished (or was cancelled): what it did, where the backup is, what the check
+    /// found.
+    DeletedCustomers(Deleted),
+    /// A restore finished (or was cancelled).
+    Restored(Report),
+    BulkReview(Review),
+    History(Vec<ChangeSet>),
+    Undone(Undone),
+    /// A bulk edit finished (or was cancelled).
+    UpdatedCustomers(Updated),
+    Summary(Summary),
+    /// The local index's sync under way.
+    IndexProgress(SyncProgress),
+    /// The local index's sync finished.
+    IndexSynced(SyncReport),
+}
+
+/// Why a request or job failed: the store's answer, or the job's own reason (a file, a
+/// cancelled or damaged backup).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Job(#[from] JobError),
+}
+
+impl Failure {
+    /// The store's answer, when that is what failed.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Failure::Api(error) | Failure::Job(JobError::Store { error, .. }) => Some(error),
+            Failure::Job(_) => None,
+        }
+    }
+}
+
+impl Clone for Failure {
+    fn clone(&self) -> Failure {
+        match self {
+            Failure::Api(error) => Failure::Api(error.clone()),
+            // io::Error cannot be cloned; its words are what is shown.
+            Failure::Job(error) => Failure::Job(JobError::Stopped(error.to_string())),
+        }
+    }
+}
+
+impl PartialEq for Failure {
+    fn eq(&self, other: &Failure) -> bool {
+        match (self, other) {
+            (Failure::Api(a), Failure::Api(b)) => a == b,
+            (a, b) => a.to_string() == b.to_string(),
+        }
+    }
+}
+
+/// A finished request.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub request: RequestId,
+    /// For reads, the slot they were asked for.
+    pub slot: Option<Slot>,
+    pub result: Result<Outcome, Failure>,
+    pub elapsed: Duration,
+    /// The rate-limit budget after the request.
+    pub budget: RateSnapshot,
+}
