@@ -170,3 +170,63 @@ fn a_profile_with_the_index_off_says_so() {
         );
     }
 }
+
+#[test]
+fn search_open_and_summarise_in_the_terminal() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "search-token", 300);
+    let client = bc_customers::api::Client::new(
+        &store.api_url,
+        bc_customers::api::Auth::Token {
+            token: bc_customers::api::Secret::new("search-token"),
+            client_id: None,
+        },
+        Default::default(),
+    )
+    .expect("a client");
+    let fields = serde_json::json!({"first_name": "Zebulon", "last_name": "Quartzé",
+                                    "email": "zeb@quartz.example", "company": "Bäckerei Quartz"});
+    tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(client.create(fields.as_object().expect("fields")))
+        .expect("created");
+
+    let home = folder.path().join("home");
+    std::fs::create_dir_all(&home).expect("a home");
+    let mut command = portable_pty::CommandBuilder::new(BIN);
+    command.env("HOME", &home);
+    command.env_remove("XDG_DATA_HOME");
+    command.env("BC_CUSTOMERS_CONFIG", home.join("none.toml"));
+    command.env("BIGCOMMERCE_API_URL", &store.api_url);
+    command.env("BIGCOMMERCE_ACCESS_TOKEN", "search-token");
+    command.cwd(&home);
+    let mut session = crate::pty::Session::start(command);
+    // The index is built in the background; the status bar says when.
+    session.wait_for("index: 301 customers · synced");
+    // Typed without accents, in parts, in any order.
+    session.keys(&["/"]);
+    session.text("backerei zebu");
+    let found = session.wait_for("1 found");
+    assert!(found.contains("Quartzé"), "{found}");
+    // Enter: to the match; Enter: its details, read from the store.
+    session.keys(&["Enter"]);
+    session.wait_for("details (read live from the store)");
+    session.keys(&["Enter"]);
+    session.wait_for("Zebulon Quartzé ─");
+    session.keys(&["Escape"]);
+    session.wait_for("ID ↑ Name");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    session.keys(&["Escape"]);
+    session.wait_for("1–50 of 301");
+    // The summary: groups, domains, countries, months.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    session.keys(&["i"]);
+    let summary = session.wait_for("Signup months");
+    assert!(
+        summary.contains("Groups · 301 customers in the index"),
+        "{summary}"
+    );
+    assert!(summary.contains("quartz.example"), "{summary}");
+    session.keys(&["q"]);
+    session.wait_for_exit();
+}
