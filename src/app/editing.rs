@@ -12,11 +12,15 @@ impl App {
         self.form = Some(CustomerForm::create().with_groups(self.group_names()));
     }
 
-    pub(super) fn open_edit_form(&mut self) {
+    pub(super) fn open_edit_form(&mut self) -> Vec<Command> {
         let groups = self.group_names();
-        if let Some(customer) = self.selected_customer() {
-            self.form = Some(CustomerForm::edit(customer).with_groups(groups));
-        }
+        let Some(customer) = self.selected_customer() else {
+            return Vec::new();
+        };
+        self.form = Some(CustomerForm::edit(customer).with_groups(groups));
+        // A row from the local index may be older than the store: the form takes the
+        // store's customer when it arrives, unless something was typed by then.
+        self.fetch_live()
     }
 
     /// Enter in the form: saves on the Save button, ticks the box on it, else moves on.
@@ -148,6 +152,16 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return Vec::new();
         };
+        if form.stage == Stage::Editing
+            && !form.is_dirty()
+            && let Ok(Outcome::Customer(live)) = &result
+            && form.original().is_some_and(|shown| shown.id == live.id)
+        {
+            let groups = self.group_names();
+            self.form = Some(CustomerForm::edit(live).with_groups(groups));
+            self.live_customer_arrived(result);
+            return Vec::new();
+        }
         if form.stage != Stage::Checking {
             return Vec::new();
         }

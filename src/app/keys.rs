@@ -328,7 +328,7 @@ impl App {
                 self.help_scroll = 0;
             }
             Action::NewCustomer => self.open_create_form(),
-            Action::Edit => self.open_edit_form(),
+            Action::Edit => return self.open_edit_form(),
             Action::Mark => self.toggle_mark(),
             Action::MarkRange => self.mark_range(),
             Action::MarkAllMatching => self.mark_all_matching(),

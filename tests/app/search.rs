@@ -183,6 +183,46 @@ fn the_index_is_synced_at_start_on_r_and_every_five_minutes() {
 }
 
 #[test]
+fn an_edit_from_the_index_takes_the_stores_customer_unless_something_was_typed() {
+    let mut app = indexed();
+    app.store.read_only = false;
+    app.update(key(KeyCode::Char('s'))); // listed from the index
+    let asked = reads(&app.update(key(KeyCode::Char('e'))));
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].2, Read::Get { customer_id: 1 });
+    let mut live = customers(1..=1).remove(0);
+    live.company = "Changed Elsewhere Ltd".into();
+    live.date_modified = "Fri, 27 Nov 2026 09:00:00 +0000".into();
+    app.update(answer(
+        asked[0].0,
+        Slot::Customer,
+        Ok(Outcome::Customer(live.clone())),
+    ));
+    let form = app.form.as_ref().expect("the form");
+    assert_eq!(
+        form.original().map(|c| c.company.as_str()),
+        Some("Changed Elsewhere Ltd")
+    );
+    assert!(!form.is_dirty());
+    // Typed into before the store answered: what was typed stays.
+    app.update(key(KeyCode::Esc));
+    let asked = reads(&app.update(key(KeyCode::Char('e'))));
+    app.update(key(KeyCode::Char('x')));
+    live.company = "Later Still".into();
+    app.update(answer(
+        asked[0].0,
+        Slot::Customer,
+        Ok(Outcome::Customer(live)),
+    ));
+    let form = app.form.as_ref().expect("the form");
+    assert!(form.is_dirty());
+    assert_eq!(
+        form.original().map(|c| c.company.as_str()),
+        Some("Changed Elsewhere Ltd")
+    );
+}
+
+#[test]
 fn sort_by_any_column_either_way_over_the_whole_store() {
     let mut app = indexed();
     let asked = reads(&app.update(key(KeyCode::Char('s'))));
