@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod paths;
 pub mod sandbox;
 pub mod sanitize;
+pub mod sqlite;
 pub mod tui;
 pub mod ui;
 pub mod worker;

@@ -182,16 +182,9 @@ impl Client {
         page: u64,
         limit: u64,
     ) -> Result<Vec<Customer>, ApiError> {
-        let mut query = filter.to_query();
-        query.push(("page", page.max(1).to_string()));
-        query.push(("limit", limit.clamp(1, MAX_PAGE_SIZE).to_string()));
-        let body = self
-            .send(Method::GET, "customers", &query, None, Repeat::Safe)
-            .await?;
-        match body {
-            None => Ok(Vec::new()),
-            Some(bytes) => decode(&bytes),
-        }
+        self.list_dated(filter, page, limit)
+            .await
+            .map(|(customers, _)| customers)
     }
 
     pub async fn count(&self, filter: &Filter) -> Result<u64, ApiError> {

@@ -354,32 +354,52 @@ const FORM_ENTER: Binding = line(&[(A::Submit, &[ENTER])], "next field; on Save,
 #[rustfmt::skip]
 const CLOSE_FORM: Binding = line(&[(A::Back, &[ESC])], "close (asks if changed)", HINT);
 
+// Lines the table of the store's pages and the table of what the index found share.
+#[rustfmt::skip]
+const SCREENFUL: Binding = line(&[(A::PageDown, &[code(KeyCode::PageDown), ctrl('d')]), (A::PageUp, &[code(KeyCode::PageUp), ctrl('u')])], "down / up a screen", HELP);
+#[rustfmt::skip]
+const ENDS_OF_PAGE: Binding = line(&[(A::Top, &[ch('g'), code(KeyCode::Home)]), (A::Bottom, &[ch('G'), code(KeyCode::End)])], "first / last customer on the page", HELP);
+#[rustfmt::skip]
+const FIRST_LAST_PAGE: Binding = line(&[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])], "last / first page", HELP);
+#[rustfmt::skip]
+const PAGE_PROMPT_KEYS: Binding = line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP);
+#[rustfmt::skip]
+const SUMMARY_KEY: Binding = line(&[(A::OpenSummary, &[ch('i')])], "summary: customers per group, domain, month", HELP);
+#[rustfmt::skip]
+const MARK: Binding = line(&[(A::Mark, &[SPACE])], "mark", HELP);
+#[rustfmt::skip]
+const MARK_RANGE: Binding = line(&[(A::MarkRange, &[ch('v')])], "start a range, then mark it", HELP);
+#[rustfmt::skip]
+const DELETE_MARKED: Binding = line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT);
+#[rustfmt::skip]
+const BULK_EDIT: Binding = line(&[(A::BulkEdit, &[ch('B')])], "change the marked customers at once", HELP);
+
 // The tables: one line of the help each, kept on one line of code so that a new key is one.
 #[rustfmt::skip]
 const TABLE: &[Binding] = &[
     MOVE,
-    line(&[(A::PageDown, &[code(KeyCode::PageDown), ctrl('d')]), (A::PageUp, &[code(KeyCode::PageUp), ctrl('u')])], "down / up a screen", HELP),
-    line(&[(A::Top, &[ch('g'), code(KeyCode::Home)]), (A::Bottom, &[ch('G'), code(KeyCode::End)])], "first / last customer on the page", HELP),
+    SCREENFUL,
+    ENDS_OF_PAGE,
     PAGE,
-    line(&[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])], "last / first page", HELP),
-    line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP),
+    FIRST_LAST_PAGE,
+    PAGE_PROMPT_KEYS,
     line(&[(A::OpenExportPrompt, &[ch('E')])], "export the filter's customers to a file", HELP),
     line(&[(A::OpenGroups, &[ch('C')])], "customer groups", HELP),
     line(&[(A::OpenJournal, &[ch('H')])], "the change history (undo any change)", HELP),
     line(&[(A::OpenDetail, &[ENTER])], "details", HINT),
     line(&[(A::OpenSearch, &[ch('/')])], "search", HINT),
     SORT,
-    line(&[(A::OpenSummary, &[ch('i')])], "summary: customers per group, domain, month", HELP),
+    SUMMARY_KEY,
     line(&[(A::OpenFilter, &[ch('f')])], "filter (exact values)", HINT),
     line(&[(A::ClearFilter, &[ch('x')])], "clear the filter", HELP),
     line(&[(A::NewCustomer, &[ch('n')])], "new", HINT),
     EDIT,
     DELETE,
-    line(&[(A::Mark, &[SPACE])], "mark", HELP),
-    line(&[(A::MarkRange, &[ch('v')])], "start a range, then mark it", HELP),
+    MARK,
+    MARK_RANGE,
     line(&[(A::MarkAllMatching, &[ch('A')])], "mark / unmark all the filter matches", HELP),
-    line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT),
-    line(&[(A::BulkEdit, &[ch('B')])], "change the marked customers at once", HELP),
+    DELETE_MARKED,
+    BULK_EDIT,
     line(&[(A::UnmarkAll, &[ESC])], "unmark every customer", HELP),
     UNDO,
     CANCEL_JOB,
@@ -395,25 +415,25 @@ const SORT: Binding = line(&[(A::SortNext, &[ch('s')]), (A::SortReverse, &[ch('S
 #[rustfmt::skip]
 const FOUND: &[Binding] = &[
     MOVE,
-    line(&[(A::PageDown, &[code(KeyCode::PageDown), ctrl('d')]), (A::PageUp, &[code(KeyCode::PageUp), ctrl('u')])], "down / up a screen", HELP),
-    line(&[(A::Top, &[ch('g'), code(KeyCode::Home)]), (A::Bottom, &[ch('G'), code(KeyCode::End)])], "first / last customer on the page", HELP),
+    SCREENFUL,
+    ENDS_OF_PAGE,
     PAGE,
-    line(&[(A::LastPage, &[ch('}')]), (A::FirstPage, &[ch('{')])], "last / first page", HELP),
-    line(&[(A::OpenPagePrompt, &[ch(':')]), (A::OpenPagePrompt, &[ch('p')])], "go to page N", HELP),
+    FIRST_LAST_PAGE,
+    PAGE_PROMPT_KEYS,
     line(&[(A::OpenExportPrompt, &[ch('E')])], "export what was found to a file", HELP),
     line(&[(A::OpenDetail, &[ENTER])], "details (read live from the store)", HINT),
     line(&[(A::OpenSearch, &[ch('/')])], "change the search", HINT),
     SORT,
-    line(&[(A::OpenSummary, &[ch('i')])], "summary: customers per group, domain, month", HELP),
+    SUMMARY_KEY,
     line(&[(A::Back, &[ESC])], "back to the store's pages", HINT),
     line(&[(A::OpenFilter, &[ch('f')])], "filter by exact values (on the store)", HELP),
     EDIT,
     DELETE,
-    line(&[(A::Mark, &[SPACE])], "mark", HELP),
-    line(&[(A::MarkRange, &[ch('v')])], "start a range, then mark it", HELP),
+    MARK,
+    MARK_RANGE,
     line(&[(A::MarkAllMatching, &[ch('A')])], "mark / unmark everyone found", HELP),
-    line(&[(A::DeleteMarked, &[ch('D')])], "delete marked", HINT),
-    line(&[(A::BulkEdit, &[ch('B')])], "change the marked customers at once", HELP),
+    DELETE_MARKED,
+    BULK_EDIT,
     UNDO,
     CANCEL_JOB,
     line(&[(A::Refresh, &[ch('r')])], "refresh (and sync the index)", HELP),

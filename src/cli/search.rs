@@ -132,14 +132,7 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
                 &query,
                 args.limit,
                 |customers: Vec<Customer>| -> Result<()> {
-                    let records: Vec<CustomerRecord> = customers
-                        .into_iter()
-                        .map(|customer| CustomerRecord {
-                            customer,
-                            addresses: Vec::new(),
-                        })
-                        .collect();
-                    Ok(writer.write(&records)?)
+                    Ok(writer.write(&CustomerRecord::without_addresses(customers))?)
                 },
             )?;
             let written = writer.finish()?;

@@ -13,11 +13,11 @@ pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::api::{Customer, CustomerGroup};
+use crate::sqlite::{connect, create_private};
 use addresses::forget_addresses;
 pub use search::{Facet, Found, IndexQuery, Sort, SortColumn};
 pub use summary::{Summary, SummaryRow};
@@ -375,31 +375,6 @@ pub fn forget(path: &Path) -> std::io::Result<bool> {
         }
     }
     Ok(found)
-}
-
-fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(Duration::from_secs(10))?;
-    connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
-    Ok(connection)
-}
-
-/// A new index file is made readable by its owner only before SQLite opens it (SQLite gives
-/// its -wal and -shm files the same mode).
-fn create_private(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        if !path.exists() {
-            // If this fails, opening the database says why.
-            let _ = std::fs::File::options()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path);
-        }
-    }
 }
 
 fn set_meta(connection: &Connection, key: &str, value: Option<&str>) -> rusqlite::Result<()> {

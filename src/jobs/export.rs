@@ -181,12 +181,7 @@ pub async fn export(
                 .await
                 .map_err(JobError::store("cannot read the customers' addresses"))?
         } else {
-            page.into_iter()
-                .map(|customer| CustomerRecord {
-                    customer,
-                    addresses: Vec::new(),
-                })
-                .collect()
+            CustomerRecord::without_addresses(page)
         };
         writer.write(&records)?;
         progress(Progress {
@@ -204,64 +199,91 @@ pub async fn export(
     Ok(written)
 }
 
-/// Exports into `path`. A regular file (or nothing) there is replaced only when the export
-/// is whole: the data goes to a private temporary file beside it, renamed over it at the end
-/// and removed on any failure (or when the export is dropped, as on an interrupt). Anything
-/// else — a FIFO, a device, a link such as /dev/stdout — is written straight through and
-/// never replaced.
+/// Where an export goes. A regular file (or nothing) at the path is replaced only when the
+/// export is whole: the data goes to a private temporary file beside it, renamed over it at
+/// the end and removed on any failure (or when dropped, as on an interrupt). Anything else —
+/// a FIFO, a device, a link such as /dev/stdout — is written straight through and never
+/// replaced.
+enum Destination {
+    Through(std::io::BufWriter<std::fs::File>),
+    Beside(std::io::BufWriter<tempfile::NamedTempFile>),
+}
+
+impl Destination {
+    fn open(path: &Path) -> Result<Destination, JobError> {
+        match std::fs::symlink_metadata(path) {
+            Ok(found) if found.is_dir() => Err(JobError::Stopped(format!(
+                "{} is a folder; name a file",
+                path.display()
+            ))),
+            Ok(found) if !found.file_type().is_file() => {
+                let file = std::fs::File::options()
+                    .write(true)
+                    .open(path)
+                    .map_err(JobError::file("cannot open", path))?;
+                Ok(Destination::Through(std::io::BufWriter::new(file)))
+            }
+            _ => {
+                let folder = match path.parent() {
+                    Some(folder) if !folder.as_os_str().is_empty() => folder,
+                    _ => Path::new("."),
+                };
+                let name = path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "export".to_owned());
+                // Unique in the same folder (so the rename cannot cross file systems),
+                // created 0600, and removed when dropped unless persisted.
+                let partial = tempfile::Builder::new()
+                    .prefix(&format!(".{name}."))
+                    .suffix(".partial")
+                    .tempfile_in(folder)
+                    .map_err(JobError::file("cannot create the export in", folder))?;
+                Ok(Destination::Beside(std::io::BufWriter::new(partial)))
+            }
+        }
+    }
+
+    fn out(&mut self) -> &mut (dyn Write + Send) {
+        match self {
+            Destination::Through(out) => out,
+            Destination::Beside(out) => out,
+        }
+    }
+
+    /// The export is whole: flushed, or renamed over the path.
+    fn keep(self, path: &Path) -> Result<(), JobError> {
+        let write_error = JobError::file("cannot write the export to", path);
+        match self {
+            Destination::Through(mut out) => out.flush().map_err(write_error),
+            Destination::Beside(out) => {
+                let partial = out
+                    .into_inner()
+                    .map_err(|error| write_error(error.into_error()))?;
+                partial
+                    .as_file()
+                    .sync_all()
+                    .map_err(JobError::file("cannot write the export to", path))?;
+                partial.persist(path).map_err(|error| {
+                    JobError::file("cannot write the export to", path)(error.error)
+                })?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Exports into `path`, whole or not at all (see `Destination`).
 pub async fn export_to_file(
     client: &Client,
     spec: &ExportSpec,
     path: &Path,
     progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
-    let write_error = JobError::file("cannot write the export to", path);
-    match std::fs::symlink_metadata(path) {
-        Ok(found) if found.is_dir() => Err(JobError::Stopped(format!(
-            "{} is a folder; name a file",
-            path.display()
-        ))),
-        Ok(found) if !found.file_type().is_file() => {
-            let file = std::fs::File::options()
-                .write(true)
-                .open(path)
-                .map_err(JobError::file("cannot open", path))?;
-            let mut out = std::io::BufWriter::new(file);
-            let written = export(client, spec, &mut out, path, progress).await?;
-            out.flush().map_err(write_error)?;
-            Ok(written)
-        }
-        _ => {
-            let folder = match path.parent() {
-                Some(folder) if !folder.as_os_str().is_empty() => folder,
-                _ => Path::new("."),
-            };
-            let name = path
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "export".to_owned());
-            // Unique in the same folder (so the rename cannot cross file systems), created
-            // 0600, and removed when dropped unless persisted.
-            let partial = tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
-                .suffix(".partial")
-                .tempfile_in(folder)
-                .map_err(JobError::file("cannot create the export in", folder))?;
-            let mut out = std::io::BufWriter::new(partial);
-            let written = export(client, spec, &mut out, path, progress).await?;
-            let partial = out
-                .into_inner()
-                .map_err(|error| write_error(error.into_error()))?;
-            partial
-                .as_file()
-                .sync_all()
-                .map_err(JobError::file("cannot write the export to", path))?;
-            partial
-                .persist(path)
-                .map_err(|error| JobError::file("cannot write the export to", path)(error.error))?;
-            Ok(written)
-        }
-    }
+    let mut destination = Destination::open(path)?;
+    let written = export(client, spec, destination.out(), path, progress).await?;
+    destination.keep(path)?;
+    Ok(written)
 }
 
 /// Writes every customer a search of the local index finds, in its order, into `path`
@@ -273,45 +295,14 @@ pub fn write_found_to_file(
     group_names: std::collections::HashMap<i64, String>,
     path: &Path,
 ) -> Result<u64, JobError> {
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(JobError::Stopped(format!(
-            "{} is a folder; name a file",
-            path.display()
-        )));
-    }
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".to_owned());
-    let partial = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".partial")
-        .tempfile_in(folder)
-        .map_err(JobError::file("cannot create the export in", folder))?;
-    let mut out = std::io::BufWriter::new(partial);
+    let mut destination = Destination::open(path)?;
     let csv = CsvRows::with_names(group_names, false);
-    let mut writer = RecordWriter::begin(&mut out, path, format, Some(csv))?;
+    let mut writer = RecordWriter::begin(destination.out(), path, format, Some(csv))?;
     index.each(query, None, |customers| -> Result<(), JobError> {
-        let records: Vec<CustomerRecord> = customers
-            .into_iter()
-            .map(|customer| CustomerRecord {
-                customer,
-                addresses: Vec::new(),
-            })
-            .collect();
-        writer.write(&records)
+        writer.write(&CustomerRecord::without_addresses(customers))
     })?;
     let written = writer.finish()?;
-    let partial = out
-        .into_inner()
-        .map_err(|error| JobError::file("cannot write the export to", path)(error.into_error()))?;
-    partial
-        .persist(path)
-        .map_err(|error| JobError::file("cannot write the export to", path)(error.error))?;
+    destination.keep(path)?;
     Ok(written)
 }
 

@@ -17,6 +17,19 @@ pub struct CustomerRecord {
     pub addresses: Vec<Address>,
 }
 
+impl CustomerRecord {
+    /// Records of customers alone, their addresses not read.
+    pub fn without_addresses(customers: Vec<Customer>) -> Vec<CustomerRecord> {
+        customers
+            .into_iter()
+            .map(|customer| CustomerRecord {
+                customer,
+                addresses: Vec::new(),
+            })
+            .collect()
+    }
+}
+
 /// The addresses of a record: a list, or nothing (a link object, null or a missing key, as
 /// the store's own customer object or an older backup has it).
 fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Address>, D::Error> {

@@ -9,9 +9,10 @@ mod seeding;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
 use rusqlite::Connection;
+
+use crate::sqlite::{connect, create_private};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS customers (
@@ -179,31 +180,6 @@ impl Store {
             })
         })
     }
-}
-
-/// A new database file is made readable by its owner only, before SQLite opens it: it holds
-/// customers (SQLite gives its -wal and -shm files the same mode).
-fn create_private(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        if !path.exists() {
-            // If this fails, opening the database below says why.
-            let _ = std::fs::File::options()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path);
-        }
-    }
-}
-
-fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    let connection = Connection::open(path)?;
-    connection.busy_timeout(Duration::from_secs(10))?;
-    connection.pragma_update(None, "journal_mode", "WAL")?;
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
-    Ok(connection)
 }
 
 /// A panic elsewhere never leaves a connection half-used (each call finishes or rolls back),
