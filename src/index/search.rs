@@ -56,6 +56,20 @@ impl SortColumn {
         Self::ALL[(at + 1) % Self::ALL.len()]
     }
 
+    /// The index that keeps customers in this column's order (the rowid for the id).
+    fn index(self) -> Option<&'static str> {
+        match self {
+            SortColumn::Id => None,
+            SortColumn::Name => Some("customers_name"),
+            SortColumn::Email => Some("customers_email"),
+            SortColumn::StoreCredit => Some("customers_credit"),
+            SortColumn::Group => Some("customers_group"),
+            SortColumn::Company => Some("customers_company"),
+            SortColumn::Phone => Some("customers_phone"),
+            SortColumn::Created => Some("customers_created"),
+        }
+    }
+
     fn sql(self) -> &'static str {
         match self {
             SortColumn::Id => "id",
@@ -147,6 +161,9 @@ fn match_expressions(text: &str) -> (Option<String>, Option<String>) {
     (join(parts), join(starts))
 }
 
+/// Past this many matches a search sorted by a column walks that column's index.
+const BROAD: u64 = 1_000;
+
 /// The first and last second of a `YYYY-MM` month.
 fn month_bounds(month: &str) -> Option<(i64, i64)> {
     let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
@@ -207,7 +224,12 @@ fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
 /// In the store's own order with no summary choice (what typing asks), the rows stream
 /// straight from a full-text table in id order and the first page costs what it shows;
 /// otherwise every match is gathered and sorted.
-fn listing_sql(query: &IndexQuery) -> (String, Vec<Value>) {
+///
+/// A `broad` search in another order walks that column's index, keeping the matches, and
+/// stops at the page: gathering and sorting hundreds of thousands of matches would take
+/// seconds. A narrow one is gathered and sorted (walking a whole index for a few would not
+/// pay).
+fn listing_sql(query: &IndexQuery, broad: bool) -> (String, Vec<Value>) {
     let direction = if query.sort.descending { "DESC" } else { "ASC" };
     let (parts, starts) = match_expressions(&query.text);
     if query.sort.column == SortColumn::Id && query.facet.is_none() {
@@ -241,8 +263,12 @@ fn listing_sql(query: &IndexQuery) -> (String, Vec<Value>) {
         }
     }
     let (clause, values) = conditions(query);
+    let walk = match query.sort.column.index() {
+        Some(index) if broad => format!("INDEXED BY {index}"),
+        _ => String::new(),
+    };
     let sql = format!(
-        "SELECT record FROM customers {clause} ORDER BY {} {direction}, id {direction} LIMIT ? OFFSET ?",
+        "SELECT record FROM customers {walk} {clause} ORDER BY {} {direction}, id {direction} LIMIT ? OFFSET ?",
         query.sort.column.sql()
     );
     (sql, values)
@@ -297,7 +323,11 @@ impl LocalIndex {
         page: u64,
         limit: u64,
     ) -> Result<Vec<Customer>, IndexError> {
-        let (sql, mut values) = listing_sql(query);
+        let sorted = query.sort.column != SortColumn::Id;
+        let narrowed = !query.text.trim().is_empty() || query.facet.is_some();
+        let broad =
+            sorted && narrowed && matches!(self.found_at_most(query, BROAD)?, Found::MoreThan(_));
+        let (sql, mut values) = listing_sql(query, broad);
         values.push(Value::Integer(limit as i64));
         values.push(Value::Integer(
             (page.max(1) - 1).saturating_mul(limit) as i64
@@ -325,7 +355,7 @@ impl LocalIndex {
         mut take: impl FnMut(Vec<Customer>) -> Result<(), E>,
     ) -> Result<(), E> {
         const BATCH: usize = 1_000;
-        let (sql, mut values) = listing_sql(query);
+        let (sql, mut values) = listing_sql(query, false);
         values.push(Value::Integer(limit.map_or(-1, |n| n as i64)));
         values.push(Value::Integer(0));
         let connection = self.reader();
@@ -379,6 +409,10 @@ impl LocalIndex {
         {
             counting.interrupt();
         }
+        self.found_at_most(query, at_most)
+    }
+
+    fn found_at_most(&self, query: &IndexQuery, at_most: u64) -> Result<Found, IndexError> {
         let (rows, mut values) = found_rows_sql(query);
         let sql = format!("SELECT count(*) FROM ({rows} LIMIT ?)");
         values.push(Value::Integer(at_most.saturating_add(1) as i64));

@@ -453,3 +453,70 @@ async fn a_bulk_edit_of_what_a_search_found_changes_exactly_those_by_id() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broad_search_sorted_by_a_column_pages_in_that_order() {
+    let store = TestStore::seeded(1_500).await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    for (text, column, descending) in [
+        ("e", SortColumn::Name, true),
+        ("example", SortColumn::StoreCredit, false),
+        ("example", SortColumn::Created, true),
+        ("e", SortColumn::Email, false),
+    ] {
+        let query = IndexQuery {
+            text: text.into(),
+            sort: Sort { column, descending },
+            ..IndexQuery::default()
+        };
+        assert!(
+            index.count(&query).expect("a count") > 1_000,
+            "{text} is broad"
+        );
+        // Every match, sorted here as SQLite's NOCASE does (ASCII letters folded), id last.
+        let mut all: Vec<Customer> = Vec::new();
+        index
+            .each::<bc_customers::index::IndexError>(
+                &IndexQuery {
+                    sort: Sort::default(),
+                    ..query.clone()
+                },
+                None,
+                |batch| {
+                    all.extend(batch);
+                    Ok(())
+                },
+            )
+            .expect("every match");
+        let key = |c: &Customer| match column {
+            SortColumn::Name => format!("{} {}", c.last_name, c.first_name)
+                .trim()
+                .to_ascii_lowercase(),
+            SortColumn::Email => c.email.to_ascii_lowercase(),
+            SortColumn::StoreCredit => format!("{:020.4}", c.store_credit),
+            _ => format!("{:020}", c.created_at().unwrap_or(0)),
+        };
+        all.sort_by(|a, b| key(a).cmp(&key(b)).then(a.id.cmp(&b.id)));
+        if descending {
+            all.reverse();
+        }
+        for page in [1, 3] {
+            let shown: Vec<i64> = index
+                .search(&query, page, 50)
+                .expect("a page")
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            let expected: Vec<i64> = all
+                .iter()
+                .skip((page as usize - 1) * 50)
+                .take(50)
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(shown, expected, "{text} by {column:?}, page {page}");
+        }
+    }
+}
