@@ -206,8 +206,10 @@ fn search_open_and_summarise_in_the_terminal() {
     // Typed without accents, in parts, in any order.
     session.keys(&["/"]);
     session.text("backerei zebu");
-    let found = session.wait_for("1 found");
-    assert!(found.contains("Quartzé"), "{found}");
+    // The count and the row arrive each in their time.
+    session.wait_until("the match and its count", |screen| {
+        screen.contains("1 found") && screen.contains("Quartzé")
+    });
     // Enter: to the match; Enter: its details, read from the store.
     session.keys(&["Enter"]);
     session.wait_for("details (read live from the store)");
