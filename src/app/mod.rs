@@ -437,7 +437,9 @@ impl App {
             Ok(crate::worker::Outcome::Restored(_)
                 | crate::worker::Outcome::UpdatedCustomers(_)
                 | crate::worker::Outcome::Undone(_)
-                | crate::worker::Outcome::DeletedCustomers(_))
+                | crate::worker::Outcome::DeletedCustomers(_)
+                // Its customers are left in no group.
+                | crate::worker::Outcome::GroupDeleted(_))
         );
         let mut commands = self.dispatch(event);
         if changed_many {
