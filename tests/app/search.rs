@@ -328,6 +328,14 @@ fn the_summary_draws_bars_and_enter_lists_the_chosen_ones() {
     ));
     let screen = draw(&app, 100, 24);
     insta::assert_snapshot!("summary", screen);
+    // Small terminals draw what fits, never fail.
+    for (width, height) in [(40, 8), (41, 9), (60, 12), (200, 60)] {
+        let small = draw(&app, width, height);
+        assert!(
+            small.contains("bc-customers") || small.contains("too small"),
+            "{small}"
+        );
+    }
     // The domains chart, its first bar: gmail.com's customers, from the index.
     app.update(key(KeyCode::Tab));
     let listed = reads(&app.update(key(KeyCode::Enter)));
