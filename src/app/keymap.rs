@@ -409,7 +409,7 @@ const TABLE: &[Binding] = &[
 ];
 
 #[rustfmt::skip]
-const SORT: Binding = line(&[(A::SortNext, &[ch('s')]), (A::SortReverse, &[ch('S')])], "sort by the next column / the other way (whole store)", HELP);
+const SORT: Binding = line(&[(A::SortNext, &[ch('s')]), (A::SortReverse, &[ch('S')])], "sort by the next column / reverse (whole store)", HELP);
 
 /// The table listing what the index finds: as the store's pages, but Esc goes back to them.
 #[rustfmt::skip]

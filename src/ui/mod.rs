@@ -333,12 +333,7 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::from(""));
     lines.push(Line::from(" Text filters match whole values, as the store does.").dim());
     if app.index.on {
-        lines.push(
-            Line::from(
-                " / searches the local index: parts of words, any order, no case or accents.",
-            )
-            .dim(),
-        );
+        lines.push(Line::from(" / searches the local index: parts of words, in any order.").dim());
     }
     let popup = popup(area, 64, lines.len() as u16 + 2);
     let height = popup.height;
