@@ -53,6 +53,15 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         } else if let Some(search) = &app.search {
             if search.query.text.trim().is_empty() {
                 "The index holds no customer here yet (it fills as it syncs).".to_owned()
+            } else if app
+                .index
+                .syncing
+                .is_some_and(|(_, progress)| progress.first)
+            {
+                format!(
+                    "Nothing found for '{}' yet: the index is still being filled. Esc goes back to the store's pages.",
+                    sanitize(search.query.text.trim())
+                )
             } else {
                 format!(
                     "Nothing found for '{}'. Esc goes back to the store's pages.",
