@@ -8,7 +8,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use bc_customers::api::Filter;
+use bc_customers::domain::Filter;
 use bc_customers::jobs::Cancel;
 use bc_customers::jobs::backup::Selection;
 use bc_customers::jobs::update::BulkChange;

@@ -7,7 +7,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use bc_customers::api::{Client, Filter};
+use bc_customers::domain::Filter;
 use bc_customers::jobs::backup::Selection;
 use bc_customers::jobs::{Cancel, Report};
 use bc_customers::worker::{self, Command, Event, Outcome, Write};
@@ -50,7 +50,7 @@ async fn main() {
             rate / quota_per_second * 100.0
         );
     };
-    let counters = |client: &Client| {
+    let counters = |client: &bc_customers::store::SharedStore| {
         (
             client.stats().requests.load(Ordering::Relaxed),
             client.stats().rate_limited.load(Ordering::Relaxed),

@@ -6,8 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use bc_customers::api::{Auth, Client, ClientOptions, Filter, MAX_PAGE_SIZE, Secret};
+use bc_customers::api::Auth;
+use bc_customers::api::v2::{Client, ClientOptions};
+use bc_customers::domain::{Filter, Secret};
 use bc_customers::jobs::export::{ExportFormat, ExportSpec, export};
+use bc_customers::store::MAX_PAGE_SIZE;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -37,6 +40,7 @@ async fn main() {
         ClientOptions::default(),
     )
     .expect("a client");
+    let client: bc_customers::store::SharedStore = std::sync::Arc::new(client);
     println!(
         "{customers} customers, {} ms latency per request, pages of {MAX_PAGE_SIZE}",
         latency.as_millis()
@@ -75,7 +79,8 @@ async fn main() {
         let customers = client
             .list(&Filter::default(), page, MAX_PAGE_SIZE)
             .await
-            .expect("a page");
+            .expect("a page")
+            .customers;
         if customers.is_empty() {
             break;
         }

@@ -14,10 +14,13 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use bc_customers::api::{Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::Auth;
+use bc_customers::api::v2::{Client, ClientOptions};
+use bc_customers::domain::{Filter, Secret};
 use bc_customers::index::sync::sync;
 use bc_customers::index::{IndexQuery, LocalIndex};
 use bc_customers::sandbox::{self, RateLimit, RunningSandbox, SandboxOptions};
+use bc_customers::store::SharedStore;
 use bc_customers::worker::{self, Command, Keeping, Outcome, Read, Slot};
 
 #[path = "../tests/e2e/pty.rs"]
@@ -40,7 +43,7 @@ const TYPED: [&str; 8] = [
 
 struct Store {
     running: RunningSandbox,
-    client: Client,
+    client: SharedStore,
     _folder: tempfile::TempDir,
 }
 
@@ -59,8 +62,8 @@ async fn start_store(customers: u64, configure: impl FnOnce(&mut SandboxOptions)
     }
 }
 
-fn client_of(running: &RunningSandbox) -> Client {
-    Client::new(
+fn client_of(running: &RunningSandbox) -> SharedStore {
+    let client = Client::new(
         &running.api_url(),
         Auth::Token {
             token: Secret::new(TOKEN),
@@ -68,10 +71,11 @@ fn client_of(running: &RunningSandbox) -> Client {
         },
         ClientOptions::default(),
     )
-    .expect("a client")
+    .expect("a client");
+    Arc::new(client)
 }
 
-fn requests(client: &Client) -> u64 {
+fn requests(client: &SharedStore) -> u64 {
     client.stats().requests.load(Ordering::Relaxed)
 }
 
@@ -81,7 +85,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// Every keystroke of `TYPED` through the worker: the page and the count for the text so far.
-async fn keystrokes(index: Arc<LocalIndex>, client: Client) -> (Vec<Duration>, Vec<Duration>) {
+async fn keystrokes(index: Arc<LocalIndex>, client: SharedStore) -> (Vec<Duration>, Vec<Duration>) {
     let keeping = Keeping {
         recording: None,
         index: Some(index),

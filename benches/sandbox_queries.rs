@@ -81,7 +81,7 @@ async fn main() {
         Case { name: "one customer by id", paths: (1..=20).map(|i| format!("/customers/{}", i * customers / 21)).collect() },
     ];
 
-    bc_customers::api::install_tls_provider();
+    bc_customers::api::v2::install_tls_provider();
     let http = reqwest::Client::new();
     let base = running.api_url();
     println!("{rounds} requests each, over loopback HTTP, one at a time\n");

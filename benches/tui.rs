@@ -5,8 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use bc_customers::api::{Auth, Client, ClientOptions, Secret};
+use bc_customers::api::Auth;
+use bc_customers::api::v2::{Client, ClientOptions};
 use bc_customers::app::{App, Msg, StoreLabel};
+use bc_customers::domain::Secret;
 use bc_customers::sandbox::{self, SandboxOptions};
 use bc_customers::worker;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -27,7 +29,7 @@ fn label() -> StoreLabel {
 /// Starts an app on `client` and feeds it worker results until the page and the count are in.
 async fn first_screen(client: Client, page_size: u64) -> (App, Duration) {
     let started = Instant::now();
-    let (handle, mut events, _task) = worker::spawn(client);
+    let (handle, mut events, _task) = worker::spawn(std::sync::Arc::new(client));
     let mut app = App::new(label(), page_size, "backups".into());
     for command in app.start() {
         handle.send(command);

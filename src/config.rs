@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Auth, Secret};
+use crate::api::Auth;
+use crate::domain::Secret;
 
 pub const APP_NAME: &str = "bc-customers";
 pub const CONFIG_NAME: &str = "config";

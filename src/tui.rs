@@ -9,8 +9,8 @@ use crossterm::event::{Event as TerminalEvent, EventStream};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 
-use crate::api::Client;
 use crate::app::{App, Msg, StoreLabel};
+use crate::store::SharedStore;
 use crate::ui;
 use crate::worker::{self, Command};
 
@@ -29,7 +29,7 @@ pub struct Settings {
     pub index: bool,
 }
 
-pub async fn run(client: Client, store: StoreLabel, settings: Settings) -> Result<()> {
+pub async fn run(backend: SharedStore, label: StoreLabel, settings: Settings) -> Result<()> {
     let mouse = settings.mouse;
     let mut terminal = ratatui::init();
     let result = async {
@@ -37,7 +37,7 @@ pub async fn run(client: Client, store: StoreLabel, settings: Settings) -> Resul
             crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)
                 .wrap_err("cannot turn the mouse on")?;
         }
-        event_loop(&mut terminal, client, store, settings).await
+        event_loop(&mut terminal, backend, label, settings).await
     }
     .await;
     if mouse {
@@ -53,7 +53,7 @@ pub async fn run(client: Client, store: StoreLabel, settings: Settings) -> Resul
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    client: Client,
+    backend: SharedStore,
     store: StoreLabel,
     settings: Settings,
 ) -> Result<Option<String>> {
@@ -94,7 +94,7 @@ async fn event_loop(
         None => crate::app::IndexState::default(),
     };
     let keeping = worker::Keeping { recording, index };
-    let (worker, mut results, worker_task) = worker::spawn_keeping(client, keeping);
+    let (worker, mut results, worker_task) = worker::spawn_keeping(backend, keeping);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
     let backup_folder = crate::paths::backup_folder()?;

@@ -4,14 +4,16 @@
 
 use std::time::Duration;
 
-use bc_customers::api::{Auth, Client, ClientOptions, Secret};
+use bc_customers::api::Auth;
+use bc_customers::api::v2::{Client, ClientOptions};
+use bc_customers::domain::Secret;
 use bc_customers::sandbox::{self, RateLimit, RunningSandbox, SandboxOptions};
 
 const TOKEN: &str = "bench-token";
 
 pub struct LimitedStore {
     pub running: RunningSandbox,
-    pub client: Client,
+    pub client: bc_customers::store::SharedStore,
     pub limit: RateLimit,
     /// How many customers it was seeded with (BENCH_CUSTOMERS, else the default given).
     pub customers: u64,
@@ -45,7 +47,7 @@ impl LimitedStore {
         .expect("a client");
         LimitedStore {
             running,
-            client,
+            client: std::sync::Arc::new(client),
             limit,
             customers,
             folder,

@@ -9,13 +9,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 
-/// What the UI shows: requests left of the quota, and when the window turns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RateSnapshot {
-    pub quota: Option<u64>,
-    pub left: Option<u64>,
-    pub resets_in: Option<Duration>,
-}
+pub use crate::store::RateSnapshot;
 
 #[derive(Debug, Default)]
 struct Window {

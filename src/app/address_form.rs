@@ -2,13 +2,12 @@
 //! typed by the store's rules, the country picked from the names the store knows.
 
 use ratatui::crossterm::event::{Event as TerminalEvent, KeyEvent};
-use serde_json::{Map, Value};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::api::countries;
-use crate::api::rules::address_field_problem;
-use crate::api::{ADDRESS_FIELDS, Address};
+use crate::domain::countries;
+use crate::domain::rules::address_field_problem;
+use crate::domain::{ADDRESS_FIELDS, Address, AddressChange};
 use crate::worker::{Failure, RequestId};
 
 /// The labels of `ADDRESS_FIELDS`, in the same order.
@@ -194,18 +193,13 @@ impl AddressForm {
     }
 
     /// What to send: every field for a new address, only the changed ones for an edit.
-    pub fn fields_to_send(&self) -> Map<String, Value> {
+    pub fn fields_to_send(&self) -> AddressChange {
         (0..ADDRESS_FIELDS.len())
             .filter(|&field| match self.mode {
                 AddressFormMode::Create => !self.sent(field).is_empty(),
                 AddressFormMode::Edit { .. } => self.value(field) != self.initial[field],
             })
-            .map(|field| {
-                (
-                    ADDRESS_FIELDS[field].to_owned(),
-                    Value::from(self.sent(field)),
-                )
-            })
+            .map(|field| (ADDRESS_FIELDS[field].to_owned(), self.sent(field)))
             .collect()
     }
 

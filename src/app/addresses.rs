@@ -4,7 +4,7 @@
 use super::App;
 use super::address_form::{AddressForm, AddressFormMode, SAVE_ADDRESS};
 use super::dialog::{Button, Dialog, DialogKind};
-use crate::api::Address;
+use crate::domain::Address;
 use crate::worker::{Command, Event, Outcome, Write};
 
 impl App {

@@ -3,37 +3,36 @@
 //! what changed and can say old → new.
 
 use ratatui::crossterm::event::{Event as TerminalEvent, KeyCode, KeyEvent};
-use serde_json::{Map, Value, json};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::api::rules::{
+use crate::domain::rules::{
     PASSWORD_RULE, field_problem, meets_password_rules, parse_group_id, parse_store_credit,
 };
-use crate::api::{Customer, format_credit};
+use crate::domain::{Customer, CustomerChange, Field, NewCustomer, Secret, Value as FieldValue};
 use crate::worker::Failure;
 
-/// The text fields by API name and label, in the order they are shown.
-pub const FIELDS: [(&str, &str); 12] = [
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("email", "Email"),
-    ("company", "Company"),
-    ("phone", "Phone"),
-    ("store_credit", "Store credit"),
-    ("customer_group_id", "Customer group"),
-    ("registration_ip_address", "Registration IP"),
-    ("notes", "Notes"),
-    ("tax_exempt_category", "Tax-exempt category"),
-    ("password", "New password"),
-    ("password_confirmation", "Confirm password"),
-];
+/// The text inputs by API name and label, in the order they are shown: every writable
+/// field of the field list, then the password and its confirmation.
+pub const FIELDS: [(&str, &str); INPUTS] = form_inputs();
 
-const EMAIL: usize = 2;
-const CREDIT: usize = 5;
-pub const GROUP: usize = 6;
-const PASSWORD: usize = 10;
-const CONFIRMATION: usize = 11;
+const INPUTS: usize = Field::ALL.len() + 2;
+const CREDIT: usize = Field::StoreCredit.position();
+pub const GROUP: usize = Field::CustomerGroupId.position();
+const PASSWORD: usize = Field::ALL.len();
+const CONFIRMATION: usize = PASSWORD + 1;
+
+const fn form_inputs() -> [(&'static str, &'static str); INPUTS] {
+    let mut inputs = [("password", "New password"); INPUTS];
+    let mut at = 0;
+    while at < Field::ALL.len() {
+        inputs[at] = (Field::ALL[at].name(), Field::ALL[at].label());
+        at += 1;
+    }
+    inputs[CONFIRMATION] = ("password_confirmation", "Confirm password");
+    inputs
+}
+
 /// The "force reset at next login" box, after the text fields.
 pub const FORCE_RESET: usize = FIELDS.len();
 /// The Save button, last.
@@ -268,67 +267,48 @@ impl CustomerForm {
         }
     }
 
-    /// The body of a create: every field given, and a password section when asked for.
-    pub fn create_fields(&self) -> Map<String, Value> {
-        let mut fields = Map::new();
-        for (field, (name, _)) in FIELDS.iter().enumerate().take(PASSWORD) {
-            let text = self.value(field).trim();
-            if !text.is_empty() || field <= EMAIL {
-                fields.insert((*name).to_owned(), self.json_value(field));
-            }
+    /// The customer to create: every field given, and a password when one was typed.
+    pub fn new_customer(&self) -> NewCustomer {
+        let fields = Field::ALL
+            .into_iter()
+            .filter(|field| field.required() || !self.value(field.position()).trim().is_empty())
+            .map(|field| (field, self.field_value(field)))
+            .collect();
+        NewCustomer {
+            fields,
+            password: self.password(),
+            force_password_reset: self.force_reset,
         }
-        if let Some(authentication) = self.authentication(true) {
-            fields.insert("_authentication".to_owned(), authentication);
-        }
-        fields
     }
 
-    /// The body of an update: only the fields that changed.
-    pub fn update_fields(&self) -> Map<String, Value> {
-        let mut fields = Map::new();
-        for field in self.changed_fields() {
-            fields.insert(FIELDS[field].0.to_owned(), self.json_value(field));
+    /// The change of an update: only the fields that changed.
+    pub fn change(&self) -> CustomerChange {
+        CustomerChange {
+            fields: self
+                .changed_fields()
+                .into_iter()
+                .map(|input| (Field::ALL[input], self.field_value(Field::ALL[input])))
+                .collect(),
+            password: self.password(),
+            force_password_reset: (self.force_reset != self.initial_force_reset)
+                .then_some(self.force_reset),
         }
-        if let Some(authentication) = self.authentication(false) {
-            fields.insert("_authentication".to_owned(), authentication);
-        }
-        fields
     }
 
-    fn json_value(&self, field: usize) -> Value {
-        let text = self.value(field).trim();
+    /// What a field's input holds, as the store takes it (text trimmed).
+    fn field_value(&self, field: Field) -> FieldValue {
+        let text = self.value(field.position()).trim();
         match field {
-            CREDIT => parse_store_credit(text)
-                .map(|amount| Value::String(format_credit(amount)))
-                .unwrap_or_else(|_| Value::String("0.0000".to_owned())),
-            GROUP => json!(self.group_id(text).unwrap_or(0)),
-            _ => Value::String(text.to_owned()),
+            Field::StoreCredit => FieldValue::Amount(parse_store_credit(text).unwrap_or_default()),
+            Field::CustomerGroupId => FieldValue::Group(self.group_id(text).unwrap_or(0)),
+            _ => FieldValue::Text(text.to_owned()),
         }
     }
 
-    /// `_authentication`, when a password was typed or the reset box changed.
-    fn authentication(&self, creating: bool) -> Option<Value> {
-        let password = self.value(PASSWORD);
-        let reset_changed = if creating {
-            self.force_reset
-        } else {
-            self.force_reset != self.initial_force_reset
-        };
-        if password.is_empty() && !reset_changed {
-            return None;
-        }
-        let mut section = Map::new();
-        if !password.is_empty() {
-            section.insert("password".to_owned(), json!(password));
-            section.insert(
-                "password_confirmation".to_owned(),
-                json!(self.value(CONFIRMATION)),
-            );
-        }
-        if reset_changed {
-            section.insert("force_reset".to_owned(), json!(self.force_reset));
-        }
-        Some(Value::Object(section))
+    fn password(&self) -> Option<Secret> {
+        Some(self.value(PASSWORD))
+            .filter(|password| !password.is_empty())
+            .map(Secret::new)
     }
 
     /// The data fields whose value differs from what the form started with (amounts and
@@ -452,7 +432,10 @@ impl CustomerForm {
 
 /// The form's text for a customer, field by field (the password fields empty).
 pub fn values_of(customer: &Customer) -> Vec<String> {
-    let mut values = customer.writable_texts().to_vec();
+    let mut values: Vec<String> = Field::ALL
+        .iter()
+        .map(|field| field.read(customer).to_string())
+        .collect();
     values.resize(FIELDS.len(), String::new());
     values
 }

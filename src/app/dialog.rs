@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 use super::customer_form::Change;
-use crate::api::Customer;
+use crate::domain::Customer;
 use crate::jobs::backup::Selection;
 
 /// Exactly what a delete will do, shown before it is done.
@@ -42,7 +42,7 @@ pub enum DialogKind {
     /// Esc on a form with unsaved changes.
     Discard,
     /// One of a customer's addresses.
-    DeleteAddress(Box<crate::api::Address>),
+    DeleteAddress(Box<crate::domain::Address>),
     /// What a bulk edit will do, read from the store, before anything is sent.
     BulkReview {
         review: Box<crate::jobs::update::Review>,
@@ -53,7 +53,7 @@ pub enum DialogKind {
     UndoChangeSet(Box<crate::jobs::journal::ChangeSet>),
     /// A customer group; its customers (as counted, if they were) are left in no group.
     DeleteGroup {
-        group: Box<crate::api::CustomerGroup>,
+        group: Box<crate::domain::CustomerGroup>,
         customers: Option<u64>,
     },
 }

@@ -4,7 +4,7 @@
 use super::App;
 use super::customer_form::{CustomerForm, FORCE_RESET, FormMode, SAVE, Stage};
 use super::dialog::{Button, Dialog, DialogKind};
-use crate::api::Customer;
+use crate::domain::Customer;
 use crate::worker::{Command, Event, Failure, Outcome, Read, Slot, Write};
 
 impl App {
@@ -69,7 +69,7 @@ impl App {
         }
         match &form.mode {
             FormMode::Create => {
-                let fields = form.create_fields();
+                let customer = form.new_customer();
                 let request = self.new_request();
                 if let Some(form) = self.form.as_mut() {
                     form.stage = Stage::Saving(request);
@@ -77,7 +77,7 @@ impl App {
                 }
                 vec![Command::Write {
                     request,
-                    write: Write::Create { fields },
+                    write: Write::Create { customer },
                 }]
             }
             FormMode::Edit { .. } => {
@@ -118,22 +118,11 @@ impl App {
         let Some(id) = form.original().map(|c| c.id) else {
             return Vec::new();
         };
-        let changes = form.update_fields();
+        let changes = form.change();
         // What the changed fields held, so the journal can set them back.
         let before = form
             .original()
-            .map(|original| {
-                changes
-                    .keys()
-                    .filter(|field| *field != "_authentication")
-                    .map(|field| {
-                        (
-                            field.clone(),
-                            crate::jobs::update::value_of(original, field),
-                        )
-                    })
-                    .collect()
-            })
+            .map(|original| changes.current_in(original))
             .unwrap_or_default();
         form.stage = Stage::Saving(request);
         form.message = Some("Saving…".to_owned());

@@ -6,7 +6,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::store_data::resolve_group;
-use crate::api::{FILTER_NAMES, Filter};
+use crate::domain::{FILTER_NAMES, Filter};
 
 #[derive(Debug, Clone)]
 pub struct FilterForm {
@@ -39,7 +39,7 @@ impl FilterForm {
             groups,
             ..FilterForm::default()
         };
-        let query = filter.to_query();
+        let query = filter.parts();
         for (index, name) in FILTER_NAMES.iter().enumerate() {
             if let Some((_, value)) = query.iter().find(|(given, _)| given == name) {
                 let shown = match (*name, filter.customer_group_id) {

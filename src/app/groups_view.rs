@@ -4,11 +4,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
-
 use super::dialog::{Button, Dialog, DialogKind};
 use super::{App, Prompt, Screen};
-use crate::api::{CustomerGroup, Filter};
+use crate::domain::{CustomerGroup, Filter, GroupChange};
 use crate::worker::{Command, Event, Failure, Outcome, Read, RequestId, Slot, Write};
 
 #[derive(Debug, Clone, Default)]
@@ -113,15 +111,14 @@ impl App {
             asked.prompt.problem = Some("a name".to_owned());
             return Vec::new();
         }
-        let mut fields = Map::new();
-        fields.insert("name".to_owned(), Value::from(name));
+        let group = GroupChange::named(name);
         asked.saving = Some(request);
         let write = match asked.renaming {
             Some(group_id) => Write::UpdateGroup {
                 group_id,
-                changes: fields,
+                change: group,
             },
-            None => Write::CreateGroup { fields },
+            None => Write::CreateGroup { group },
         };
         vec![Command::Write { request, write }]
     }

@@ -359,7 +359,7 @@ impl App {
             Action::ClearFilter if self.filter.is_empty() => {
                 self.notice = Some("No filter to clear.".to_owned());
             }
-            Action::ClearFilter => return self.apply_filter(crate::api::Filter::default()),
+            Action::ClearFilter => return self.apply_filter(crate::domain::Filter::default()),
             Action::OpenSearch => return self.open_search(),
             Action::SortNext => return self.sort(false),
             Action::SortReverse => return self.sort(true),

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Listing;
-use crate::api::Customer;
+use crate::domain::Customer;
 use crate::jobs::backup::Selection;
 
 #[derive(Debug, Clone, Default, PartialEq)]

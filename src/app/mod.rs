@@ -27,8 +27,9 @@ use chrono::{DateTime, Local};
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use tui_input::Input;
 
-pub use crate::api::Customer;
-use crate::api::{CustomerGroup, Filter, RateSnapshot};
+pub use crate::domain::Customer;
+use crate::domain::{CustomerGroup, Filter};
+use crate::store::RateSnapshot;
 use crate::worker::{Command, Event, RequestId};
 use address_form::AddressForm;
 use customer_form::{CustomerForm, Stage};

@@ -2,7 +2,7 @@
 //! Reads are latest-wins per slot; an answer for a page the user has left is dropped.
 
 use super::{App, PrefetchedPage};
-use crate::api::Filter;
+use crate::domain::Filter;
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
 
 impl App {

@@ -10,7 +10,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::{App, Screen, thousands};
-use crate::api::Filter;
+use crate::domain::Filter;
 use crate::index::sync::SyncProgress;
 use crate::index::{Facet, IndexQuery, IndexStatus, SortColumn};
 use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};

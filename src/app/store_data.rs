@@ -3,7 +3,7 @@
 //! (read when the details open).
 
 use super::{App, Screen};
-use crate::api::{Address, CustomerGroup};
+use crate::domain::{Address, CustomerGroup};
 use crate::worker::{Command, Failure, Outcome, Read, Slot};
 
 /// The addresses of the customer in the details.
@@ -30,7 +30,7 @@ pub fn resolve_group(text: &str, groups: &[(i64, String)]) -> Result<i64, &'stat
         return Ok(0);
     }
     if text.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        return crate::api::rules::parse_group_id(text);
+        return crate::domain::rules::parse_group_id(text);
     }
     let lower = text.to_lowercase();
     if let Some((id, _)) = groups.iter().find(|(_, name)| name.to_lowercase() == lower) {

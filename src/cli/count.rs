@@ -14,9 +14,9 @@ pub struct CountArgs {
 
 pub fn run(args: CountArgs, store: &StoreArgs) -> Result<()> {
     let filter = args.filter.to_filter()?;
-    let (client, _) = store.client()?;
+    let (backend, _) = store.store()?;
     super::runtime()?.block_on(async {
-        let count = client
+        let count = backend
             .count(&filter)
             .await
             .wrap_err("cannot count the customers")?;

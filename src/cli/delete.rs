@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use super::filters::FilterArgs;
 use super::progress::Bar;
 use super::store::StoreArgs;
-use crate::api::Filter;
+use crate::domain::Filter;
 use crate::jobs::backup::{Selection, backup_file_name};
 use crate::jobs::delete::delete_customers;
 use crate::jobs::{Cancel, Report};
@@ -27,10 +27,10 @@ pub struct DeleteArgs {
 
 pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
     let filter = args.filter.to_filter()?;
-    let (client, store) = store.client_for_changes()?;
+    let (backend, store) = store.store_for_changes()?;
     let store_name = store.name.as_str();
     super::runtime()?.block_on(async {
-        let count = client
+        let count = backend
             .count(&filter)
             .await
             .wrap_err("cannot count the customers to delete")?;
@@ -45,12 +45,12 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
         // Every customer of the store, whatever the filter: only its name or hash will do.
         let every = filter.is_empty()
             || count
-                >= client
+                >= backend
                     .count(&Filter::default())
                     .await
                     .wrap_err("cannot count the store's customers")?;
         if every {
-            let hash = crate::config::store_hash(client.api_url());
+            let hash = crate::config::store_hash(backend.api_url());
             let accepted: Vec<&str> = std::iter::once(store_name).chain(hash.as_deref()).collect();
             eprintln!("That is every customer of the store.");
             let confirmed = match &args.confirm_store {
@@ -83,7 +83,7 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
             except: Vec::new(),
         };
         let bar = Bar::new();
-        let deleted = delete_customers(&client, &selection, &backup, &Cancel::default(), |p| {
+        let deleted = delete_customers(&backend, &selection, &backup, &Cancel::default(), |p| {
             bar.show(p)
         })
         .await;

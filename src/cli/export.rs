@@ -33,7 +33,7 @@ pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
         format: args.format,
         with_addresses: args.with_addresses,
     };
-    let (client, _) = store.client()?;
+    let (backend, _) = store.store()?;
     super::runtime()?.block_on(async {
         let bar = Bar::new();
         let progress = |progress| bar.show(progress);
@@ -42,12 +42,12 @@ pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
                 None => {
                     let mut out = std::io::BufWriter::new(std::io::stdout());
                     let to = Path::new(STANDARD_OUTPUT);
-                    let written = export(&client, &spec, &mut out, to, progress).await?;
+                    let written = export(&backend, &spec, &mut out, to, progress).await?;
                     out.flush().wrap_err("cannot write to standard output")?;
                     Ok(written)
                 }
                 Some(path) => {
-                    Ok(export_to_file(&client, &spec, path, progress).await?)
+                    Ok(export_to_file(&backend, &spec, path, progress).await?)
                 }
             }
         };

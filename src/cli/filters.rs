@@ -4,7 +4,7 @@
 use clap::Args;
 use color_eyre::eyre::{Result, eyre};
 
-use crate::api::Filter;
+use crate::domain::Filter;
 
 /// The filters, listed together under one heading. Text matches the whole value, ignoring
 /// case, as the store does.

@@ -22,7 +22,7 @@ pub struct HistoryArgs {
 }
 
 pub fn run(args: HistoryArgs, store: &StoreArgs) -> Result<()> {
-    let (_, store) = store.client()?;
+    let (_, store) = store.store()?;
     let sets = Journal::default_place()?.of_store(&store.name)?;
     match args.format {
         HistoryFormat::Json => println!("{}", serde_json::to_string_pretty(&sets)?),

@@ -43,7 +43,7 @@ pub(super) fn index_path(store: &StoreSettings) -> Result<PathBuf> {
 
 /// Brings the index up to date, with a progress bar on a terminal.
 pub(super) async fn sync_with_bar(
-    client: &crate::api::Client,
+    backend: &crate::store::SharedStore,
     index: &Arc<LocalIndex>,
 ) -> Result<SyncReport> {
     let bar = Bar::new();
@@ -57,7 +57,7 @@ pub(super) async fn sync_with_bar(
         }
     };
     let report = tokio::select! {
-        report = sync(client, index, shown) => report,
+        report = sync(backend, index, shown) => report,
         () = super::stop_signal() => {
             bar.finish();
             return Err(eyre!("interrupted: the index keeps what was read; the next sync goes on from there"));
@@ -70,11 +70,11 @@ pub(super) async fn sync_with_bar(
 pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
     match command {
         IndexCommand::Sync { with_addresses } => {
-            let (client, store) = store_args.client()?;
+            let (backend, store) = store_args.store()?;
             let path = index_path(&store)?;
             let index = Arc::new(LocalIndex::open(&path)?);
             super::runtime()?.block_on(async {
-                let report = sync_with_bar(&client, &index).await?;
+                let report = sync_with_bar(&backend, &index).await?;
                 if with_addresses {
                     let bar = Bar::new();
                     let shown = |progress: SyncProgress| {
@@ -85,7 +85,7 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                         })
                     };
                     let read = tokio::select! {
-                        read = crate::index::sync::read_addresses(&client, &index, shown) => read,
+                        read = crate::index::sync::read_addresses(&backend, &index, shown) => read,
                         () = super::stop_signal() => {
                             bar.finish();
                             return Err(eyre!("interrupted: the addresses read so far are kept"));

@@ -21,7 +21,7 @@ pub struct RestoreArgs {
 }
 
 pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
-    let (client, store) = store.client_for_changes()?;
+    let (backend, store) = store.store_for_changes()?;
     let path = &args.file;
     let count = check_backup(path, None)?;
     if count == 0 {
@@ -38,7 +38,7 @@ pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
     }
     super::runtime()?.block_on(async {
         let bar = Bar::new();
-        let report = restore_backup(&client, path, None, &Cancel::default(), |progress| {
+        let report = restore_backup(&backend, path, None, &Cancel::default(), |progress| {
             bar.show(progress)
         })
         .await;

@@ -12,7 +12,7 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::index::{index_path, sync_with_bar};
 use super::store::StoreArgs;
-use crate::api::Customer;
+use crate::domain::Customer;
 use crate::format::{money, thousands};
 use crate::index::{IndexQuery, LocalIndex, Sort, SortColumn};
 use crate::jobs::csv_rows::CsvRows;
@@ -54,7 +54,7 @@ pub struct SearchArgs {
 }
 
 pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
-    let (client, store) = store_args.client()?;
+    let (backend, store) = store_args.store()?;
     let path = index_path(&store)?;
     let index = Arc::new(LocalIndex::open(&path)?);
     let runtime = super::runtime()?;
@@ -65,7 +65,7 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
                 store.name
             ));
         }
-    } else if let Err(error) = runtime.block_on(sync_with_bar(&client, &index)) {
+    } else if let Err(error) = runtime.block_on(sync_with_bar(&backend, &index)) {
         match index.status()?.synced_at {
             Some(at) => eprintln!(
                 "warning: the index could not be brought up to date ({error:#}); results as of {} ago",

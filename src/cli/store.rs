@@ -1,13 +1,14 @@
 //! The store a command talks to, resolved in one place from the flags, the environment and
-//! the config file.
+//! the config file; and the one place where a backend is chosen for it.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use crate::api::{Client, ClientOptions};
+use crate::api::v2;
 use crate::config::{self, ConfigFile, StoreFlags, StoreSettings};
+use crate::store::SharedStore;
 
 /// The options that choose a store, shown together under one heading.
 #[derive(Debug, Args, Default)]
@@ -60,8 +61,8 @@ impl StoreArgs {
         })
     }
 
-    /// The configured store and its client; an error saying how to configure one if none is.
-    pub fn client(&self) -> Result<(Client, StoreSettings)> {
+    /// The configured store; an error saying how to configure one if none is.
+    pub fn store(&self) -> Result<(SharedStore, StoreSettings)> {
         let resolved = self.resolve()?;
         if let Some(warning) = &resolved.warning {
             eprintln!("warning: {}", crate::sanitize::sanitize(warning));
@@ -72,25 +73,30 @@ impl StoreArgs {
                 resolved.path.display()
             )
         })?;
-        let client = connect(&store)?;
-        Ok((client, store))
+        let backend = connect(&store)?;
+        Ok((backend, store))
     }
 
-    /// As `client`, refusing a read-only store: for the commands that change customers.
-    pub fn client_for_changes(&self) -> Result<(Client, StoreSettings)> {
-        let (client, store) = self.client()?;
+    /// As `store`, refusing a read-only store: for the commands that change customers.
+    pub fn store_for_changes(&self) -> Result<(SharedStore, StoreSettings)> {
+        let (backend, store) = self.store()?;
         if store.read_only {
             return Err(eyre!(
                 "store '{}' is read-only: nothing can be changed",
                 store.name
             ));
         }
-        Ok((client, store))
+        Ok((backend, store))
     }
 }
 
-/// A client for a resolved store.
-pub fn connect(store: &StoreSettings) -> Result<Client> {
-    Client::new(&store.api_url, store.auth.clone(), ClientOptions::default())
-        .wrap_err_with(|| format!("store '{}'", store.name))
+/// The backend for a resolved store: the v2 API over HTTP.
+pub fn connect(store: &StoreSettings) -> Result<SharedStore> {
+    let client = v2::Client::new(
+        &store.api_url,
+        store.auth.clone(),
+        v2::ClientOptions::default(),
+    )
+    .wrap_err_with(|| format!("store '{}'", store.name))?;
+    Ok(std::sync::Arc::new(client))
 }

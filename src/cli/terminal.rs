@@ -4,7 +4,6 @@
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::store::{Resolved, StoreArgs, connect};
-use crate::api::{Client, ClientOptions};
 use crate::app::StoreLabel;
 use crate::config;
 use crate::paths::default_sandbox_db;
@@ -36,25 +35,32 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
                     sandbox: false,
                     read_only: store.read_only,
                 };
-                let client = connect(&store)?;
+                let backend = connect(&store)?;
                 let settings = Settings {
                     page_size: store.page_size,
                     mouse: file.ui.mouse,
                     warning,
                     index: store.index,
                 };
-                crate::tui::run(client, label, settings).await
+                crate::tui::run(backend, label, settings).await
             }
             None => {
                 let mut options = SandboxOptions::new(default_sandbox_db()?);
                 options.seed = FIRST_RUN_CUSTOMERS;
                 let sandbox = sandbox::start(options).await.wrap_err("cannot start the sandbox store")?;
                 tracing::info!(api_url = %sandbox.api_url(), "no store configured: using the embedded sandbox");
-                let auth = crate::api::Auth::Token {
-                    token: crate::api::Secret::new(sandbox.token()),
-                    client_id: None,
+                let sandbox_store = config::StoreSettings {
+                    name: "sandbox store".to_owned(),
+                    api_url: sandbox.api_url(),
+                    auth: crate::api::Auth::Token {
+                        token: crate::domain::Secret::new(sandbox.token()),
+                        client_id: None,
+                    },
+                    read_only: store_args.read_only,
+                    page_size: config::DEFAULT_PAGE_SIZE,
+                    index: true,
                 };
-                let client = Client::new(&sandbox.api_url(), auth, ClientOptions::default())?;
+                let backend = connect(&sandbox_store)?;
                 let label = StoreLabel {
                     name: "sandbox store".to_owned(),
                     hash: config::store_hash(&sandbox.api_url()),
@@ -67,7 +73,7 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
                     warning,
                     index: true,
                 };
-                let result = crate::tui::run(client, label, settings).await;
+                let result = crate::tui::run(backend, label, settings).await;
                 sandbox.shutdown().await?;
                 result
             }

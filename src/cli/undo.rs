@@ -22,7 +22,7 @@ pub struct UndoArgs {
 }
 
 pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
-    let (client, store) = store.client_for_changes()?;
+    let (backend, store) = store.store_for_changes()?;
     let journal = Journal::default_place()?;
     let sets = journal.of_store(&store.name)?;
     let set = match args.id {
@@ -45,7 +45,7 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
     super::runtime()?.block_on(async {
         let bar = Bar::new();
         let undone = undo_change_set(
-            &client,
+            &backend,
             &journal,
             &store.name,
             &set,

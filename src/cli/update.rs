@@ -60,14 +60,14 @@ impl UpdateArgs {
             .map(credit_amount)
             .transpose()
             .map_err(|problem| eyre!("--subtract-store-credit: {problem}"))?;
-        if change.set.contains_key("store_credit")
+        if change.set.contains_key(&crate::domain::Field::StoreCredit)
             && (change.add_store_credit.is_some() || change.subtract_store_credit.is_some())
         {
             return Err(eyre!(
                 "--set store_credit and --add/--subtract-store-credit do not go together"
             ));
         }
-        if change.set.contains_key("notes") && self.append_notes.is_some() {
+        if change.set.contains_key(&crate::domain::Field::Notes) && self.append_notes.is_some() {
             return Err(eyre!("--set notes and --append-notes do not go together"));
         }
         change.append_notes = self.append_notes.clone();
@@ -83,10 +83,10 @@ impl UpdateArgs {
 pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
     let filter = args.filter.to_filter()?;
     let change = args.change()?;
-    let (client, store) = store.client_for_changes()?;
+    let (backend, store) = store.store_for_changes()?;
     super::runtime()?.block_on(async {
         // The review reads every matching customer once; only the counts are kept.
-        let (_, pages) = client
+        let (_, pages) = backend
             .all_pages(&filter, 8)
             .await
             .wrap_err("cannot read the customers to review")?;
@@ -102,7 +102,7 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
             return Ok(());
         }
         // Groups by name, when the store has them.
-        let groups: std::collections::HashMap<i64, String> = client
+        let groups: std::collections::HashMap<i64, String> = backend
             .groups()
             .await
             .map(|groups| groups.into_iter().map(|g| (g.id, g.name)).collect())
@@ -134,7 +134,7 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
         };
         let bar = Bar::new();
         let updated = update_customers(
-            &client,
+            &backend,
             &selection,
             &change,
             &backup,

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, params};
 
 use super::{IndexError, LocalIndex};
-use crate::api::Address;
+use crate::domain::Address;
 
 impl LocalIndex {
     /// A customer's addresses, all of them, as just read from the store.

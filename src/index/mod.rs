@@ -16,7 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::api::{Customer, CustomerGroup};
+use crate::domain::{Customer, CustomerGroup};
 use crate::sqlite::{connect, create_private};
 use addresses::forget_addresses;
 pub use search::{Facet, Found, IndexQuery, Sort, SortColumn};

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 
 use super::{IndexError, LocalIndex};
-use crate::api::Customer;
+use crate::domain::Customer;
 
 /// The columns the matches can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum)]

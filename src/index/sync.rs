@@ -9,7 +9,7 @@
 //!   where they differ, counts over halves of the id range (`min_id`/`max_id`) down to ranges
 //!   of one page, which are read and compared. Nothing deleted costs one count.
 //!
-//! Every request goes through the background client: the person's own requests go first.
+//! Every request goes through the background store: the person's own requests go first.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,7 +17,9 @@ use std::time::Duration;
 use futures::{StreamExt, stream};
 
 use super::{IndexError, LocalIndex};
-use crate::api::{ApiError, Client, Customer, Filter};
+use crate::domain::{Customer, Filter};
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 /// Customers per page read.
 pub const PAGE: u64 = 250;
@@ -85,22 +87,17 @@ fn passing(error: &ApiError) -> bool {
 /// else the changes since the last. A store failing on the way is tried again, going on from
 /// where the sync stopped.
 pub async fn sync(
-    client: &Client,
+    store: &SharedStore,
     index: &Arc<LocalIndex>,
     mut progress: impl FnMut(SyncProgress) + Send,
 ) -> Result<SyncReport, SyncError> {
-    let client = client.background();
-    // Its own requests only: the person's go through the same client meanwhile.
-    let sent = || {
-        client
-            .stats()
-            .background_requests
-            .load(std::sync::atomic::Ordering::Relaxed)
-    };
+    let store = store.background();
+    // Its own requests only: the person's go through the same store meanwhile.
+    let sent = || store.stats().background_requests();
     let sent_before = sent();
     let mut round = 0;
     let mut report = loop {
-        match sync_once(&client, index, &mut progress).await {
+        match sync_once(&store, index, &mut progress).await {
             Err(SyncError::Store(error)) if passing(&error) && round + 1 < ROUNDS => {
                 round += 1;
                 tracing::info!("the index sync met a failing store ({error}); going on");
@@ -115,7 +112,7 @@ pub async fn sync(
 }
 
 async fn sync_once(
-    client: &Client,
+    store: &SharedStore,
     index: &Arc<LocalIndex>,
     progress: &mut (impl FnMut(SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
@@ -135,12 +132,12 @@ async fn sync_once(
         (Some(since), None) => since,
         _ => {
             report.first = true;
-            first_sync(client, index, progress).await?
+            first_sync(store, index, progress).await?
         }
     };
-    let (changed, watermark) = changes_since(client, index, since).await?;
+    let (changed, watermark) = changes_since(store, index, since).await?;
     report.changed += changed;
-    report.removed = remove_deleted(client, index).await?;
+    report.removed = remove_deleted(store, index).await?;
     let now = crate::dates::now_unix();
     on_index(index, move |index| {
         index.set_meta(&[
@@ -165,7 +162,7 @@ async fn sync_once(
 /// a page each and read a few at once; each range is kept as it arrives, and the id the sync
 /// goes on from moves past it once every range below it is kept.
 async fn first_sync(
-    client: &Client,
+    store: &SharedStore,
     index: &Arc<LocalIndex>,
     progress: &mut (impl FnMut(SyncProgress) + Send),
 ) -> Result<i64, SyncError> {
@@ -180,16 +177,14 @@ async fn first_sync(
         ))
     })
     .await?;
-    let total = client.count(&Filter::default()).await?;
+    let total = store.count(&Filter::default()).await?;
     let started = match started {
         Some(started) => started,
         None => {
             // The store's clock at the count: what changes during the sync are read from.
-            let at = client
-                .stats()
-                .store_time
-                .load(std::sync::atomic::Ordering::Relaxed);
-            let started = if at > 0 { at } else { crate::dates::now_unix() };
+            // Never this machine's clock: a store whose clock is behind would have its
+            // changes missed. Without a `Date`, from the start of time.
+            let started = store.stats().store_time().unwrap_or(0);
             on_index(index, move |index| {
                 index.set_meta(&[
                     ("first_sync_started", Some(started.to_string())),
@@ -210,17 +205,18 @@ async fn first_sync(
     // The highest id now: the last customer of the last page.
     let top = match total.div_ceil(PAGE) {
         0 => 0,
-        last => client
+        last => store
             .list(&Filter::default(), last, PAGE)
             .await?
+            .customers
             .last()
             .map_or(0, |customer| customer.id),
     };
     let ranges = id_ranges(from_id, top, total.saturating_sub(done));
     let mut reads = stream::iter(ranges)
         .map(|(min, max)| {
-            let client = client.clone();
-            async move { read_range(&client, min, max).await.map(|read| (max, read)) }
+            let store = store.clone();
+            async move { read_range(&store, min, max).await.map(|read| (max, read)) }
         })
         .buffered(CONCURRENCY);
     // Ranges are kept several at a time (fewer, bigger transactions write far faster), on a
@@ -259,7 +255,7 @@ async fn first_sync(
     if let Some(previous) = writing.take() {
         finish_write(previous).await?;
     }
-    match client.groups().await {
+    match store.groups().await {
         Ok(groups) => on_index(index, move |index| index.set_groups(&groups)).await?,
         Err(ApiError::Status { status: 404, .. }) => {} // a store without groups
         Err(error) => return Err(error.into()),
@@ -296,7 +292,7 @@ fn id_ranges(from: i64, top: i64, left: u64) -> Vec<(i64, Option<i64>)> {
 /// Every customer with an id from `min` to `max` (or above `min`), read a page at a time by
 /// id.
 async fn read_range(
-    client: &Client,
+    store: &SharedStore,
     min: i64,
     max: Option<i64>,
 ) -> Result<Vec<Customer>, SyncError> {
@@ -308,7 +304,7 @@ async fn read_range(
             max_id: max,
             ..Filter::default()
         };
-        let customers = client.list(&filter, 1, PAGE).await?;
+        let customers = store.list(&filter, 1, PAGE).await?.customers;
         let count = customers.len() as u64;
         if let Some(last) = customers.last() {
             from = last.id + 1;
@@ -334,7 +330,7 @@ async fn finish_write(
 /// seconds), read by id so that none is skipped; returns how many, and the store's clock to
 /// measure the next sync from.
 async fn changes_since(
-    client: &Client,
+    store: &SharedStore,
     index: &Arc<LocalIndex>,
     since: i64,
 ) -> Result<(u64, i64), SyncError> {
@@ -347,7 +343,8 @@ async fn changes_since(
             min_id: Some(from),
             ..Filter::default()
         };
-        let (customers, date) = client.list_dated(&filter, 1, PAGE).await?;
+        let listed = store.list(&filter, 1, PAGE).await?;
+        let (customers, date) = (listed.customers, listed.store_time);
         // The store's clock at the first answer: anything changed after it is read next time.
         watermark = watermark.or(date);
         let read = customers.len() as u64;
@@ -369,8 +366,8 @@ async fn changes_since(
 /// ids where the counts differ are halved until a range fits one page, which is read: its
 /// customers are kept as they are now and the rest of the range taken out. Customers the
 /// index lacks (a page that shifted while the first sync read) are found the same way.
-async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64, SyncError> {
-    let store_total = client.count(&Filter::default()).await?;
+async fn remove_deleted(store: &SharedStore, index: &Arc<LocalIndex>) -> Result<u64, SyncError> {
+    let store_total = store.count(&Filter::default()).await?;
     let (index_total, max_id) = on_index(index, |index| {
         Ok((index.len()?, index.max_id()?.unwrap_or(0)))
     })
@@ -385,13 +382,13 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
     };
     let mut removed = 0;
     let in_range = if max_id > 0 {
-        client.count(&between(1, max_id)).await?
+        store.count(&between(1, max_id)).await?
     } else {
         0
     };
     if store_total > in_range {
         // Customers above the highest id held: new since, kept as they are.
-        let customers = read_range(client, max_id + 1, None).await?;
+        let customers = read_range(store, max_id + 1, None).await?;
         on_index(index, move |index| index.upsert(&customers)).await?;
     }
     // Ranges to look at, with the store's count in each.
@@ -405,7 +402,7 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
             continue;
         }
         if store_count <= PAGE || min == max {
-            let customers = client.list(&between(min, max), 1, PAGE).await?;
+            let customers = store.list(&between(min, max), 1, PAGE).await?.customers;
             removed += on_index(index, move |index| {
                 let kept: std::collections::HashSet<i64> = customers.iter().map(|c| c.id).collect();
                 let gone: Vec<i64> = index
@@ -421,7 +418,7 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
             continue;
         }
         let middle = min + (max - min) / 2;
-        let lower = client.count(&between(min, middle)).await?;
+        let lower = store.count(&between(min, middle)).await?;
         ranges.push((middle + 1, max, store_count.saturating_sub(lower)));
         ranges.push((min, middle, lower));
     }
@@ -429,14 +426,14 @@ async fn remove_deleted(client: &Client, index: &Arc<LocalIndex>) -> Result<u64,
 }
 
 /// Reads the addresses of every customer whose addresses the index has not read (one
-/// request each, a few at once, through the background client), for the summary's
+/// request each, a few at once, through the background store), for the summary's
 /// countries; returns how many customers' addresses were read.
 pub async fn read_addresses(
-    client: &Client,
+    store: &SharedStore,
     index: &Arc<LocalIndex>,
     mut progress: impl FnMut(SyncProgress) + Send,
 ) -> Result<u64, SyncError> {
-    let client = client.background();
+    let store = store.background();
     let total = on_index(index, |index| {
         Ok(index.without_addresses(u64::MAX >> 1)?.len() as u64)
     })
@@ -449,8 +446,8 @@ pub async fn read_addresses(
         }
         let mut reads = stream::iter(ids)
             .map(|customer_id| {
-                let client = client.clone();
-                async move { (customer_id, client.addresses(customer_id).await) }
+                let store = Arc::clone(&store);
+                async move { (customer_id, store.addresses(customer_id).await) }
             })
             .buffered(CONCURRENCY);
         while let Some((customer_id, addresses)) = reads.next().await {

@@ -11,7 +11,9 @@ use futures::StreamExt;
 
 use super::records::{CustomerRecord, with_addresses};
 use super::{CONCURRENCY, Cancel, JobError, Progress, Step};
-use crate::api::{ApiError, Client, Filter};
+use crate::domain::Filter;
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 /// Which customers a delete is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,12 +70,16 @@ pub struct BackedUp {
 
 /// Writes every customer the filter matches to `path`, one JSON object a line, and returns
 /// their ids. The file is complete when this returns Ok.
-pub async fn back_up(client: &Client, filter: &Filter, path: &Path) -> Result<Vec<i64>, JobError> {
+pub async fn back_up(
+    store: &SharedStore,
+    filter: &Filter,
+    path: &Path,
+) -> Result<Vec<i64>, JobError> {
     let selection = Selection::Matching {
         filter: filter.clone(),
         except: Vec::new(),
     };
-    let backed_up = back_up_selection(client, &selection, path, &Cancel::default(), |_| {}).await?;
+    let backed_up = back_up_selection(store, &selection, path, &Cancel::default(), |_| {}).await?;
     Ok(backed_up.ids)
 }
 
@@ -82,7 +88,7 @@ const NOTHING_DELETED: &str = "nothing was deleted";
 /// Writes the selected customers to `path` as they are on the store now. Cancelling stops it
 /// and removes the unfinished file: nothing is deleted without a whole backup.
 pub async fn back_up_selection(
-    client: &Client,
+    store: &SharedStore,
     selection: &Selection,
     path: &Path,
     cancel: &Cancel,
@@ -125,8 +131,8 @@ pub async fn back_up_selection(
             let total = ids.len() as u64;
             let mut fetched = futures::stream::iter(ids.iter().copied())
                 .map(|id| async move {
-                    let record = match client.get(id).await {
-                        Ok(customer) => with_addresses(client, vec![customer])
+                    let record = match store.get(id).await {
+                        Ok(customer) => with_addresses(store, vec![customer])
                             .await
                             .map(|mut records| records.remove(0)),
                         Err(error) => Err(error),
@@ -166,7 +172,7 @@ pub async fn back_up_selection(
         Selection::Matching { filter, except } => {
             let except: BTreeSet<i64> = except.iter().copied().collect();
             let (expected, pages) =
-                client
+                store
                     .all_pages(filter, CONCURRENCY)
                     .await
                     .map_err(JobError::store(format!(
@@ -187,7 +193,7 @@ pub async fn back_up_selection(
                         .collect::<Vec<_>>()
                 });
                 let records = match wanted {
-                    Ok(customers) => with_addresses(client, customers).await,
+                    Ok(customers) => with_addresses(store, customers).await,
                     Err(error) => Err(error),
                 };
                 let records = match records {

@@ -6,28 +6,32 @@ use std::io::Write;
 
 use super::JobError;
 use super::records::CustomerRecord;
-use crate::api::{Address, ApiError, Client};
+use crate::domain::{Address, Field};
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
-/// The customer columns, in order.
-pub const CSV_COLUMNS: [&str; 17] = [
-    "id",
-    "first_name",
-    "last_name",
-    "email",
-    "company",
-    "phone",
-    "store_credit",
-    "customer_group_id",
-    "customer_group_name",
-    "registration_ip_address",
-    "notes",
-    "tax_exempt_category",
+/// The columns after the writable fields: what the store keeps of its own.
+const STORE_COLUMNS: [&str; 5] = [
     "date_created",
     "date_modified",
     "reset_pass_on_login",
     "accepts_marketing",
     "form_fields",
 ];
+
+/// The customer columns, in order: the id, every writable field (the group's name right after
+/// its id), then what the store keeps of its own.
+pub fn customer_columns() -> Vec<&'static str> {
+    let mut columns = vec!["id"];
+    for field in Field::ALL {
+        columns.push(field.name());
+        if field == Field::CustomerGroupId {
+            columns.push("customer_group_name");
+        }
+    }
+    columns.extend(STORE_COLUMNS);
+    columns
+}
 
 /// The columns added by `--with-addresses`: how many addresses, then the first one's fields.
 pub const ADDRESS_COLUMNS: [&str; 14] = [
@@ -56,8 +60,8 @@ pub struct CsvRows {
 impl CsvRows {
     /// Reads the store's group names once. A store that has no groups resource answers 404:
     /// the names are left empty then.
-    pub async fn new(client: &Client, with_addresses: bool) -> Result<CsvRows, JobError> {
-        let group_names = match client.groups().await {
+    pub async fn new(store: &SharedStore, with_addresses: bool) -> Result<CsvRows, JobError> {
+        let group_names = match store.groups().await {
             Ok(groups) => groups.into_iter().map(|g| (g.id, g.name)).collect(),
             Err(ApiError::Status { status: 404, .. }) => HashMap::new(),
             Err(error) => {
@@ -86,7 +90,7 @@ impl CsvRows {
     }
 
     pub fn header(&self) -> Vec<String> {
-        let mut header: Vec<String> = CSV_COLUMNS.map(str::to_owned).to_vec();
+        let mut header: Vec<String> = customer_columns().into_iter().map(str::to_owned).collect();
         if self.with_addresses {
             header.extend(ADDRESS_COLUMNS.map(str::to_owned));
         }
@@ -101,16 +105,17 @@ impl CsvRows {
             .map(|fields| serde_json::to_string(fields).unwrap_or_default())
             .unwrap_or_default();
         let mut row = vec![customer.id.to_string()];
-        let texts = customer.writable_texts();
-        // The group's name goes right after its id (the seventh writable text).
-        row.extend(texts[..7].iter().cloned());
-        row.push(
-            self.group_names
-                .get(&customer.customer_group_id)
-                .cloned()
-                .unwrap_or_default(),
-        );
-        row.extend(texts[7..].iter().cloned());
+        for field in Field::ALL {
+            row.push(field.read(customer).to_string());
+            if field == Field::CustomerGroupId {
+                row.push(
+                    self.group_names
+                        .get(&customer.customer_group_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+        }
         row.extend([
             customer.date_created.clone(),
             customer.date_modified.clone(),

@@ -10,7 +10,9 @@ use futures::StreamExt;
 
 use super::backup::{Selection, back_up_selection};
 use super::{CONCURRENCY, Cancel, Failed, JobError, PAGE, Progress, Report, Step, undo_record};
-use crate::api::{ApiError, Client, Filter};
+use crate::domain::Filter;
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 /// What a delete did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,14 +33,14 @@ pub struct Deleted {
 /// was deleted for undo, and checks the store. Nothing is deleted without a whole backup; a
 /// failed check does not hide what was done.
 pub async fn delete_customers(
-    client: &Client,
+    store: &SharedStore,
     selection: &Selection,
     backup: &Path,
     cancel: &Cancel,
     mut progress: impl FnMut(Progress),
 ) -> Result<Deleted, JobError> {
-    let backed_up = back_up_selection(client, selection, backup, cancel, &mut progress).await?;
-    let mut report = delete_ids(client, &backed_up.ids, cancel, &mut progress).await;
+    let backed_up = back_up_selection(store, selection, backup, cancel, &mut progress).await?;
+    let mut report = delete_ids(store, &backed_up.ids, cancel, &mut progress).await;
     report.already_gone += backed_up.already_gone;
     let undo_record_problem = if report.done > 0 {
         undo_record::record(backup, &report.ids)
@@ -52,7 +54,7 @@ pub async fn delete_customers(
         done: 0,
         total: 1,
     });
-    let still_on_store = match still_on_store(client, &report.ids).await {
+    let still_on_store = match still_on_store(store, &report.ids).await {
         Ok(present) => Some(present.len() as u64),
         Err(error) => {
             tracing::warn!("cannot check the store after deleting: {error}");
@@ -82,7 +84,7 @@ impl Deleted {
 /// Deletes these customers by id, a few at a time, paced by the client. Cancelling sends no
 /// new request; the ones under way finish and are counted.
 pub async fn delete_ids(
-    client: &Client,
+    store: &SharedStore,
     ids: &[i64],
     cancel: &Cancel,
     mut progress: impl FnMut(Progress),
@@ -96,7 +98,7 @@ pub async fn delete_ids(
             started += u64::from(go);
             std::future::ready(go)
         })
-        .map(|id| async move { (id, client.delete(id).await) })
+        .map(|id| async move { (id, store.delete(id).await) })
         .buffer_unordered(CONCURRENCY);
     while let Some((id, result)) = results.next().await {
         match result {
@@ -124,7 +126,7 @@ pub async fn delete_ids(
 
 /// Which of these ids the store still has: checked after a delete rather than trusting its
 /// answers. Reads the id range page by page when that is cheaper than one read per id.
-pub async fn still_on_store(client: &Client, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
+pub async fn still_on_store(store: &SharedStore, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
     let (Some(&low), Some(&high)) = (ids.iter().min(), ids.iter().max()) else {
         return Ok(Vec::new());
     };
@@ -136,7 +138,7 @@ pub async fn still_on_store(client: &Client, ids: &[i64]) -> Result<Vec<i64>, Ap
             max_id: Some(high),
             ..Filter::default()
         };
-        let (_, pages) = client.all_pages(&filter, CONCURRENCY).await?;
+        let (_, pages) = store.all_pages(&filter, CONCURRENCY).await?;
         let mut pages = std::pin::pin!(pages);
         let mut present = Vec::new();
         while let Some(page) = pages.next().await {
@@ -150,7 +152,7 @@ pub async fn still_on_store(client: &Client, ids: &[i64]) -> Result<Vec<i64>, Ap
         return Ok(present);
     }
     let mut answers = futures::stream::iter(wanted.iter().copied())
-        .map(|id| async move { (id, client.get(id).await) })
+        .map(|id| async move { (id, store.get(id).await) })
         .buffer_unordered(CONCURRENCY);
     let mut present = Vec::new();
     while let Some((id, answer)) = answers.next().await {

@@ -9,7 +9,8 @@ use futures::StreamExt;
 use super::csv_rows::{CsvRows, write_csv};
 use super::records::{CustomerRecord, with_addresses};
 use super::{JobError, Progress, Step};
-use crate::api::{Client, Filter};
+use crate::domain::Filter;
+use crate::store::SharedStore;
 
 /// How standard output is named where a file's path would be.
 pub const STANDARD_OUTPUT: &str = "(standard output)";
@@ -144,17 +145,17 @@ impl<'a> RecordWriter<'a> {
 /// how many, telling `progress` after each page. Fails, rather than presenting a partial
 /// export as whole, if the store's count and what arrived disagree.
 pub async fn export(
-    client: &Client,
+    store: &SharedStore,
     spec: &ExportSpec,
     out: &mut (dyn Write + Send),
     to: &Path,
     mut progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
     let csv = match spec.format {
-        ExportFormat::Csv => Some(CsvRows::new(client, spec.with_addresses).await?),
+        ExportFormat::Csv => Some(CsvRows::new(store, spec.with_addresses).await?),
         _ => None,
     };
-    let (expected, pages) = client
+    let (expected, pages) = store
         .all_pages(&spec.filter, EXPORT_CONCURRENCY)
         .await
         .map_err(JobError::store("cannot count the customers to export"))?;
@@ -177,7 +178,7 @@ pub async fn export(
             last_id = customer.id;
         }
         let records = if spec.with_addresses {
-            with_addresses(client, page)
+            with_addresses(store, page)
                 .await
                 .map_err(JobError::store("cannot read the customers' addresses"))?
         } else {
@@ -275,13 +276,13 @@ impl Destination {
 
 /// Exports into `path`, whole or not at all (see `Destination`).
 pub async fn export_to_file(
-    client: &Client,
+    store: &SharedStore,
     spec: &ExportSpec,
     path: &Path,
     progress: impl FnMut(Progress),
 ) -> Result<u64, JobError> {
     let mut destination = Destination::open(path)?;
-    let written = export(client, spec, destination.out(), path, progress).await?;
+    let written = export(store, spec, destination.out(), path, progress).await?;
     destination.keep(path)?;
     Ok(written)
 }

@@ -7,7 +7,8 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+
+use crate::domain::CustomerChange;
 
 use super::{JobError, create_private};
 
@@ -60,8 +61,8 @@ pub struct ChangeSet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub customer_id: i64,
-    pub before: Map<String, Value>,
-    pub after: Map<String, Value>,
+    pub before: CustomerChange,
+    pub after: CustomerChange,
     pub date_modified: String,
 }
 
@@ -254,7 +255,8 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::domain::{Field, Value};
+    use rust_decimal::Decimal;
 
     #[test]
     fn change_sets_read_back_newest_first_and_an_undo_marks_its_set() {
@@ -262,14 +264,8 @@ mod tests {
         let journal = Journal::in_folder(folder.path());
         let entry = Entry {
             customer_id: 3,
-            before: json!({"store_credit": "1.0000"})
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-            after: json!({"store_credit": "6.0000"})
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
+            before: CustomerChange::set(Field::StoreCredit, Value::Amount(Decimal::ONE)),
+            after: CustomerChange::set(Field::StoreCredit, Value::Amount(Decimal::new(6, 0))),
             date_modified: "Fri, 27 Nov 2026 08:00:00 +0000".into(),
         };
         let edit = journal

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::api::ApiError;
+use crate::store::ApiError;
 
 /// Requests at once for backups, deletes and checks: few enough to stay inside the rate
 /// limit's pacing.

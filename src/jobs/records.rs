@@ -6,7 +6,9 @@ use futures::StreamExt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::CONCURRENCY;
-use crate::api::{Address, ApiError, Client, Customer};
+use crate::domain::{Address, Customer};
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomerRecord {
@@ -46,12 +48,12 @@ fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Addres
 /// The customers with their addresses, in the order given. A customer whose addresses are not
 /// found was deleted meanwhile: it has none to keep.
 pub async fn with_addresses(
-    client: &Client,
+    store: &SharedStore,
     customers: Vec<Customer>,
 ) -> Result<Vec<CustomerRecord>, ApiError> {
     let mut records = futures::stream::iter(customers)
         .map(|customer| async move {
-            let addresses = match client.addresses(customer.id).await {
+            let addresses = match store.addresses(customer.id).await {
                 Ok(addresses) => addresses,
                 Err(ApiError::Status { status: 404, .. }) => Vec::new(),
                 Err(error) => return Err(error),

@@ -4,40 +4,17 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value, json};
-
 use super::backup::backup_customers;
 use super::records::CustomerRecord;
 use super::{Cancel, Failed, JobError, Progress, Report, Step, undo_record};
-use crate::api::rules::{address_field_problem, field_problem};
-use crate::api::{Client, Customer, format_credit};
-
-/// The fields that re-create a customer: everything writable, and a password reset at next
-/// login, since passwords cannot be restored.
-pub fn restore_fields(customer: &Customer) -> Map<String, Value> {
-    let value = json!({
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "email": customer.email,
-        "company": customer.company,
-        "phone": customer.phone,
-        "store_credit": format_credit(customer.store_credit),
-        "registration_ip_address": customer.registration_ip_address,
-        "customer_group_id": customer.customer_group_id,
-        "notes": customer.notes,
-        "tax_exempt_category": customer.tax_exempt_category,
-        "_authentication": { "force_reset": true },
-    });
-    match value {
-        Value::Object(fields) => fields,
-        _ => Map::new(),
-    }
-}
+use crate::domain::rules::address_field_problem;
+use crate::domain::{Field, NewCustomer, Value};
+use crate::store::SharedStore;
 
 /// Re-creates these customers (`total` of them) with their addresses, one at a time: a create
 /// is never sent twice.
 pub async fn restore(
-    client: &Client,
+    store: &SharedStore,
     records: impl IntoIterator<Item = CustomerRecord>,
     total: u64,
     cancel: &Cancel,
@@ -50,16 +27,18 @@ pub async fn restore(
             break;
         }
         let customer = record.customer;
-        let mut fields = restore_fields(&customer);
-        let mut created = client.create(&fields).await;
+        let mut fields = NewCustomer::again(&customer);
+        let mut created = store.create(&fields).await;
         if let Err(error) = &created
             && error.status() == Some(400)
             && error.field() == Some("customer_group_id")
         {
             // The customer's group was deleted since the backup: restore it into no group
             // rather than not at all.
-            fields.insert("customer_group_id".to_owned(), json!(0));
-            created = client.create(&fields).await;
+            fields
+                .fields
+                .insert(Field::CustomerGroupId, Value::Group(0));
+            created = store.create(&fields).await;
             if created.is_ok() {
                 report.left_without_group += 1;
             }
@@ -69,10 +48,7 @@ pub async fn restore(
                 report.done += 1;
                 report.ids.push(created.id);
                 for address in &record.addresses {
-                    match client
-                        .create_address(created.id, &address.writable_fields())
-                        .await
-                    {
+                    match store.create_address(created.id, &address.writable()).await {
                         Ok(_) => report.addresses += 1,
                         Err(error) => report.failed.push(Failed {
                             who: format!("an address of {}", customer.email),
@@ -103,22 +79,18 @@ pub fn check_backup(path: &Path, only: Option<&[i64]>) -> Result<u64, JobError> 
     for line in backup_customers(path, only)? {
         let line = line?;
         let customer = &line.record.customer;
-        let text = |value: &Value| match value {
-            Value::String(text) => Some(text.clone()),
-            Value::Number(number) => Some(number.to_string()),
-            _ => None,
-        };
-        let problem = restore_fields(customer)
-            .iter()
-            .find_map(|(field, value)| {
-                let text = text(value)?;
-                field_problem(field, &text).map(|problem| (field.clone(), text, problem))
+        let problem = Field::ALL
+            .into_iter()
+            .find_map(|field| {
+                let text = field.read(customer).to_string();
+                field
+                    .problem(&text)
+                    .map(|problem| (field.name().to_owned(), text, problem))
             })
             .or_else(|| {
                 line.record.addresses.iter().find_map(|address| {
-                    address.writable_fields().iter().find_map(|(field, value)| {
-                        let text = text(value)?;
-                        address_field_problem(field, &text)
+                    address.writable().into_iter().find_map(|(field, text)| {
+                        address_field_problem(&field, &text)
                             .map(|problem| (format!("address {field}"), text, problem))
                     })
                 })
@@ -145,7 +117,7 @@ pub fn check_backup(path: &Path, only: Option<&[i64]>) -> Result<u64, JobError> 
 /// whole file first so that a damaged backup restores nothing rather than half. A restore done
 /// whole is no longer offered for undo.
 pub async fn restore_backup(
-    client: &Client,
+    store: &SharedStore,
     path: &Path,
     only: Option<&[i64]>,
     cancel: &Cancel,
@@ -154,7 +126,7 @@ pub async fn restore_backup(
     let total = check_backup(path, only)?;
     // Every line was read above; one that fails now (the file changed) is skipped.
     let records = backup_customers(path, only)?.filter_map(|line| Some(line.ok()?.record));
-    let report = restore(client, records, total, cancel, progress).await;
+    let report = restore(store, records, total, cancel, progress).await;
     if report.whole() {
         // A backup never deleted from (or restored before) has no record to mark.
         let _ = undo_record::mark_restored(path);

@@ -9,7 +9,8 @@ use super::journal::{ChangeSet, Entry, Journal, Kind};
 use super::restore::restore_backup;
 use super::undo_record::deleted_ids;
 use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
-use crate::api::{ApiError, Client};
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 /// What undoing an edit did.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,7 +37,7 @@ impl UndoneEdit {
 
 /// Sets back the fields an edit changed, customer by customer.
 pub async fn undo_edit(
-    client: &Client,
+    store: &SharedStore,
     entries: Vec<Entry>,
     cancel: &Cancel,
     mut progress: impl FnMut(Progress),
@@ -50,7 +51,7 @@ pub async fn undo_edit(
             started += u64::from(go);
             std::future::ready(go)
         })
-        .map(|entry| async move { (entry.customer_id, undo_one(client, entry).await) })
+        .map(|entry| async move { (entry.customer_id, undo_one(store, entry).await) })
         .buffer_unordered(CONCURRENCY);
     let mut seen = 0;
     while let Some((id, result)) = results.next().await {
@@ -82,8 +83,8 @@ pub async fn undo_edit(
 }
 
 /// One customer: its fields set back, or why not (a conflict).
-async fn undo_one(client: &Client, entry: Entry) -> Result<Result<Entry, String>, ApiError> {
-    let now = match client.get(entry.customer_id).await {
+async fn undo_one(store: &SharedStore, entry: Entry) -> Result<Result<Entry, String>, ApiError> {
+    let now = match store.get(entry.customer_id).await {
         Ok(now) => now,
         Err(ApiError::Status { status: 404, .. }) => {
             return Ok(Err("deleted since".to_owned()));
@@ -96,7 +97,7 @@ async fn undo_one(client: &Client, entry: Entry) -> Result<Result<Entry, String>
             now.date_modified
         )));
     }
-    let saved = client.update(entry.customer_id, &entry.before).await?;
+    let saved = store.update(entry.customer_id, &entry.before).await?;
     Ok(Ok(Entry {
         customer_id: entry.customer_id,
         before: entry.after,
@@ -147,9 +148,9 @@ impl Undone {
 /// back): a delete by restoring what it deleted from its backup, an edit (or an undo of
 /// one) by setting its fields back.
 pub async fn undo_change_set(
-    client: &Client,
+    store: &SharedStore,
     journal: &Journal,
-    store: &str,
+    store_name: &str,
     set: &ChangeSet,
     cancel: &Cancel,
     progress: impl FnMut(Progress),
@@ -167,11 +168,11 @@ pub async fn undo_change_set(
     match (set.kind, &set.backup) {
         (Kind::Edit | Kind::BulkEdit, _) | (Kind::Undo, _) if has_entries => {
             let entries = journal.entries(set.id)?;
-            let undone = undo_edit(client, entries, cancel, progress).await;
+            let undone = undo_edit(store, entries, cancel, progress).await;
             if undone.report.done > 0 {
                 journal.record(
                     Kind::Undo,
-                    store,
+                    store_name,
                     undone.report.done,
                     None,
                     Some(set.id),
@@ -184,14 +185,17 @@ pub async fn undo_change_set(
             // What was created (or restored) is deleted, backed up first like every delete.
             let backup = crate::paths::backup_folder()
                 .map_err(|error| JobError::Stopped(format!("{error:#}")))?
-                .join(super::backup::backup_file_name(store, chrono::Local::now()));
+                .join(super::backup::backup_file_name(
+                    store_name,
+                    chrono::Local::now(),
+                ));
             let selection = super::backup::Selection::Ids(set.ids.clone());
             let deleted =
-                super::delete::delete_customers(client, &selection, &backup, cancel, progress)
+                super::delete::delete_customers(store, &selection, &backup, cancel, progress)
                     .await?;
             journal.record(
                 Kind::Undo,
-                store,
+                store_name,
                 deleted.report.done,
                 Some(&backup),
                 Some(set.id),
@@ -201,9 +205,9 @@ pub async fn undo_change_set(
         }
         (Kind::Delete | Kind::Undo, Some(backup)) => {
             let ids = deleted_ids(backup)?;
-            let report = restore_backup(client, backup, Some(&ids), cancel, progress).await?;
+            let report = restore_backup(store, backup, Some(&ids), cancel, progress).await?;
             // The customers re-created are kept, so that this undo can be undone too.
-            journal.record_undo_of_delete(store, set.id, backup, &report.ids)?;
+            journal.record_undo_of_delete(store_name, set.id, backup, &report.ids)?;
             Ok(Undone::Restored(report))
         }
         _ => Err(JobError::Stopped(format!(

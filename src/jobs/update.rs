@@ -10,33 +10,19 @@ use std::str::FromStr;
 
 use futures::StreamExt;
 use rust_decimal::Decimal;
-use serde_json::{Map, Value, json};
 
 use super::backup::{Selection, back_up_selection, backup_customers};
 use super::journal::Entry;
 use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
-use crate::api::rules::field_problem;
-use crate::api::{ApiError, Client, Customer, format_credit};
-
-/// The fields a bulk edit may set, by API name.
-pub const SETTABLE: [&str; 10] = [
-    "first_name",
-    "last_name",
-    "email",
-    "company",
-    "phone",
-    "store_credit",
-    "customer_group_id",
-    "registration_ip_address",
-    "notes",
-    "tax_exempt_category",
-];
+use crate::domain::{Customer, CustomerChange, Field, FieldValues, Value};
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 /// What a bulk edit does to each customer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkChange {
-    /// Fields set to one value for everyone, by API name, as the API takes them.
-    pub set: BTreeMap<String, Value>,
+    /// Fields set to one value for everyone.
+    pub set: FieldValues,
     pub add_store_credit: Option<Decimal>,
     pub subtract_store_credit: Option<Decimal>,
     /// A line added at the end of the notes.
@@ -48,30 +34,21 @@ pub struct BulkChange {
 impl BulkChange {
     /// Takes `FIELD=VALUE`, checked with the store's rules (the form's).
     pub fn set_field(&mut self, assignment: &str) -> Result<(), String> {
-        let (field, value) = assignment
+        let (name, text) = assignment
             .split_once('=')
             .ok_or_else(|| format!("'{assignment}' is not FIELD=VALUE"))?;
-        let field = field.trim();
-        if !SETTABLE.contains(&field) {
-            return Err(format!(
-                "'{field}' is not a field that can be set; these can: {}",
-                SETTABLE.join(", ")
-            ));
-        }
-        if let Some(problem) = field_problem(field, value) {
-            return Err(format!("{field}: '{value}' is not {problem}"));
-        }
-        let value = match field {
-            "store_credit" => json!(format_credit(amount(value)?)),
-            "customer_group_id" => json!(
-                value
-                    .trim()
-                    .parse::<i64>()
-                    .map_err(|_| format!("customer_group_id: '{value}' is not a group id"))?
-            ),
-            _ => json!(value),
-        };
-        self.set.insert(field.to_owned(), value);
+        let name = name.trim();
+        let field = Field::named(name).ok_or_else(|| {
+            let names: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
+            format!(
+                "'{name}' is not a field that can be set; these can: {}",
+                names.join(", ")
+            )
+        })?;
+        let value = field
+            .parse(text)
+            .map_err(|problem| format!("{name}: '{text}' is not {problem}"))?;
+        self.set.insert(field, value);
         Ok(())
     }
 
@@ -83,15 +60,27 @@ impl BulkChange {
             && !self.force_reset
     }
 
+    /// The fields this change touches, in the field list's order.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut fields: Vec<Field> = self.set.keys().copied().collect();
+        if self.add_store_credit.is_some() || self.subtract_store_credit.is_some() {
+            fields.push(Field::StoreCredit);
+        }
+        if self.append_notes.is_some() {
+            fields.push(Field::Notes);
+        }
+        fields.sort();
+        fields.dedup();
+        fields
+    }
+
     /// The fields that change for this customer as it is now (only those that differ), and
     /// whether its store credit stopped at 0.
-    pub fn changes_for(&self, customer: &Customer) -> (Map<String, Value>, bool) {
-        let mut changes = Map::new();
-        for (field, value) in &self.set {
-            if current(customer, field) != *value {
-                changes.insert(field.clone(), value.clone());
-            }
-        }
+    pub fn changes_for(&self, customer: &Customer) -> (CustomerChange, bool) {
+        let mut change = CustomerChange {
+            fields: self.set.clone(),
+            ..CustomerChange::default()
+        };
         let mut stopped_at_zero = false;
         if self.add_store_credit.is_some() || self.subtract_store_credit.is_some() {
             let mut credit = customer.store_credit + self.add_store_credit.unwrap_or_default()
@@ -100,9 +89,9 @@ impl BulkChange {
                 credit = Decimal::ZERO;
                 stopped_at_zero = true;
             }
-            if credit != customer.store_credit {
-                changes.insert("store_credit".to_owned(), json!(format_credit(credit)));
-            }
+            change
+                .fields
+                .insert(Field::StoreCredit, Value::Amount(credit));
         }
         if let Some(line) = &self.append_notes {
             let notes = if customer.notes.is_empty() {
@@ -110,17 +99,17 @@ impl BulkChange {
             } else {
                 format!("{}\n{line}", customer.notes)
             };
-            changes.insert("notes".to_owned(), json!(notes));
+            change.fields.insert(Field::Notes, Value::Text(notes));
         }
-        if self.force_reset && !customer.reset_pass_on_login {
-            changes.insert("_authentication".to_owned(), json!({ "force_reset": true }));
+        if self.force_reset {
+            change.force_password_reset = Some(true);
         }
-        (changes, stopped_at_zero)
+        (change.minus(customer), stopped_at_zero)
     }
 }
 
 fn amount(text: &str) -> Result<Decimal, String> {
-    crate::api::rules::parse_store_credit(text).map_err(|problem| format!("'{text}': {problem}"))
+    crate::domain::rules::parse_store_credit(text).map_err(|problem| format!("'{text}': {problem}"))
 }
 
 /// An amount of store credit to add or subtract, checked like the form's.
@@ -128,18 +117,6 @@ pub fn credit_amount(text: &str) -> Result<Decimal, String> {
     Decimal::from_str(text.trim())
         .map_err(|_| format!("'{text}' is not an amount such as 12.50"))
         .and_then(|_| amount(text))
-}
-
-/// A field of a customer as the API would send it, to compare with what is set.
-fn current(customer: &Customer, field: &str) -> Value {
-    match field {
-        "store_credit" => json!(format_credit(customer.store_credit)),
-        "customer_group_id" => json!(customer.customer_group_id),
-        _ => {
-            let index = SETTABLE.iter().position(|f| *f == field).unwrap_or(0);
-            json!(customer.writable_texts()[index])
-        }
-    }
 }
 
 /// What a bulk edit will do, said before it is done.
@@ -151,7 +128,7 @@ pub struct Review {
     /// Customers whose store credit would stop at 0.
     pub stop_at_zero: u64,
     /// For each field that changes: the values customers have now, with how many have each.
-    pub now: BTreeMap<String, BTreeMap<String, u64>>,
+    pub now: BTreeMap<Field, BTreeMap<String, u64>>,
     /// A few customers, old → new.
     pub examples: Vec<String>,
 }
@@ -164,30 +141,21 @@ impl Review {
             self.already_so += 1;
         }
         self.stop_at_zero += u64::from(stopped);
-        let fields = change
-            .set
-            .keys()
-            .cloned()
-            .chain(
-                (change.add_store_credit.is_some() || change.subtract_store_credit.is_some())
-                    .then(|| "store_credit".to_owned()),
-            )
-            .chain(change.append_notes.is_some().then(|| "notes".to_owned()));
-        for field in fields {
-            let shown = shown(&current(customer, &field));
+        for field in change.fields() {
+            let shown = shown(&field.read(customer));
             *self.now.entry(field).or_default().entry(shown).or_default() += 1;
         }
         if self.examples.len() < 3 && !changes.is_empty() {
-            let each: Vec<String> = changes
+            let mut each: Vec<String> = changes
+                .fields
                 .iter()
                 .map(|(field, new)| {
-                    format!(
-                        "{field} {} → {}",
-                        shown(&current(customer, field)),
-                        shown(new)
-                    )
+                    format!("{field} {} → {}", shown(&field.read(customer)), shown(new))
                 })
                 .collect();
+            if changes.force_password_reset.is_some() {
+                each.push("a new password at next login".to_owned());
+            }
             self.examples.push(format!(
                 "#{} {}: {}",
                 customer.id,
@@ -209,7 +177,7 @@ impl Review {
             self.customers, self.already_so
         )];
         for (field, values) in &self.now {
-            let is_group = field == "customer_group_id";
+            let is_group = *field == Field::CustomerGroupId;
             let named = |value: &str| match value.parse::<i64>() {
                 Ok(id) if is_group => group(id),
                 _ => value.to_owned(),
@@ -219,16 +187,16 @@ impl Review {
                 .take(6)
                 .map(|(value, count)| format!("{} ×{count}", named(value)))
                 .collect();
-            let new = match (field.as_str(), change.set.get(field)) {
+            let new = match (field, change.set.get(field)) {
                 (_, Some(value)) => named(&shown(value)),
-                ("notes", None) => "with a line added".to_owned(),
+                (Field::Notes, None) => "with a line added".to_owned(),
                 _ => match (change.add_store_credit, change.subtract_store_credit) {
                     (Some(add), _) => format!("+{add}"),
                     (_, Some(subtract)) => format!("−{subtract}"),
                     _ => String::new(),
                 },
             };
-            let field = if is_group { "group" } else { field.as_str() };
+            let field = if is_group { "group" } else { field.name() };
             lines.push(format!("  {field}: {} → {new}", now.join(" · ")));
         }
         if self.stop_at_zero > 0 {
@@ -247,11 +215,7 @@ impl Review {
 }
 
 fn shown(value: &Value) -> String {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    let text: String = text.chars().take(40).collect();
+    let text: String = value.to_string().chars().take(40).collect();
     if text.is_empty() {
         "(empty)".to_owned()
     } else {
@@ -298,7 +262,7 @@ impl Updated {
 
 /// Reads the selected customers as they are now and says what the change would do to them.
 pub async fn review(
-    client: &Client,
+    store: &SharedStore,
     selection: &Selection,
     change: &BulkChange,
 ) -> Result<Review, ApiError> {
@@ -311,7 +275,7 @@ pub async fn review(
         }
         Selection::Ids(ids) => {
             let mut customers = futures::stream::iter(ids.iter().copied())
-                .map(|id| async move { client.get(id).await })
+                .map(|id| async move { store.get(id).await })
                 .buffered(CONCURRENCY);
             while let Some(customer) = customers.next().await {
                 match customer {
@@ -322,7 +286,7 @@ pub async fn review(
             }
         }
         Selection::Matching { filter, except } => {
-            let (_, pages) = client.all_pages(filter, CONCURRENCY).await?;
+            let (_, pages) = store.all_pages(filter, CONCURRENCY).await?;
             let mut pages = std::pin::pin!(pages);
             while let Some(page) = pages.next().await {
                 for customer in page? {
@@ -339,14 +303,14 @@ pub async fn review(
 /// Backs the selection up to `backup`, then changes each backed-up customer: read again,
 /// recomputed when it changed since the backup, and sent only what changes for it.
 pub async fn update_customers(
-    client: &Client,
+    store: &SharedStore,
     selection: &Selection,
     change: &BulkChange,
     backup: &Path,
     cancel: &Cancel,
     mut progress: impl FnMut(Progress),
 ) -> Result<Updated, JobError> {
-    let backed_up = back_up_selection(client, selection, backup, cancel, &mut progress).await?;
+    let backed_up = back_up_selection(store, selection, backup, cancel, &mut progress).await?;
     let total = backed_up.ids.len() as u64;
     let records =
         backup_customers(backup, None)?.filter_map(|line| Some(line.ok()?.record.customer));
@@ -358,7 +322,7 @@ pub async fn update_customers(
             started += u64::from(go);
             std::future::ready(go)
         })
-        .map(|backed| async move { (backed.id, update_one(client, change, backed).await) })
+        .map(|backed| async move { (backed.id, update_one(store, change, backed).await) })
         .buffer_unordered(CONCURRENCY);
     let mut seen = 0;
     while let Some((id, result)) = results.next().await {
@@ -396,11 +360,11 @@ enum Outcome {
 }
 
 async fn update_one(
-    client: &Client,
+    store: &SharedStore,
     change: &BulkChange,
     backed: Customer,
 ) -> Result<Outcome, ApiError> {
-    let now = match client.get(backed.id).await {
+    let now = match store.get(backed.id).await {
         Ok(now) => now,
         Err(ApiError::Status { status: 404, .. }) => return Ok(Outcome::Gone),
         Err(error) => return Err(error),
@@ -411,27 +375,16 @@ async fn update_one(
     if changes.is_empty() {
         return Ok(Outcome::AlreadySo);
     }
-    let saved = client.update(now.id, &changes).await?;
+    let saved = store.update(now.id, &changes).await?;
     Ok(Outcome::Updated {
         recomputed,
         entry: Entry {
             customer_id: now.id,
-            before: changes
-                .keys()
-                .map(|field| (field.clone(), value_of(&now, field)))
-                .collect(),
+            before: changes.current_in(&now),
             after: changes,
             date_modified: saved.date_modified,
         },
     })
-}
-
-/// A field of a customer as an update sets it (the password reset as `_authentication`).
-pub fn value_of(customer: &Customer, field: &str) -> Value {
-    match field {
-        "_authentication" => json!({ "force_reset": customer.reset_pass_on_login }),
-        _ => current(customer, field),
-    }
 }
 
 #[cfg(test)]
@@ -457,9 +410,15 @@ mod tests {
         change.append_notes = Some("called".into());
         let (sent, stopped) = change.changes_for(&customer("3.5000", 2, "VIP"));
         assert!(stopped);
-        assert_eq!(sent.get("customer_group_id"), None, "already so");
-        assert_eq!(sent.get("store_credit"), Some(&json!("0.0000")));
-        assert_eq!(sent.get("notes"), Some(&json!("VIP\ncalled")));
+        assert_eq!(sent.fields.get(&Field::CustomerGroupId), None, "already so");
+        assert_eq!(
+            sent.fields.get(&Field::StoreCredit),
+            Some(&Value::Amount(Decimal::ZERO))
+        );
+        assert_eq!(
+            sent.fields.get(&Field::Notes),
+            Some(&Value::Text("VIP\ncalled".into()))
+        );
         assert!(change.set_field("readonly=true").is_err());
         assert!(change.set_field("email=12345").is_err());
         assert!(change.set_field("store_credit=-1").is_err());

@@ -7,7 +7,7 @@ use super::address::AddressFields;
 use super::body::{json_object, name_text, text};
 use super::countries::find_country;
 use super::error::ErrorAnswer;
-use crate::api::rules::SHORT_TEXT;
+use crate::domain::rules::SHORT_TEXT;
 
 /// Sent back by clients that fetched an address; never changed by a request (the customer is
 /// the one in the path).

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::customer::CustomerFields;
 use super::error::ErrorAnswer;
 use super::money::credit_from_input;
-use crate::api::rules::{
+use crate::domain::rules::{
     LONG_TEXT, PASSWORD_RULE, SHORT_TEXT, looks_like_email, meets_password_rules,
 };
 

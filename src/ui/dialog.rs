@@ -226,7 +226,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
 }
 
 /// The store's version beside the user's, field by field, with what each side changed.
-fn conflict_lines(app: &App, theirs: &crate::api::Customer, lines: &mut Vec<Line>) {
+fn conflict_lines(app: &App, theirs: &crate::domain::Customer, lines: &mut Vec<Line>) {
     let Some(form) = &app.form else {
         return;
     };

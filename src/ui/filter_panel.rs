@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::sanitize;
-use crate::api::{DATE_FORMS, FILTER_NAMES};
 use crate::app::filter_form::FilterForm;
+use crate::domain::{DATE_FORMS, FILTER_NAMES};
 
 pub fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
     let width = area.width.min(100);

@@ -184,7 +184,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     if !app.filter.is_empty() {
         spans.push(Span::raw("  filter:"));
-        for (name, value) in app.filter.to_query() {
+        for (name, value) in app.filter.parts() {
             // A group shows by its name.
             let (name, value) = match (name, app.filter.customer_group_id) {
                 ("customer_group_id", Some(id)) => ("group", app.group_label(id)),

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::sanitize;
-use crate::api::Customer;
 use crate::app::App;
+use crate::domain::Customer;
 use crate::format::money;
 
 /// The columns, most useful first, with the most cells each may take; narrow terminals drop

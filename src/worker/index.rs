@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::api::{Address, Customer};
+use crate::domain::{Address, Customer};
 use crate::index::{IndexQuery, LocalIndex};
 use crate::jobs::JobError;
 use crate::jobs::backup::Selection;

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
-
-use crate::api::{Address, ApiError, Customer, CustomerGroup, Filter, RateSnapshot};
+use crate::domain::{
+    Address, AddressChange, Customer, CustomerChange, CustomerGroup, Filter, GroupChange,
+    NewCustomer,
+};
 use crate::index::sync::{SyncProgress, SyncReport};
 use crate::index::{IndexQuery, Summary};
 use crate::jobs::backup::Selection;
@@ -15,6 +16,7 @@ use crate::jobs::journal::ChangeSet;
 use crate::jobs::undo::Undone;
 use crate::jobs::update::{BulkChange, Review, Updated};
 use crate::jobs::{Cancel, JobError, Progress, Report};
+use crate::store::{ApiError, RateSnapshot};
 
 /// Tags each request; the UI matches events to what it asked for.
 pub type RequestId = u64;
@@ -106,36 +108,36 @@ pub enum Read {
 #[allow(clippy::large_enum_variant)] // a few writes a second at most
 pub enum Write {
     Create {
-        fields: Map<String, Value>,
+        customer: NewCustomer,
     },
     Update {
         customer_id: i64,
-        changes: Map<String, Value>,
+        changes: CustomerChange,
         /// The changed fields as they were, for the journal (a password is not kept).
-        before: Map<String, Value>,
+        before: CustomerChange,
     },
     Delete {
         customer_id: i64,
     },
     CreateAddress {
         customer_id: i64,
-        fields: Map<String, Value>,
+        fields: AddressChange,
     },
     UpdateAddress {
         customer_id: i64,
         address_id: i64,
-        changes: Map<String, Value>,
+        changes: AddressChange,
     },
     DeleteAddress {
         customer_id: i64,
         address_id: i64,
     },
     CreateGroup {
-        fields: Map<String, Value>,
+        group: GroupChange,
     },
     UpdateGroup {
         group_id: i64,
-        changes: Map<String, Value>,
+        change: GroupChange,
     },
     /// Deletes a group; its customers are left in no group.
     DeleteGroup {

@@ -15,11 +15,13 @@ use futures::FutureExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiError, Client, Filter};
+use crate::domain::Filter;
 use crate::index::LocalIndex;
 use crate::jobs::JobError;
 use crate::jobs::export::{ExportFormat, ExportSpec};
 use crate::jobs::journal::{Journal, Kind};
+use crate::store::ApiError;
+use crate::store::SharedStore;
 
 use index::{
     drop_from_index, export_found, found_ids, keep_address_in_index, keep_in_index, on_index,
@@ -40,7 +42,9 @@ impl WorkerHandle {
 }
 
 /// Starts the worker on the current tokio runtime.
-pub fn spawn(client: Client) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
+pub fn spawn(
+    client: SharedStore,
+) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
     spawn_recording(client, None)
 }
 
@@ -61,7 +65,7 @@ pub struct Recording {
 
 /// Starts the worker, recording its change sets in the journal when given one.
 pub fn spawn_recording(
-    client: Client,
+    client: SharedStore,
     recording: Option<Recording>,
 ) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
     spawn_keeping(
@@ -75,7 +79,7 @@ pub fn spawn_recording(
 
 /// Starts the worker with its journal and local index.
 pub fn spawn_keeping(
-    client: Client,
+    client: SharedStore,
     keeping: Keeping,
 ) -> (WorkerHandle, mpsc::UnboundedReceiver<Event>, JoinHandle<()>) {
     let (commands, inbox) = mpsc::unbounded_channel();
@@ -137,7 +141,7 @@ async fn guarded(
 }
 
 async fn run(
-    client: Client,
+    client: SharedStore,
     keeping: Keeping,
     mut inbox: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
@@ -157,7 +161,7 @@ async fn run(
                 if let Some(older) = reads.remove(&slot) {
                     older.abort(); // latest wins: the older result would be stale
                 }
-                let (client, events) = (client.clone(), events.clone());
+                let (client, events) = (Arc::clone(&client), events.clone());
                 let recording = recording.clone();
                 let index = index.clone();
                 reads.insert(
@@ -170,7 +174,10 @@ async fn run(
                                     filter,
                                     page,
                                     limit,
-                                } => client.list(&filter, page, limit).await.map(Outcome::Page),
+                                } => client
+                                    .list(&filter, page, limit)
+                                    .await
+                                    .map(|listed| Outcome::Page(listed.customers)),
                                 Read::Count { filter } => {
                                     client.count(&filter).await.map(Outcome::Count)
                                 }
@@ -282,7 +289,7 @@ async fn run(
                 );
             }
             Command::Write { request, write } => {
-                let (client, events) = (client.clone(), events.clone());
+                let (client, events) = (Arc::clone(&client), events.clone());
                 let recording = recording.clone();
                 let index = index.clone();
                 writes.push(tokio::spawn(async move {
@@ -292,8 +299,8 @@ async fn run(
                     let progress = |progress| say(Ok(Outcome::Progress(progress)));
                     let result = guarded(async {
                         match write {
-                            Write::Create { fields } => {
-                                let created = client.create(&fields).await?;
+                            Write::Create { customer } => {
+                                let created = client.create(&customer).await?;
                                 if let Some(recording) = &recording
                                     && let Err(error) = recording
                                         .journal
@@ -311,7 +318,8 @@ async fn run(
                             } => {
                                 let saved = client.update(customer_id, &changes).await?;
                                 let mut after = changes;
-                                after.remove("_authentication");
+                                after.password = None;
+                                after.force_password_reset = None;
                                 if !after.is_empty() {
                                     let entry = crate::jobs::journal::Entry {
                                         customer_id,
@@ -365,11 +373,11 @@ async fn run(
                                     address_id,
                                 })
                             }
-                            Write::CreateGroup { fields } => {
-                                Ok(client.create_group(&fields).await.map(Outcome::Group)?)
+                            Write::CreateGroup { group } => {
+                                Ok(client.create_group(&group).await.map(Outcome::Group)?)
                             }
-                            Write::UpdateGroup { group_id, changes } => Ok(client
-                                .update_group(group_id, &changes)
+                            Write::UpdateGroup { group_id, change } => Ok(client
+                                .update_group(group_id, &change)
                                 .await
                                 .map(Outcome::Group)?),
                             Write::DeleteGroup { group_id } => Ok(client
@@ -485,7 +493,7 @@ async fn run(
                 let Some(index) = index.clone() else {
                     continue;
                 };
-                let (client, events) = (client.clone(), events.clone());
+                let (client, events) = (Arc::clone(&client), events.clone());
                 sync = Some(tokio::spawn(async move {
                     let started = Instant::now();
                     let say = |result| send_write_event(&events, &client, request, started, result);
@@ -513,7 +521,7 @@ async fn run(
 }
 
 /// How many customers each group has: one count request per group, four at a time.
-async fn group_counts(client: &Client, group_ids: Vec<i64>) -> Result<Outcome, ApiError> {
+async fn group_counts(client: &SharedStore, group_ids: Vec<i64>) -> Result<Outcome, ApiError> {
     use futures::StreamExt;
     let mut counts = futures::stream::iter(group_ids)
         .map(|group_id| async move {
@@ -534,7 +542,7 @@ async fn group_counts(client: &Client, group_ids: Vec<i64>) -> Result<Outcome, A
 /// Sends a write's progress, or its end, back to the app.
 fn send_write_event(
     events: &mpsc::UnboundedSender<Event>,
-    client: &Client,
+    client: &SharedStore,
     request: RequestId,
     started: Instant,
     result: Result<Outcome, Failure>,

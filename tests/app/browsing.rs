@@ -5,9 +5,9 @@ use crate::common;
 
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, RateSnapshot};
 use bc_customers::app::{App, Msg, Screen, StoreLabel};
 use bc_customers::jobs::{Progress, Step};
+use bc_customers::store::{ApiError, RateSnapshot};
 use bc_customers::worker::{Command, Event, Outcome, Read, Slot};
 use common::screens::{answer, customers, draw, key, loaded, reads, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -6,13 +6,14 @@ use crate::common;
 
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, Customer, RateSnapshot};
 use bc_customers::app::dialog::DialogKind;
 use bc_customers::app::keymap::{Context, bindings_for};
 use bc_customers::app::{App, Msg, StoreLabel};
+use bc_customers::domain::Customer;
 use bc_customers::jobs::backup::Selection;
 use bc_customers::jobs::delete::Deleted;
 use bc_customers::jobs::{Progress, Report, Step};
+use bc_customers::store::{ApiError, RateSnapshot};
 use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot, Write};
 use common::screens::{answer, customers, draw, key, loaded, reads, showing, store, type_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -145,11 +146,16 @@ fn the_create_form_checks_each_field_as_typed_and_sends_a_whole_customer() {
     assert!(app.form.as_ref().is_some_and(|f| f.force_reset));
 
     let sent = writes(&app.update(ctrl('s')));
-    let [(request, Write::Create { fields })] = sent.as_slice() else {
+    let [(request, Write::Create { customer })] = sent.as_slice() else {
         panic!("one create, got {sent:?}");
     };
+    let fields: serde_json::Map<String, serde_json::Value> = customer
+        .fields
+        .iter()
+        .map(|(field, value)| (field.name().to_owned(), value.to_json()))
+        .collect();
     assert_eq!(
-        serde_json::Value::Object(fields.clone()),
+        serde_json::Value::Object(fields),
         json!({
             "first_name": "Ada",
             "last_name": "Lovelace",
@@ -158,13 +164,13 @@ fn the_create_form_checks_each_field_as_typed_and_sends_a_whole_customer() {
             "customer_group_id": 2,
             "registration_ip_address": "10.0.0.1",
             "notes": "quiet q",
-            "_authentication": {
-                "password": "short12",
-                "password_confirmation": "short12",
-                "force_reset": true
-            }
         })
     );
+    assert_eq!(
+        customer.password.as_ref().map(|p| p.expose()),
+        Some("short12")
+    );
+    assert!(customer.force_password_reset);
     assert!(app.pending() > 0, "the status bar shows the save under way");
 
     let created = Customer {
@@ -260,7 +266,7 @@ fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
     };
     assert_eq!(*customer_id, 2);
     assert_eq!(
-        serde_json::Value::Object(changes.clone()),
+        serde_json::to_value(changes).expect("a change"),
         json!({"company": "Acme"})
     );
     let saved = Customer {
@@ -287,7 +293,7 @@ fn a_stored_value_the_rules_would_refuse_does_not_block_other_changes() {
     let original = app.customers[0].clone();
     let sent = writes(&save_checked(&mut app, &original));
     assert!(
-        matches!(sent.as_slice(), [(_, Write::Update { changes, .. })] if changes.len() == 1),
+        matches!(sent.as_slice(), [(_, Write::Update { changes, .. })] if changes.fields.len() == 1),
         "{sent:?}"
     );
 }
@@ -348,7 +354,9 @@ fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
     let sent = writes(&save_checked(&mut app, &theirs));
     assert!(matches!(
         sent.as_slice(),
-        [(_, Write::Update { changes, .. })] if changes.len() == 1 && changes["company"] == "Acme"
+        [(_, Write::Update { changes, .. })] if changes.fields.len() == 1
+            && changes.fields.get(&bc_customers::domain::Field::Company)
+                == Some(&bc_customers::domain::Value::Text("Acme".into()))
     ));
 
     // Overwrite: sent at once, still only what the user changed.
@@ -357,7 +365,7 @@ fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
     let sent = writes(&press(&mut app, 2));
     assert!(matches!(
         sent.as_slice(),
-        [(_, Write::Update { customer_id: 1, changes, .. })] if changes.len() == 1
+        [(_, Write::Update { customer_id: 1, changes, .. })] if changes.fields.len() == 1
     ));
 
     // Cancel: nothing sent, the typing stays.
@@ -949,7 +957,12 @@ fn the_group_is_picked_by_name() {
     let [(_, Write::Update { changes, .. })] = sent.as_slice() else {
         panic!("an update: {sent:?}");
     };
-    assert_eq!(changes.get("customer_group_id"), Some(&json!(2)));
+    assert_eq!(
+        changes
+            .fields
+            .get(&bc_customers::domain::Field::CustomerGroupId),
+        Some(&bc_customers::domain::Value::Group(2))
+    );
 }
 
 #[test]

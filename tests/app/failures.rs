@@ -1,8 +1,8 @@
 //! A store that fails: a failed load never looks like an empty store, the rows on screen
 //! stay but say they are not current, and the position moves only with the rows.
 
-use bc_customers::api::ApiError;
 use bc_customers::app::{App, Msg};
+use bc_customers::store::ApiError;
 use bc_customers::worker::{Outcome, Slot};
 use ratatui::crossterm::event::KeyCode;
 

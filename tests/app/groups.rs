@@ -1,12 +1,11 @@
 //! The groups view: counts per group in the background, a group's customers on Enter, and
 //! creating, renaming and deleting groups with what the store says kept in view.
 
-use bc_customers::api::ApiError;
 use bc_customers::app::Screen;
 use bc_customers::app::dialog::DialogKind;
+use bc_customers::store::ApiError;
 use bc_customers::worker::{Command, Event, Outcome, Read, Slot, Write};
 use ratatui::crossterm::event::KeyCode;
-use serde_json::json;
 
 use crate::common::screens::{answer, draw, groups, key, loaded, reads, type_text};
 
@@ -77,13 +76,13 @@ fn a_refused_group_name_stays_typed_with_the_stores_reason() {
     let [
         Command::Write {
             request,
-            write: Write::CreateGroup { fields },
+            write: Write::CreateGroup { group },
         },
     ] = sent.as_slice()
     else {
         panic!("a create: {sent:?}");
     };
-    assert_eq!(fields.get("name"), Some(&json!("retail")));
+    assert_eq!(group.name.as_deref(), Some("retail"));
     app.update(bc_customers::app::Msg::Worker(Box::new(Event {
         request: *request,
         slot: None,

@@ -129,7 +129,7 @@ fn in_context(context: Context, read_only: bool) -> App {
         Context::Groups | Context::GroupPrompt => {
             type_text(&mut app, "C");
             // Three groups, the middle one chosen: every key has somewhere to go.
-            app.groups.push(bc_customers::api::CustomerGroup {
+            app.groups.push(bc_customers::domain::CustomerGroup {
                 id: 3,
                 name: "VIP".into(),
                 ..Default::default()

@@ -394,7 +394,7 @@ async fn a_delete_on_a_failing_store_reports_exactly_what_happened() {
     // Counted through the client, which retries the store's failures.
     let left = store
         .client()
-        .count(&bc_customers::api::Filter::default())
+        .count(&bc_customers::domain::Filter::default())
         .await
         .expect("a count");
     match &app.app.last_error {

@@ -7,17 +7,17 @@ use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::Auth;
+use bc_customers::api::v2::{Client, ClientOptions};
+use bc_customers::domain::{Filter, Secret};
 use bc_customers::jobs::Progress;
 use bc_customers::jobs::export::{ExportFormat, ExportSpec, export};
 use bc_customers::sandbox::RateLimit;
-use common::{TOKEN, TestStore};
+use bc_customers::store::ApiError;
+use bc_customers::store::Store;
+use common::{TOKEN, TestStore, change, new_customer};
 use futures::StreamExt;
-use serde_json::{Map, Value, json};
-
-fn fields(value: Value) -> Map<String, Value> {
-    value.as_object().expect("an object").clone()
-}
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn every_endpoint_round_trips() {
@@ -28,7 +28,7 @@ async fn every_endpoint_round_trips() {
     assert_eq!(client.count(&filter).await.expect("a count"), 30);
     let page = client.list(&filter, 2, 10).await.expect("a page");
     assert_eq!(
-        page.iter().map(|c| c.id).collect::<Vec<_>>(),
+        page.customers.iter().map(|c| c.id).collect::<Vec<_>>(),
         (11..=20).collect::<Vec<_>>()
     );
     assert!(
@@ -36,12 +36,13 @@ async fn every_endpoint_round_trips() {
             .list(&filter, 9, 10)
             .await
             .expect("past the end")
+            .customers
             .is_empty(),
         "204 is an empty page"
     );
 
     let created = client
-        .create(&fields(
+        .create(&new_customer(
             json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
             "store_credit": "2.5", "_authentication": {"password": "secret12"}}),
         ))
@@ -49,21 +50,12 @@ async fn every_endpoint_round_trips() {
         .expect("created");
     assert_eq!(created.id, 31);
     assert_eq!(created.store_credit.to_string(), "2.5000");
-    assert!(
-        client
-            .validate_password(31, "secret12")
-            .await
-            .expect("checked")
-    );
-    assert!(
-        !client
-            .validate_password(31, "secret13")
-            .await
-            .expect("checked")
-    );
+    let v2 = store.v2_client();
+    assert!(v2.validate_password(31, "secret12").await.expect("checked"));
+    assert!(!v2.validate_password(31, "secret13").await.expect("checked"));
 
     let updated = client
-        .update(31, &fields(json!({"company": "Lee & Co"})))
+        .update(31, &change(json!({"company": "Lee & Co"})))
         .await
         .expect("updated");
     assert_eq!(updated.company, "Lee & Co");
@@ -81,7 +73,7 @@ async fn every_endpoint_round_trips() {
     let before = client.count(&group).await.expect("a count");
     assert!(before > 0);
     assert_eq!(
-        client.delete_matching(&group).await.expect("bulk delete"),
+        v2.delete_matching(&group).await.expect("bulk delete"),
         before
     );
     assert_eq!(client.count(&group).await.expect("a count"), 0);
@@ -97,7 +89,7 @@ async fn errors_name_the_field_and_say_what_to_do() {
     let client = store.client();
     let first = client.get(1).await.expect("a customer");
     let duplicate = client
-        .create(&fields(
+        .create(&new_customer(
             json!({"first_name": "A", "last_name": "B", "email": first.email.to_uppercase()}),
         ))
         .await
@@ -105,7 +97,13 @@ async fn errors_name_the_field_and_say_what_to_do() {
     assert_eq!(duplicate.status(), Some(409));
     assert_eq!(duplicate.field(), Some("email"));
     let invalid = client
-        .update(1, &fields(json!({"store_credit": -5})))
+        .update(
+            1,
+            &bc_customers::domain::CustomerChange::set(
+                bc_customers::domain::Field::StoreCredit,
+                bc_customers::domain::Value::Amount(rust_decimal::Decimal::new(-5, 0)),
+            ),
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -165,7 +163,7 @@ async fn creates_are_not_retried_blindly() {
     let store = TestStore::start(|options| options.fail_rate = 1.0).await;
     let client = store.client();
     let error = client
-        .create(&fields(
+        .create(&new_customer(
             json!({"first_name": "A", "last_name": "B", "email": "a@example.com"}),
         ))
         .await

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use bc_customers::api::Filter;
+use bc_customers::domain::Filter;
 use bc_customers::jobs::backup::back_up;
 use bc_customers::jobs::backup::read_backup;
 use bc_customers::jobs::delete::delete_ids;

@@ -1,16 +1,20 @@
 //! The client's customer groups and addresses against a seeded sandbox, and exports with them.
 
-use bc_customers::api::{ApiError, Filter};
+use bc_customers::domain::{AddressChange, Filter, GroupChange};
 use bc_customers::jobs::export::{ExportFormat, ExportSpec, export};
-use serde_json::{Map, Value, json};
+use bc_customers::store::ApiError;
+use serde_json::{Value, json};
 
 use crate::common::TestStore;
 
-fn fields(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(fields) => fields,
-        _ => Map::new(),
-    }
+/// Address fields by API name, from JSON.
+fn fields(value: Value) -> AddressChange {
+    value
+        .as_object()
+        .expect("an object")
+        .iter()
+        .map(|(name, text)| (name.clone(), text.as_str().unwrap_or_default().to_owned()))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,16 +28,16 @@ async fn groups_and_addresses_round_trip() {
         "{groups:?}"
     );
     let created = client
-        .create_group(&fields(json!({"name": "Night Owls"})))
+        .create_group(&GroupChange::named("Night Owls"))
         .await
         .expect("created");
     let renamed = client
-        .update_group(created.id, &fields(json!({"name": "Early Birds"})))
+        .update_group(created.id, &GroupChange::named("Early Birds"))
         .await
         .expect("renamed");
     assert_eq!(renamed.name, "Early Birds");
     let taken = client
-        .create_group(&fields(json!({"name": "early birds"})))
+        .create_group(&GroupChange::named("early birds"))
         .await
         .expect_err("a name in use");
     assert_eq!(taken.status(), Some(409));

@@ -4,7 +4,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, Auth, Client, ClientOptions, Filter, Secret};
+use bc_customers::api::Auth;
+use bc_customers::api::v2::{Client, ClientOptions};
+use bc_customers::domain::{Filter, Secret};
+use bc_customers::store::ApiError;
+use bc_customers::store::Store;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use bc_customers::api::{Client, Customer, Filter};
+use bc_customers::domain::{Customer, Filter};
 use bc_customers::index::sync::{SyncReport, sync};
 use bc_customers::index::{Found, IndexQuery, LocalIndex, Sort, SortColumn};
+use bc_customers::store::SharedStore;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -16,13 +17,14 @@ fn new_index(folder: &std::path::Path) -> Arc<LocalIndex> {
     Arc::new(LocalIndex::open(&folder.join("index").join("store.sqlite3")).expect("an index"))
 }
 
-async fn store_customers(client: &Client) -> Vec<Customer> {
+async fn store_customers(client: &SharedStore) -> Vec<Customer> {
     let mut all = Vec::new();
     for page in 1.. {
         let customers = client
             .list(&Filter::default(), page, 250)
             .await
-            .expect("a page");
+            .expect("a page")
+            .customers;
         if customers.is_empty() {
             break;
         }
@@ -31,7 +33,7 @@ async fn store_customers(client: &Client) -> Vec<Customer> {
     all
 }
 
-async fn synced(client: &Client, index: &Arc<LocalIndex>) -> SyncReport {
+async fn synced(client: &SharedStore, index: &Arc<LocalIndex>) -> SyncReport {
     sync(client, index, |_| {}).await.expect("a sync")
 }
 
@@ -108,19 +110,20 @@ async fn a_sync_against_a_failing_store_completes() {
     let index = new_index(folder.path());
     let report = synced(&client, &index).await;
     assert_eq!(report.customers, 1_200);
-    let reliable = Client::new(
+    let reliable = bc_customers::api::v2::Client::new(
         &store.sandbox.api_url(),
         bc_customers::api::Auth::Token {
-            token: bc_customers::api::Secret::new(crate::common::TOKEN),
+            token: bc_customers::domain::Secret::new(crate::common::TOKEN),
             client_id: None,
         },
-        bc_customers::api::ClientOptions {
+        bc_customers::api::v2::ClientOptions {
             retries: 50,
             backoff: std::time::Duration::from_millis(5),
             ..Default::default()
         },
     )
     .expect("a client");
+    let reliable: SharedStore = Arc::new(reliable);
     assert_eq!(
         index.all().expect("customers"),
         store_customers(&reliable).await

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use bc_customers::api::Filter;
+use bc_customers::domain::Filter;
 use bc_customers::worker::{self, Command, Outcome, Read, Slot, Write};
 use common::TestStore;
 use serde_json::json;
@@ -84,7 +84,7 @@ async fn writes_run_alongside_reads_and_always_report() {
     worker.send(Command::Write {
         request: 7,
         write: Write::Create {
-            fields: fields.as_object().expect("fields").clone(),
+            customer: crate::common::new_customer(fields),
         },
     });
     worker.send(Command::Write {
@@ -219,17 +219,16 @@ async fn a_single_edit_and_a_create_are_recorded_and_the_edit_undone() {
         }),
     );
     let company_was = store.get_json("/customers/2").await["company"].clone();
-    let fields = |value: serde_json::Value| value.as_object().cloned().unwrap_or_default();
     let writes = [
         Write::Create {
-            fields: fields(
+            customer: crate::common::new_customer(
                 json!({"first_name": "Ada", "last_name": "L", "email": "ada@example.com"}),
             ),
         },
         Write::Update {
             customer_id: 2,
-            changes: fields(json!({"company": "Edited Ltd"})),
-            before: fields(json!({"company": company_was})),
+            changes: crate::common::change(json!({"company": "Edited Ltd"})),
+            before: crate::common::change(json!({"company": company_was})),
         },
     ];
     for (request, write) in (1..).zip(writes) {

@@ -75,17 +75,23 @@ impl TestStore {
         response.json().await.expect("a JSON answer")
     }
 
-    /// An API client for this store, with short retry delays.
-    pub fn client(&self) -> bc_customers::api::Client {
+    /// This store through the store trait (the v2 backend over HTTP), short retry delays.
+    pub fn client(&self) -> bc_customers::store::SharedStore {
+        std::sync::Arc::new(self.v2_client())
+    }
+
+    /// The v2 HTTP client itself, with short retry delays.
+    pub fn v2_client(&self) -> bc_customers::api::v2::Client {
         let auth = bc_customers::api::Auth::Token {
-            token: bc_customers::api::Secret::new(TOKEN),
+            token: bc_customers::domain::Secret::new(TOKEN),
             client_id: None,
         };
-        let options = bc_customers::api::ClientOptions {
+        let options = bc_customers::api::v2::ClientOptions {
             backoff: Duration::from_millis(20),
             ..Default::default()
         };
-        bc_customers::api::Client::new(&self.sandbox.api_url(), auth, options).expect("a client")
+        bc_customers::api::v2::Client::new(&self.sandbox.api_url(), auth, options)
+            .expect("a client")
     }
 
     pub async fn send_json(&self, method: Method, path: &str, body: &Value) -> Response {
@@ -143,7 +149,7 @@ pub async fn start_on(
 }
 
 pub fn client() -> reqwest::Client {
-    bc_customers::api::install_tls_provider();
+    bc_customers::api::v2::install_tls_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -231,4 +237,27 @@ pub fn spawn_sandbox_process_with(
         api_url: format!("http://{address}/stores/sandbox/v2"),
         banner,
     }
+}
+
+/// A new customer from the JSON a person would send the API: fields by API name, and a
+/// password in `_authentication`.
+pub fn new_customer(json: Value) -> bc_customers::domain::NewCustomer {
+    use bc_customers::domain::{Field, NewCustomer, Secret};
+    let mut customer = NewCustomer::default();
+    for (name, value) in json.as_object().expect("an object") {
+        if name == "_authentication" {
+            customer.password = value["password"].as_str().map(Secret::new);
+            customer.force_password_reset = value["force_reset"].as_bool().unwrap_or(false);
+            continue;
+        }
+        let field = Field::named(name).expect("a field of a customer");
+        let value = field.from_json(value).expect("a value the field takes");
+        customer.fields.insert(field, value);
+    }
+    customer
+}
+
+/// A change from the JSON of an update: fields by API name.
+pub fn change(json: Value) -> bc_customers::domain::CustomerChange {
+    serde_json::from_value(json).expect("a change of a customer")
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use bc_customers::api::{ApiError, Customer, CustomerGroup, RateSnapshot};
 use bc_customers::app::{App, Msg, StoreLabel};
+use bc_customers::domain::{Customer, CustomerGroup};
+use bc_customers::store::{ApiError, RateSnapshot};
 use bc_customers::worker::{Command, Event, Outcome, Read, RequestId, Slot};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -46,10 +46,10 @@ fn build_search_report_and_forget_the_index() {
     assert!(synced.contains("(first sync)"), "{synced}");
 
     // A known customer, created after the first sync, is found by the next search's sync.
-    let client = bc_customers::api::Client::new(
+    let client = bc_customers::api::v2::Client::new(
         api,
         bc_customers::api::Auth::Token {
-            token: bc_customers::api::Secret::new("search-token"),
+            token: bc_customers::domain::Secret::new("search-token"),
             client_id: None,
         },
         Default::default(),
@@ -59,7 +59,7 @@ fn build_search_report_and_forget_the_index() {
                                     "email": "zq@gmail.com", "phone": "+1 (555) 010-9999"});
     let created = tokio::runtime::Runtime::new()
         .expect("a runtime")
-        .block_on(client.create(fields.as_object().expect("fields")))
+        .block_on(client.create_customer(&crate::common::new_customer(fields)))
         .expect("created");
 
     let table = stdout(&run(&home, api, &["search", "zoe", "QUIX"]));
@@ -175,10 +175,10 @@ fn a_profile_with_the_index_off_says_so() {
 fn search_open_and_summarise_in_the_terminal() {
     let folder = tempfile::tempdir().expect("a folder");
     let store = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "search-token", 300);
-    let client = bc_customers::api::Client::new(
+    let client = bc_customers::api::v2::Client::new(
         &store.api_url,
         bc_customers::api::Auth::Token {
-            token: bc_customers::api::Secret::new("search-token"),
+            token: bc_customers::domain::Secret::new("search-token"),
             client_id: None,
         },
         Default::default(),
@@ -188,7 +188,7 @@ fn search_open_and_summarise_in_the_terminal() {
                                     "email": "zeb@quartz.example", "company": "Bäckerei Quartz"});
     tokio::runtime::Runtime::new()
         .expect("a runtime")
-        .block_on(client.create(fields.as_object().expect("fields")))
+        .block_on(client.create_customer(&crate::common::new_customer(fields)))
         .expect("created");
 
     let home = folder.path().join("home");

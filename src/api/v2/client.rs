@@ -1,53 +1,16 @@
-//! The v2 Customers client: every endpoint, with retries, rate-limit pacing and timeouts.
-//! It knows HTTP and the API, and nothing of the terminal.
+//! The v2 API over HTTP: credentials, retries, rate-limit pacing and timeouts, and the store's
+//! clock from its answers. The endpoints are in the files beside this one.
 
-use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use futures::stream::{self, Stream, StreamExt};
 use reqwest::{Method, StatusCode, Url};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use super::budget::{RateBudget, RateSnapshot};
-use super::error::ApiError;
-use super::filter::Filter;
-use super::model::{Count, Customer};
-
-/// The most customers one page can hold.
-pub const MAX_PAGE_SIZE: u64 = 250;
-
-/// A secret that never shows in `Debug` output, logs or messages.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// OAuth: `X-Auth-Token`, with the client id sent as `X-Auth-Client` when known.
-    Token {
-        token: Secret,
-        client_id: Option<String>,
-    },
-    /// Legacy API keys: HTTP Basic with the user name and the key.
-    Basic { username: String, api_key: Secret },
-}
+use crate::api::Auth;
+use crate::api::budget::RateBudget;
+use crate::store::{ApiError, RateSnapshot, RequestStats};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -78,25 +41,10 @@ pub struct Client {
     base: Url,
     auth: Auth,
     budget: Arc<RateBudget>,
-    stats: Arc<ClientStats>,
+    stats: Arc<RequestStats>,
     options: ClientOptions,
     /// Background work: waits for the person's own requests (see `RateBudget`).
     background: bool,
-}
-
-/// What a client has sent and met, for status lines and benchmarks.
-#[derive(Debug, Default)]
-pub struct ClientStats {
-    pub requests: AtomicU64,
-    /// Of those, sent by background work (the index's sync).
-    pub background_requests: AtomicU64,
-    /// 429 answers received (and waited out).
-    pub rate_limited: AtomicU64,
-    /// Requests sent again after a 5xx answer or a broken connection.
-    pub retried: AtomicU64,
-    /// The store's clock (its `Date` header) at the last answer, in seconds since the epoch;
-    /// 0 before any.
-    pub store_time: AtomicI64,
 }
 
 /// Whether a request may be sent again after an unclear failure.
@@ -166,193 +114,13 @@ impl Client {
     }
 
     /// Counters shared by every clone of this client.
-    pub fn stats(&self) -> &ClientStats {
+    pub fn request_stats(&self) -> &RequestStats {
         &self.stats
     }
 
     /// The quota as last reported by the store.
-    pub fn rate_budget(&self) -> RateSnapshot {
+    pub fn quota(&self) -> RateSnapshot {
         self.budget.snapshot()
-    }
-
-    /// One page of customers (1-based), in id order; an empty page past the end.
-    pub async fn list(
-        &self,
-        filter: &Filter,
-        page: u64,
-        limit: u64,
-    ) -> Result<Vec<Customer>, ApiError> {
-        self.list_dated(filter, page, limit)
-            .await
-            .map(|(customers, _)| customers)
-    }
-
-    pub async fn count(&self, filter: &Filter) -> Result<u64, ApiError> {
-        let body = self
-            .send(
-                Method::GET,
-                "customers/count",
-                &filter.to_query(),
-                None,
-                Repeat::Safe,
-            )
-            .await?;
-        let count: Count = decode(&body.unwrap_or_default())?;
-        Ok(count.count)
-    }
-
-    pub async fn get(&self, id: i64) -> Result<Customer, ApiError> {
-        let body = self
-            .send(
-                Method::GET,
-                &format!("customers/{id}"),
-                &[],
-                None,
-                Repeat::Safe,
-            )
-            .await?;
-        decode(&body.unwrap_or_default())
-    }
-
-    /// Creates a customer from its fields (and `_authentication`, if given).
-    pub async fn create(&self, fields: &Map<String, Value>) -> Result<Customer, ApiError> {
-        let body = Value::Object(fields.clone());
-        let answer = self
-            .send(
-                Method::POST,
-                "customers",
-                &[],
-                Some(&body),
-                Repeat::OnlyIfUnprocessed,
-            )
-            .await?;
-        decode(&answer.unwrap_or_default())
-    }
-
-    /// Changes only the fields given.
-    pub async fn update(
-        &self,
-        id: i64,
-        changes: &Map<String, Value>,
-    ) -> Result<Customer, ApiError> {
-        let body = Value::Object(changes.clone());
-        let answer = self
-            .send(
-                Method::PUT,
-                &format!("customers/{id}"),
-                &[],
-                Some(&body),
-                Repeat::Safe,
-            )
-            .await?;
-        decode(&answer.unwrap_or_default())
-    }
-
-    pub async fn delete(&self, id: i64) -> Result<(), ApiError> {
-        self.send(
-            Method::DELETE,
-            &format!("customers/{id}"),
-            &[],
-            None,
-            Repeat::Safe,
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Deletes every customer the filter matches — every customer of the store when the
-    /// filter is empty; callers bound it (e.g. by `min_id`/`max_id`). The store is not trusted
-    /// to have deleted everything in one call (the real one takes batches of 100, and has
-    /// retired collection deletes on some stores): it counts again, repeats, and falls back to
-    /// deleting one by one. Returns how many customers went.
-    pub async fn delete_matching(&self, filter: &Filter) -> Result<u64, ApiError> {
-        let before = self.count(filter).await?;
-        let mut left = before;
-        for _ in 0..3 {
-            if left == 0 {
-                return Ok(before);
-            }
-            match self
-                .send(
-                    Method::DELETE,
-                    "customers",
-                    &filter.to_query(),
-                    None,
-                    Repeat::Safe,
-                )
-                .await
-            {
-                Ok(_) => {}
-                Err(ApiError::Status {
-                    status: 404 | 405 | 410,
-                    ..
-                }) => break,
-                Err(error) => return Err(error),
-            }
-            let now = self.count(filter).await?;
-            let progressed = now < left;
-            left = now;
-            if !progressed {
-                break;
-            }
-        }
-        while left > 0 {
-            let page = self.list(filter, 1, MAX_PAGE_SIZE).await?;
-            if page.is_empty() {
-                break;
-            }
-            for customer in page {
-                match self.delete(customer.id).await {
-                    Ok(()) | Err(ApiError::Status { status: 404, .. }) => {}
-                    Err(error) => return Err(error),
-                }
-            }
-            left = self.count(filter).await?;
-        }
-        Ok(before.saturating_sub(left))
-    }
-
-    /// Whether `password` is the customer's current password.
-    pub async fn validate_password(&self, id: i64, password: &str) -> Result<bool, ApiError> {
-        let body = json!({ "password": password });
-        let path = format!("customers/{id}/validate");
-        let answer = self
-            .send(Method::POST, &path, &[], Some(&body), Repeat::Safe)
-            .await?;
-        let value: Value = decode(&answer.unwrap_or_default())?;
-        Ok(match &value["success"] {
-            Value::Bool(success) => *success,
-            Value::String(text) => text == "true",
-            _ => false,
-        })
-    }
-
-    /// Every customer the filter matches, in id order: pages are fetched `concurrency` at a
-    /// time and yielded in order, so memory holds at most that many pages. Returns the count
-    /// taken before the first page, to check the total against.
-    pub async fn all_pages(
-        &self,
-        filter: &Filter,
-        concurrency: usize,
-    ) -> Result<
-        (
-            u64,
-            impl Stream<Item = Result<Vec<Customer>, ApiError>> + use<>,
-        ),
-        ApiError,
-    > {
-        let total = self.count(filter).await?;
-        let pages = total.div_ceil(MAX_PAGE_SIZE);
-        let client = self.clone();
-        let filter = filter.clone();
-        let stream = stream::iter(1..=pages)
-            .map(move |page| {
-                let client = client.clone();
-                let filter = filter.clone();
-                async move { client.list(&filter, page, MAX_PAGE_SIZE).await }
-            })
-            .buffered(concurrency.max(1));
-        Ok((total, stream))
     }
 
     /// Sends one request, retrying what can be retried. `None` is an empty (204) answer.
@@ -369,28 +137,8 @@ impl Client {
             .map(|(body, _)| body)
     }
 
-    /// One page of customers, as `list`, with the store's clock when it answered (its `Date`
-    /// header, seconds since the epoch): what "changed since" is measured against.
-    pub async fn list_dated(
-        &self,
-        filter: &Filter,
-        page: u64,
-        limit: u64,
-    ) -> Result<(Vec<Customer>, Option<i64>), ApiError> {
-        let mut query = filter.to_query();
-        query.push(("page", page.max(1).to_string()));
-        query.push(("limit", limit.clamp(1, MAX_PAGE_SIZE).to_string()));
-        let (body, date) = self
-            .send_dated(Method::GET, "customers", &query, None, Repeat::Safe)
-            .await?;
-        match body {
-            None => Ok((Vec::new(), date)),
-            Some(bytes) => Ok((decode(&bytes)?, date)),
-        }
-    }
-
     /// As `send`, with the answer's `Date`.
-    async fn send_dated(
+    pub(super) async fn send_dated(
         &self,
         method: Method,
         path: &str,
@@ -627,6 +375,7 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Secret;
 
     fn token() -> Auth {
         Auth::Token {

@@ -1,6 +1,6 @@
 //! Which customers a request is about: every filter of the original resource doc and of the
-//! current spec, checked before anything is sent, and rendered as the query string. The same
-//! filter serves the list, the count and the bulk delete.
+//! current spec, checked before anything is sent. The same filter serves the list, the count
+//! and every job; each backend renders it in its own terms.
 
 use std::fmt;
 
@@ -149,8 +149,8 @@ impl Filter {
         Ok(())
     }
 
-    /// The query parameters, by their current API names.
-    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+    /// The filters given, by name, with their values as text (dates in RFC 2822).
+    pub fn parts(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
         let mut text = |name: &'static str, value: &Option<String>| {
             if let Some(value) = value {
@@ -196,7 +196,7 @@ impl fmt::Display for Filter {
             return write!(f, "no filter (every customer)");
         }
         let parts: Vec<String> = self
-            .to_query()
+            .parts()
             .into_iter()
             .map(|(name, value)| format!("{name}={value}"))
             .collect();
@@ -251,7 +251,7 @@ mod tests {
             .set("max_date_modified", "2024-05-06T07:34:10+02:00")
             .expect("date");
         assert_eq!(
-            filter.to_query(),
+            filter.parts(),
             vec![
                 ("last_name", "Lee".to_owned()),
                 ("store_credit", "5.5".to_owned()),
