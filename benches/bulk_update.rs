@@ -8,11 +8,9 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use bc_customers::domain::Filter;
 use bc_customers::jobs::Cancel;
-use bc_customers::jobs::backup::Selection;
 use bc_customers::jobs::update::BulkChange;
-use bc_customers::worker::{self, Command, Outcome, Write};
+use bc_customers::worker::{self, Command, Outcome, Setup, Write};
 
 fn rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -47,7 +45,12 @@ async fn main() {
         limit.quota,
         limit.window.as_secs()
     );
-    let (worker, mut events, _task) = worker::spawn(client.clone());
+    let setup = Setup {
+        places: Some(bc_customers::paths::Places::in_folder(folder.path())),
+        known_as: "bench".into(),
+        index: false,
+    };
+    let (worker, mut events, _task) = worker::spawn(client.clone(), setup);
     let change = BulkChange {
         add_store_credit: Some(5.into()),
         ..BulkChange::default()
@@ -57,12 +60,8 @@ async fn main() {
     worker.send(Command::Write {
         request: 1,
         write: Write::UpdateCustomers {
-            selection: Selection::Matching {
-                filter: Filter::default(),
-                except: Vec::new(),
-            },
+            ids: (1..=customers as i64).collect(),
             change,
-            backup: folder.path().join("backup.jsonl"),
             cancel: Cancel::default(),
         },
     });

@@ -8,9 +8,9 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use bc_customers::domain::Filter;
-use bc_customers::jobs::backup::Selection;
-use bc_customers::jobs::{Cancel, Report};
-use bc_customers::worker::{self, Command, Event, Outcome, Write};
+use bc_customers::jobs::Cancel;
+use bc_customers::jobs::undo::UndoScope;
+use bc_customers::worker::{self, Chosen, Command, Event, Outcome, Read, Setup, Slot, Write};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 #[path = "limited_store/mod.rs"]
@@ -39,7 +39,6 @@ async fn main() {
         "step", "requests", "seconds", "requests/s", "of quota", "429s"
     );
 
-    let path = folder.path().join("backup.jsonl");
     let phase = |name: &str, started: Instant, before: (u64, u64)| {
         let requests = client.stats().requests.load(Ordering::Relaxed) - before.0;
         let refused = client.stats().rate_limited.load(Ordering::Relaxed) - before.1;
@@ -57,44 +56,63 @@ async fn main() {
         )
     };
 
-    let (worker, mut events, _task) = worker::spawn(client.clone());
+    let setup = Setup {
+        places: Some(bc_customers::paths::Places::in_folder(folder.path())),
+        known_as: "bench".into(),
+        index: false,
+    };
+    let (worker, mut events, _task) = worker::spawn(client.clone(), setup);
     let before = counters(&client);
     let started = Instant::now();
-    worker.send(Command::Write {
+    // The app's review (the ids fixed), then the delete of exactly those.
+    worker.send(Command::Read {
         request: 1,
-        write: Write::DeleteCustomers {
-            selection: Selection::Matching {
+        slot: Slot::DeleteReview,
+        read: Read::DeleteReview {
+            chosen: Chosen::Matching {
                 filter: Filter::default(),
                 except: Vec::new(),
             },
-            backup: path.clone(),
+        },
+    });
+    let reviewed = match finished(&mut events).await {
+        Outcome::DeleteReview { reviewed, .. } => reviewed,
+        other => panic!("a review, got {other:?}"),
+    };
+    worker.send(Command::Write {
+        request: 2,
+        write: Write::DeleteCustomers {
+            reviewed,
             cancel: Cancel::default(),
         },
     });
-    let (report, still_on_store) = match finished(&mut events).await {
-        Outcome::DeletedCustomers(deleted) => (deleted.report, deleted.still_on_store),
+    let deleted = match finished(&mut events).await {
+        Outcome::DeletedCustomers(deleted) => deleted,
         other => panic!("a delete report, got {other:?}"),
     };
-    assert_eq!((report.done, report.failed.len()), (customers, 0));
-    assert_eq!(still_on_store, Some(0));
-    phase("back up + delete + check", started, before);
+    assert_eq!(
+        (deleted.report.done, deleted.report.failed.len()),
+        (customers, 0)
+    );
+    assert_eq!(deleted.still_on_store, Some(0));
+    phase("review + back up + delete + check", started, before);
 
     let before = counters(&client);
     let started = Instant::now();
     worker.send(Command::Write {
-        request: 2,
-        write: Write::Restore {
-            backup: path.clone(),
-            only_ids: Some(report.ids.clone()),
+        request: 3,
+        write: Write::UndoChangeSet {
+            set: deleted.change_set,
+            scope: UndoScope::Remaining,
             cancel: Cancel::default(),
         },
     });
-    let report: Report = match finished(&mut events).await {
-        Outcome::Restored(report) => report,
-        other => panic!("a restore report, got {other:?}"),
+    let report = match finished(&mut events).await {
+        Outcome::Undone(undone) => undone.report,
+        other => panic!("an undo report, got {other:?}"),
     };
     assert_eq!((report.done, report.failed.len()), (customers, 0));
-    phase("restore", started, before);
+    phase("undo (restore)", started, before);
     assert_eq!(
         client.count(&Filter::default()).await.expect("a count"),
         customers

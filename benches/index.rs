@@ -21,7 +21,7 @@ use bc_customers::index::sync::sync;
 use bc_customers::index::{IndexQuery, LocalIndex};
 use bc_customers::sandbox::{self, RateLimit, RunningSandbox, SandboxOptions};
 use bc_customers::store::SharedStore;
-use bc_customers::worker::{self, Command, Keeping, Outcome, Read, Slot};
+use bc_customers::worker::{self, Command, Outcome, Read, Setup, Slot};
 
 #[path = "../tests/e2e/pty.rs"]
 #[allow(dead_code)]
@@ -85,12 +85,14 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// Every keystroke of `TYPED` through the worker: the page and the count for the text so far.
-async fn keystrokes(index: Arc<LocalIndex>, client: SharedStore) -> (Vec<Duration>, Vec<Duration>) {
-    let keeping = Keeping {
-        recording: None,
-        index: Some(index),
+/// The worker opens the index the app would: in `data`, by the store's identity.
+async fn keystrokes(data: &std::path::Path, client: SharedStore) -> (Vec<Duration>, Vec<Duration>) {
+    let setup = Setup {
+        places: Some(bc_customers::paths::Places::in_folder(data)),
+        known_as: "bench".into(),
+        index: true,
     };
-    let (worker, mut events, _task) = worker::spawn_keeping(client, keeping);
+    let (worker, mut events, _task) = worker::spawn(client, setup);
     let mut times = Vec::new();
     let mut exact = Vec::new();
     let mut request = 0;
@@ -166,12 +168,11 @@ async fn search_section(
     );
     // Where the app looks for this store's index, so that the memory section can open it.
     let data = tempfile::tempdir().expect("a folder");
-    let name = bc_customers::config::store_name_of_url(&store.running.api_url());
-    let path = data.path().join("bc-customers").join("index").join(format!(
-        "{}.sqlite3",
-        bc_customers::jobs::backup::file_safe(&name)
-    ));
+    let places = data.path().join("bc-customers");
+    let identity = store.client.identity().await.expect("the store's identity");
+    let path = bc_customers::paths::Places::in_folder(&places).index(&identity);
     let index = Arc::new(LocalIndex::open(&path).expect("an index"));
+    index.claim(&identity).expect("the index is this store's");
     let started = Instant::now();
     let report = sync(&store.client, &index, |_| {}).await.expect("a sync");
     let took = started.elapsed().as_secs_f64();
@@ -183,7 +184,7 @@ async fn search_section(
         report.requests,
         size as f64 / 1_048_576.0
     );
-    let (mut times, mut exact) = keystrokes(Arc::clone(&index), store.client.clone()).await;
+    let (mut times, mut exact) = keystrokes(&places, store.client.clone()).await;
     times.sort();
     exact.sort();
     println!(

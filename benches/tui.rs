@@ -29,7 +29,8 @@ fn label() -> StoreLabel {
 /// Starts an app on `client` and feeds it worker results until the page and the count are in.
 async fn first_screen(client: Client, page_size: u64) -> (App, Duration) {
     let started = Instant::now();
-    let (handle, mut events, _task) = worker::spawn(std::sync::Arc::new(client));
+    let (handle, mut events, _task) =
+        worker::spawn(std::sync::Arc::new(client), worker::Setup::reads_only());
     let mut app = App::new(label(), page_size, "backups".into());
     for command in app.start() {
         handle.send(command);

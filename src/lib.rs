@@ -10,6 +10,7 @@ pub mod domain;
 pub mod format;
 pub mod index;
 pub mod jobs;
+pub mod ledger;
 pub mod paths;
 pub mod sandbox;
 pub mod sanitize;

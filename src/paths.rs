@@ -1,9 +1,14 @@
-//! Where the program keeps its files on this machine.
+//! Where the program keeps its files on this machine: one data folder, and in it a ledger,
+//! backups and a search index per store, each named by the store's identity so that two
+//! stores never share one. Folders are private (0700), files holding customers too (0600).
 
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{OptionExt, Result};
 use directories::ProjectDirs;
+
+use crate::store::StoreIdentity;
 
 fn project() -> Result<ProjectDirs> {
     ProjectDirs::from("", "", "bc-customers")
@@ -24,17 +29,89 @@ pub fn default_log_file() -> Result<PathBuf> {
         .join("bc-customers.log"))
 }
 
-/// Where backups taken before deletes are kept.
-pub fn backup_folder() -> Result<PathBuf> {
-    Ok(project()?.data_dir().join("backups"))
+/// The user's data folder and the places in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places {
+    data: PathBuf,
 }
 
-/// Where the search indexes, one file per store, are kept.
-pub fn index_folder() -> Result<PathBuf> {
-    Ok(project()?.data_dir().join("index"))
+impl Places {
+    /// The user's own data folder.
+    pub fn user() -> Result<Places> {
+        Ok(Places {
+            data: project()?.data_dir().to_owned(),
+        })
+    }
+
+    /// Another folder (tests, benchmarks).
+    pub fn in_folder(data: impl Into<PathBuf>) -> Places {
+        Places { data: data.into() }
+    }
+
+    pub fn data(&self) -> &Path {
+        &self.data
+    }
+
+    /// A store's ledger: its change sets and what each did to each customer.
+    pub fn ledger(&self, store: &StoreIdentity) -> PathBuf {
+        self.data.join("ledger").join(store.file_stem())
+    }
+
+    /// A store's backups, one file per change set.
+    pub fn backups(&self, store: &StoreIdentity) -> PathBuf {
+        self.data.join("backups").join(store.file_stem())
+    }
+
+    /// Backups written before stores were known by identity, loose in one folder.
+    pub fn older_backups(&self) -> PathBuf {
+        self.data.join("backups")
+    }
+
+    /// A store's search index.
+    pub fn index(&self, store: &StoreIdentity) -> PathBuf {
+        self.data
+            .join("index")
+            .join(format!("{}.sqlite3", store.file_stem()))
+    }
+
+    /// The journal of every store, as it was kept before stores were known by identity.
+    pub fn older_journal(&self) -> PathBuf {
+        self.data.clone()
+    }
+
+    /// What each store said it was when last asked, by its URL: for reading its files while
+    /// it cannot be reached.
+    pub fn known_stores(&self) -> PathBuf {
+        self.data.join("stores.json")
+    }
 }
 
-/// Where the change journal is kept.
-pub fn journal_folder() -> Result<PathBuf> {
-    Ok(project()?.data_dir().to_owned())
+/// Makes a folder and those above it, readable by its owner only.
+pub fn create_private_folder(path: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
+/// Creates a file that holds customer data: readable and writable by its owner only. With
+/// `new_only`, an existing file is never opened (a backup must not replace another).
+pub fn create_private_file(path: &Path, new_only: bool) -> io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.write(true);
+    if new_only {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }

@@ -57,54 +57,31 @@ async fn event_loop(
     store: StoreLabel,
     settings: Settings,
 ) -> Result<Option<String>> {
-    // What the app's jobs change is recorded, for `bc-customers history` and `undo`.
-    let recording = match crate::jobs::journal::Journal::default_place() {
-        Ok(journal) => Some(worker::Recording {
-            journal,
-            store: store.name.clone(),
-        }),
+    // The worker opens the store's ledger and index once the store says what it is: the
+    // app touches no file.
+    let places = match crate::paths::Places::user() {
+        Ok(places) => Some(places),
         Err(error) => {
-            tracing::warn!("no change journal this session: {error:#}");
+            tracing::warn!("no data folder: nothing can be changed this session: {error:#}");
             None
         }
     };
-    let journal = recording.is_some();
-    // The store's local index: opened here (the app touches no file), synced by the worker.
-    let index = if settings.index {
-        match crate::index::path_for(&store.name)
-            .and_then(|path| Ok(crate::index::LocalIndex::open(&path)?))
-        {
-            Ok(index) => Some(std::sync::Arc::new(index)),
-            Err(error) => {
-                tracing::warn!("no search index this session: {error:#}");
-                None
-            }
-        }
-    } else {
-        None
+    let backup_folder = places
+        .as_ref()
+        .map(|places| places.older_backups())
+        .unwrap_or_default();
+    let setup = worker::Setup {
+        places,
+        known_as: store.name.clone(),
+        index: settings.index,
     };
-    let index_state = match &index {
-        Some(index) => match index.status() {
-            Ok(status) => crate::app::IndexState::on(&status),
-            Err(error) => {
-                tracing::warn!("the search index cannot be read: {error}");
-                crate::app::IndexState::default()
-            }
-        },
-        None => crate::app::IndexState::default(),
-    };
-    let keeping = worker::Keeping { recording, index };
-    let (worker, mut results, worker_task) = worker::spawn_keeping(backend, keeping);
+    let (worker, mut results, worker_task) = worker::spawn(backend, setup);
     // A panic in the worker ends the app rather than leaving it waiting forever.
     let mut worker_task = Some(worker_task);
-    let backup_folder = crate::paths::backup_folder()?;
     let mut app = App::new(store, settings.page_size, backup_folder);
     app.warning = settings.warning;
-    app.journal = journal;
-    app.index = index_state;
+    app.index.on = settings.index;
     app.now = chrono::Local::now();
-    // Undo outlives the session: the store's last delete, unless it was restored.
-    app.last_delete = crate::jobs::undo_record::undoable(&app.backup_folder, &app.store.name);
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
     app.update(Msg::Resize(ui::table_area(size.height)));
     for command in app.start() {
@@ -162,8 +139,8 @@ async fn event_loop(
         // Leaving mid-job: stop sending requests; the worker finishes those under way.
         job.cancel.cancel();
         last_words = Some(format!(
-            "A {} was cancelled on the way out after {} of {}; the backup is in {}.",
-            if job.restoring() { "restore" } else { "delete" },
+            "A {} was cancelled on the way out after {} of {}; what it did is in the ledger (bc-customers history) and its backup in {}.",
+            job.what,
             job.progress.done,
             job.progress.total,
             app.backup_folder.display()

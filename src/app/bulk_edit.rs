@@ -10,8 +10,8 @@ use super::App;
 use super::dialog::{Button, Dialog, DialogKind};
 use super::store_data::resolve_group;
 use crate::jobs::Step;
-use crate::jobs::backup::Selection;
 use crate::jobs::update::{BulkChange, Updated, credit_amount};
+use crate::worker::Chosen;
 use crate::worker::{Command, Failure, Outcome, Read, RequestId, Slot, Write};
 
 /// The text fields, in order; then the two boxes and the button.
@@ -32,7 +32,7 @@ pub const REVIEW: usize = 6;
 
 #[derive(Debug, Clone)]
 pub struct BulkForm {
-    pub selection: Selection,
+    pub selection: Chosen,
     /// How many customers are marked.
     pub count: u64,
     pub inputs: Vec<Input>,
@@ -47,7 +47,7 @@ pub struct BulkForm {
 }
 
 impl BulkForm {
-    pub fn new(selection: Selection, count: u64, groups: Vec<(i64, String)>) -> BulkForm {
+    pub fn new(selection: Chosen, count: u64, groups: Vec<(i64, String)>) -> BulkForm {
         BulkForm {
             selection,
             count,
@@ -187,7 +187,13 @@ impl App {
         };
         form.message = Some("Reading the customers for the review…".to_owned());
         let selection = form.selection.clone();
-        let command = self.read(Slot::BulkReview, Read::BulkReview { selection, change });
+        let command = self.read(
+            Slot::BulkReview,
+            Read::BulkReview {
+                chosen: selection,
+                change,
+            },
+        );
         if let (Some(form), Command::Read { request, .. }) = (self.bulk_form.as_mut(), &command) {
             form.reviewing = Some(*request);
         }
@@ -208,7 +214,6 @@ impl App {
                 self.dialog = Some(Dialog::new(DialogKind::BulkReview {
                     review: Box::new(review),
                     change: Box::new(change),
-                    selection: Box::new(form.selection.clone()),
                 }));
             }
             Err(failure) => {
@@ -224,21 +229,13 @@ impl App {
         button: Button,
     ) -> Vec<Command> {
         match (kind, button) {
-            (
-                DialogKind::BulkReview {
-                    review,
-                    change,
-                    selection,
-                },
-                Button::Update,
-            ) => {
+            (DialogKind::BulkReview { review, change }, Button::Update) => {
                 self.bulk_form = None;
-                let backup = self.backup_path();
-                self.start_job(Step::BackingUp, review.customers, |cancel| {
+                // Exactly the customers reviewed: any that match since are left alone.
+                self.start_job("bulk edit", Step::BackingUp, review.customers, |cancel| {
                     Write::UpdateCustomers {
-                        selection: *selection,
+                        ids: review.ids,
                         change: *change,
-                        backup,
                         cancel,
                     }
                 })

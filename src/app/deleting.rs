@@ -1,33 +1,31 @@
 //! Marking, deleting and undoing: every delete is shown first as a plan, backed up before it
 //! runs, runs in the background with a gauge, can be cancelled, and can be undone.
 
-use std::path::PathBuf;
-
 use super::dialog::{Button, DeletePlan, Dialog, DialogKind};
 use super::marks::describe;
 use super::{App, Listing, thousands};
 
-use crate::jobs::backup::{Selection, backup_file_name};
 use crate::jobs::delete::Deleted;
-use crate::jobs::{Cancel, Progress, Report, Step};
-use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot, Write};
+use crate::jobs::{Cancel, Progress, Step};
+use crate::worker::{Chosen, Command, Event, Failure, Outcome, Read, RequestId, Slot, Write};
 
-/// A delete or restore running in the background.
+/// A delete, bulk edit or undo running in the background.
 #[derive(Debug, Clone)]
 pub struct Job {
     pub request: RequestId,
     pub progress: Progress,
     pub cancel: Cancel,
+    /// What it is, for messages: "delete", "bulk edit", "undo".
+    pub what: &'static str,
 }
 
-impl Job {
-    /// A restore runs in one step; a delete backs up, deletes and checks.
-    pub fn restoring(&self) -> bool {
-        self.progress.step == Step::Restoring
-    }
+/// A delete asked for, while its customers are read: what the dialog will say besides them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskedDelete {
+    pub filter: Option<String>,
+    pub not_visible: u64,
+    pub names: Vec<String>,
 }
-
-pub use crate::jobs::undo_record::LastDelete;
 
 impl App {
     pub(super) fn toggle_mark(&mut self) {
@@ -107,71 +105,59 @@ impl App {
 
     fn busy_with_job(&mut self) -> bool {
         if self.job.is_some() {
-            self.notice =
-                Some("A delete or restore is under way: wait for it, or c to cancel.".to_owned());
+            self.notice = Some("A job is under way: wait for it, or c to cancel.".to_owned());
         }
         self.job.is_some()
     }
 
-    pub(super) fn backup_path(&self) -> PathBuf {
-        self.backup_folder
-            .join(backup_file_name(&self.store.name, self.now))
-    }
-
-    /// What must be typed to delete `count` customers: the store's name or hash when that is
-    /// every customer it has (whatever filter or marks got there), or when how many it has is
-    /// not known yet; nothing otherwise.
-    fn every_customer_guard(&self, count: u64) -> Vec<String> {
+    /// What must be typed to delete `count` customers: the store's id, domain or address
+    /// when that is every customer it has (whatever filter or marks got there), or when how
+    /// many it has is not known yet; nothing otherwise.
+    fn every_customer_guard(&self, count: u64, confirmations: &[String]) -> Vec<String> {
         // Every match of no filter, even with a few unmarked, is as good as the whole store.
         let whole_store_marked = self
             .marks
             .all_matching()
             .is_some_and(Listing::is_whole_store);
         let every = whole_store_marked || self.store_total.is_none_or(|total| count >= total);
-        if !every {
-            return Vec::new();
+        if every {
+            confirmations.to_vec()
+        } else {
+            Vec::new()
         }
-        std::iter::once(self.store.name.clone())
-            .chain(self.store.hash.clone())
-            .collect()
     }
 
     /// `d`: the selected customer.
-    pub(super) fn ask_delete_selected(&mut self) {
+    pub(super) fn ask_delete_selected(&mut self) -> Vec<Command> {
         if self.busy_with_job() {
-            return;
+            return Vec::new();
         }
         let Some(customer) = self.selected_customer() else {
-            return;
+            return Vec::new();
         };
-        let plan = DeletePlan {
-            selection: Selection::Ids(vec![customer.id]),
-            count: 1,
+        let asked = AskedDelete {
             filter: None,
             not_visible: 0,
             names: vec![describe(customer)],
-            backup: self.backup_path(),
-            type_to_confirm: self.every_customer_guard(1),
         };
-        self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
+        let chosen = Chosen::Ids(vec![customer.id]);
+        self.review_delete(chosen, asked)
     }
 
     /// `D`: every marked customer.
-    pub(super) fn ask_delete_marked(&mut self) {
+    pub(super) fn ask_delete_marked(&mut self) -> Vec<Command> {
         if self.busy_with_job() {
-            return;
+            return Vec::new();
         }
         if self.marks.is_empty() {
             self.notice = Some(
                 "Nothing marked: Space marks a customer, v a range, A every one the filter matches."
                     .to_owned(),
             );
-            return;
+            return Vec::new();
         }
-        let selection = self.marks.selection();
         let count = self.marks.count();
         let shown = self.marks.visible(&self.customers, &self.listing());
-        let names = self.marks.names(5);
         let filter = match self.marks.all_matching() {
             Some(listing) if listing.is_whole_store() => {
                 Some("none, so every customer of the store".to_owned())
@@ -179,44 +165,73 @@ impl App {
             Some(listing) => Some(listing.to_string()),
             None => None,
         };
-        let type_to_confirm = self.every_customer_guard(count);
-        let plan = DeletePlan {
-            selection,
-            count,
+        let asked = AskedDelete {
             filter,
             not_visible: count.saturating_sub(shown),
-            names,
-            backup: self.backup_path(),
-            type_to_confirm,
+            names: self.marks.names(5),
         };
-        self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
+        self.review_delete(self.marks.selection(), asked)
     }
 
-    /// `u`: asks to restore the last delete.
-    /// `u`: asks to undo the store's last change set (read from the journal first), or,
-    /// with no journal, its last delete.
+    /// Reads which customers a delete is about before asking: the dialog names exactly
+    /// those, and the delete acts on exactly those.
+    fn review_delete(&mut self, chosen: Chosen, asked: AskedDelete) -> Vec<Command> {
+        self.delete_asked = Some(asked);
+        self.notice = Some("Reading which customers to delete…".to_owned());
+        vec![self.read(Slot::DeleteReview, Read::DeleteReview { chosen })]
+    }
+
+    /// The review arrived: the dialog says what will happen.
+    pub(super) fn delete_review_arrived(&mut self, result: Result<Outcome, Failure>) {
+        let Some(asked) = self.delete_asked.take() else {
+            return;
+        };
+        match result {
+            Ok(Outcome::DeleteReview {
+                reviewed,
+                confirmations,
+            }) => {
+                self.notice = None;
+                if reviewed.ids.is_empty() {
+                    self.notice = Some(
+                        "None of them is on the store any more: nothing to delete.".to_owned(),
+                    );
+                    return;
+                }
+                let type_to_confirm = self.every_customer_guard(reviewed.count(), &confirmations);
+                let names = if asked.names.is_empty() {
+                    reviewed.examples.clone()
+                } else {
+                    asked.names
+                };
+                let plan = DeletePlan {
+                    reviewed,
+                    filter: asked.filter,
+                    not_visible: asked.not_visible,
+                    names,
+                    backups: self.backup_folder.clone(),
+                    type_to_confirm,
+                };
+                self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
+            }
+            Ok(_) => {}
+            Err(failure) => {
+                self.notice = None;
+                self.last_error = Some(format!(
+                    "Cannot read which customers to delete: {failure}. Nothing was deleted."
+                ));
+            }
+        }
+    }
+
+    /// `u`: asks to undo the store's last change set with something left to undo, read from
+    /// the ledger first.
     pub(super) fn ask_undo(&mut self) -> Vec<Command> {
         if self.busy_with_job() {
             return Vec::new();
         }
-        if self.journal {
-            self.undo_asked = true;
-            return vec![self.read(Slot::History, Read::History)];
-        }
-        self.ask_undo_last_delete();
-        Vec::new()
-    }
-
-    pub(super) fn ask_undo_last_delete(&mut self) {
-        match &self.last_delete {
-            Some(last) => {
-                self.dialog = Some(Dialog::new(DialogKind::Restore {
-                    backup: last.backup.clone(),
-                    ids: last.ids.clone(),
-                }))
-            }
-            None => self.notice = Some("No delete to undo in this session.".to_owned()),
-        }
+        self.undo_asked = true;
+        vec![self.read(Slot::History, Read::History)]
     }
 
     pub(super) fn cancel_job(&mut self) {
@@ -225,33 +240,26 @@ impl App {
                 job.cancel.cancel();
                 "Cancelling: requests under way finish, and the report counts them.".to_owned()
             }
-            None => "No delete or restore is under way.".to_owned(),
+            None => "No job is under way.".to_owned(),
         });
     }
 
     pub(super) fn start_delete(&mut self, plan: DeletePlan) -> Vec<Command> {
         // The customer in the details is about to go: show the table, where the gauge is.
         self.screen = super::Screen::Table;
-        self.start_job(Step::BackingUp, plan.count, |cancel| {
+        let count = plan.count();
+        self.start_job("delete", Step::BackingUp, count, |cancel| {
             Write::DeleteCustomers {
-                selection: plan.selection,
-                backup: plan.backup,
+                reviewed: plan.reviewed,
                 cancel,
             }
         })
     }
 
-    pub(super) fn start_restore(&mut self, backup: PathBuf, ids: Vec<i64>) -> Vec<Command> {
-        self.start_job(Step::Restoring, ids.len() as u64, |cancel| Write::Restore {
-            backup,
-            only_ids: Some(ids),
-            cancel,
-        })
-    }
-
-    /// Hands a delete or restore to the worker, with the flag that cancels it.
+    /// Hands a long job to the worker, with the flag that cancels it.
     pub(super) fn start_job(
         &mut self,
+        what: &'static str,
         step: Step,
         total: u64,
         write: impl FnOnce(Cancel) -> Write,
@@ -266,6 +274,7 @@ impl App {
                 total,
             },
             cancel: cancel.clone(),
+            what,
         });
         self.notice = None;
         vec![Command::Write {
@@ -279,21 +288,21 @@ impl App {
         let Some(job) = self.job.as_mut() else {
             return Vec::new();
         };
-        let restoring = job.restoring();
+        let job = job.clone();
         let mut extra = Vec::new();
         match event.result {
             Ok(Outcome::Progress(progress)) => {
-                job.progress = progress;
+                if let Some(job) = self.job.as_mut() {
+                    job.progress = progress;
+                }
                 return Vec::new();
             }
             Ok(Outcome::DeletedCustomers(deleted)) => self.deleted(deleted),
-            Ok(Outcome::Restored(report)) => self.restored(report),
             Ok(Outcome::UpdatedCustomers(updated)) => self.updated(updated),
             Ok(Outcome::Undone(undone)) => extra = self.undone(undone),
             Ok(_) => return Vec::new(),
             Err(error) => {
-                let verb = if restoring { "Restore" } else { "Delete" };
-                self.last_error = Some(format!("{verb} stopped: {error}"));
+                self.last_error = Some(format!("The {} stopped: {error}", job.what));
             }
         }
         self.job = None;
@@ -314,13 +323,11 @@ impl App {
             self.marks.forget(&report.ids);
         }
         let undo = if report.done > 0 { " u undoes." } else { "" };
-        let notice = format!(
-            "{} of {} backed up; {}.{undo} Backup: {}",
-            report.summary("deleted"),
-            thousands(deleted.backed_up),
-            deleted.check(),
+        self.notice = Some(format!(
+            "{}.{undo} Backup: {}",
+            deleted.summary(),
             deleted.backup.display()
-        );
+        ));
         self.last_error = report
             .failed
             .first()
@@ -330,32 +337,9 @@ impl App {
                 "Some deleted customers still show on the store: refresh and check.".to_owned(),
             );
         }
-        if report.done > 0 {
-            self.last_delete = Some(LastDelete {
-                ids: report.ids.clone(),
-                backup: deleted.backup,
-            });
+        if let Some(stopped) = &deleted.stopped {
+            self.last_error = Some(format!("The delete stopped: {stopped}"));
         }
-        self.notice = Some(notice);
-    }
-
-    fn restored(&mut self, report: Report) {
-        let rest = match (&self.last_delete, report.not_attempted) {
-            (Some(last), left) if left > 0 => format!(
-                " The rest can be restored with: bc-customers restore {}",
-                last.backup.display()
-            ),
-            _ => String::new(),
-        };
-        self.notice = Some(format!(
-            "{}. Restored customers have new ids and must set a new password at next login.{rest}",
-            report.summary("restored")
-        ));
-        self.last_error = report
-            .failed
-            .first()
-            .map(|failed| format!("{} not restored; {failed}", report.failed.len()));
-        self.last_delete = None;
     }
 
     pub(super) fn choose_in_delete_dialog(
@@ -365,15 +349,8 @@ impl App {
     ) -> Vec<Command> {
         match (kind, button) {
             (DialogKind::Delete(plan), Button::Delete) => self.start_delete(*plan),
-            (DialogKind::Restore { backup, ids }, Button::Restore) => {
-                self.start_restore(backup, ids)
-            }
             (DialogKind::Delete(_), _) => {
                 self.notice = Some("Nothing deleted.".to_owned());
-                Vec::new()
-            }
-            (DialogKind::Restore { .. }, _) => {
-                self.notice = Some("Nothing restored.".to_owned());
                 Vec::new()
             }
             _ => Vec::new(),

@@ -7,34 +7,37 @@ use tui_input::Input;
 
 use super::customer_form::Change;
 use crate::domain::Customer;
-use crate::jobs::backup::Selection;
+use crate::jobs::review::Reviewed;
+use crate::jobs::undo::UndoScope;
+use crate::ledger::ChangeSet;
 
-/// Exactly what a delete will do, shown before it is done.
+/// Exactly what a delete will do, shown before it is done: the customers reviewed on the
+/// store, by id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletePlan {
-    pub selection: Selection,
-    /// Customers it deletes (as counted now).
-    pub count: u64,
+    pub reviewed: Reviewed,
     /// The filter, when every customer matching one is deleted.
     pub filter: Option<String>,
     /// Of those, how many are not on the screen.
     pub not_visible: u64,
-    /// Names of the customers when there are few of them.
+    /// A few of them.
     pub names: Vec<String>,
-    pub backup: PathBuf,
-    /// Deleting every customer of the store: one of these (its name, its hash) must be typed
-    /// first.
+    /// Where the store's backups go.
+    pub backups: PathBuf,
+    /// Deleting every customer of the store: one of these (its id, domain or address) must
+    /// be typed first.
     pub type_to_confirm: Vec<String>,
+}
+
+impl DeletePlan {
+    pub fn count(&self) -> u64 {
+        self.reviewed.count()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DialogKind {
     Delete(Box<DeletePlan>),
-    /// Undo: re-create the customers of the last delete from its backup.
-    Restore {
-        backup: PathBuf,
-        ids: Vec<i64>,
-    },
     /// An edit of several fields, old → new, before it is sent.
     Review(Vec<Change>),
     /// The customer changed on the store since the form was opened: theirs beside yours.
@@ -47,10 +50,15 @@ pub enum DialogKind {
     BulkReview {
         review: Box<crate::jobs::update::Review>,
         change: Box<crate::jobs::update::BulkChange>,
-        selection: Box<crate::jobs::backup::Selection>,
     },
-    /// A change set of the journal, to undo.
-    UndoChangeSet(Box<crate::jobs::journal::ChangeSet>),
+    /// A change set of the ledger, to undo (those of its customers in `scope`).
+    UndoChangeSet {
+        set: Box<ChangeSet>,
+        scope: UndoScope,
+    },
+    /// The customers whose undo found them changed since: which field, its value now and
+    /// the value undo wanted; tried again, or set aside.
+    Conflicts(Box<ChangeSet>),
     /// A customer group; its customers (as counted, if they were) are left in no group.
     DeleteGroup {
         group: Box<crate::domain::CustomerGroup>,
@@ -64,7 +72,6 @@ pub enum Button {
     /// Do nothing: the first button of every dialog but the form's own.
     Cancel,
     Delete,
-    Restore,
     /// From the review of an edit: back to the form, nothing sent.
     BackToForm,
     Save,
@@ -78,6 +85,10 @@ pub enum Button {
     Update,
     /// Undo a change set.
     Undo,
+    /// Try a change set's conflicts again.
+    Retry,
+    /// Leave a change set's conflicts as they are.
+    SetAside,
 }
 
 #[derive(Debug, Clone)]
@@ -101,14 +112,14 @@ impl Dialog {
     pub fn title(&self) -> &'static str {
         match &self.kind {
             DialogKind::Delete(_) => "Delete customers",
-            DialogKind::Restore { .. } => "Undo the last delete",
             DialogKind::Review(_) => "Save these changes?",
             DialogKind::Conflict(_) => "Changed on the store since you opened it",
             DialogKind::Discard => "Unsaved changes",
             DialogKind::DeleteAddress(_) => "Delete an address",
             DialogKind::DeleteGroup { .. } => "Delete a customer group",
             DialogKind::BulkReview { .. } => "Change these customers?",
-            DialogKind::UndoChangeSet(_) => "Undo a change",
+            DialogKind::UndoChangeSet { .. } => "Undo a change",
+            DialogKind::Conflicts(_) => "Conflicts of an undo",
         }
     }
 
@@ -116,12 +127,12 @@ impl Dialog {
     pub fn buttons(&self) -> &'static [Button] {
         match &self.kind {
             DialogKind::Delete(_) => &[Button::Cancel, Button::Delete],
-            DialogKind::Restore { .. } => &[Button::Cancel, Button::Restore],
             DialogKind::Review(_) => &[Button::BackToForm, Button::Save],
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
             DialogKind::BulkReview { .. } => &[Button::Cancel, Button::Update],
-            DialogKind::UndoChangeSet(_) => &[Button::Cancel, Button::Undo],
+            DialogKind::UndoChangeSet { .. } => &[Button::Cancel, Button::Undo],
+            DialogKind::Conflicts(_) => &[Button::Cancel, Button::Retry, Button::SetAside],
             DialogKind::DeleteAddress(_) | DialogKind::DeleteGroup { .. } => {
                 &[Button::Cancel, Button::Delete]
             }
@@ -133,18 +144,15 @@ impl Dialog {
         use crate::format::customers;
         match (button, &self.kind) {
             (Button::Delete, DialogKind::Delete(plan)) => {
-                format!("Delete {}", customers(plan.count))
+                format!("Delete {}", customers(plan.count()))
             }
-            (Button::Restore, DialogKind::Restore { ids, .. }) => {
-                format!("Restore {}", customers(ids.len() as u64))
-            }
+            (Button::Cancel, DialogKind::Conflicts(_)) => "Close".to_owned(),
             (Button::Cancel, _) => "Cancel".to_owned(),
             (Button::Delete, DialogKind::DeleteAddress(_)) => "Delete the address".to_owned(),
             (Button::Delete, DialogKind::DeleteGroup { group, .. }) => {
                 format!("Delete {}", group.name)
             }
             (Button::Delete, _) => "Delete".to_owned(),
-            (Button::Restore, _) => "Restore".to_owned(),
             (Button::BackToForm, _) => "Back to the form".to_owned(),
             (Button::Save, _) => "Save".to_owned(),
             (Button::Reload, _) => "Reload into the form".to_owned(),
@@ -155,8 +163,12 @@ impl Dialog {
                 customers(review.customers.saturating_sub(review.already_so))
             ),
             (Button::Update, _) => "Update".to_owned(),
-            (Button::Undo, DialogKind::UndoChangeSet(set)) => format!("Undo change set {}", set.id),
+            (Button::Undo, DialogKind::UndoChangeSet { set, .. }) => {
+                format!("Undo change set {}", set.id)
+            }
             (Button::Undo, _) => "Undo".to_owned(),
+            (Button::Retry, _) => "Try them again".to_owned(),
+            (Button::SetAside, _) => "Set them aside".to_owned(),
             (Button::Discard, _) => "Discard changes".to_owned(),
         }
     }
@@ -166,7 +178,8 @@ impl Dialog {
         self.buttons()[self.focus.min(self.buttons().len() - 1)]
     }
 
-    /// What may be typed to confirm (the store's name or hash); empty when nothing is asked.
+    /// What may be typed to confirm (the store's id, domain or address); empty when nothing
+    /// is asked.
     pub fn must_type(&self) -> &[String] {
         match &self.kind {
             DialogKind::Delete(plan) => &plan.type_to_confirm,

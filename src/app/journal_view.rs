@@ -1,18 +1,40 @@
-//! The journal view: the store's change sets, newest first — when, what, how many customers,
-//! undone or not — and undoing the one picked, as a job like any other.
+//! The journal view: the store's change sets, newest first — when, what, how many customers
+//! and where they stand (undone, to undo, conflicts) — undoing the one picked as a job like
+//! any other, and a set's conflicts listed, to try again or set aside.
 
 use super::dialog::{Button, Dialog, DialogKind};
 use super::{App, Screen};
 use crate::jobs::Step;
-use crate::jobs::journal::{ChangeSet, Kind};
-use crate::jobs::undo::Undone;
+use crate::jobs::undo::{UndoScope, Undone};
+use crate::ledger::{ChangeSet, History};
 use crate::worker::{Command, Failure, Outcome, Read, Slot, Write};
 
 #[derive(Debug, Clone, Default)]
 pub struct JournalView {
-    /// The change sets, newest first, once read.
-    pub sets: Option<Vec<ChangeSet>>,
+    /// The store's change sets, once read.
+    pub history: Option<History>,
     pub selected: usize,
+}
+
+impl JournalView {
+    /// Every row of the view: this store's change sets, then those recorded before stores
+    /// were known by identity.
+    pub fn rows(&self) -> Vec<&ChangeSet> {
+        self.history
+            .iter()
+            .flat_map(|history| history.sets.iter().chain(&history.older))
+            .collect()
+    }
+
+    fn picked(&self) -> Option<&ChangeSet> {
+        self.rows().get(self.selected).copied()
+    }
+
+    fn is_older(&self, set: &ChangeSet) -> bool {
+        self.history
+            .as_ref()
+            .is_some_and(|history| history.older.iter().any(|older| older.id == set.id))
+    }
 }
 
 impl App {
@@ -26,24 +48,24 @@ impl App {
     pub(super) fn history_arrived(&mut self, result: Result<Outcome, Failure>) {
         let undo_asked = std::mem::take(&mut self.undo_asked);
         match result {
-            Ok(Outcome::History(sets)) if undo_asked => {
-                // `u`: the newest change set not undone yet (an undo is undone from the view).
-                match sets
-                    .iter()
-                    .find(|set| !set.undone && set.kind != Kind::Undo)
-                {
-                    Some(set) => {
-                        self.dialog = Some(Dialog::new(DialogKind::UndoChangeSet(Box::new(
-                            set.clone(),
-                        ))))
-                    }
-                    None => self.ask_undo_last_delete(),
+            Ok(Outcome::History(history)) => {
+                if let Some(damaged) = history.damaged.first() {
+                    self.last_error = Some(format!(
+                        "{} line(s) of the ledger cannot be read and are skipped: {damaged}",
+                        history.damaged.len()
+                    ));
                 }
-            }
-            Ok(Outcome::History(sets)) => {
-                self.journal_view.selected =
-                    self.journal_view.selected.min(sets.len().saturating_sub(1));
-                self.journal_view.sets = Some(sets);
+                if undo_asked {
+                    // `u`: the newest change set with something left to undo; one whose undo
+                    // ended in conflicts is done with.
+                    match history.last_to_undo() {
+                        Some(set) => self.ask_undo_set(set.clone(), UndoScope::Remaining),
+                        None => self.notice = Some("Nothing to undo for this store.".to_owned()),
+                    }
+                }
+                let rows = history.sets.len() + history.older.len();
+                self.journal_view.selected = self.journal_view.selected.min(rows.saturating_sub(1));
+                self.journal_view.history = Some(history);
             }
             Err(failure) => self.last_error = Some(format!("Cannot read the journal: {failure}")),
             Ok(_) => {}
@@ -51,31 +73,62 @@ impl App {
     }
 
     pub(super) fn move_in_journal(&mut self, step: isize) {
-        let count = self.journal_view.sets.as_ref().map_or(0, Vec::len);
+        let count = self.journal_view.rows().len();
         if count > 0 {
             let at = self.journal_view.selected as isize + step;
             self.journal_view.selected = at.clamp(0, count as isize - 1) as usize;
         }
     }
 
-    /// Enter or u in the journal view: asks to undo the change set picked.
+    fn ask_undo_set(&mut self, set: ChangeSet, scope: UndoScope) {
+        self.dialog = Some(Dialog::new(DialogKind::UndoChangeSet {
+            set: Box::new(set),
+            scope,
+        }));
+    }
+
+    /// Enter or u in the journal view: asks to undo the change set picked (its conflicts,
+    /// when that is all it has left).
     pub(super) fn ask_undo_change_set(&mut self) {
         if self.job.is_some() {
             self.notice = Some("A job is under way: wait for it, or c to cancel.".to_owned());
             return;
         }
-        let picked = self
-            .journal_view
-            .sets
-            .as_ref()
-            .and_then(|sets| sets.get(self.journal_view.selected))
-            .cloned();
-        match picked {
-            Some(set) if set.undone => {
-                self.notice = Some(format!("Change set {} was undone already.", set.id));
-            }
-            Some(set) => self.dialog = Some(Dialog::new(DialogKind::UndoChangeSet(Box::new(set)))),
-            None => self.notice = Some("No change recorded for this store yet.".to_owned()),
+        let Some(set) = self.journal_view.picked().cloned() else {
+            self.notice = Some("No change recorded for this store yet.".to_owned());
+            return;
+        };
+        if self.journal_view.is_older(&set) {
+            self.notice = Some(format!(
+                "Change set {} was recorded before stores were known by identity: undo it from the command line, where the store is confirmed (bc-customers undo {} --confirm-store …).",
+                set.id, set.id
+            ));
+            return;
+        }
+        if set.running {
+            self.notice = Some(format!("Change set {} is under way.", set.id));
+        } else if !set.to_undo().is_empty() {
+            self.ask_undo_set(set, UndoScope::Remaining);
+        } else if !set.conflicts().is_empty() {
+            self.dialog = Some(Dialog::new(DialogKind::Conflicts(Box::new(set))));
+        } else {
+            self.notice = Some(format!(
+                "Change set {} has nothing left to undo ({}).",
+                set.id,
+                set.state_words()
+            ));
+        }
+    }
+
+    /// `x` in the journal view: the conflicts of the change set picked.
+    pub(super) fn show_conflicts(&mut self) {
+        let Some(set) = self.journal_view.picked().cloned() else {
+            return;
+        };
+        if set.conflicts().is_empty() {
+            self.notice = Some(format!("Change set {} has no conflicts.", set.id));
+        } else {
+            self.dialog = Some(Dialog::new(DialogKind::Conflicts(Box::new(set))));
         }
     }
 
@@ -85,17 +138,21 @@ impl App {
         button: Button,
     ) -> Vec<Command> {
         match (kind, button) {
-            (DialogKind::UndoChangeSet(set), Button::Undo) => {
-                let step = if set.kind == Kind::Delete {
-                    Step::Restoring
-                } else {
-                    Step::Updating
-                };
-                self.start_job(step, set.customers, |cancel| Write::UndoChangeSet {
-                    set,
-                    cancel,
-                })
+            (DialogKind::UndoChangeSet { set, scope }, Button::Undo) => {
+                self.undo_change_set(&set, scope)
             }
+            (DialogKind::Conflicts(set), Button::Retry) => {
+                self.undo_change_set(&set, UndoScope::Conflicts)
+            }
+            (DialogKind::Conflicts(set), Button::SetAside) => {
+                let request = self.new_request();
+                self.set_aside = Some(request);
+                vec![Command::Write {
+                    request,
+                    write: Write::SetAside { set: set.id },
+                }]
+            }
+            (DialogKind::Conflicts(_), _) => Vec::new(),
             _ => {
                 self.notice = Some("Nothing undone.".to_owned());
                 Vec::new()
@@ -103,23 +160,59 @@ impl App {
         }
     }
 
+    fn undo_change_set(&mut self, set: &ChangeSet, scope: UndoScope) -> Vec<Command> {
+        let customers = match scope {
+            UndoScope::Remaining => set.to_undo().len(),
+            UndoScope::Conflicts => set.conflicts().len(),
+        };
+        let id = set.id;
+        self.start_job("undo", Step::Undoing, customers as u64, |cancel| {
+            Write::UndoChangeSet {
+                set: id,
+                scope,
+                cancel,
+            }
+        })
+    }
+
     pub(super) fn undone(&mut self, undone: Undone) -> Vec<Command> {
-        self.notice = Some(format!("{}.", undone.summary()));
-        self.last_error = undone
-            .conflicts()
-            .first()
-            .map(|c| format!("{} kept their newer values; {c}", undone.conflicts().len()))
-            .or_else(|| {
-                undone
-                    .report()
-                    .failed
-                    .first()
-                    .map(|f| format!("not undone: {f}"))
-            });
+        self.notice = Some(format!(
+            "Change set {}: {}.",
+            undone.undid,
+            undone.summary()
+        ));
+        self.last_error = match (undone.conflicts.first(), undone.report.failed.first()) {
+            (Some(conflict), _) => Some(format!(
+                "{} kept their newer values ({conflict}); H, then x on change set {}, lists them to try again or set aside.",
+                crate::format::customers(undone.conflicts.len() as u64),
+                undone.undid
+            )),
+            (None, Some(failed)) => Some(format!("not undone: {failed}")),
+            (None, None) => undone.stopped.clone(),
+        };
         if self.screen == Screen::Journal {
             vec![self.read(Slot::History, Read::History)]
         } else {
             Vec::new()
         }
+    }
+
+    /// Conflicts set aside.
+    pub(super) fn set_aside_done(&mut self, result: Result<Outcome, Failure>) -> Vec<Command> {
+        self.set_aside = None;
+        match result {
+            Ok(Outcome::SetAside(count)) => {
+                self.notice = Some(format!(
+                    "{} set aside: their newer values stay.",
+                    crate::format::customers(count)
+                ));
+                if self.screen == Screen::Journal {
+                    return vec![self.read(Slot::History, Read::History)];
+                }
+            }
+            Ok(_) => {}
+            Err(failure) => self.last_error = Some(format!("Cannot set them aside: {failure}")),
+        }
+        Vec::new()
     }
 }

@@ -59,9 +59,9 @@ pub enum Action {
     /// Unmark every customer.
     UnmarkAll,
     DeleteMarked,
-    /// Restore the customers of the last delete.
+    /// Undo the store's last change set with something left to undo.
     Undo,
-    /// Stop the delete or restore under way.
+    /// Stop the job under way.
     CancelJob,
     /// In the details: choose the next / previous address.
     NextAddress,
@@ -76,6 +76,8 @@ pub enum Action {
     OpenJournal,
     /// In the journal view: undo the change set picked.
     UndoPicked,
+    /// In the journal view: the conflicts of the change set picked.
+    ShowConflicts,
     /// The groups view.
     OpenGroups,
     /// In the groups view: the chosen group's customers, a new group, rename, delete.
@@ -117,6 +119,7 @@ impl Action {
                 | Action::DeleteGroup
                 | Action::BulkEdit
                 | Action::UndoPicked
+                | Action::ShowConflicts
         )
     }
 }
@@ -330,9 +333,9 @@ const EDIT: Binding = line(&[(A::Edit, &[ch('e')])], "edit", HINT);
 #[rustfmt::skip]
 const DELETE: Binding = line(&[(A::DeleteSelected, &[ch('d')])], "delete", HINT);
 #[rustfmt::skip]
-const UNDO: Binding = line(&[(A::Undo, &[ch('u')])], "undo the last delete (restore its backup)", HELP);
+const UNDO: Binding = line(&[(A::Undo, &[ch('u')])], "undo the last change (any kind; H lists them)", HELP);
 #[rustfmt::skip]
-const CANCEL_JOB: Binding = line(&[(A::CancelJob, &[ch('c')])], "cancel the delete or restore under way", HELP);
+const CANCEL_JOB: Binding = line(&[(A::CancelJob, &[ch('c')])], "cancel the delete, bulk edit or undo under way", HELP);
 #[rustfmt::skip]
 const REFRESH: Binding = line(&[(A::Refresh, &[ch('r')])], "refresh", HELP);
 #[rustfmt::skip]
@@ -495,6 +498,7 @@ const GROUPS: &[Binding] = &[
 const JOURNAL: &[Binding] = &[
     MOVE,
     line(&[(A::UndoPicked, &[ENTER, ch('u')])], "undo the change set picked", HINT),
+    line(&[(A::ShowConflicts, &[ch('x')])], "its conflicts: try again or set aside", HINT),
     line(&[(A::Back, &[ESC])], "back to the customers", HINT),
     REFRESH,
     OPEN_HELP,

@@ -206,6 +206,7 @@ impl App {
             Action::Down => self.move_in_journal(1),
             Action::Up => self.move_in_journal(-1),
             Action::UndoPicked => self.ask_undo_change_set(),
+            Action::ShowConflicts => self.show_conflicts(),
             Action::Back => self.screen = Screen::Table,
             Action::Refresh => return self.open_journal(),
             Action::ToggleHelp => {
@@ -341,8 +342,8 @@ impl App {
             Action::OpenGroups => return self.open_groups(),
             Action::BulkEdit => self.open_bulk_form(),
             Action::OpenJournal => return self.open_journal(),
-            Action::DeleteSelected => self.ask_delete_selected(),
-            Action::DeleteMarked => self.ask_delete_marked(),
+            Action::DeleteSelected => return self.ask_delete_selected(),
+            Action::DeleteMarked => return self.ask_delete_marked(),
             Action::Undo => return self.ask_undo(),
             Action::CancelJob => self.cancel_job(),
             Action::OpenExportPrompt if self.export.is_some() => {
@@ -418,7 +419,8 @@ impl App {
             | Action::RenameGroup
             | Action::DeleteGroup
             | Action::ShowChosen
-            | Action::UndoPicked => {}
+            | Action::UndoPicked
+            | Action::ShowConflicts => {}
         }
         Vec::new()
     }
@@ -473,13 +475,13 @@ impl App {
             return Vec::new();
         }
         match dialog.kind {
-            kind @ (DialogKind::Delete(_) | DialogKind::Restore { .. }) => {
-                self.choose_in_delete_dialog(kind, button)
-            }
+            kind @ DialogKind::Delete(_) => self.choose_in_delete_dialog(kind, button),
             kind @ DialogKind::DeleteAddress(_) => self.choose_in_address_dialog(kind, button),
             kind @ DialogKind::DeleteGroup { .. } => self.choose_in_group_dialog(kind, button),
             kind @ DialogKind::BulkReview { .. } => self.choose_in_bulk_dialog(kind, button),
-            kind @ DialogKind::UndoChangeSet(_) => self.choose_in_undo_dialog(kind, button),
+            kind @ (DialogKind::UndoChangeSet { .. } | DialogKind::Conflicts(_)) => {
+                self.choose_in_undo_dialog(kind, button)
+            }
             kind => self.choose_in_form_dialog(kind, button),
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Listing;
 use crate::domain::Customer;
-use crate::jobs::backup::Selection;
+use crate::worker::Chosen;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Marks {
@@ -104,25 +104,25 @@ impl Marks {
         }
     }
 
-    /// What a delete of the marks is about.
-    pub fn selection(&self) -> Selection {
+    /// Which customers a job on the marks is about.
+    pub fn selection(&self) -> Chosen {
         let except = self.except.iter().copied().collect();
         match &self.all {
             Some(AllMatching {
                 listing: Listing::Store(filter),
                 ..
-            }) => Selection::Matching {
+            }) => Chosen::Matching {
                 filter: filter.clone(),
                 except,
             },
             Some(AllMatching {
                 listing: Listing::Found(query),
                 ..
-            }) => Selection::Found {
+            }) => Chosen::Found {
                 query: query.clone(),
                 except,
             },
-            None => Selection::Ids(self.ids.keys().copied().collect()),
+            None => Chosen::Ids(self.ids.keys().copied().collect()),
         }
     }
 

@@ -33,7 +33,7 @@ use crate::store::RateSnapshot;
 use crate::worker::{Command, Event, RequestId};
 use address_form::AddressForm;
 use customer_form::{CustomerForm, Stage};
-pub use deleting::{Job, LastDelete};
+pub use deleting::Job;
 use dialog::Dialog;
 use filter_form::FilterForm;
 pub use groups_view::{GroupPrompt, GroupsView};
@@ -170,9 +170,6 @@ pub struct App {
     pub addresses: Option<CustomerAddresses>,
     /// The groups view: the chosen group, and customers per group.
     pub groups_view: GroupsView,
-    /// Whether the worker keeps a change journal: then `u` undoes the store's last change
-    /// set, else its last delete.
-    pub journal: bool,
     /// `u` was pressed: the journal read next opens the undo of its last change set.
     undo_asked: bool,
     /// The journal view: the change sets and the one picked.
@@ -181,6 +178,10 @@ pub struct App {
     pub group_prompt: Option<GroupPrompt>,
     /// The group delete on its way.
     group_delete: Option<RequestId>,
+    /// A delete asked for, while its customers are read.
+    delete_asked: Option<deleting::AskedDelete>,
+    /// Conflicts being set aside.
+    set_aside: Option<RequestId>,
     /// The create or edit form, while open.
     pub form: Option<CustomerForm>,
     /// The address form, while open.
@@ -197,8 +198,6 @@ pub struct App {
     pub range_start: Option<i64>,
     /// The delete or restore under way.
     pub job: Option<Job>,
-    /// What `u` would restore.
-    pub last_delete: Option<LastDelete>,
     /// Where backups are written before deletes.
     pub backup_folder: PathBuf,
     /// The time now, as the event loop last said: it names backups and exports.
@@ -258,9 +257,10 @@ impl App {
             groups_view: GroupsView::default(),
             group_prompt: None,
             journal_view: journal_view::JournalView::default(),
-            journal: false,
             undo_asked: false,
             group_delete: None,
+            delete_asked: None,
+            set_aside: None,
             form: None,
             address_form: None,
             bulk_form: None,
@@ -269,7 +269,6 @@ impl App {
             marks: Marks::default(),
             range_start: None,
             job: None,
-            last_delete: None,
             backup_folder,
             now: DateTime::<Local>::from(std::time::UNIX_EPOCH),
             quit_when_job_ends: false,
@@ -355,6 +354,7 @@ impl App {
             )
             + usize::from(self.address_delete.is_some())
             + usize::from(self.group_delete.is_some())
+            + usize::from(self.set_aside.is_some())
             + usize::from(
                 self.bulk_form
                     .as_ref()
@@ -435,8 +435,7 @@ impl App {
         // A job that changed many customers: the index reads what changed at once.
         let changed_many = matches!(
             event.result,
-            Ok(crate::worker::Outcome::Restored(_)
-                | crate::worker::Outcome::UpdatedCustomers(_)
+            Ok(crate::worker::Outcome::UpdatedCustomers(_)
                 | crate::worker::Outcome::Undone(_)
                 | crate::worker::Outcome::DeletedCustomers(_)
                 // Its customers are left in no group.
@@ -491,6 +490,9 @@ impl App {
         }
         if self.group_delete == Some(event.request) {
             return self.group_deleted(event);
+        }
+        if self.set_aside == Some(event.request) {
+            return self.set_aside_done(event.result);
         }
         self.receive_read(event)
     }

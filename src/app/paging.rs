@@ -167,6 +167,10 @@ impl App {
                 self.bulk_review_arrived(event.result);
                 return Vec::new();
             }
+            Slot::DeleteReview => {
+                self.delete_review_arrived(event.result);
+                return Vec::new();
+            }
             Slot::GroupCounts => {
                 self.group_counts_arrived(event.result);
                 return Vec::new();

@@ -264,6 +264,12 @@ impl App {
                 }
                 Vec::new()
             }
+            Ok(Outcome::IndexOpened(status)) => {
+                self.index.on = true;
+                self.index.customers = status.customers;
+                self.index.synced_at = status.synced_at;
+                Vec::new()
+            }
             Ok(Outcome::IndexSynced(report)) => {
                 self.index.syncing = None;
                 self.index.problem = None;

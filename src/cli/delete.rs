@@ -1,16 +1,17 @@
-//! `bc-customers delete`: says exactly what will happen, asks, then runs the same delete job
-//! as the terminal app — back up, delete those ids, check the store.
+//! `bc-customers delete`: reviews which customers match (their ids fixed), says exactly what
+//! will happen, asks, then runs the same delete as the terminal app — back up, record, delete
+//! those ids, check the store.
 
 use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::filters::FilterArgs;
 use super::progress::Bar;
-use super::store::StoreArgs;
+use super::store::{StoreArgs, cancel_on_signal, open_service};
 use crate::domain::Filter;
-use crate::jobs::backup::{Selection, backup_file_name};
-use crate::jobs::delete::delete_customers;
+use crate::jobs::review::{Selection, review};
 use crate::jobs::{Cancel, Report};
+use crate::sanitize::sanitize;
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
@@ -19,107 +20,104 @@ pub struct DeleteArgs {
     /// Go ahead without asking (not when the filters match every customer of the store).
     #[arg(long, help_heading = "Confirmation")]
     yes: bool,
-    /// The store's name or hash, answering for scripts the question asked when the filters
-    /// match every customer of the store.
-    #[arg(long, value_name = "NAME", help_heading = "Confirmation")]
+    /// The store's id, domain or host:port, answering for scripts the question asked when
+    /// the filters match every customer of the store.
+    #[arg(long, value_name = "STORE", help_heading = "Confirmation")]
     confirm_store: Option<String>,
 }
 
 pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
     let filter = args.filter.to_filter()?;
-    let (backend, store) = store.store_for_changes()?;
-    let store_name = store.name.as_str();
+    let (backend, settings) = store.store_for_changes()?;
     super::runtime()?.block_on(async {
-        let count = backend
-            .count(&filter)
-            .await
-            .wrap_err("cannot count the customers to delete")?;
-        if count == 0 {
-            println!("No customer matches {filter}; nothing deleted.");
-            return Ok(());
-        }
-        let backup = crate::paths::backup_folder()?
-            .join(backup_file_name(store_name, chrono::Local::now()));
-        eprintln!("This deletes {count} customers matching {filter} from store '{store_name}'.");
-        eprintln!("They are first backed up to {}.", backup.display());
-        // Every customer of the store, whatever the filter: only its name or hash will do.
-        let every = filter.is_empty()
-            || count
-                >= backend
-                    .count(&Filter::default())
-                    .await
-                    .wrap_err("cannot count the store's customers")?;
-        if every {
-            let hash = crate::config::store_hash(backend.api_url());
-            let accepted: Vec<&str> = std::iter::once(store_name).chain(hash.as_deref()).collect();
-            eprintln!("That is every customer of the store.");
-            let confirmed = match &args.confirm_store {
-                Some(answer) => accepted.contains(&answer.trim()),
-                None if args.yes => {
-                    return Err(eyre!(
-                        "deleting every customer of a store must be confirmed by typing its name: run without --yes, or add --confirm-store NAME"
-                    ));
-                }
-                None => {
-                    let question = match &hash {
-                        Some(hash) => format!(
-                            "Type the store's name ({store_name}) or hash ({hash}) to delete every customer:"
-                        ),
-                        None => {
-                            format!("Type the store's name ({store_name}) to delete every customer:")
-                        }
-                    };
-                    super::confirm(&question, &accepted)?
-                }
-            };
-            if !confirmed {
-                return Err(eyre!("not confirmed: that is not the store's name; nothing deleted"));
-            }
-        } else if !args.yes && !super::confirm("Type yes to delete them:", &["yes"])? {
-            return Err(eyre!("not confirmed; nothing deleted"));
-        }
+        let service = open_service(backend, &settings).await?;
+        let identity = service.identity().clone();
         let selection = Selection::Matching {
             filter: filter.clone(),
             except: Vec::new(),
         };
-        let bar = Bar::new();
-        let deleted = delete_customers(&backend, &selection, &backup, &Cancel::default(), |p| {
-            bar.show(p)
-        })
-        .await;
-        bar.finish();
-        let deleted = deleted?;
-        if deleted.report.done > 0 {
-            crate::jobs::journal::Journal::default_place()?.record(
-                crate::jobs::journal::Kind::Delete,
-                store_name,
-                deleted.report.done,
-                Some(&backup),
-                None,
-                &[],
-            )?;
+        let reviewed = review(service.store(), &selection)
+            .await
+            .wrap_err("cannot read the customers to delete")?;
+        let count = reviewed.count();
+        if count == 0 {
+            println!("No customer matches {filter}; nothing deleted.");
+            return Ok(());
         }
-        if let Some(problem) = &deleted.undo_record_problem {
-            eprintln!(
-                "note: the app's undo (u) will not offer this delete: {}",
-                crate::sanitize::sanitize(problem)
-            );
-        }
-        println!(
-            "{} of {} backed up; {}.",
-            deleted.report.summary("deleted"),
-            deleted.backed_up,
-            deleted.check()
+        eprintln!(
+            "This deletes {count} customers matching {filter} from {}.",
+            sanitize(&identity.describe())
         );
-        println!("Restore with: bc-customers restore {}", backup.display());
-        failures(&deleted.report, "deleted")
+        for example in &reviewed.examples {
+            eprintln!("  {}", sanitize(example));
+        }
+        eprintln!(
+            "They are first backed up in {}; a customer that comes to match meanwhile is left alone.",
+            service.backup_folder().display()
+        );
+        // Every customer of the store, whatever the filter: only its id, domain or address
+        // will do (names are not unique: every sandbox has the same).
+        let every = filter.is_empty()
+            || count
+                >= service
+                    .store()
+                    .count(&Filter::default())
+                    .await
+                    .wrap_err("cannot count the store's customers")?;
+        if every {
+            let accepted = identity.confirmations();
+            eprintln!("That is every customer of the store.");
+            let confirmed = match &args.confirm_store {
+                Some(answer) => accepted.iter().any(|known| known == answer.trim()),
+                None if args.yes => {
+                    return Err(eyre!(
+                        "deleting every customer of a store must be confirmed by naming it: run without --yes, or add --confirm-store {}",
+                        accepted.first().cloned().unwrap_or_default()
+                    ));
+                }
+                None => {
+                    let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
+                    let question = format!(
+                        "Type the store's id or address ({}) to delete every customer:",
+                        accepted.join(" or ")
+                    );
+                    super::confirm(&question, &accepted)?
+                }
+            };
+            if !confirmed {
+                return Err(eyre!(
+                    "not confirmed: that does not name {} (it answers to {}); nothing deleted",
+                    sanitize(&identity.describe()),
+                    accepted.join(", ")
+                ));
+            }
+        } else if !args.yes && !super::confirm("Type yes to delete them:", &["yes"])? {
+            return Err(eyre!("not confirmed; nothing deleted"));
+        }
+        let cancel = Cancel::default();
+        let signals = cancel_on_signal(&cancel);
+        let bar = Bar::new();
+        let deleted = service.delete(&reviewed, &cancel, |p| bar.show(p)).await;
+        bar.finish();
+        signals.abort();
+        let deleted = deleted?;
+        println!("{}.", deleted.summary());
+        if deleted.report.done > 0 {
+            println!(
+                "Recorded as change set {}: bc-customers undo {} re-creates them.",
+                deleted.change_set, deleted.change_set
+            );
+            println!("Restore with: bc-customers restore {}", deleted.backup.display());
+        }
+        failures(&deleted.report, "deleted")?;
+        cancelled(&deleted.report, cancel.is_cancelled())
     })
 }
 
 /// Lists what failed, and makes the command fail when anything did.
 pub fn failures(report: &Report, verb: &str) -> Result<()> {
     for failed in &report.failed {
-        eprintln!("  {}", crate::sanitize::sanitize(&failed.to_string()));
+        eprintln!("  {}", sanitize(&failed.to_string()));
     }
     if report.failed.is_empty() {
         Ok(())
@@ -128,5 +126,17 @@ pub fn failures(report: &Report, verb: &str) -> Result<()> {
             "{} customers could not be {verb}",
             report.failed.len()
         ))
+    }
+}
+
+/// A job stopped by a signal fails the command, after its report.
+pub fn cancelled(report: &Report, cancelled: bool) -> Result<()> {
+    if cancelled {
+        Err(eyre!(
+            "interrupted: {} customers were left alone; the report above is what was done",
+            report.not_attempted
+        ))
+    } else {
+        Ok(())
     }
 }

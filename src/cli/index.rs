@@ -12,7 +12,10 @@ use crate::config::StoreSettings;
 use crate::format::thousands;
 use crate::index::sync::{SyncProgress, SyncReport, sync};
 use crate::index::{self, LocalIndex};
+use crate::jobs::service::{recall, remember};
 use crate::jobs::{Progress, Step};
+use crate::paths::Places;
+use crate::store::{ApiError, SharedStore, StoreIdentity};
 
 #[derive(Debug, Subcommand)]
 pub enum IndexCommand {
@@ -30,15 +33,55 @@ pub enum IndexCommand {
     Forget,
 }
 
-/// Where the store's index lives, or why it has none.
-pub(super) fn index_path(store: &StoreSettings) -> Result<PathBuf> {
+/// A store's index: where it lives, for which store, and why the store could not be asked
+/// what it is (then the identity it gave last time is used).
+pub(super) struct StoreIndex {
+    pub path: PathBuf,
+    pub identity: StoreIdentity,
+    pub unreachable: Option<ApiError>,
+}
+
+impl StoreIndex {
+    /// The index opened, made this store's.
+    pub fn open(&self) -> Result<Arc<LocalIndex>> {
+        let index = LocalIndex::open(&self.path)?;
+        index.claim(&self.identity)?;
+        Ok(Arc::new(index))
+    }
+}
+
+/// Where the store's index lives, or why it has none. The store is asked what it is; when
+/// it cannot be reached, the identity it gave last time names the index.
+pub(super) async fn store_index(
+    backend: &SharedStore,
+    store: &StoreSettings,
+) -> Result<StoreIndex> {
     if !store.index {
         return Err(eyre!(
             "the search index is off for store '{}' (index = false in its profile)",
             store.name
         ));
     }
-    index::path_for(&store.name)
+    let places = Places::user()?;
+    match backend.identity().await {
+        Ok(identity) => {
+            remember(&places, &identity);
+            Ok(StoreIndex {
+                path: places.index(&identity),
+                identity,
+                unreachable: None,
+            })
+        }
+        Err(error) => match recall(&places, backend.api_url()) {
+            Some(identity) => Ok(StoreIndex {
+                path: places.index(&identity),
+                identity,
+                unreachable: Some(error),
+            }),
+            None => Err(error)
+                .wrap_err_with(|| format!("store '{}' cannot be asked what it is", store.name)),
+        },
+    }
 }
 
 /// Brings the index up to date, with a progress bar on a terminal.
@@ -71,9 +114,12 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
     match command {
         IndexCommand::Sync { with_addresses } => {
             let (backend, store) = store_args.store()?;
-            let path = index_path(&store)?;
-            let index = Arc::new(LocalIndex::open(&path)?);
             super::runtime()?.block_on(async {
+                let found = store_index(&backend, &store).await?;
+                if let Some(error) = found.unreachable {
+                    return Err(error).wrap_err("cannot sync the index");
+                }
+                let index = found.open()?;
                 let report = sync_with_bar(&backend, &index).await?;
                 if with_addresses {
                     let bar = Bar::new();
@@ -106,11 +152,9 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
             })
         }
         IndexCommand::Status => {
-            let resolved = store_args.resolve()?;
-            let store = resolved.store.ok_or_else(|| {
-                eyre!("no store is configured; the index belongs to a store (see --profile)")
-            })?;
-            let path = index_path(&store)?;
+            let (backend, store) = store_args.store()?;
+            let found = super::runtime()?.block_on(store_index(&backend, &store))?;
+            let path = &found.path;
             if !path.exists() {
                 println!(
                     "store: {}\nno index yet: `bc-customers index sync` builds it\nfile: {}",
@@ -119,7 +163,7 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                 );
                 return Ok(());
             }
-            let index = LocalIndex::open(&path)?;
+            let index = found.open()?;
             let status = index.status()?;
             let last = match status.synced_at {
                 Some(at) => {
@@ -135,7 +179,7 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                 }
                 None => "never finished".to_owned(),
             };
-            println!("store: {}", store.name);
+            println!("store: {}", found.identity.describe());
             println!("customers: {}", thousands(status.customers));
             println!("last sync: {last}");
             if let Some(id) = status.resume_from_id {
@@ -147,11 +191,9 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
             Ok(())
         }
         IndexCommand::Forget => {
-            let resolved = store_args.resolve()?;
-            let store = resolved.store.ok_or_else(|| {
-                eyre!("no store is configured; the index belongs to a store (see --profile)")
-            })?;
-            let path = index::path_for(&store.name)?;
+            let (backend, store) = store_args.store()?;
+            let found = super::runtime()?.block_on(store_index(&backend, &store))?;
+            let path = found.path;
             if index::forget(&path).wrap_err_with(|| format!("cannot delete {}", path.display()))? {
                 println!("deleted {}", path.display());
             } else {

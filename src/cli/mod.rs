@@ -171,3 +171,14 @@ fn confirm(question: &str, accepted: &[&str]) -> Result<bool> {
         .wrap_err("cannot read the answer")?;
     Ok(accepted.contains(&answer.trim()))
 }
+
+/// Writes to standard output. A reader that went away (`| head`) ends the output quietly;
+/// any other failure (a full disk) is an error that says so.
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(error).wrap_err("cannot write to standard output"),
+    }
+}

@@ -1,69 +1,75 @@
-//! `bc-customers restore`: re-creates the customers of a backup, after asking.
+//! `bc-customers restore`: re-creates the customers of a backup, after asking. A backup of
+//! this store's delete undoes that delete (only the customers it removed and that are not
+//! back yet); another store's backup only with `--into-other-store`.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use color_eyre::eyre::{Result, eyre};
 
-use super::delete::failures;
+use super::delete::{cancelled, failures};
 use super::progress::Bar;
-use super::store::StoreArgs;
+use super::store::{StoreArgs, cancel_on_signal, open_service};
 use crate::jobs::Cancel;
-use crate::jobs::restore::{check_backup, restore_backup};
+use crate::jobs::restore::RestorePlan;
+use crate::sanitize::sanitize;
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
     /// The backup file (JSON lines), as printed by delete.
     file: PathBuf,
+    /// Copy the customers of a backup of another store (or one written before stores were
+    /// known by identity) into this one.
+    #[arg(long)]
+    into_other_store: bool,
     /// Go ahead without asking.
     #[arg(long)]
     yes: bool,
 }
 
 pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
-    let (backend, store) = store.store_for_changes()?;
+    let (backend, settings) = store.store_for_changes()?;
     let path = &args.file;
-    let count = check_backup(path, None)?;
-    if count == 0 {
-        println!("{} holds no customers; nothing restored.", path.display());
-        return Ok(());
-    }
-    eprintln!(
-        "This re-creates {count} customers from {} in store '{}'. They get new ids; passwords cannot be restored, so each must reset it at next login.",
-        path.display(),
-        store.name
-    );
-    if !args.yes && !super::confirm("Type yes to restore them:", &["yes"])? {
-        return Err(eyre!("not confirmed; nothing restored"));
-    }
     super::runtime()?.block_on(async {
-        let bar = Bar::new();
-        let report = restore_backup(&backend, path, None, &Cancel::default(), |progress| {
-            bar.show(progress)
-        })
-        .await;
-        bar.finish();
-        let report = report?;
-        if report.done > 0 {
-            // Restoring a delete's backup undoes that delete: the journal says so.
-            let journal = crate::jobs::journal::Journal::default_place()?;
-            let delete = journal.of_store(&store.name)?.into_iter().find(|set| {
-                set.kind == crate::jobs::journal::Kind::Delete
-                    && !set.undone
-                    && set.backup.as_deref() == Some(path.as_path())
-            });
-            match delete {
-                Some(set) => {
-                    journal.record_undo_of_delete(&store.name, set.id, path, &report.ids)?
-                }
-                None => journal.record_new(
-                    crate::jobs::journal::Kind::Restore,
-                    &store.name,
-                    &report.ids,
-                )?,
-            };
+        let service = open_service(backend, &settings).await?;
+        let store_name = sanitize(&service.identity().describe()).into_owned();
+        match service.plan_restore(path, args.into_other_store)? {
+            RestorePlan::UndoDelete { set, left: 0 } => {
+                println!(
+                    "{} is the backup of change set {set}, whose customers are all back; nothing restored.",
+                    path.display()
+                );
+                return Ok(());
+            }
+            RestorePlan::UndoDelete { set, left } => eprintln!(
+                "This re-creates in {store_name} the {left} customers change set {set} deleted and that are not back yet (the same as bc-customers undo {set})."
+            ),
+            RestorePlan::Copy { customers: 0 } => {
+                println!("{} holds no customers; nothing restored.", path.display());
+                return Ok(());
+            }
+            RestorePlan::Copy { customers } => eprintln!(
+                "This creates the {customers} customers of {} in {store_name}.",
+                path.display()
+            ),
         }
-        println!("{}.", report.summary("restored"));
-        failures(&report, "restored")
+        eprintln!(
+            "They get new ids; passwords cannot be restored, so each must set a new one at next login."
+        );
+        if !args.yes && !super::confirm("Type yes to restore them:", &["yes"])? {
+            return Err(eyre!("not confirmed; nothing restored"));
+        }
+        let cancel = Cancel::default();
+        let signals = cancel_on_signal(&cancel);
+        let bar = Bar::new();
+        let restored = service
+            .restore(path, args.into_other_store, &cancel, |p| bar.show(p))
+            .await;
+        bar.finish();
+        signals.abort();
+        let restored = restored?;
+        println!("{}.", restored.summary());
+        failures(restored.report(), "restored")?;
+        cancelled(restored.report(), cancel.is_cancelled())
     })
 }

@@ -5,16 +5,15 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
-use super::index::{index_path, sync_with_bar};
+use super::index::{store_index, sync_with_bar};
 use super::store::StoreArgs;
 use crate::domain::Customer;
 use crate::format::{money, thousands};
-use crate::index::{IndexQuery, LocalIndex, Sort, SortColumn};
+use crate::index::{IndexQuery, Sort, SortColumn};
 use crate::jobs::csv_rows::CsvRows;
 use crate::jobs::export::{ExportFormat, RecordWriter, STANDARD_OUTPUT};
 use crate::jobs::records::CustomerRecord;
@@ -55,15 +54,26 @@ pub struct SearchArgs {
 
 pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
     let (backend, store) = store_args.store()?;
-    let path = index_path(&store)?;
-    let index = Arc::new(LocalIndex::open(&path)?);
     let runtime = super::runtime()?;
+    let found = runtime.block_on(store_index(&backend, &store))?;
+    let index = found.open()?;
     if args.no_sync {
         if index.status()?.synced_at.is_none() {
             return Err(eyre!(
                 "the index of store '{}' has never been synced: run `bc-customers index sync`",
                 store.name
             ));
+        }
+    } else if let Some(error) = &found.unreachable {
+        match index.status()?.synced_at {
+            Some(at) => eprintln!(
+                "warning: the store cannot be reached ({error}); results as of {} ago",
+                crate::format::ago(crate::dates::now_unix() - at)
+            ),
+            None => {
+                return Err(color_eyre::Report::new(error.clone()))
+                    .wrap_err("the index has never been synced and the store cannot be reached");
+            }
         }
     } else if let Err(error) = runtime.block_on(sync_with_bar(&backend, &index)) {
         match index.status()?.synced_at {

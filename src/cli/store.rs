@@ -2,12 +2,16 @@
 //! the config file; and the one place where a backend is chosen for it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use crate::api::v2;
 use crate::config::{self, ConfigFile, StoreFlags, StoreSettings};
+use crate::index::LocalIndex;
+use crate::jobs::{Cancel, Service};
+use crate::paths::Places;
 use crate::store::SharedStore;
 
 /// The options that choose a store, shown together under one heading.
@@ -99,4 +103,35 @@ pub fn connect(store: &StoreSettings) -> Result<SharedStore> {
     )
     .wrap_err_with(|| format!("store '{}'", store.name))?;
     Ok(std::sync::Arc::new(client))
+}
+
+/// The store's service: what the store is (asked of it), its ledger (checked writable) and
+/// backups, and its index kept in step when it has one.
+pub async fn open_service(backend: SharedStore, store: &StoreSettings) -> Result<Service> {
+    let places = Places::user()?;
+    let mut service = Service::open(backend, &places, &store.name)
+        .await
+        .wrap_err_with(|| format!("store '{}'", store.name))?;
+    if store.index {
+        let path = places.index(service.identity());
+        if path.exists() {
+            let index = LocalIndex::open(&path)?;
+            index.claim(service.identity())?;
+            service = service.with_index(Arc::new(index));
+        }
+    }
+    Ok(service)
+}
+
+/// Cancels the job on Ctrl-C or SIGTERM: requests under way finish and are recorded, and
+/// the report is printed.
+pub fn cancel_on_signal(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
+    let cancel = cancel.clone();
+    tokio::spawn(async move {
+        super::stop_signal().await;
+        eprintln!(
+            "\nstopping: the requests under way finish and are recorded, then the report follows"
+        );
+        cancel.cancel();
+    })
 }

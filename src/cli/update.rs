@@ -4,15 +4,14 @@
 
 use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
-use futures::StreamExt;
 
-use super::delete::failures;
+use super::delete::{cancelled, failures};
 use super::filters::FilterArgs;
 use super::progress::Bar;
-use super::store::StoreArgs;
+use super::store::{StoreArgs, cancel_on_signal, open_service};
 use crate::jobs::Cancel;
-use crate::jobs::backup::{Selection, backup_file_name};
-use crate::jobs::update::{BulkChange, Review, credit_amount, update_customers};
+use crate::jobs::review::Selection;
+use crate::jobs::update::{BulkChange, credit_amount, review};
 use crate::sanitize::sanitize;
 
 #[derive(Debug, Args)]
@@ -83,26 +82,25 @@ impl UpdateArgs {
 pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
     let filter = args.filter.to_filter()?;
     let change = args.change()?;
-    let (backend, store) = store.store_for_changes()?;
+    let (backend, settings) = store.store_for_changes()?;
     super::runtime()?.block_on(async {
-        // The review reads every matching customer once; only the counts are kept.
-        let (_, pages) = backend
-            .all_pages(&filter, 8)
+        let service = open_service(backend, &settings).await?;
+        // The review reads every matching customer once: their ids are fixed, the counts
+        // kept.
+        let selection = Selection::Matching {
+            filter: filter.clone(),
+            except: Vec::new(),
+        };
+        let review = review(service.store(), &selection, &change)
             .await
             .wrap_err("cannot read the customers to review")?;
-        let mut pages = std::pin::pin!(pages);
-        let mut review = Review::default();
-        while let Some(page) = pages.next().await {
-            for customer in page.wrap_err("cannot read the customers to review")? {
-                review.add(&customer, &change);
-            }
-        }
         if review.customers == 0 {
             println!("No customer matches {filter}; nothing changed.");
             return Ok(());
         }
         // Groups by name, when the store has them.
-        let groups: std::collections::HashMap<i64, String> = backend
+        let groups: std::collections::HashMap<i64, String> = service
+            .store()
             .groups()
             .await
             .map(|groups| groups.into_iter().map(|g| (g.id, g.name)).collect())
@@ -122,44 +120,30 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
         for line in &lines {
             eprintln!("{}", sanitize(line));
         }
-        let backup = crate::paths::backup_folder()?
-            .join(backup_file_name(&store.name, chrono::Local::now()));
-        eprintln!("They are first backed up to {}.", backup.display());
+        eprintln!(
+            "They are first backed up in {}; a customer that comes to match meanwhile is left alone.",
+            service.backup_folder().display()
+        );
         if !args.yes && !super::confirm("Type yes to change them:", &["yes"])? {
             return Err(eyre!("not confirmed; nothing changed"));
         }
-        let selection = Selection::Matching {
-            filter: filter.clone(),
-            except: Vec::new(),
-        };
+        let cancel = Cancel::default();
+        let signals = cancel_on_signal(&cancel);
         let bar = Bar::new();
-        let updated = update_customers(
-            &backend,
-            &selection,
-            &change,
-            &backup,
-            &Cancel::default(),
-            |p| bar.show(p),
-        )
-        .await;
+        let updated = service
+            .bulk_edit(&review.ids, &change, &cancel, |p| bar.show(p))
+            .await;
         bar.finish();
+        signals.abort();
         let updated = updated?;
+        println!("{} (backup: {}).", updated.summary(), updated.backup.display());
         if updated.report.done > 0 {
-            let journal = crate::jobs::journal::Journal::default_place()?;
-            let set = journal.record(
-                crate::jobs::journal::Kind::BulkEdit,
-                &store.name,
-                updated.report.done,
-                Some(&backup),
-                None,
-                &updated.entries,
-            )?;
-            eprintln!(
+            println!(
                 "Recorded as change set {}: bc-customers undo {} sets it back.",
-                set.id, set.id
+                updated.change_set, updated.change_set
             );
         }
-        println!("{} (backup: {}).", updated.summary(), backup.display());
-        failures(&updated.report, "updated")
+        failures(&updated.report, "updated")?;
+        cancelled(&updated.report, cancel.is_cancelled())
     })
 }

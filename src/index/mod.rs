@@ -18,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::{Customer, CustomerGroup};
 use crate::sqlite::{connect, create_private};
+use crate::store::StoreIdentity;
 use addresses::forget_addresses;
 pub use search::{Facet, Found, IndexQuery, Sort, SortColumn};
 pub use summary::{Summary, SummaryRow};
@@ -152,6 +153,32 @@ impl LocalIndex {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Makes the index this store's: one that holds another store's customers, or was made
+    /// before stores were known by identity, is emptied and read again from this store.
+    /// Whether it was emptied.
+    pub fn claim(&self, store: &StoreIdentity) -> Result<bool, IndexError> {
+        let key = store.key();
+        let held = self.meta("store")?;
+        if held.as_deref() == Some(key.as_str()) {
+            return Ok(false);
+        }
+        let had_any = self.len()? > 0 || held.is_some();
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        transaction
+            .execute_batch(
+                "DELETE FROM customers;
+                 INSERT INTO customer_parts(customer_parts) VALUES ('delete-all');
+                 INSERT INTO customer_starts(customer_starts) VALUES ('delete-all');
+                 DELETE FROM groups; DELETE FROM addresses; DELETE FROM address_reads;
+                 DELETE FROM meta;",
+            )
+            .map_err(self.failed())?;
+        set_meta(&transaction, "store", Some(&key)).map_err(self.failed())?;
+        transaction.commit().map_err(self.failed())?;
+        Ok(had_any)
     }
 
     fn failed(&self) -> impl Fn(rusqlite::Error) -> IndexError + '_ {
@@ -354,12 +381,6 @@ impl LocalIndex {
         .map_err(self.failed())?;
         transaction.commit().map_err(self.failed())
     }
-}
-
-/// Where the index of the store called `store` lives in the user's data folder.
-pub fn path_for(store: &str) -> color_eyre::Result<PathBuf> {
-    Ok(crate::paths::index_folder()?
-        .join(format!("{}.sqlite3", crate::jobs::backup::file_safe(store))))
 }
 
 /// Deletes an index file with its WAL and shared-memory files; `false` when there was none.

@@ -138,6 +138,12 @@ async fn sync_once(
     let (changed, watermark) = changes_since(store, index, since).await?;
     report.changed += changed;
     report.removed = remove_deleted(store, index).await?;
+    // Group names as the store has them now: a renamed group is never shown by its old name.
+    match store.groups().await {
+        Ok(groups) => on_index(index, move |index| index.set_groups(&groups)).await?,
+        Err(ApiError::Status { status: 404, .. }) => {} // a store without groups
+        Err(error) => return Err(error.into()),
+    }
     let now = crate::dates::now_unix();
     on_index(index, move |index| {
         index.set_meta(&[
@@ -255,11 +261,6 @@ async fn first_sync(
     if let Some(previous) = writing.take() {
         finish_write(previous).await?;
     }
-    match store.groups().await {
-        Ok(groups) => on_index(index, move |index| index.set_groups(&groups)).await?,
-        Err(ApiError::Status { status: 404, .. }) => {} // a store without groups
-        Err(error) => return Err(error.into()),
-    }
     Ok(started)
 }
 
@@ -328,13 +329,15 @@ async fn finish_write(
 
 /// Keeps every customer modified since `since` (a second earlier, as dates are whole
 /// seconds), read by id so that none is skipped; returns how many, and the store's clock to
-/// measure the next sync from.
+/// measure the next sync from: its `Date` at the first answer, else the newest
+/// `date_modified` it sent — never this machine's clock, which may disagree with the store's.
 async fn changes_since(
     store: &SharedStore,
     index: &Arc<LocalIndex>,
     since: i64,
 ) -> Result<(u64, i64), SyncError> {
     let mut watermark = None;
+    let mut newest = None;
     let mut changed = 0;
     let mut from = 1;
     loop {
@@ -347,6 +350,11 @@ async fn changes_since(
         let (customers, date) = (listed.customers, listed.store_time);
         // The store's clock at the first answer: anything changed after it is read next time.
         watermark = watermark.or(date);
+        newest = customers
+            .iter()
+            .filter_map(Customer::modified_at)
+            .max()
+            .max(newest);
         let read = customers.len() as u64;
         changed += read;
         if let Some(last) = customers.last() {
@@ -359,7 +367,7 @@ async fn changes_since(
             break;
         }
     }
-    Ok((changed, watermark.unwrap_or(since)))
+    Ok((changed, watermark.or(newest).unwrap_or(since).max(since)))
 }
 
 /// Finds the customers the store no longer has by counting, and takes them out. Ranges of

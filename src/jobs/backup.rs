@@ -1,246 +1,153 @@
-//! Backups: every customer about to be deleted is first written as one JSON line to a backup
-//! file; only the customers in that backup are then deleted (by id), so a customer created or
-//! changed to match afterwards is never caught. Reading a backup back, checked line by line,
-//! lives here too.
+//! Backups: before customers are deleted or changed, each is written as it is on the store now
+//! (with its addresses) as one JSON line, after a first line naming the store and the change
+//! set. Reading a backup back, checked line by line, lives here too; backups written before
+//! stores were known by identity have no first line and still read.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use futures::StreamExt;
+use serde::{Deserialize, Serialize};
 
-use super::records::{CustomerRecord, with_addresses};
-use super::{CONCURRENCY, Cancel, JobError, Progress, Step};
-use crate::domain::Filter;
-use crate::store::ApiError;
-use crate::store::SharedStore;
+use super::records::CustomerRecord;
+use super::{Cancel, JobError, Progress, Step};
+use crate::ledger::Kind;
+use crate::store::{SharedStore, StoreIdentity};
 
-/// Which customers a delete is about.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)] // one per delete
-pub enum Selection {
-    /// These customers, by id (marked one by one).
-    Ids(Vec<i64>),
-    /// Every customer the filter matches when the backup is taken, but these.
-    Matching { filter: Filter, except: Vec<i64> },
-    /// Every customer a search of the local index finds, but these: the worker turns it into
-    /// the ids the index holds before any job starts.
-    Found {
-        query: crate::index::IndexQuery,
-        except: Vec<i64>,
-    },
+/// The first line of a backup: whose customers these are, and which change set took them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupHeader {
+    pub backup_of: StoreIdentity,
+    pub change_set: u64,
+    pub kind: Kind,
+    pub taken: String,
 }
 
-/// Said when a search's selection reaches a job unresolved.
-pub(crate) const UNRESOLVED_SEARCH: &str =
-    "the customers a search found must be read from the local index first; nothing was changed";
-
-/// The store's name as it appears in file names.
-pub fn file_safe(store: &str) -> String {
-    store
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The file name of a backup taken now: time and store.
-pub fn backup_file_name(store: &str, at: chrono::DateTime<chrono::Local>) -> String {
-    // Milliseconds too: two deletes within a second must not share (and overwrite) a backup.
-    format!(
-        "{}-{}.jsonl",
-        at.format("%Y%m%d-%H%M%S%.3f"),
-        file_safe(store)
-    )
+/// Where a change set's backup goes: the store's backup folder, named by the set, its kind
+/// and the time, so that two backups never share a name.
+pub fn backup_path(
+    folder: &Path,
+    set: u64,
+    kind: Kind,
+    at: chrono::DateTime<chrono::Local>,
+) -> PathBuf {
+    let kind = match kind {
+        Kind::BulkEdit => "bulk-edit",
+        Kind::Edit => "edit",
+        Kind::Create => "create",
+        Kind::Restore => "restore",
+        Kind::Delete => "delete",
+        Kind::Undo => "undo",
+    };
+    folder.join(format!("{}-{set}-{kind}.jsonl", at.format("%Y%m%d-%H%M%S")))
 }
 
 /// What a backup holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackedUp {
-    /// The customers written to the file, in id order: the only ones to delete.
+    /// The customers written to the file, in id order: the only ones to change.
     pub ids: Vec<i64>,
-    /// Marked customers the store no longer had.
+    /// Customers the store no longer had.
     pub already_gone: u64,
 }
 
-/// Writes every customer the filter matches to `path`, one JSON object a line, and returns
-/// their ids. The file is complete when this returns Ok.
+/// Customers read by id a request at a time, as the store takes them.
+const READ_CHUNK: usize = 250;
+
+/// Writes these customers, as the store has them now and with their addresses, to `path`
+/// after its header. Progress is told customer by customer and a cancel is taken between
+/// requests; whatever stops it removes the unfinished file: nothing is changed without a
+/// whole backup.
 pub async fn back_up(
     store: &SharedStore,
-    filter: &Filter,
+    ids: &[i64],
     path: &Path,
-) -> Result<Vec<i64>, JobError> {
-    let selection = Selection::Matching {
-        filter: filter.clone(),
-        except: Vec::new(),
-    };
-    let backed_up = back_up_selection(store, &selection, path, &Cancel::default(), |_| {}).await?;
-    Ok(backed_up.ids)
-}
-
-const NOTHING_DELETED: &str = "nothing was deleted";
-
-/// Writes the selected customers to `path` as they are on the store now. Cancelling stops it
-/// and removes the unfinished file: nothing is deleted without a whole backup.
-pub async fn back_up_selection(
-    store: &SharedStore,
-    selection: &Selection,
-    path: &Path,
+    header: &BackupHeader,
     cancel: &Cancel,
     mut progress: impl FnMut(Progress),
 ) -> Result<BackedUp, JobError> {
     if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder).map_err(JobError::file(
-            "nothing was deleted: cannot create the backup folder",
-            folder,
-        ))?;
+        crate::paths::create_private_folder(folder)
+            .map_err(JobError::file("cannot create the backup folder", folder))?;
     }
     // Never over an earlier backup: that one may be the only copy of other customers.
-    let file = super::create_private(path, true).map_err(JobError::file(
-        "nothing was deleted: cannot create the backup",
-        path,
-    ))?;
+    let file = crate::paths::create_private_file(path, true)
+        .map_err(JobError::file("cannot create the backup", path))?;
+    // The file is this backup's own from here: whatever stops it removes it.
+    let written = write_backup(store, ids, file, path, header, cancel, &mut progress).await;
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written
+}
+
+async fn write_backup(
+    store: &SharedStore,
+    ids: &[i64],
+    file: std::fs::File,
+    path: &Path,
+    header: &BackupHeader,
+    cancel: &Cancel,
+    progress: &mut impl FnMut(Progress),
+) -> Result<BackedUp, JobError> {
     let mut out = std::io::BufWriter::new(file);
-    let mut backed_up = BackedUp::default();
-    let mut write = |record: &CustomerRecord| -> Result<(), JobError> {
-        let line = serde_json::to_vec(record)
-            .map_err(|error| JobError::Stopped(format!("cannot write a backup line: {error}")))?;
+    let mut write = |line: Vec<u8>| -> Result<(), JobError> {
         out.write_all(&line)
             .and_then(|()| out.write_all(b"\n"))
-            .map_err(JobError::file(
-                "nothing was deleted: cannot write the backup",
-                path,
-            ))
+            .map_err(JobError::file("cannot write the backup", path))
     };
-    let mut tell = |done, total| {
-        progress(Progress {
-            step: Step::BackingUp,
-            done,
-            total,
-        })
-    };
-    let cancelled = || JobError::Stopped(format!("cancelled while backing up; {NOTHING_DELETED}"));
-    let written = match selection {
-        Selection::Found { .. } => return Err(JobError::Stopped(UNRESOLVED_SEARCH.to_owned())),
-        Selection::Ids(ids) => {
-            let total = ids.len() as u64;
-            let mut fetched = futures::stream::iter(ids.iter().copied())
-                .map(|id| async move {
-                    let record = match store.get(id).await {
-                        Ok(customer) => with_addresses(store, vec![customer])
-                            .await
-                            .map(|mut records| records.remove(0)),
-                        Err(error) => Err(error),
-                    };
-                    (id, record)
-                })
-                .buffered(CONCURRENCY);
-            let mut seen = 0;
-            let mut outcome = Ok(());
-            while let Some((id, result)) = fetched.next().await {
-                if cancel.is_cancelled() {
-                    outcome = Err(cancelled());
-                    break;
-                }
-                match result {
-                    Ok(record) => {
-                        if let Err(error) = write(&record) {
-                            outcome = Err(error);
-                            break;
-                        }
-                        backed_up.ids.push(record.customer.id);
-                    }
-                    Err(ApiError::Status { status: 404, .. }) => backed_up.already_gone += 1,
-                    Err(error) => {
-                        outcome = Err(JobError::Store {
-                            doing: format!("cannot back up customer {id}; {NOTHING_DELETED}"),
-                            error,
-                        });
-                        break;
-                    }
-                }
-                seen += 1;
-                tell(seen, total);
-            }
-            outcome
-        }
-        Selection::Matching { filter, except } => {
-            let except: BTreeSet<i64> = except.iter().copied().collect();
-            let (expected, pages) =
-                store
-                    .all_pages(filter, CONCURRENCY)
-                    .await
-                    .map_err(JobError::store(format!(
-                        "cannot count the customers to back up; {NOTHING_DELETED}"
-                    )))?;
-            let mut pages = std::pin::pin!(pages);
-            let mut read = 0;
-            let mut outcome = Ok(());
-            while let Some(page) = pages.next().await {
-                if cancel.is_cancelled() {
-                    outcome = Err(cancelled());
-                    break;
-                }
-                let wanted = page.map(|page| {
-                    read += page.len() as u64;
-                    page.into_iter()
-                        .filter(|customer| !except.contains(&customer.id))
-                        .collect::<Vec<_>>()
-                });
-                let records = match wanted {
-                    Ok(customers) => with_addresses(store, customers).await,
-                    Err(error) => Err(error),
-                };
-                let records = match records {
-                    Ok(records) => records,
-                    Err(error) => {
-                        outcome = Err(JobError::Store {
-                            doing: format!("the backup could not be completed; {NOTHING_DELETED}"),
-                            error,
-                        });
-                        break;
-                    }
-                };
-                for record in records {
-                    if let Err(error) = write(&record) {
-                        outcome = Err(error);
-                        break;
-                    }
-                    backed_up.ids.push(record.customer.id);
-                }
-                if outcome.is_err() {
-                    break;
-                }
-                tell(read, expected);
-            }
-            if outcome.is_ok() && read != expected {
-                outcome = Err(JobError::Stopped(format!(
-                    "the store changed while it was backed up ({expected} counted, {read} read); {NOTHING_DELETED}"
-                )));
-            }
-            outcome
-        }
-    };
-    let finished = written.and_then(|()| {
-        out.flush()
-            .and_then(|()| out.get_ref().sync_all())
-            .map_err(JobError::file(
-                "nothing was deleted: cannot write the backup",
-                path,
-            ))
+    write(serde_json::to_vec(header).map_err(|error| JobError::Refused(error.to_string()))?)?;
+    let total = ids.len() as u64;
+    let mut backed_up = BackedUp::default();
+    let mut seen = 0;
+    progress(Progress {
+        step: Step::BackingUp,
+        done: 0,
+        total,
     });
-    if let Err(error) = finished {
-        drop(out);
-        let _ = std::fs::remove_file(path);
-        return Err(error);
+    let mut wanted: Vec<i64> = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for chunk in wanted.chunks(READ_CHUNK) {
+        if cancel.is_cancelled() {
+            return Err(JobError::Cancelled {
+                doing: "backing up",
+            });
+        }
+        let customers = store.read_many(chunk).await.map_err(JobError::store(
+            "cannot read the customers to back up; nothing was changed",
+        ))?;
+        let found: BTreeSet<i64> = customers.iter().map(|c| c.id).collect();
+        backed_up.already_gone += chunk.iter().filter(|id| !found.contains(id)).count() as u64;
+        seen += (chunk.len() - found.len()) as u64;
+        let mut records = std::pin::pin!(super::records::addresses_of(store, customers));
+        while let Some(record) = records.next().await {
+            let record = record.map_err(JobError::store(
+                "cannot read the customers' addresses to back up; nothing was changed",
+            ))?;
+            if cancel.is_cancelled() {
+                return Err(JobError::Cancelled {
+                    doing: "backing up",
+                });
+            }
+            write(
+                serde_json::to_vec(&record)
+                    .map_err(|error| JobError::Refused(error.to_string()))?,
+            )?;
+            backed_up.ids.push(record.customer.id);
+            seen += 1;
+            progress(Progress {
+                step: Step::BackingUp,
+                done: seen,
+                total,
+            });
+        }
     }
+    out.flush()
+        .and_then(|()| out.get_ref().sync_all())
+        .map_err(JobError::file("cannot write the backup", path))?;
     backed_up.ids.sort_unstable();
-    backed_up.ids.dedup();
     Ok(backed_up)
 }
 
@@ -255,8 +162,20 @@ pub struct BackupLine {
     pub record: CustomerRecord,
 }
 
+/// The header of a backup, when it has one (backups written before stores were known by
+/// identity do not).
+pub fn backup_header(path: &Path) -> Result<Option<BackupHeader>, JobError> {
+    let file = std::fs::File::open(path).map_err(JobError::file("cannot open the backup", path))?;
+    let mut first = Vec::new();
+    std::io::BufReader::new(file)
+        .take(MAX_LINE as u64)
+        .read_until(b'\n', &mut first)
+        .map_err(JobError::file("cannot read the backup", path))?;
+    Ok(serde_json::from_slice(&first).ok())
+}
+
 /// The customers of a backup as it is read (only those in `only`, when given), each line
-/// checked and none longer than `MAX_LINE`.
+/// checked and none longer than `MAX_LINE`; the header is passed over.
 pub fn backup_customers(
     path: &Path,
     only: Option<&[i64]>,
@@ -282,11 +201,14 @@ pub fn backup_customers(
                 Ok(0) => return None,
                 Ok(_) if line.len() > MAX_LINE && !line.ends_with(b"\n") => {
                     failed = true;
-                    return Some(Err(JobError::Stopped(format!(
-                        "{} line {number} is longer than {} MiB: not a backup written by bc-customers",
-                        path.display(),
-                        MAX_LINE >> 20
-                    ))));
+                    return Some(Err(JobError::Backup {
+                        path: path.clone(),
+                        line: number,
+                        why: format!(
+                            "longer than {} MiB: not a backup written by bc-customers",
+                            MAX_LINE >> 20
+                        ),
+                    }));
                 }
                 Ok(_) => {}
                 Err(error) => {
@@ -297,14 +219,18 @@ pub fn backup_customers(
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            if number == 1 && serde_json::from_slice::<BackupHeader>(&line).is_ok() {
+                continue;
+            }
             let record = match serde_json::from_slice::<CustomerRecord>(&line) {
                 Ok(record) => record,
                 Err(error) => {
                     failed = true;
-                    return Some(Err(JobError::Stopped(format!(
-                        "{} line {number}: not a customer: {error}",
-                        path.display()
-                    ))));
+                    return Some(Err(JobError::Backup {
+                        path: path.clone(),
+                        line: number,
+                        why: format!("not a customer: {error}"),
+                    }));
                 }
             };
             if only

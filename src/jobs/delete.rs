@@ -1,127 +1,226 @@
-//! Deleting customers: back them up, delete exactly those by id (a few at a time, paced by the
-//! client), leave the undo record beside the backup, then ask the store whether any of them is
-//! still there rather than trusting its answers. The command line and the app run this same
-//! job.
+//! Deleting customers: exactly the ids reviewed, after a whole backup, each in the ledger
+//! before its request; then the store is asked whether any is still there rather than trusting
+//! its answers, and how many customers match the filter now that were not reviewed.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use futures::StreamExt;
 
-use super::backup::{Selection, back_up_selection};
-use super::{CONCURRENCY, Cancel, Failed, JobError, PAGE, Progress, Report, Step, undo_record};
+use super::backup::back_up;
+use super::review::Reviewed;
+use super::run::{Each, Shared, run_each};
+use super::service::{Service, done, failed, into_inner, skipped};
+use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::Filter;
-use crate::store::ApiError;
-use crate::store::SharedStore;
+use crate::ledger::{Did, Intent, Kind};
+use crate::store::{ApiError, MAX_PAGE_SIZE, SharedStore};
 
 /// What a delete did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deleted {
+    /// Its change set in the ledger.
+    pub change_set: u64,
     pub report: Report,
     /// Where the deleted customers are kept.
     pub backup: PathBuf,
     /// How many customers the backup holds.
     pub backed_up: u64,
-    /// How many of the deleted customers the store still showed afterwards (`None`: it could
-    /// not be checked).
+    /// How many of the customers it deleted the store still showed afterwards (`None`: it
+    /// could not be checked, or nothing was deleted to check).
     pub still_on_store: Option<u64>,
-    /// Why undo will not offer this delete, when its record could not be written.
-    pub undo_record_problem: Option<String>,
-}
-
-/// Backs up the selection to `backup`, deletes exactly the customers backed up, records what
-/// was deleted for undo, and checks the store. Nothing is deleted without a whole backup; a
-/// failed check does not hide what was done.
-pub async fn delete_customers(
-    store: &SharedStore,
-    selection: &Selection,
-    backup: &Path,
-    cancel: &Cancel,
-    mut progress: impl FnMut(Progress),
-) -> Result<Deleted, JobError> {
-    let backed_up = back_up_selection(store, selection, backup, cancel, &mut progress).await?;
-    let mut report = delete_ids(store, &backed_up.ids, cancel, &mut progress).await;
-    report.already_gone += backed_up.already_gone;
-    let undo_record_problem = if report.done > 0 {
-        undo_record::record(backup, &report.ids)
-            .err()
-            .map(|error| error.to_string())
-    } else {
-        None
-    };
-    progress(Progress {
-        step: Step::Checking,
-        done: 0,
-        total: 1,
-    });
-    let still_on_store = match still_on_store(store, &report.ids).await {
-        Ok(present) => Some(present.len() as u64),
-        Err(error) => {
-            tracing::warn!("cannot check the store after deleting: {error}");
-            None
-        }
-    };
-    Ok(Deleted {
-        backed_up: backed_up.ids.len() as u64,
-        report,
-        backup: backup.to_owned(),
-        still_on_store,
-        undo_record_problem,
-    })
+    /// Customers matching the filter now that were not reviewed (created or changed to match
+    /// since): left alone.
+    pub matching_since: Option<u64>,
+    /// Why it stopped early, when something stopped it (the ledger could not be written).
+    pub stopped: Option<String>,
 }
 
 impl Deleted {
-    /// What the check after the delete found, in words.
-    pub fn check(&self) -> String {
-        match self.still_on_store {
-            Some(0) => "checked: none left on the store".to_owned(),
-            Some(left) => format!("checked: {left} still on the store"),
-            None => "the store could not be checked".to_owned(),
+    /// What the check after the delete found, in words; nothing when nothing was deleted.
+    pub fn check(&self) -> Option<String> {
+        match (self.report.done, self.still_on_store) {
+            (0, _) => None,
+            (_, Some(0)) => Some("checked: none left on the store".to_owned()),
+            (_, Some(left)) => Some(format!("checked: {left} still on the store")),
+            (_, None) => Some("the store could not be checked".to_owned()),
         }
+    }
+
+    /// The report in one line: "3 deleted, 0 failed of 3 backed up; checked: none left on the
+    /// store; 1 matching since left alone".
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} of {} backed up",
+            self.report.summary("deleted"),
+            crate::format::thousands(self.backed_up)
+        );
+        if let Some(check) = self.check() {
+            text.push_str("; ");
+            text.push_str(&check);
+        }
+        if let Some(since) = self.matching_since.filter(|since| *since > 0) {
+            text.push_str(&format!(
+                "; {} matching since the review left alone",
+                crate::format::thousands(since)
+            ));
+        }
+        if let Some(stopped) = &self.stopped {
+            text.push_str(&format!("; stopped: {stopped}"));
+        }
+        text
     }
 }
 
-/// Deletes these customers by id, a few at a time, paced by the client. Cancelling sends no
-/// new request; the ones under way finish and are counted.
-pub async fn delete_ids(
-    store: &SharedStore,
-    ids: &[i64],
-    cancel: &Cancel,
-    mut progress: impl FnMut(Progress),
-) -> Report {
-    let total = ids.len() as u64;
-    let mut report = Report::default();
-    let mut started = 0u64;
-    let mut results = futures::stream::iter(ids.iter().copied())
-        .take_while(|_| {
-            let go = !cancel.is_cancelled();
-            started += u64::from(go);
-            std::future::ready(go)
-        })
-        .map(|id| async move { (id, store.delete(id).await) })
-        .buffer_unordered(CONCURRENCY);
-    while let Some((id, result)) = results.next().await {
-        match result {
-            Ok(()) => {
-                report.done += 1;
-                report.ids.push(id);
+impl Service {
+    /// Backs up the reviewed customers, deletes exactly those backed up, and checks the store.
+    /// Nothing is deleted without a whole backup and the ledger's entry.
+    pub async fn delete(
+        &self,
+        reviewed: &Reviewed,
+        cancel: &Cancel,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<Deleted, JobError> {
+        let what = match &reviewed.filter {
+            Some(filter) => filter.to_string(),
+            None => format!("{} marked", reviewed.ids.len()),
+        };
+        let recorder = self.begin(Kind::Delete, reviewed.ids.clone(), true, None, what)?;
+        let change_set = recorder.id();
+        let backup = recorder.backup().map(PathBuf::from).unwrap_or_default();
+        let header = self.header(&recorder, Kind::Delete);
+        let backed_up = match back_up(
+            self.store(),
+            &reviewed.ids,
+            &backup,
+            &header,
+            cancel,
+            &mut progress,
+        )
+        .await
+        {
+            Ok(backed_up) => backed_up,
+            Err(error) => {
+                recorder.end(cancel.is_cancelled(), Some(error.to_string()))?;
+                return Err(error);
             }
-            Err(ApiError::Status { status: 404, .. }) => report.already_gone += 1,
-            Err(error) => report.failed.push(Failed {
-                who: format!("customer {id}"),
-                why: error.to_string(),
-            }),
+        };
+        let recorder = Mutex::new(recorder);
+        let shared = Shared::new(&recorder);
+        let mut report = Report {
+            already_gone: backed_up.already_gone,
+            ..Report::default()
+        };
+        let total = backed_up.ids.len() as u64;
+        let store = self.store();
+        let run = run_each(
+            backed_up.ids.iter().copied(),
+            total,
+            store.capabilities().concurrency,
+            cancel,
+            &shared,
+            |id| {
+                let shared = &shared;
+                async move {
+                    if !shared.intend(id, Intent::Delete { customer: id }) {
+                        return None;
+                    }
+                    let deleted = store.delete(id).await;
+                    let outcome = match &deleted {
+                        Ok(()) => done(Did::Deleted { customer: id }),
+                        Err(ApiError::Status { status: 404, .. }) => skipped("already gone"),
+                        Err(error) => failed(error),
+                    };
+                    Some(Each {
+                        key: id,
+                        outcome,
+                        value: (id, deleted),
+                    })
+                }
+            },
+            |(id, deleted)| {
+                match deleted {
+                    Ok(()) => {
+                        report.done += 1;
+                        report.ids.push(id);
+                    }
+                    Err(ApiError::Status { status: 404, .. }) => report.already_gone += 1,
+                    Err(error) => report.failed.push(Failed {
+                        who: format!("customer {id}"),
+                        why: error.to_string(),
+                    }),
+                }
+                progress(Progress {
+                    step: Step::Deleting,
+                    done: report.done + report.already_gone + report.failed.len() as u64
+                        - backed_up.already_gone,
+                    total,
+                });
+            },
+        )
+        .await;
+        report.not_attempted = run.not_started;
+        report.ids.sort_unstable();
+        let stopped = run.ledger_failed.map(|error| {
+            format!("{error}; nothing more was sent (what was under way is kept as unknown in the ledger)")
+        });
+        let recorder = into_inner(recorder);
+        let ended = recorder.end(cancel.is_cancelled(), stopped.clone());
+        self.drop_from_index(report.ids.clone()).await;
+        let (still_on_store, matching_since) = self
+            .check_after(&report, &backed_up.ids, reviewed, &mut progress)
+            .await;
+        let deleted = Deleted {
+            change_set,
+            report,
+            backup,
+            backed_up: backed_up.ids.len() as u64,
+            still_on_store,
+            matching_since,
+            stopped,
+        };
+        ended?;
+        Ok(deleted)
+    }
+
+    /// Asks the store whether any deleted customer is still there, and how many match the
+    /// filter now that were not reviewed.
+    async fn check_after(
+        &self,
+        report: &Report,
+        backed_up: &[i64],
+        reviewed: &Reviewed,
+        progress: &mut impl FnMut(Progress),
+    ) -> (Option<u64>, Option<u64>) {
+        if report.done == 0 {
+            return (None, None);
         }
         progress(Progress {
-            step: Step::Deleting,
-            done: report.done + report.already_gone + report.failed.len() as u64,
-            total,
+            step: Step::Checking,
+            done: 0,
+            total: 1,
         });
+        let still = match still_on_store(self.store(), &report.ids).await {
+            Ok(present) => Some(present.len() as u64),
+            Err(error) => {
+                tracing::warn!("cannot check the store after deleting: {error}");
+                None
+            }
+        };
+        let since = match &reviewed.filter {
+            Some(filter) => match self.store().count(filter).await {
+                // Those it did not delete (failed, cancelled) still match: not "since".
+                Ok(now) => {
+                    let kept = backed_up.len() as u64 - report.done;
+                    Some(now.saturating_sub(kept + still.unwrap_or(0)))
+                }
+                Err(_) => None,
+            },
+            None => None,
+        };
+        (still, since)
     }
-    drop(results);
-    report.not_attempted = total - started;
-    report.ids.sort_unstable();
-    report
 }
 
 /// Which of these ids the store still has: checked after a delete rather than trusting its
@@ -131,14 +230,16 @@ pub async fn still_on_store(store: &SharedStore, ids: &[i64]) -> Result<Vec<i64>
         return Ok(Vec::new());
     };
     let wanted: BTreeSet<i64> = ids.iter().copied().collect();
-    let span_pages = (high - low) as u64 / PAGE + 1;
+    let span_pages = (high - low) as u64 / MAX_PAGE_SIZE + 1;
     if span_pages <= ids.len() as u64 {
         let filter = Filter {
             min_id: Some(low),
             max_id: Some(high),
             ..Filter::default()
         };
-        let (_, pages) = store.all_pages(&filter, CONCURRENCY).await?;
+        let (_, pages) = store
+            .all_pages(&filter, store.capabilities().concurrency)
+            .await?;
         let mut pages = std::pin::pin!(pages);
         let mut present = Vec::new();
         while let Some(page) = pages.next().await {
@@ -151,17 +252,10 @@ pub async fn still_on_store(store: &SharedStore, ids: &[i64]) -> Result<Vec<i64>
         }
         return Ok(present);
     }
-    let mut answers = futures::stream::iter(wanted.iter().copied())
-        .map(|id| async move { (id, store.get(id).await) })
-        .buffer_unordered(CONCURRENCY);
-    let mut present = Vec::new();
-    while let Some((id, answer)) = answers.next().await {
-        match answer {
-            Ok(_) => present.push(id),
-            Err(ApiError::Status { status: 404, .. }) => {}
-            Err(error) => return Err(error),
-        }
-    }
-    present.sort_unstable();
-    Ok(present)
+    Ok(store
+        .read_many(ids)
+        .await?
+        .into_iter()
+        .map(|customer| customer.id)
+        .collect())
 }

@@ -170,8 +170,8 @@ pub async fn export(
         )))?;
         for customer in &page {
             if customer.id <= last_id {
-                return Err(JobError::Stopped(format!(
-                    "the store changed during the export (customer {} came twice or out of order); the output is incomplete",
+                return Err(JobError::StoreChanged(format!(
+                    "customer {} came twice or out of order; the output is incomplete",
                     customer.id
                 )));
             }
@@ -193,8 +193,8 @@ pub async fn export(
     }
     let written = writer.finish()?;
     if written != expected {
-        return Err(JobError::Stopped(format!(
-            "the store changed during the export: it counted {expected} customers but {written} arrived; the output is incomplete"
+        return Err(JobError::StoreChanged(format!(
+            "it counted {expected} customers but {written} arrived; the output is incomplete"
         )));
     }
     Ok(written)
@@ -213,7 +213,7 @@ enum Destination {
 impl Destination {
     fn open(path: &Path) -> Result<Destination, JobError> {
         match std::fs::symlink_metadata(path) {
-            Ok(found) if found.is_dir() => Err(JobError::Stopped(format!(
+            Ok(found) if found.is_dir() => Err(JobError::Refused(format!(
                 "{} is a folder; name a file",
                 path.display()
             ))),

@@ -1,31 +1,34 @@
-//! Long work on a store, shared by the command line and the terminal app: exporting, backing
-//! up, deleting by id with the check afterwards, restoring, and the undo record a delete
-//! leaves. Each job reports its progress as one `Progress` type, which the command line's
-//! progress bar and the app's gauge both read, and can be cancelled between requests.
+//! The one service every change to a store goes through, from the command line and the app
+//! alike, and the long work it does: review (the customers fixed), back up, write the ledger
+//! ahead, send (paced, cancellable between requests), record each customer's outcome, keep
+//! the index, report. Exports and undo run on the same path. Each job reports its progress
+//! as one `Progress` type, which the command line's bar and the app's gauge both read.
 
 pub mod backup;
 pub mod csv_rows;
 pub mod delete;
 pub mod export;
-pub mod journal;
 pub mod records;
 pub mod restore;
+pub mod review;
+mod run;
+pub mod service;
 pub mod undo;
-pub mod undo_record;
 pub mod update;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use service::Service;
+
+use crate::index::IndexError;
+use crate::ledger::LedgerError;
 use crate::store::ApiError;
 
 /// Requests at once for backups, deletes and checks: few enough to stay inside the rate
 /// limit's pacing.
 const CONCURRENCY: usize = 4;
-
-/// Largest page the API gives.
-const PAGE: u64 = 250;
 
 /// The stage of a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +39,8 @@ pub enum Step {
     Checking,
     Restoring,
     Updating,
+    /// Undoing a change set.
+    Undoing,
     /// Reading the store into the search index.
     Indexing,
     /// Reading customers' addresses into the search index.
@@ -52,6 +57,7 @@ impl Step {
             Step::Checking => "checking the store",
             Step::Restoring => "restoring",
             Step::Updating => "updating",
+            Step::Undoing => "undoing",
             Step::Indexing => "indexing",
             Step::ReadingAddresses => "reading addresses",
         }
@@ -76,7 +82,7 @@ impl Progress {
     }
 }
 
-/// Stops a long backup, delete or restore between requests; what was done is still reported.
+/// Stops a long job between requests; what was done is still reported.
 #[derive(Debug, Clone, Default)]
 pub struct Cancel(Arc<AtomicBool>);
 
@@ -108,12 +114,6 @@ pub struct Failed {
 impl std::fmt::Display for Failed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.who, self.why)
-    }
-}
-
-impl From<crate::index::IndexError> for JobError {
-    fn from(error: crate::index::IndexError) -> JobError {
-        JobError::Stopped(error.to_string())
     }
 }
 
@@ -171,7 +171,8 @@ impl Report {
     }
 }
 
-/// Why a job stopped, by kind: the store, a file, or the job's own reason.
+/// Why a job stopped, by kind, kept across layers so that the app and the command line can
+/// say which it was.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     /// The store refused or could not be reached while the job was `doing` something.
@@ -185,31 +186,31 @@ pub enum JobError {
         path: PathBuf,
         error: std::io::Error,
     },
-    /// The job stopped for a reason of its own: cancelled, the store changed under it, a
-    /// damaged backup.
+    /// The change ledger could not be read or written: nothing more is sent.
     #[error("{0}")]
-    Stopped(String),
-}
-
-/// Creates a file that holds customer data: readable and writable by its owner only. With
-/// `new_only`, an existing file is never opened (a backup must not replace another).
-pub(crate) fn create_private(
-    path: &std::path::Path,
-    new_only: bool,
-) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::File::options();
-    options.write(true);
-    if new_only {
-        options.create_new(true);
-    } else {
-        options.create(true).truncate(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+    Ledger(#[from] LedgerError),
+    /// The local search index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// A backup that cannot be used: a damaged line, a customer the store would refuse.
+    #[error("{} line {line}: {why}", path.display())]
+    Backup {
+        path: PathBuf,
+        line: usize,
+        why: String,
+    },
+    /// Files of one store offered to another: refused unless asked for by name.
+    #[error("{0}")]
+    OtherStore(String),
+    /// The store changed while it was read whole (an export).
+    #[error("the store changed while it was read: {0}")]
+    StoreChanged(String),
+    /// Cancelled before anything was changed.
+    #[error("cancelled while {doing}; nothing was changed")]
+    Cancelled { doing: &'static str },
+    /// The job found nothing to do, or cannot do what was asked, and says why.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl JobError {
@@ -224,5 +225,17 @@ impl JobError {
     ) -> impl FnOnce(std::io::Error) -> JobError {
         let path = path.to_owned();
         move |error| JobError::File { doing, path, error }
+    }
+}
+
+impl From<crate::index::sync::SyncError> for JobError {
+    fn from(error: crate::index::sync::SyncError) -> JobError {
+        match error {
+            crate::index::sync::SyncError::Store(error) => JobError::Store {
+                doing: "the index sync stopped".to_owned(),
+                error,
+            },
+            crate::index::sync::SyncError::Index(error) => JobError::Index(error),
+        }
     }
 }

@@ -45,14 +45,14 @@ fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Addres
     }
 }
 
-/// The customers with their addresses, in the order given. A customer whose addresses are not
-/// found was deleted meanwhile: it has none to keep.
-pub async fn with_addresses(
+/// The customers with their addresses as they are read, in the order given, a few at once.
+/// A customer whose addresses are not found was deleted meanwhile: it has none to keep.
+pub fn addresses_of(
     store: &SharedStore,
     customers: Vec<Customer>,
-) -> Result<Vec<CustomerRecord>, ApiError> {
-    let mut records = futures::stream::iter(customers)
-        .map(|customer| async move {
+) -> impl futures::Stream<Item = Result<CustomerRecord, ApiError>> + Send + '_ {
+    futures::stream::iter(customers)
+        .map(move |customer| async move {
             let addresses = match store.addresses(customer.id).await {
                 Ok(addresses) => addresses,
                 Err(ApiError::Status { status: 404, .. }) => Vec::new(),
@@ -63,7 +63,15 @@ pub async fn with_addresses(
                 addresses,
             })
         })
-        .buffered(CONCURRENCY);
+        .buffered(CONCURRENCY)
+}
+
+/// The customers with their addresses, in the order given.
+pub async fn with_addresses(
+    store: &SharedStore,
+    customers: Vec<Customer>,
+) -> Result<Vec<CustomerRecord>, ApiError> {
+    let mut records = std::pin::pin!(addresses_of(store, customers));
     let mut all = Vec::new();
     while let Some(record) = records.next().await {
         all.push(record?);

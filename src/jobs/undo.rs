@@ -1,218 +1,796 @@
-//! Undoing a change set. An edit is undone field by field, only on customers that nobody
-//! changed since (their `date_modified` is what the edit left); the others are conflicts and
-//! keep the newer value. A delete is undone by restoring its backup. An undo is itself a
-//! change set, so it can be undone too.
+//! Undoing a change set, customer by customer, by what each change did: fields set back where
+//! the customer still holds what the change left (its values and its `date_modified`),
+//! deleted customers re-created from the backup, created customers deleted (after a backup)
+//! unless changed since. Anything else is a conflict and keeps the newer values. An undo is a
+//! change set of its own, so it can be undone too; an undo cut off goes on where it stopped.
 
-use futures::StreamExt;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
-use super::journal::{ChangeSet, Entry, Journal, Kind};
-use super::restore::restore_backup;
-use super::undo_record::deleted_ids;
-use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
-use crate::store::ApiError;
-use crate::store::SharedStore;
+use super::backup::{back_up, backup_customers};
+use super::records::CustomerRecord;
+use super::restore::{fields_of, recreate};
+use super::run::{Each, Shared, run_each};
+use super::service::{Service, done, failed, into_inner, skipped};
+use super::{Cancel, Failed, JobError, Progress, Report, Step};
+use crate::domain::{Customer, CustomerChange, Field, Filter};
+use crate::ledger::{
+    ChangeSet, Did, FieldConflict, Intent, Kind, Outcome, Recorded, Result as Came, State,
+};
+use crate::store::{ApiError, SharedStore};
 
-/// What undoing an edit did.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UndoneEdit {
-    pub report: Report,
-    /// The fields set back, as an edit of their own (so that the undo can be undone).
-    pub entries: Vec<Entry>,
-    /// Customers changed since the edit: left with the newer value.
-    pub conflicts: Vec<Failed>,
+/// Which customers of a change set an undo is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndoScope {
+    /// Those still changed, and those whose fate the ledger does not know.
+    Remaining,
+    /// Those an earlier undo found in conflict: tried again.
+    Conflicts,
 }
 
-impl UndoneEdit {
-    /// "3 set back, 1 conflict (changed since), 0 failed".
-    pub fn summary(&self) -> String {
-        format!(
-            "{} set back, {} conflict{} (changed since; their newer values kept), {} failed",
-            self.report.done,
-            self.conflicts.len(),
-            if self.conflicts.len() == 1 { "" } else { "s" },
-            self.report.failed.len()
-        )
-    }
+/// A customer an undo left alone because it changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoConflict {
+    pub customer: i64,
+    pub why: String,
+    pub fields: Vec<FieldConflict>,
 }
 
-/// Sets back the fields an edit changed, customer by customer.
-pub async fn undo_edit(
-    store: &SharedStore,
-    entries: Vec<Entry>,
-    cancel: &Cancel,
-    mut progress: impl FnMut(Progress),
-) -> UndoneEdit {
-    let total = entries.len() as u64;
-    let mut undone = UndoneEdit::default();
-    let mut started = 0u64;
-    let mut results = futures::stream::iter(entries)
-        .take_while(|_| {
-            let go = !cancel.is_cancelled();
-            started += u64::from(go);
-            std::future::ready(go)
-        })
-        .map(|entry| async move { (entry.customer_id, undo_one(store, entry).await) })
-        .buffer_unordered(CONCURRENCY);
-    let mut seen = 0;
-    while let Some((id, result)) = results.next().await {
-        match result {
-            Ok(Ok(entry)) => {
-                undone.report.done += 1;
-                undone.report.ids.push(id);
-                undone.entries.push(entry);
-            }
-            Ok(Err(why)) => undone.conflicts.push(Failed {
-                who: format!("customer {id}"),
-                why,
-            }),
-            Err(error) => undone.report.failed.push(Failed {
-                who: format!("customer {id}"),
-                why: error.to_string(),
-            }),
+impl std::fmt::Display for UndoConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.fields.is_empty() {
+            write!(f, "customer {}: {}", self.customer, self.why)
+        } else {
+            write!(
+                f,
+                "customer {}: {}",
+                self.customer,
+                crate::ledger::history::describe_conflicts(&self.fields)
+            )
         }
-        seen += 1;
-        progress(Progress {
-            step: Step::Updating,
-            done: seen,
-            total,
-        });
     }
-    drop(results);
-    undone.report.not_attempted = total.saturating_sub(started);
-    undone
 }
 
-/// One customer: its fields set back, or why not (a conflict).
-async fn undo_one(store: &SharedStore, entry: Entry) -> Result<Result<Entry, String>, ApiError> {
-    let now = match store.get(entry.customer_id).await {
-        Ok(now) => now,
-        Err(ApiError::Status { status: 404, .. }) => {
-            return Ok(Err("deleted since".to_owned()));
-        }
-        Err(error) => return Err(error),
-    };
-    if now.date_modified != entry.date_modified {
-        return Ok(Err(format!(
-            "changed since the edit (now modified {})",
-            now.date_modified
-        )));
-    }
-    let saved = store.update(entry.customer_id, &entry.before).await?;
-    Ok(Ok(Entry {
-        customer_id: entry.customer_id,
-        before: entry.after,
-        after: entry.before,
-        date_modified: saved.date_modified,
-    }))
-}
-
-/// What undoing a change set did: a delete restored, or an edit's fields set back.
+/// What an undo did.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Undone {
-    Restored(Report),
-    SetBack(UndoneEdit),
-    /// A create undone: what it created deleted, with a backup.
-    Deleted(super::delete::Deleted),
+pub struct Undone {
+    /// The undo's own change set.
+    pub change_set: u64,
+    /// The change set it undid, and what kind that was.
+    pub undid: u64,
+    pub kind: Kind,
+    /// Customers set back, re-created or deleted (as `verb` says).
+    pub report: Report,
+    /// What was done to them: "set back", "restored" or "deleted".
+    pub verb: &'static str,
+    pub conflicts: Vec<UndoConflict>,
+    /// Customers found as they were before already (an earlier undo cut off after its
+    /// request), or back already.
+    pub already: u64,
+    /// Customers the undone change never reached (its request was cut off).
+    pub unchanged: u64,
+    /// The backup taken before customers were deleted, when some were.
+    pub backup: Option<PathBuf>,
+    pub stopped: Option<String>,
 }
 
 impl Undone {
+    /// "386 set back, 1 conflict (changed since; their newer values kept), 0 failed".
     pub fn summary(&self) -> String {
-        match self {
-            Undone::Restored(report) => report.summary("restored"),
-            Undone::SetBack(edit) => edit.summary(),
-            Undone::Deleted(deleted) => format!(
-                "{} (backup: {})",
-                deleted.report.summary("deleted"),
-                deleted.backup.display()
+        let mut text = self.report.summary(self.verb);
+        if !self.conflicts.is_empty() {
+            // Right after what was done: "386 set back, 1 conflict (…), 0 failed".
+            let conflicts = format!(
+                ", {} conflict{} (changed since; their newer values kept)",
+                self.conflicts.len(),
+                if self.conflicts.len() == 1 { "" } else { "s" }
+            );
+            let at = text.find(", ").unwrap_or(text.len());
+            text.insert_str(at, &conflicts);
+        }
+        if self.already > 0 {
+            text.push_str(&format!(", {} as they were already", self.already));
+        }
+        if self.unchanged > 0 {
+            text.push_str(&format!(", {} never reached by the change", self.unchanged));
+        }
+        if let Some(backup) = &self.backup {
+            text.push_str(&format!(" (backup: {})", backup.display()));
+        }
+        if let Some(stopped) = &self.stopped {
+            text.push_str(&format!("; stopped: {stopped}"));
+        }
+        text
+    }
+}
+
+/// What undo does for one customer.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// Set these fields back, if the customer still holds what the change left.
+    SetBack {
+        customer: i64,
+        before: CustomerChange,
+        after: CustomerChange,
+        /// What the change left, when its answer came; unknown when it was cut off.
+        date_modified: Option<String>,
+    },
+    /// Create again from the change set's backup.
+    Recreate { customer: i64 },
+    /// A created customer, to judge (and back up) before any delete.
+    Judge(Created),
+    /// A created customer, judged: deleted, or left with why.
+    Remove(Removal),
+}
+
+/// A customer a change created.
+#[derive(Debug, Clone)]
+enum Created {
+    /// As the store answered the create.
+    Known(Box<Customer>),
+    /// The create's answer never came: found by the email it was sent with.
+    ByEmail(String),
+}
+
+/// A created customer's fate, decided (and backed up) before any delete.
+#[derive(Debug, Clone)]
+enum Removal {
+    Delete { customer: i64 },
+    Outcome(Outcome),
+}
+
+/// The words of a dialog asking to undo a change set: what will happen, in its own terms,
+/// a short line each.
+pub fn undo_question(set: &ChangeSet) -> Vec<String> {
+    let counts = set.counts();
+    let left = counts.done + counts.unknown;
+    let customers = crate::format::customers(left);
+    let mut lines = match (set.kind, set.undoes) {
+        (Kind::Delete, _) => vec![
+            format!("Re-create the {customers} this delete removed, from its backup,"),
+            "with their addresses. They get new ids, and each must set a new password".to_owned(),
+            "at next login: passwords, ids and creation dates cannot be brought back.".to_owned(),
+        ],
+        (Kind::Create, _) => vec![
+            format!("Delete the {customers} this created, after a backup."),
+            "A customer changed since it was created is left alone (a conflict).".to_owned(),
+        ],
+        (Kind::Restore, _) => vec![
+            format!("Delete the {customers} this restore re-created, after a backup."),
+            "A customer changed since it was restored is left alone (a conflict).".to_owned(),
+        ],
+        (Kind::Undo, Some(undone)) => vec![format!(
+            "Do again what change set {undone} did, for {customers}."
+        )],
+        _ => vec![
+            format!(
+                "Set back the fields this {} changed on {customers}:",
+                set.kind.words()
             ),
+            if set.what.is_empty() {
+                "its fields.".to_owned()
+            } else {
+                format!("{}.", set.what)
+            },
+            "A customer changed since (any difference in those fields, or a newer".to_owned(),
+            "date) keeps its newer values: a conflict, listed afterwards.".to_owned(),
+        ],
+    };
+    if counts.unknown > 0 {
+        lines.push(format!(
+            "{} were on their way when it stopped: the store is asked",
+            crate::format::customers(counts.unknown)
+        ));
+        lines.push("whether they happened.".to_owned());
+    }
+    lines
+}
+
+impl Service {
+    /// Undoes a change set of this store (only its customers in `scope`), recording the undo
+    /// as a change set of its own. One undo of a store at a time. A change set recorded
+    /// before stores were known by identity is undone only when `confirmed_older`.
+    pub async fn undo(
+        &self,
+        set_id: u64,
+        scope: UndoScope,
+        confirmed_older: bool,
+        cancel: &Cancel,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<Undone, JobError> {
+        let _lock = self.ledger().lock_undo(set_id)?;
+        let history = self.history()?;
+        let set = match (
+            history.set(set_id),
+            history.older.iter().find(|s| s.id == set_id),
+        ) {
+            (Some(set), _) => set.clone(),
+            (None, Some(older)) if confirmed_older => older.clone(),
+            (None, Some(older)) => {
+                let name = match &older.store {
+                    Recorded::ByName(name) => name.clone(),
+                    Recorded::Store(store) => store.describe(),
+                };
+                return Err(JobError::OtherStore(format!(
+                    "change set {set_id} was recorded before stores were known by identity, as store '{name}'; if it is of {}, confirm it with --confirm-store {}",
+                    self.identity().describe(),
+                    self.identity()
+                        .confirmations()
+                        .first()
+                        .cloned()
+                        .unwrap_or_default()
+                )));
+            }
+            (None, None) => {
+                return Err(JobError::Refused(format!(
+                    "no change set {set_id} for {}",
+                    self.identity().describe()
+                )));
+            }
+        };
+        if set.running {
+            return Err(JobError::Refused(format!(
+                "change set {set_id} is under way; undo it once it ends"
+            )));
         }
+        let keys = match scope {
+            UndoScope::Remaining => set.to_undo(),
+            UndoScope::Conflicts => set.keys_in(&[State::Conflict]),
+        };
+        if keys.is_empty() {
+            return Err(JobError::Refused(format!(
+                "change set {set_id} has nothing left to undo ({})",
+                set.line()
+            )));
+        }
+        let plans: Vec<(i64, Plan)> = keys
+            .iter()
+            .filter_map(|key| Some((*key, plan_for(set.entries.get(key)?)?)))
+            .collect();
+        let removes = plans.iter().any(|(_, plan)| matches!(plan, Plan::Judge(_)));
+        let recorder = self.begin(
+            Kind::Undo,
+            keys.clone(),
+            removes,
+            Some(set_id),
+            format!("undo of {set_id} ({})", set.kind.words()),
+        )?;
+        let change_set = recorder.id();
+        let backup = recorder.backup().map(PathBuf::from);
+        let header = self.header(&recorder, Kind::Undo);
+        let verb = if plans
+            .iter()
+            .any(|(_, plan)| matches!(plan, Plan::Recreate { .. }))
+        {
+            "restored"
+        } else if removes {
+            "deleted"
+        } else {
+            "set back"
+        };
+        let mut undone = Undone {
+            change_set,
+            undid: set_id,
+            kind: set.kind,
+            report: Report::default(),
+            verb,
+            conflicts: Vec::new(),
+            already: 0,
+            unchanged: 0,
+            backup: backup.clone(),
+            stopped: None,
+        };
+        // Created customers to delete are read, judged and backed up first.
+        let plans = match self
+            .judge_removals(plans, backup.as_deref(), &header, cancel, &mut progress)
+            .await
+        {
+            Ok(plans) => plans,
+            Err(error) => {
+                recorder.end(cancel.is_cancelled(), Some(error.to_string()))?;
+                return Err(error);
+            }
+        };
+        if !plans
+            .iter()
+            .any(|(_, plan)| matches!(plan, Plan::Remove(Removal::Delete { .. })))
+        {
+            undone.backup = None;
+        }
+        // Deleted customers come back from the undone set's backup.
+        let records = match recreated_records(&set, &plans) {
+            Ok(records) => records,
+            Err(error) => {
+                recorder.end(false, Some(error.to_string()))?;
+                return Err(error);
+            }
+        };
+        let recorder = Mutex::new(recorder);
+        let shared = Shared::new(&recorder);
+        let store = self.store();
+        let total = plans.len() as u64;
+        let mut seen = 0;
+        let mut kept = Vec::new();
+        let mut removed = Vec::new();
+        let concurrency = if records.is_empty() {
+            store.capabilities().concurrency
+        } else {
+            1 // creates go one at a time
+        };
+        let run = run_each(
+            plans,
+            total,
+            concurrency,
+            cancel,
+            &shared,
+            |(key, plan)| {
+                let (shared, records) = (&shared, &records);
+                async move {
+                    let (outcome, effect) = undo_one(store, shared, key, plan, records).await?;
+                    Some(Each {
+                        key,
+                        outcome,
+                        value: effect,
+                    })
+                }
+            },
+            |effect| {
+                match effect {
+                    Effect::Kept(customer, part) => {
+                        undone.report.done += 1;
+                        undone.report.ids.push(customer.id);
+                        undone.report.addresses += part.addresses;
+                        undone.report.left_without_group += part.left_without_group;
+                        undone.report.failed.extend(part.failed);
+                        kept.push(*customer);
+                    }
+                    Effect::Removed(id) => {
+                        undone.report.done += 1;
+                        undone.report.ids.push(id);
+                        removed.push(id);
+                    }
+                    Effect::Already => undone.already += 1,
+                    Effect::Unchanged => undone.unchanged += 1,
+                    Effect::Conflict(conflict) => undone.conflicts.push(conflict),
+                    Effect::Failed(who, why) => undone.report.failed.push(Failed { who, why }),
+                }
+                seen += 1;
+                progress(Progress {
+                    step: Step::Undoing,
+                    done: seen,
+                    total,
+                });
+            },
+        )
+        .await;
+        undone.report.not_attempted = run.not_started;
+        undone.report.ids.sort_unstable();
+        undone.stopped = run.ledger_failed.map(|error| {
+            format!("{error}; nothing more was sent (what was under way is kept as unknown in the ledger)")
+        });
+        let ended = into_inner(recorder).end(cancel.is_cancelled(), undone.stopped.clone());
+        self.keep_in_index(kept).await;
+        self.drop_from_index(removed).await;
+        ended?;
+        Ok(undone)
     }
 
-    pub fn report(&self) -> &Report {
-        match self {
-            Undone::Restored(report) => report,
-            Undone::SetBack(edit) => &edit.report,
-            Undone::Deleted(deleted) => &deleted.report,
+    /// Reads the created customers an undo would delete, judges each (gone, changed since,
+    /// or as created), and backs up those to delete.
+    async fn judge_removals(
+        &self,
+        plans: Vec<(i64, Plan)>,
+        backup: Option<&std::path::Path>,
+        header: &super::backup::BackupHeader,
+        cancel: &Cancel,
+        progress: &mut impl FnMut(Progress),
+    ) -> Result<Vec<(i64, Plan)>, JobError> {
+        let mut judged = Vec::with_capacity(plans.len());
+        let mut to_delete = Vec::new();
+        for (key, plan) in plans {
+            let Plan::Judge(created) = &plan else {
+                judged.push((key, plan));
+                continue;
+            };
+            let removal = match created {
+                Created::Known(customer) => self.judge_created(customer).await,
+                Created::ByEmail(email) => self.judge_unknown_create(email).await,
+            }
+            .map_err(JobError::store("cannot read the customers to delete"))?;
+            if let Removal::Delete { customer } = removal {
+                to_delete.push(customer);
+            }
+            judged.push((key, Plan::Remove(removal)));
         }
+        if let (false, Some(backup)) = (to_delete.is_empty(), backup) {
+            back_up(self.store(), &to_delete, backup, header, cancel, progress).await?;
+        }
+        Ok(judged)
     }
 
-    pub fn conflicts(&self) -> &[Failed] {
-        match self {
-            Undone::Restored(_) | Undone::Deleted(_) => &[],
-            Undone::SetBack(edit) => &edit.conflicts,
+    /// A created customer: deleted if as it was created, else a conflict.
+    async fn judge_created(&self, created: &Customer) -> Result<Removal, ApiError> {
+        let now = match self.store().get(created.id).await {
+            Ok(now) => now,
+            Err(ApiError::Status { status: 404, .. }) => {
+                return Ok(Removal::Outcome(skipped("already gone")));
+            }
+            Err(error) => return Err(error),
+        };
+        let changed: Vec<FieldConflict> = Field::ALL
+            .into_iter()
+            .filter(|field| {
+                !created.date_modified.is_empty() && field.read(created) != field.read(&now)
+            })
+            .map(|field| FieldConflict {
+                field: field.name().to_owned(),
+                now: field.read(&now).to_string(),
+                left: field.read(created).to_string(),
+                wanted: "(deleted)".to_owned(),
+            })
+            .collect();
+        let touched = if created.date_modified.is_empty() {
+            // What was created was not kept then: its dates tell whether it changed since.
+            matches!((now.created_at(), now.modified_at()), (Some(c), Some(m)) if m > c + 1)
+        } else {
+            now.date_modified != created.date_modified
+        };
+        if !changed.is_empty() || touched {
+            return Ok(Removal::Outcome(conflict(
+                format!(
+                    "changed since it was created (modified {})",
+                    now.date_modified
+                ),
+                changed,
+            )));
+        }
+        Ok(Removal::Delete { customer: now.id })
+    }
+
+    /// A create whose answer never came: found by its email, deleted if it holds what was
+    /// sent.
+    async fn judge_unknown_create(&self, email: &str) -> Result<Removal, ApiError> {
+        let filter = Filter {
+            email: Some(email.to_owned()),
+            ..Filter::default()
+        };
+        match self.store().list(&filter, 1, 1).await?.customers.pop() {
+            None => Ok(Removal::Outcome(unchanged())),
+            Some(found) => Ok(Removal::Delete { customer: found.id }),
         }
     }
 }
 
-/// Undoes a change set of `store` and records the undo (itself undoable when it set fields
-/// back): a delete by restoring what it deleted from its backup, an edit (or an undo of
-/// one) by setting its fields back.
-pub async fn undo_change_set(
-    store: &SharedStore,
-    journal: &Journal,
-    store_name: &str,
+/// What undo does for a customer, from what the change did (or, when its answer never
+/// came, what it was about to do).
+fn plan_for(entry: &crate::ledger::Entry) -> Option<Plan> {
+    let intent = entry.intent.as_ref();
+    Some(match (entry.did(), intent) {
+        (
+            Some(Did::Edited {
+                customer,
+                before,
+                after,
+                date_modified,
+            }),
+            _,
+        ) => Plan::SetBack {
+            customer: *customer,
+            before: before.clone(),
+            after: after.clone(),
+            date_modified: Some(date_modified.clone()),
+        },
+        (Some(Did::Deleted { customer }), _) => Plan::Recreate {
+            customer: *customer,
+        },
+        (Some(Did::Created { customer }), _) => Plan::Judge(Created::Known(customer.clone())),
+        (
+            None,
+            Some(Intent::Edit {
+                customer,
+                before,
+                after,
+            }),
+        ) => Plan::SetBack {
+            customer: *customer,
+            before: before.clone(),
+            after: after.clone(),
+            date_modified: None,
+        },
+        (None, Some(Intent::Delete { customer })) => Plan::Recreate {
+            customer: *customer,
+        },
+        (None, Some(Intent::Create { fields })) => Plan::Judge(Created::ByEmail(
+            fields
+                .fields
+                .get(&Field::Email)
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        )),
+        (None, None) => return None,
+    })
+}
+
+/// The records of the customers to re-create, read once from the undone set's backup.
+fn recreated_records(
     set: &ChangeSet,
-    cancel: &Cancel,
-    progress: impl FnMut(Progress),
-) -> Result<Undone, JobError> {
-    if set.undone {
-        return Err(JobError::Stopped(format!(
-            "change set {} was undone already",
-            set.id
-        )));
+    plans: &[(i64, Plan)],
+) -> Result<HashMap<i64, CustomerRecord>, JobError> {
+    let wanted: Vec<i64> = plans
+        .iter()
+        .filter_map(|(_, plan)| match plan {
+            Plan::Recreate { customer } => Some(*customer),
+            _ => None,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
     }
-    // By what the change set holds: fields to set back, customers it created (deleted now,
-    // after a backup), or a backup of customers it deleted (restored now). So an undo can be
-    // undone whatever it did.
-    let has_entries = journal.entries_file(set.id).exists();
-    match (set.kind, &set.backup) {
-        (Kind::Edit | Kind::BulkEdit, _) | (Kind::Undo, _) if has_entries => {
-            let entries = journal.entries(set.id)?;
-            let undone = undo_edit(store, entries, cancel, progress).await;
-            if undone.report.done > 0 {
-                journal.record(
-                    Kind::Undo,
-                    store_name,
-                    undone.report.done,
-                    None,
-                    Some(set.id),
-                    &undone.entries,
-                )?;
+    let backup = set.backup.as_deref().ok_or_else(|| {
+        JobError::Refused(format!(
+            "change set {} has no backup to re-create its customers from",
+            set.id
+        ))
+    })?;
+    let mut records = HashMap::new();
+    for line in backup_customers(backup, Some(&wanted))? {
+        let line = line?;
+        records.insert(line.record.customer.id, line.record);
+    }
+    Ok(records)
+}
+
+/// What undoing one customer did, for the report.
+enum Effect {
+    Kept(Box<Customer>, Report),
+    Removed(i64),
+    Already,
+    Unchanged,
+    Conflict(UndoConflict),
+    Failed(String, String),
+}
+
+fn conflict(why: String, fields: Vec<FieldConflict>) -> Outcome {
+    Outcome {
+        result: Came::Conflict,
+        did: None,
+        why: Some(why),
+        conflicts: fields,
+    }
+}
+
+fn unchanged() -> Outcome {
+    Outcome {
+        result: Came::Unchanged,
+        did: None,
+        why: Some("the change never reached the store".to_owned()),
+        conflicts: Vec::new(),
+    }
+}
+
+fn effect_of(customer: i64, outcome: &Outcome) -> Effect {
+    match outcome.result {
+        Came::Conflict => Effect::Conflict(UndoConflict {
+            customer,
+            why: outcome.why.clone().unwrap_or_default(),
+            fields: outcome.conflicts.clone(),
+        }),
+        Came::Unchanged => Effect::Unchanged,
+        Came::Skipped => Effect::Already,
+        Came::Failed => Effect::Failed(
+            format!("customer {customer}"),
+            outcome.why.clone().unwrap_or_default(),
+        ),
+        Came::Done => Effect::Already,
+    }
+}
+
+/// Undoes one customer's change. `None` when the ledger could not be written (nothing sent).
+async fn undo_one(
+    store: &SharedStore,
+    shared: &Shared<'_>,
+    key: i64,
+    plan: Plan,
+    records: &HashMap<i64, CustomerRecord>,
+) -> Option<(Outcome, Effect)> {
+    match plan {
+        Plan::SetBack {
+            customer,
+            before,
+            after,
+            date_modified,
+        } => set_back(store, shared, customer, before, after, date_modified).await,
+        Plan::Recreate { customer } => {
+            let Some(record) = records.get(&customer) else {
+                let outcome = Outcome {
+                    result: Came::Failed,
+                    did: None,
+                    why: Some("not in the backup".to_owned()),
+                    conflicts: Vec::new(),
+                };
+                let effect = effect_of(customer, &outcome);
+                return Some((outcome, effect));
+            };
+            bring_back(store, shared, key, record).await
+        }
+        Plan::Remove(Removal::Outcome(outcome)) => {
+            let effect = effect_of(key, &outcome);
+            Some((outcome, effect))
+        }
+        Plan::Judge(_) => {
+            let outcome = Outcome {
+                result: Came::Failed,
+                did: None,
+                why: Some("not read before its delete".to_owned()),
+                conflicts: Vec::new(),
+            };
+            let effect = effect_of(key, &outcome);
+            Some((outcome, effect))
+        }
+        Plan::Remove(Removal::Delete { customer }) => {
+            if !shared.intend(key, Intent::Delete { customer }) {
+                return None;
             }
-            Ok(Undone::SetBack(undone))
+            Some(match store.delete(customer).await {
+                Ok(()) => (done(Did::Deleted { customer }), Effect::Removed(customer)),
+                Err(ApiError::Status { status: 404, .. }) => {
+                    (skipped("already gone"), Effect::Already)
+                }
+                Err(error) => {
+                    let outcome = failed(&error);
+                    let effect = effect_of(customer, &outcome);
+                    (outcome, effect)
+                }
+            })
         }
-        _ if !set.ids.is_empty() => {
-            // What was created (or restored) is deleted, backed up first like every delete.
-            let backup = crate::paths::backup_folder()
-                .map_err(|error| JobError::Stopped(format!("{error:#}")))?
-                .join(super::backup::backup_file_name(
-                    store_name,
-                    chrono::Local::now(),
-                ));
-            let selection = super::backup::Selection::Ids(set.ids.clone());
-            let deleted =
-                super::delete::delete_customers(store, &selection, &backup, cancel, progress)
-                    .await?;
-            journal.record(
-                Kind::Undo,
-                store_name,
-                deleted.report.done,
-                Some(&backup),
-                Some(set.id),
-                &[],
-            )?;
-            Ok(Undone::Deleted(deleted))
-        }
-        (Kind::Delete | Kind::Undo, Some(backup)) => {
-            let ids = deleted_ids(backup)?;
-            let report = restore_backup(store, backup, Some(&ids), cancel, progress).await?;
-            // The customers re-created are kept, so that this undo can be undone too.
-            journal.record_undo_of_delete(store_name, set.id, backup, &report.ids)?;
-            Ok(Undone::Restored(report))
-        }
-        _ => Err(JobError::Stopped(format!(
-            "change set {} holds nothing to undo with (no fields, ids or backup)",
-            set.id
-        ))),
     }
+}
+
+/// Sets fields back where the customer holds what the change left; else a conflict naming
+/// each field that differs.
+async fn set_back(
+    store: &SharedStore,
+    shared: &Shared<'_>,
+    customer: i64,
+    before: CustomerChange,
+    after: CustomerChange,
+    date_modified: Option<String>,
+) -> Option<(Outcome, Effect)> {
+    let now = match store.get(customer).await {
+        Ok(now) => now,
+        Err(ApiError::Status { status: 404, .. }) => {
+            let outcome = conflict("deleted since".to_owned(), Vec::new());
+            let effect = effect_of(customer, &outcome);
+            return Some((outcome, effect));
+        }
+        Err(error) => {
+            let outcome = failed(&error);
+            let effect = effect_of(customer, &outcome);
+            return Some((outcome, effect));
+        }
+    };
+    let left_as_it_was = after.holds_in(&now)
+        && date_modified
+            .as_ref()
+            .is_none_or(|date| *date == now.date_modified);
+    if !left_as_it_was {
+        if before.holds_in(&now) && !before.fields.is_empty() {
+            // Set back already (an undo cut off after its request), or never changed.
+            let outcome = if date_modified.is_some() {
+                skipped("as it was before already")
+            } else {
+                unchanged()
+            };
+            let effect = effect_of(customer, &outcome);
+            return Some((outcome, effect));
+        }
+        let fields: Vec<FieldConflict> = after
+            .fields
+            .iter()
+            .filter(|(field, left)| field.read(&now) != **left)
+            .map(|(field, left)| FieldConflict {
+                field: field.name().to_owned(),
+                now: field.read(&now).to_string(),
+                left: left.to_string(),
+                wanted: before
+                    .fields
+                    .get(field)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let why = if fields.is_empty() {
+            format!("changed since (modified {})", now.date_modified)
+        } else {
+            "changed since".to_owned()
+        };
+        let outcome = conflict(why, fields);
+        let effect = effect_of(customer, &outcome);
+        return Some((outcome, effect));
+    }
+    let intent = Intent::Edit {
+        customer,
+        before: after.clone(),
+        after: before.clone(),
+    };
+    if !shared.intend(customer, intent) {
+        return None;
+    }
+    Some(match store.update(customer, &before).await {
+        Ok(saved) => (
+            done(Did::Edited {
+                customer,
+                before: after,
+                after: before,
+                date_modified: saved.date_modified.clone(),
+            }),
+            Effect::Kept(Box::new(saved), Report::default()),
+        ),
+        Err(error) => {
+            let outcome = failed(&error);
+            let effect = effect_of(customer, &outcome);
+            (outcome, effect)
+        }
+    })
+}
+
+/// Creates a deleted customer again from its backup, unless it is back already (its email
+/// taken by a customer of the same name).
+async fn bring_back(
+    store: &SharedStore,
+    shared: &Shared<'_>,
+    key: i64,
+    record: &CustomerRecord,
+) -> Option<(Outcome, Effect)> {
+    let intent = Intent::Create {
+        fields: fields_of(&record.customer),
+    };
+    if !shared.intend(key, intent) {
+        return None;
+    }
+    let mut part = Report::default();
+    Some(match recreate(store, record, &mut part).await {
+        Ok(created) => (
+            done(Did::Created {
+                customer: Box::new(created.clone()),
+            }),
+            Effect::Kept(Box::new(created), part),
+        ),
+        Err(error) if error.status() == Some(409) && error.field() == Some("email") => {
+            let filter = Filter {
+                email: Some(record.customer.email.clone()),
+                ..Filter::default()
+            };
+            let back = store
+                .list(&filter, 1, 1)
+                .await
+                .ok()
+                .and_then(|mut listed| listed.customers.pop())
+                .filter(|found| {
+                    found.first_name == record.customer.first_name
+                        && found.last_name == record.customer.last_name
+                });
+            match back {
+                Some(found) => (
+                    skipped(format!("back already as customer {}", found.id)),
+                    Effect::Already,
+                ),
+                None => {
+                    let outcome = failed(&error);
+                    (
+                        outcome,
+                        Effect::Failed(record.customer.email.clone(), error.to_string()),
+                    )
+                }
+            }
+        }
+        Err(error) => {
+            let outcome = failed(&error);
+            (
+                outcome,
+                Effect::Failed(record.customer.email.clone(), error.to_string()),
+            )
+        }
+    })
 }

@@ -5,18 +5,20 @@
 //! meanwhile by someone else is never overwritten blindly.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use futures::StreamExt;
 use rust_decimal::Decimal;
 
-use super::backup::{Selection, back_up_selection, backup_customers};
-use super::journal::Entry;
-use super::{CONCURRENCY, Cancel, Failed, JobError, Progress, Report, Step};
+use super::backup::{back_up, backup_customers};
+use super::review::Selection;
+use super::run::{Each, Shared, run_each};
+use super::service::{Service, done, failed, into_inner, skipped};
+use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::{Customer, CustomerChange, Field, FieldValues, Value};
-use crate::store::ApiError;
-use crate::store::SharedStore;
+use crate::ledger::{Did, Intent, Kind, Outcome};
+use crate::store::{ApiError, MAX_PAGE_SIZE, SharedStore};
 
 /// What a bulk edit does to each customer.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -58,6 +60,28 @@ impl BulkChange {
             && self.subtract_store_credit.is_none()
             && self.append_notes.is_none()
             && !self.force_reset
+    }
+
+    /// "store_credit +1, notes with a line added", for the ledger.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self
+            .set
+            .iter()
+            .map(|(field, value)| format!("{field} = {value}"))
+            .collect();
+        if let Some(add) = self.add_store_credit {
+            parts.push(format!("store_credit +{add}"));
+        }
+        if let Some(subtract) = self.subtract_store_credit {
+            parts.push(format!("store_credit −{subtract}"));
+        }
+        if self.append_notes.is_some() {
+            parts.push("a line added to the notes".to_owned());
+        }
+        if self.force_reset {
+            parts.push("a new password at next login".to_owned());
+        }
+        parts.join(", ")
     }
 
     /// The fields this change touches, in the field list's order.
@@ -122,6 +146,8 @@ pub fn credit_amount(text: &str) -> Result<Decimal, String> {
 /// What a bulk edit will do, said before it is done.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Review {
+    /// The customers read, by id: the bulk edit acts on exactly these.
+    pub ids: Vec<i64>,
     pub customers: u64,
     /// Customers that have every new value already: no request is sent for them.
     pub already_so: u64,
@@ -136,6 +162,7 @@ pub struct Review {
 impl Review {
     pub fn add(&mut self, customer: &Customer, change: &BulkChange) {
         self.customers += 1;
+        self.ids.push(customer.id);
         let (changes, stopped) = change.changes_for(customer);
         if changes.is_empty() {
             self.already_so += 1;
@@ -226,9 +253,12 @@ fn shown(value: &Value) -> String {
 /// What a bulk edit did.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Updated {
+    /// Its change set in the ledger.
+    pub change_set: u64,
+    pub backup: std::path::PathBuf,
     pub report: Report,
-    /// Each updated customer's fields before and after, for the journal and undo.
-    pub entries: Vec<Entry>,
+    /// Why it stopped early, when something stopped it.
+    pub stopped: Option<String>,
     /// Customers that had the new values already.
     pub already_so: u64,
     /// Customers changed by someone else since the backup: read again and recomputed.
@@ -256,11 +286,18 @@ impl Updated {
                 self.report.not_attempted
             ));
         }
+        if self.report.already_gone > 0 {
+            text.push_str(&format!(", {} already gone", self.report.already_gone));
+        }
+        if let Some(stopped) = &self.stopped {
+            text.push_str(&format!("; stopped: {stopped}"));
+        }
         text
     }
 }
 
-/// Reads the selected customers as they are now and says what the change would do to them.
+/// Reads the reviewed customers as they are now and says what the change would do to them;
+/// the review holds their ids, and the job acts on exactly those.
 pub async fn review(
     store: &SharedStore,
     selection: &Selection,
@@ -268,25 +305,17 @@ pub async fn review(
 ) -> Result<Review, ApiError> {
     let mut review = Review::default();
     match selection {
-        Selection::Found { .. } => {
-            return Err(ApiError::Internal(
-                super::backup::UNRESOLVED_SEARCH.to_owned(),
-            ));
-        }
         Selection::Ids(ids) => {
-            let mut customers = futures::stream::iter(ids.iter().copied())
-                .map(|id| async move { store.get(id).await })
-                .buffered(CONCURRENCY);
-            while let Some(customer) = customers.next().await {
-                match customer {
-                    Ok(customer) => review.add(&customer, change),
-                    Err(ApiError::Status { status: 404, .. }) => {}
-                    Err(error) => return Err(error),
+            for chunk in ids.chunks(MAX_PAGE_SIZE as usize) {
+                for customer in store.read_many(chunk).await? {
+                    review.add(&customer, change);
                 }
             }
         }
         Selection::Matching { filter, except } => {
-            let (_, pages) = store.all_pages(filter, CONCURRENCY).await?;
+            let (_, pages) = store
+                .all_pages(filter, store.capabilities().concurrency)
+                .await?;
             let mut pages = std::pin::pin!(pages);
             while let Some(page) = pages.next().await {
                 for customer in page? {
@@ -297,93 +326,159 @@ pub async fn review(
             }
         }
     }
+    review.ids.sort_unstable();
+    review.ids.dedup();
     Ok(review)
 }
 
-/// Backs the selection up to `backup`, then changes each backed-up customer: read again,
-/// recomputed when it changed since the backup, and sent only what changes for it.
-pub async fn update_customers(
-    store: &SharedStore,
-    selection: &Selection,
-    change: &BulkChange,
-    backup: &Path,
-    cancel: &Cancel,
-    mut progress: impl FnMut(Progress),
-) -> Result<Updated, JobError> {
-    let backed_up = back_up_selection(store, selection, backup, cancel, &mut progress).await?;
-    let total = backed_up.ids.len() as u64;
-    let records =
-        backup_customers(backup, None)?.filter_map(|line| Some(line.ok()?.record.customer));
-    let mut updated = Updated::default();
-    let mut started = 0u64;
-    let mut results = futures::stream::iter(records)
-        .take_while(|_| {
-            let go = !cancel.is_cancelled();
-            started += u64::from(go);
-            std::future::ready(go)
-        })
-        .map(|backed| async move { (backed.id, update_one(store, change, backed).await) })
-        .buffer_unordered(CONCURRENCY);
-    let mut seen = 0;
-    while let Some((id, result)) = results.next().await {
-        match result {
-            Ok(Outcome::Updated { recomputed, entry }) => {
-                updated.report.done += 1;
-                updated.report.ids.push(id);
-                updated.recomputed += u64::from(recomputed);
-                updated.entries.push(entry);
-            }
-            Ok(Outcome::AlreadySo) => updated.already_so += 1,
-            Ok(Outcome::Gone) => updated.report.already_gone += 1,
-            Err(error) => updated.report.failed.push(Failed {
-                who: format!("customer {id}"),
-                why: error.to_string(),
-            }),
-        }
-        seen += 1;
-        progress(Progress {
-            step: Step::Updating,
-            done: seen,
+impl Service {
+    /// Backs up the reviewed customers, then changes each: read again just before (an edit
+    /// made since the backup is never overwritten blindly), sent only what changes for it,
+    /// each in the ledger before its request.
+    pub async fn bulk_edit(
+        &self,
+        ids: &[i64],
+        change: &BulkChange,
+        cancel: &Cancel,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<Updated, JobError> {
+        let recorder = self.begin(Kind::BulkEdit, ids.to_vec(), true, None, change.describe())?;
+        let backup = recorder
+            .backup()
+            .map(std::path::PathBuf::from)
+            .unwrap_or_default();
+        let header = self.header(&recorder, Kind::BulkEdit);
+        let backed_up =
+            match back_up(self.store(), ids, &backup, &header, cancel, &mut progress).await {
+                Ok(backed_up) => backed_up,
+                Err(error) => {
+                    recorder.end(cancel.is_cancelled(), Some(error.to_string()))?;
+                    return Err(error);
+                }
+            };
+        let change_set = recorder.id();
+        let recorder = Mutex::new(recorder);
+        let shared = Shared::new(&recorder);
+        let total = backed_up.ids.len() as u64;
+        let records =
+            backup_customers(&backup, None)?.filter_map(|line| Some(line.ok()?.record.customer));
+        let mut updated = Updated {
+            change_set,
+            backup: backup.clone(),
+            ..Updated::default()
+        };
+        updated.report.already_gone = backed_up.already_gone;
+        let store = self.store();
+        let mut seen = 0;
+        let mut saved = Vec::new();
+        let run = run_each(
+            records,
             total,
+            store.capabilities().concurrency,
+            cancel,
+            &shared,
+            |backed| {
+                let shared = &shared;
+                async move {
+                    let id = backed.id;
+                    let (outcome, value) = update_one(store, shared, change, backed).await?;
+                    Some(Each {
+                        key: id,
+                        outcome,
+                        value: (id, value),
+                    })
+                }
+            },
+            |(id, result)| {
+                match result {
+                    Ok(Updating::Updated { recomputed, now }) => {
+                        updated.report.done += 1;
+                        updated.report.ids.push(id);
+                        updated.recomputed += u64::from(recomputed);
+                        saved.push(*now);
+                    }
+                    Ok(Updating::AlreadySo) => updated.already_so += 1,
+                    Ok(Updating::Gone) => updated.report.already_gone += 1,
+                    Err(error) => updated.report.failed.push(Failed {
+                        who: format!("customer {id}"),
+                        why: error.to_string(),
+                    }),
+                }
+                seen += 1;
+                progress(Progress {
+                    step: Step::Updating,
+                    done: seen,
+                    total,
+                });
+            },
+        )
+        .await;
+        updated.report.not_attempted = run.not_started;
+        updated.report.ids.sort_unstable();
+        updated.stopped = run.ledger_failed.map(|error| {
+            format!("{error}; nothing more was sent (what was under way is kept as unknown in the ledger)")
         });
+        let ended = into_inner(recorder).end(cancel.is_cancelled(), updated.stopped.clone());
+        self.keep_in_index(saved).await;
+        ended?;
+        Ok(updated)
     }
-    drop(results);
-    updated.report.not_attempted = total.saturating_sub(started);
-    updated.report.ids.sort_unstable();
-    Ok(updated)
 }
 
-enum Outcome {
-    Updated { recomputed: bool, entry: Entry },
+/// How one customer's part went.
+enum Updating {
+    Updated {
+        recomputed: bool,
+        now: Box<Customer>,
+    },
     AlreadySo,
     Gone,
 }
 
+/// One customer: read again, its change worked out from what it holds now, written in the
+/// ledger, then sent. `None` when the ledger could not be written (nothing was sent).
 async fn update_one(
     store: &SharedStore,
+    shared: &Shared<'_>,
     change: &BulkChange,
     backed: Customer,
-) -> Result<Outcome, ApiError> {
+) -> Option<(Outcome, Result<Updating, ApiError>)> {
     let now = match store.get(backed.id).await {
         Ok(now) => now,
-        Err(ApiError::Status { status: 404, .. }) => return Ok(Outcome::Gone),
-        Err(error) => return Err(error),
+        Err(ApiError::Status { status: 404, .. }) => {
+            return Some((skipped("already gone"), Ok(Updating::Gone)));
+        }
+        Err(error) => return Some((failed(&error), Err(error))),
     };
     // Dates have whole seconds: any other difference counts as a change too.
     let recomputed = now.date_modified != backed.date_modified || now != backed;
     let (changes, _) = change.changes_for(&now);
     if changes.is_empty() {
-        return Ok(Outcome::AlreadySo);
+        return Some((skipped("already so"), Ok(Updating::AlreadySo)));
     }
-    let saved = store.update(now.id, &changes).await?;
-    Ok(Outcome::Updated {
-        recomputed,
-        entry: Entry {
-            customer_id: now.id,
-            before: changes.current_in(&now),
-            after: changes,
-            date_modified: saved.date_modified,
-        },
+    let before = changes.current_in(&now);
+    let intent = Intent::Edit {
+        customer: now.id,
+        before: before.clone(),
+        after: changes.clone(),
+    };
+    if !shared.intend(now.id, intent) {
+        return None;
+    }
+    Some(match store.update(now.id, &changes).await {
+        Ok(saved) => (
+            done(Did::Edited {
+                customer: now.id,
+                before,
+                after: changes,
+                date_modified: saved.date_modified.clone(),
+            }),
+            Ok(Updating::Updated {
+                recomputed,
+                now: Box::new(saved),
+            }),
+        ),
+        Err(error) => (failed(&error), Err(error)),
     })
 }
 

@@ -17,7 +17,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     let mut typed_line = None;
     match &dialog.kind {
         DialogKind::Delete(plan) => {
-            let who = crate::format::customers(plan.count);
+            let who = crate::format::customers(plan.count());
             lines.push(Line::from(vec![
                 Span::raw(" This deletes "),
                 Span::styled(who, Style::new().bold()),
@@ -25,10 +25,12 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             ]));
             match &plan.filter {
                 Some(filter) => lines.push(Line::from(format!(
-                    " Filter: {}; every page, as counted now.",
+                    " Filter: {}; every page, as read from the store now.",
                     sanitize(filter)
                 ))),
-                None if plan.count > 1 => lines.push(Line::from(" Marked one by one (no filter).")),
+                None if plan.count() > 1 => {
+                    lines.push(Line::from(" Marked one by one (no filter)."))
+                }
                 None => {}
             }
             if plan.not_visible > 0 {
@@ -44,16 +46,16 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(format!("   {}", sanitize(name))));
             }
             lines.push(Line::from(""));
-            lines.push(Line::from(" First, each is backed up to:"));
+            lines.push(Line::from(" First, each is backed up in:"));
             lines.push(Line::from(Span::styled(
-                format!("   {}", sanitize(&plan.backup.display().to_string())),
+                format!("   {}", sanitize(&plan.backups.display().to_string())),
                 Style::new().bold(),
             )));
             lines.push(Line::from(
-                " Only backed-up customers are deleted. u undoes it: they come back",
+                " Exactly these are deleted; any that match later are left alone. u undoes it:",
             ));
             lines.push(Line::from(
-                " with new ids and must set a new password at next login.",
+                " they come back with new ids and must set a new password at next login.",
             ));
             if let [name, rest @ ..] = dialog.must_type() {
                 lines.push(Line::from(""));
@@ -63,12 +65,12 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 )));
                 lines.push(Line::from(Span::styled(
                     match rest.first() {
-                        Some(hash) => format!(
-                            " Type its name ({}) or hash ({}) to enable Delete:",
+                        Some(other) => format!(
+                            " Type its id ({}) or address ({}) to enable Delete:",
                             sanitize(name),
-                            sanitize(hash)
+                            sanitize(other)
                         ),
-                        None => format!(" Type its name ({}) to enable Delete:", sanitize(name)),
+                        None => format!(" Type its id ({}) to enable Delete:", sanitize(name)),
                     },
                     Style::new().fg(Color::Red).bold(),
                 )));
@@ -78,28 +80,6 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                     sanitize(dialog.typed.value())
                 )));
             }
-        }
-        DialogKind::Restore { backup, ids } => {
-            lines.push(Line::from(format!(
-                " This re-creates the {} customers of the last delete from its backup:",
-                thousands(ids.len() as u64)
-            )));
-            lines.push(Line::from(Span::styled(
-                format!("   {}", sanitize(&backup.display().to_string())),
-                Style::new().bold(),
-            )));
-            lines.push(Line::from(""));
-            lines.push(Line::from(
-                " They get new ids: the store does not reuse the old ones.",
-            ));
-            lines.push(Line::from(Span::styled(
-                " Passwords cannot be restored: each restored customer is set to",
-                Style::new().fg(Color::Yellow),
-            )));
-            lines.push(Line::from(Span::styled(
-                " reset their password at next login.",
-                Style::new().fg(Color::Yellow),
-            )));
         }
         DialogKind::Review(changes) => {
             lines.push(Line::from(" The store will get exactly these changes:"));
@@ -128,21 +108,52 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(format!(" Changed: {}.", changed.join(", "))));
             }
         }
-        DialogKind::UndoChangeSet(set) => {
-            let kind = serde_json::to_value(set.kind).unwrap_or_default();
+        DialogKind::UndoChangeSet { set, scope } => {
             lines.push(Line::from(format!(
-                " This undoes change set {} ({}, {} customers, {}).",
+                " Change set {} ({}): {}.",
                 set.id,
-                kind.as_str().unwrap_or_default(),
-                set.customers,
-                set.when
+                set.when,
+                sanitize(&set.line())
             )));
-            lines.push(Line::from(match set.kind {
-                crate::jobs::journal::Kind::Delete => {
-                    " The deleted customers are restored from the backup, with new ids.".to_owned()
-                }
-                _ => " Fields are set back only on customers nobody changed since; the others keep their newer values.".to_owned(),
-            }));
+            let words = match scope {
+                crate::jobs::undo::UndoScope::Remaining => crate::jobs::undo::undo_question(set),
+                crate::jobs::undo::UndoScope::Conflicts => vec![format!(
+                    "This tries again the {} customers its undo found changed since.",
+                    set.conflicts().len()
+                )],
+            };
+            for line in words {
+                lines.push(Line::from(format!(" {}", sanitize(&line))));
+            }
+        }
+        DialogKind::Conflicts(set) => {
+            let conflicts = set.conflicts();
+            lines.push(Line::from(format!(
+                " The undo of change set {} left {} with their newer values:",
+                set.id,
+                crate::format::customers(conflicts.len() as u64)
+            )));
+            for (key, entry) in conflicts.iter().take(12) {
+                let found = entry.conflict.as_ref();
+                let detail = match found {
+                    Some(outcome) if !outcome.conflicts.is_empty() => {
+                        crate::ledger::describe_conflicts(&outcome.conflicts)
+                    }
+                    Some(outcome) => outcome.why.clone().unwrap_or_default(),
+                    None => "changed since".to_owned(),
+                };
+                let customer = entry.did().map_or(*key, |did| did.customer_id());
+                lines.push(Line::from(format!("   #{customer}: {}", sanitize(&detail))));
+            }
+            if conflicts.len() > 12 {
+                lines.push(Line::from(format!(
+                    "   … and {} more (bc-customers history lists them)",
+                    conflicts.len() - 12
+                )));
+            }
+            lines.push(Line::from(
+                " Try again sets back those that hold what the change left now; set aside leaves them.",
+            ));
         }
         DialogKind::BulkReview { review, change, .. } => {
             for line in review.lines_naming(change, |id| app.group_label(id)) {

@@ -1,4 +1,5 @@
-//! The journal view: each change set of the store, newest first.
+//! The journal view: each change set of the store, newest first, with where its customers
+//! stand; then those recorded before stores were known by identity.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -6,48 +7,52 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
+use super::sanitize;
 use crate::app::App;
+use crate::ledger::Recorded;
 
 pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
-    let block = Block::bordered().title(" Change history — Enter or u undoes the change picked ");
-    let sets = match &app.journal_view.sets {
-        None => {
-            frame.render_widget(Paragraph::new("Reading the journal…").block(block), area);
-            return;
-        }
-        Some(sets) if sets.is_empty() => {
-            frame.render_widget(
-                Paragraph::new("No change recorded for this store yet.").block(block),
-                area,
-            );
-            return;
-        }
-        Some(sets) => sets,
+    let block = Block::bordered()
+        .title(" Change history — Enter or u undoes the change picked, x lists its conflicts ");
+    let Some(history) = &app.journal_view.history else {
+        frame.render_widget(Paragraph::new("Reading the journal…").block(block), area);
+        return;
     };
-    let rows = sets.iter().map(|set| {
-        let kind = serde_json::to_value(set.kind).unwrap_or_default();
-        let mut what = kind.as_str().unwrap_or_default().replace('_', " ");
-        if let Some(id) = set.undoes {
-            what.push_str(&format!(" of {id}"));
+    let rows = app.journal_view.rows();
+    if rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No change recorded for this store yet.").block(block),
+            area,
+        );
+        return;
+    }
+    let older_start = history.sets.len();
+    let rows = rows.iter().enumerate().map(|(at, set)| {
+        let mut what = match set.undoes {
+            Some(undone) => format!("undo of {undone}"),
+            None => set.kind.words().to_owned(),
+        };
+        if at >= older_start && matches!(set.store, Recorded::ByName(_)) {
+            what.push_str(" (before identities)");
         }
         Row::new(vec![
             Cell::from(set.id.to_string()),
             Cell::from(set.when.clone()),
             Cell::from(what),
-            Cell::from(Line::from(set.customers.to_string()).right_aligned()),
-            Cell::from(if set.undone { "undone" } else { "" }),
+            Cell::from(Line::from(crate::format::thousands(set.size())).right_aligned()),
+            Cell::from(sanitize(&set.state_words()).into_owned()),
         ])
     });
-    let header = Row::new(["ID", "When", "What", "Customers", ""])
+    let header = Row::new(["ID", "When", "What", "Customers", "Where they stand"])
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let table = Table::new(
         rows,
         [
             Constraint::Length(5),
             Constraint::Length(25),
-            Constraint::Length(14),
+            Constraint::Length(16),
             Constraint::Length(10),
-            Constraint::Length(7),
+            Constraint::Min(20),
         ],
     )
     .header(header)

@@ -8,14 +8,16 @@ use crate::domain::{
     Address, AddressChange, Customer, CustomerChange, CustomerGroup, Filter, GroupChange,
     NewCustomer,
 };
+use std::sync::Arc;
+
 use crate::index::sync::{SyncProgress, SyncReport};
-use crate::index::{IndexQuery, Summary};
-use crate::jobs::backup::Selection;
+use crate::index::{IndexQuery, IndexStatus, Summary};
 use crate::jobs::delete::Deleted;
-use crate::jobs::journal::ChangeSet;
-use crate::jobs::undo::Undone;
+use crate::jobs::review::Reviewed;
+use crate::jobs::undo::{UndoScope, Undone};
 use crate::jobs::update::{BulkChange, Review, Updated};
-use crate::jobs::{Cancel, JobError, Progress, Report};
+use crate::jobs::{Cancel, JobError, Progress};
+use crate::ledger::History;
 use crate::store::{ApiError, RateSnapshot};
 
 /// Tags each request; the UI matches events to what it asked for.
@@ -46,13 +48,28 @@ pub enum Slot {
     History,
     /// The summary of the local index (customers per group, domain, month).
     Summary,
+    /// The review before a delete: which customers, fixed.
+    DeleteReview,
 }
 
 /// A search's first count goes no further: broad searches answer at once, exactly after.
 pub const QUICK_COUNT: u64 = 1_000;
 
 /// How many slots there are (the app keeps the newest request of each).
-pub const SLOTS: usize = 11;
+pub const SLOTS: usize = 12;
+
+/// Which customers a job is about, as the app chose them.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per job
+pub enum Chosen {
+    /// These customers, by id (marked one by one).
+    Ids(Vec<i64>),
+    /// Every customer the filter matches when reviewed, but these.
+    Matching { filter: Filter, except: Vec<i64> },
+    /// Every customer a search of the local index finds, but these: read from the index as
+    /// ids before the review.
+    Found { query: IndexQuery, except: Vec<i64> },
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Read {
@@ -79,10 +96,14 @@ pub enum Read {
     },
     /// The store's change sets, newest first.
     History,
-    /// What a bulk edit would do to the selected customers, as they are now.
+    /// What a bulk edit would do to the chosen customers, as they are now.
     BulkReview {
-        selection: Selection,
+        chosen: Chosen,
         change: BulkChange,
+    },
+    /// Which customers a delete would remove, read from the store and fixed.
+    DeleteReview {
+        chosen: Chosen,
     },
     /// A page of what the local index finds (answered as `Outcome::Page`).
     Search {
@@ -115,9 +136,6 @@ pub enum Write {
         changes: CustomerChange,
         /// The changed fields as they were, for the journal (a password is not kept).
         before: CustomerChange,
-    },
-    Delete {
-        customer_id: i64,
     },
     CreateAddress {
         customer_id: i64,
@@ -153,29 +171,25 @@ pub enum Write {
         query: IndexQuery,
         path: PathBuf,
     },
-    /// Backs the selected customers up to `backup`, deletes exactly those, then checks the
-    /// store.
+    /// Backs the reviewed customers up, deletes exactly those, then checks the store.
     DeleteCustomers {
-        selection: Selection,
-        backup: PathBuf,
+        reviewed: Reviewed,
         cancel: Cancel,
     },
-    /// Undoes a change set of the journal, and records the undo.
+    /// Undoes a change set of the ledger (those of its customers in `scope`).
     UndoChangeSet {
-        set: Box<ChangeSet>,
+        set: u64,
+        scope: UndoScope,
         cancel: Cancel,
     },
-    /// Backs the selected customers up to `backup`, then changes each of them.
+    /// Leaves a change set's conflicts as they are.
+    SetAside {
+        set: u64,
+    },
+    /// Backs the reviewed customers up, then changes each of them.
     UpdateCustomers {
-        selection: Selection,
+        ids: Vec<i64>,
         change: BulkChange,
-        backup: PathBuf,
-        cancel: Cancel,
-    },
-    /// Re-creates the customers of a backup (only `only_ids` of them when given).
-    Restore {
-        backup: PathBuf,
-        only_ids: Option<Vec<i64>>,
         cancel: Cancel,
     },
 }
@@ -211,7 +225,6 @@ pub enum Outcome {
     /// A search found more customers than this; the exact count follows when asked for.
     CountMoreThan(u64),
     Customer(Customer),
-    Deleted(i64),
     Groups(Vec<CustomerGroup>),
     /// A customer's addresses.
     Addresses {
@@ -239,11 +252,17 @@ pub enum Outcome {
     /// A delete finished (or was cancelled): what it did, where the backup is, what the check
     /// found.
     DeletedCustomers(Deleted),
-    /// A restore finished (or was cancelled).
-    Restored(Report),
     BulkReview(Review),
-    History(Vec<ChangeSet>),
+    /// The customers a delete would remove, and what names the store (its id, domain,
+    /// address) for a delete of every customer.
+    DeleteReview {
+        reviewed: Reviewed,
+        confirmations: Vec<String>,
+    },
+    History(History),
     Undone(Undone),
+    /// Conflicts set aside, how many.
+    SetAside(u64),
     /// A bulk edit finished (or was cancelled).
     UpdatedCustomers(Updated),
     Summary(Summary),
@@ -251,34 +270,43 @@ pub enum Outcome {
     IndexProgress(SyncProgress),
     /// The local index's sync finished.
     IndexSynced(SyncReport),
+    /// The local index is open for this store, as it stands.
+    IndexOpened(IndexStatus),
 }
 
-/// Why a request or job failed: the store's answer, or the job's own reason (a file, a
-/// cancelled or damaged backup).
-#[derive(Debug, thiserror::Error)]
+/// Why a request or job failed: the store's answer, or the job's own reason (a file, the
+/// ledger, a cancelled or damaged backup), its kind kept.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Failure {
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error(transparent)]
-    Job(#[from] JobError),
+    Job(Arc<JobError>),
+}
+
+impl From<JobError> for Failure {
+    fn from(error: JobError) -> Failure {
+        Failure::Job(Arc::new(error))
+    }
 }
 
 impl Failure {
     /// The store's answer, when that is what failed.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Failure::Api(error) | Failure::Job(JobError::Store { error, .. }) => Some(error),
-            Failure::Job(_) => None,
+            Failure::Api(error) => Some(error),
+            Failure::Job(job) => match job.as_ref() {
+                JobError::Store { error, .. } => Some(error),
+                _ => None,
+            },
         }
     }
-}
 
-impl Clone for Failure {
-    fn clone(&self) -> Failure {
+    /// The job's own reason, when that is what failed.
+    pub fn job(&self) -> Option<&JobError> {
         match self {
-            Failure::Api(error) => Failure::Api(error.clone()),
-            // io::Error cannot be cloned; its words are what is shown.
-            Failure::Job(error) => Failure::Job(JobError::Stopped(error.to_string())),
+            Failure::Job(job) => Some(job),
+            Failure::Api(_) => None,
         }
     }
 }
@@ -287,7 +315,10 @@ impl PartialEq for Failure {
     fn eq(&self, other: &Failure) -> bool {
         match (self, other) {
             (Failure::Api(a), Failure::Api(b)) => a == b,
-            (a, b) => a.to_string() == b.to_string(),
+            (Failure::Job(a), Failure::Job(b)) => {
+                Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
+            }
+            _ => false,
         }
     }
 }

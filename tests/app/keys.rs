@@ -94,7 +94,8 @@ fn esc_in_every_context_leaves_only_that_context() {
 
     // A dialog: Esc presses its safe button.
     let mut app = two_marked();
-    type_text(&mut app, "D");
+    let asked = app.update(key(KeyCode::Char('D')));
+    crate::common::screens::review_delete(&mut app, &asked, &[1, 2], &["k3xq9"]);
     assert_eq!(app.context(), Context::Dialog);
     esc(&mut app);
     assert_eq!(app.context(), Context::Table);
@@ -142,18 +143,17 @@ fn in_context(context: Context, read_only: bool) -> App {
         }
         Context::Journal => {
             type_text(&mut app, "H");
-            let set = |id| bc_customers::jobs::journal::ChangeSet {
-                id,
-                kind: bc_customers::jobs::journal::Kind::BulkEdit,
-                when: "2026-11-27T08:00:00+00:00".into(),
-                store: "Demo Store".into(),
-                customers: 3,
-                backup: None,
-                undoes: None,
-                ids: Vec::new(),
-                undone: false,
+            let set = |id| {
+                crate::common::screens::change_set(
+                    id,
+                    bc_customers::ledger::Kind::BulkEdit,
+                    &[1, 2, 3],
+                )
             };
-            app.journal_view.sets = Some(vec![set(3), set(2), set(1)]);
+            app.journal_view.history = Some(bc_customers::ledger::History {
+                sets: vec![set(3), set(2), set(1)],
+                ..Default::default()
+            });
             app.journal_view.selected = 1;
         }
         Context::BulkForm => {
@@ -167,7 +167,8 @@ fn in_context(context: Context, read_only: bool) -> App {
         }
         Context::Dialog => {
             app.store.read_only = false;
-            type_text(&mut app, "d");
+            let asked = app.update(key(KeyCode::Char('d')));
+            crate::common::screens::review_delete(&mut app, &asked, &[6], &["k3xq9"]);
         }
         Context::Found | Context::Search => {
             app.index.on = true;

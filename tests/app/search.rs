@@ -5,7 +5,7 @@
 use bc_customers::app::keymap::Context;
 use bc_customers::app::{App, IndexState, Screen};
 use bc_customers::index::{Facet, IndexQuery, Sort, SortColumn};
-use bc_customers::jobs::backup::Selection;
+use bc_customers::worker::Chosen;
 use bc_customers::worker::{Command, Outcome, Read, Slot};
 use ratatui::crossterm::event::KeyCode;
 use reqwest::Method;
@@ -277,16 +277,20 @@ fn marking_every_match_selects_the_search_by_id() {
     }
     app.update(key(KeyCode::Enter));
     app.update(key(KeyCode::Char('A')));
-    app.update(key(KeyCode::Char('D')));
+    let asked = app.update(key(KeyCode::Char('D')));
+    let [(_, _, Read::DeleteReview { chosen })] = &reads(&asked)[..] else {
+        panic!("a delete review: {asked:?}");
+    };
+    assert!(matches!(chosen, Chosen::Found { query, except }
+        if query.text == "lee" && except.is_empty()));
+    crate::common::screens::review_delete(&mut app, &asked, &[4, 9], &["k3xq9"]);
     let Some(dialog) = &app.dialog else {
         panic!("a delete dialog")
     };
     let bc_customers::app::dialog::DialogKind::Delete(plan) = &dialog.kind else {
         panic!("a delete dialog")
     };
-    assert_eq!(plan.count, 2);
-    assert!(matches!(&plan.selection, Selection::Found { query, except }
-        if query.text == "lee" && except.is_empty()));
+    assert_eq!(plan.count(), 2);
     let screen = draw(&app, 100, 24);
     assert!(screen.contains("the search 'lee'"), "{screen}");
 }
@@ -403,6 +407,7 @@ async fn search_open_live_delete_what_was_found_and_the_index_follows() {
     // Every match marked, deleted by id; the rest of the store untouched.
     app.key('A');
     app.key('D');
+    app.until("the question", |app| app.dialog.is_some()).await;
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.until("the delete", |app| {
         app.job.is_none() && app.notice.is_some()

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use bc_customers::app::dialog::DialogKind;
 use bc_customers::app::{App, Msg, StoreLabel};
-use bc_customers::jobs::Step;
 use bc_customers::worker::{self, Command, Event, WorkerHandle};
 use common::TestStore;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -24,37 +23,12 @@ pub(crate) struct Driven {
 
 impl Driven {
     async fn start(store: &TestStore, read_only: bool) -> Driven {
-        Driven::start_recording(store, read_only, None).await
+        Driven::start_with(store, read_only, false).await
     }
 
-    /// The same, the worker recording its change sets in `journal`.
-    async fn start_recording(
-        store: &TestStore,
-        read_only: bool,
-        journal: Option<bc_customers::jobs::journal::Journal>,
-    ) -> Driven {
-        let recording = journal.map(|journal| worker::Recording {
-            journal,
-            store: "Test Store".into(),
-        });
-        let keeping = worker::Keeping {
-            recording,
-            index: None,
-        };
-        Driven::start_keeping(store, read_only, keeping).await
-    }
-
-    /// The same, with a local index in the store's folder, synced before this returns.
+    /// The same, with the store's local index, synced before this returns.
     pub(crate) async fn start_indexed(store: &TestStore) -> Driven {
-        let path = store.folder.path().join("index").join("store.sqlite3");
-        let index =
-            std::sync::Arc::new(bc_customers::index::LocalIndex::open(&path).expect("an index"));
-        let state = bc_customers::app::IndexState::on(&index.status().expect("its status"));
-        let keeping = worker::Keeping {
-            recording: None,
-            index: Some(index),
-        };
-        let mut driven = Driven::start_keeping_with(store, false, keeping, state).await;
+        let mut driven = Driven::start_with(store, false, true).await;
         driven
             .until("the index's first sync", |app| {
                 app.index.syncing.is_none() && app.index.synced_at.is_some()
@@ -63,17 +37,10 @@ impl Driven {
         driven
     }
 
-    async fn start_keeping(store: &TestStore, read_only: bool, keeping: worker::Keeping) -> Driven {
-        Driven::start_keeping_with(store, read_only, keeping, Default::default()).await
-    }
-
-    async fn start_keeping_with(
-        store: &TestStore,
-        read_only: bool,
-        keeping: worker::Keeping,
-        index: bc_customers::app::IndexState,
-    ) -> Driven {
-        let (worker, events, _task) = worker::spawn_keeping(store.client(), keeping);
+    async fn start_with(store: &TestStore, read_only: bool, index: bool) -> Driven {
+        let mut setup = store.setup();
+        setup.index = index;
+        let (worker, events, _task) = worker::spawn(store.client(), setup);
         let mut app = App::new(
             StoreLabel {
                 name: "Test Store".into(),
@@ -84,7 +51,7 @@ impl Driven {
             50,
             store.folder.path().join("backups"),
         );
-        app.index = index;
+        app.index.on = index;
         app.now = chrono::Local::now();
         let mut driven = Driven {
             app,
@@ -266,9 +233,10 @@ async fn delete_one_then_a_filter_with_a_late_customer_surviving_then_undo() {
     .await;
     let mut app = Driven::start(&store, false).await;
 
-    // Delete one.
+    // Delete one: its review, then the question.
     let first = app.app.selected_customer().expect("a row").clone();
     app.key('d');
+    app.until("the question", |app| app.dialog.is_some()).await;
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.settled().await;
     assert_eq!(
@@ -286,9 +254,13 @@ async fn delete_one_then_a_filter_with_a_late_customer_surviving_then_undo() {
         "{:?}",
         app.app.notice
     );
-    let one_backup = app.app.last_delete.clone().expect("undoable").backup;
-    let lines = std::fs::read_to_string(&one_backup).expect("the backup");
-    assert_eq!(lines.lines().count(), 1);
+    let notice = app.app.notice.clone().unwrap_or_default();
+    let one_backup = notice
+        .split("Backup: ")
+        .nth(1)
+        .expect("the backup is named");
+    let lines = std::fs::read_to_string(one_backup.trim()).expect("the backup");
+    assert_eq!(lines.lines().count(), 2, "its header and the customer");
 
     // Every customer of group 3, by count.
     app.key('f');
@@ -302,23 +274,20 @@ async fn delete_one_then_a_filter_with_a_late_customer_surviving_then_undo() {
     let before = store.list_all("?customer_group_id=3").await;
     app.key('A');
     app.key('D');
-    app.keys(&[KeyCode::Right, KeyCode::Enter]);
-    // Once deleting has begun, the backup is taken: a customer joining the group now must
-    // not be caught.
-    app.until("the deletes to start", |app| {
-        app.job
-            .as_ref()
-            .is_some_and(|job| job.progress.step == Step::Deleting)
-    })
-    .await;
+    app.until("the question", |app| app.dialog.is_some()).await;
+    // A customer joining the group while the question is open is not caught: the ids were
+    // fixed by the review the question shows.
     let late = store
         .create(json!({"first_name": "Late", "last_name": "Comer", "email": "late@example.com", "customer_group_id": 3}))
+        .await;
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.until("the deletes to start", |app| app.job.is_some())
         .await;
     app.settled().await;
     let notice = app.app.notice.clone().unwrap_or_default();
     assert!(
         notice.starts_with(&format!(
-            "{matching} deleted, 0 failed of {matching} backed up; checked: none left"
+            "{matching} deleted, 0 failed of {matching} backed up; checked: none left on the store; 1 matching since the review left alone"
         )),
         "{notice}"
     );
@@ -328,9 +297,10 @@ async fn delete_one_then_a_filter_with_a_late_customer_surviving_then_undo() {
 
     // Undo: every deleted customer back, with the same field values.
     app.key('u');
+    app.until("the question", |app| app.dialog.is_some()).await;
     assert!(matches!(
         app.app.dialog.as_ref().map(|d| &d.kind),
-        Some(DialogKind::Restore { ids, .. }) if ids.len() as u64 == matching
+        Some(DialogKind::UndoChangeSet { set, .. }) if set.to_undo().len() as u64 == matching
     ));
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.settled().await;
@@ -386,8 +356,22 @@ async fn a_delete_on_a_failing_store_reports_exactly_what_happened() {
     let mut app = Driven::start(&store, false).await;
     app.key('A');
     app.key('D');
+    app.until("the question, or why not", |app| {
+        app.dialog.is_some() || app.last_error.is_some()
+    })
+    .await;
+    if let Some(error) = &app.app.last_error {
+        // The review could not be read: nothing was asked, nothing deleted.
+        assert!(error.contains("Nothing was deleted"), "{error}");
+        assert_eq!(store.count("").await, 120);
+        return;
+    }
+    let answer = match app.app.dialog.as_ref().map(|d| &d.kind) {
+        Some(DialogKind::Delete(plan)) => plan.type_to_confirm[0].clone(),
+        other => panic!("a delete dialog, got {other:?}"),
+    };
     app.keys(&[KeyCode::Right]);
-    app.type_text("Test Store");
+    app.type_text(&answer);
     app.keys(&[KeyCode::Enter]);
     app.until("the delete to end", |app| app.job.is_none())
         .await;
@@ -399,8 +383,8 @@ async fn a_delete_on_a_failing_store_reports_exactly_what_happened() {
         .expect("a count");
     match &app.app.last_error {
         // The backup could not be completed: nothing was deleted.
-        Some(error) if error.starts_with("Delete stopped") => {
-            assert!(error.contains("nothing was deleted"), "{error}");
+        Some(error) if error.starts_with("The delete stopped") => {
+            assert!(error.contains("nothing was changed"), "{error}");
             assert_eq!(left, 120);
         }
         _ => {
@@ -457,8 +441,7 @@ async fn a_bulk_edit_adds_store_credit_to_the_marked_customers_after_a_review() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journal_view_undoes_a_bulk_edit_field_by_field() {
     let store = TestStore::seeded(8).await;
-    let journal = bc_customers::jobs::journal::Journal::in_folder(store.folder.path().join("data"));
-    let mut app = Driven::start_recording(&store, false, Some(journal.clone())).await;
+    let mut app = Driven::start(&store, false).await;
     let before: Vec<Value> = store.list_all("?max_id=2").await;
     app.type_text("  B");
     app.keys(&[KeyCode::Tab, KeyCode::Tab]);
@@ -478,15 +461,21 @@ async fn the_journal_view_undoes_a_bulk_edit_field_by_field() {
     );
 
     app.key('H');
-    app.until("the journal", |app| app.journal_view.sets.is_some())
+    app.until("the journal", |app| app.journal_view.history.is_some())
         .await;
-    let sets = app.app.journal_view.sets.clone().unwrap_or_default();
+    let sets = app
+        .app
+        .journal_view
+        .rows()
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
     assert_eq!(sets.len(), 1);
-    assert_eq!(sets[0].customers, 2);
+    assert_eq!(sets[0].size(), 2);
     app.keys(&[KeyCode::Enter]);
     assert!(matches!(
         app.app.dialog.as_ref().map(|d| &d.kind),
-        Some(DialogKind::UndoChangeSet(_))
+        Some(DialogKind::UndoChangeSet { .. })
     ));
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.until("the undo's report", |app| {
@@ -499,19 +488,26 @@ async fn the_journal_view_undoes_a_bulk_edit_field_by_field() {
     .await;
     assert_eq!(
         app.app.notice.as_deref(),
-        Some("2 set back, 0 conflicts (changed since; their newer values kept), 0 failed.")
+        Some("Change set 1: 2 set back, 0 failed.")
     );
     let after: Vec<Value> = store.list_all("?max_id=2").await;
     for (was, now) in before.iter().zip(&after) {
         assert_eq!(was["tax_exempt_category"], now["tax_exempt_category"]);
     }
     app.until("the journal again", |app| {
-        app.journal_view
-            .sets
-            .as_ref()
-            .is_some_and(|sets| sets.len() == 2)
+        app.journal_view.rows().len() == 2
     })
     .await;
-    let sets = app.app.journal_view.sets.clone().unwrap_or_default();
-    assert!(sets[1].undone, "the bulk edit shows as undone");
+    let sets = app
+        .app
+        .journal_view
+        .rows()
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(
+        sets[1].state_words(),
+        "undone",
+        "the bulk edit shows as undone"
+    );
 }

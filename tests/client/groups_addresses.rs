@@ -182,11 +182,10 @@ async fn exports_carry_group_names_and_addresses_when_asked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_credit_added_to_500_customers_is_undone_to_the_exact_strings() {
     use bc_customers::jobs::Cancel;
-    use bc_customers::jobs::backup::Selection;
-    use bc_customers::jobs::undo::undo_edit;
-    use bc_customers::jobs::update::{BulkChange, update_customers};
+    use bc_customers::jobs::undo::UndoScope;
+    use bc_customers::jobs::update::BulkChange;
     let store = TestStore::seeded(500).await;
-    let client = store.client();
+    let service = store.service().await;
     let credits = |customers: &[Value]| -> Vec<(i64, String)> {
         customers
             .iter()
@@ -203,26 +202,25 @@ async fn store_credit_added_to_500_customers_is_undone_to_the_exact_strings() {
         add_store_credit: Some("1.0001".parse().expect("an amount")),
         ..BulkChange::default()
     };
-    let selection = Selection::Matching {
-        filter: Filter::default(),
-        except: Vec::new(),
-    };
-    let backup = store.folder.path().join("bulk.jsonl");
-    let updated = update_customers(
-        &client,
-        &selection,
-        &change,
-        &backup,
-        &Cancel::default(),
-        |_| {},
-    )
-    .await
-    .expect("updated");
+    let ids: Vec<i64> = (1..=500).collect();
+    let updated = service
+        .bulk_edit(&ids, &change, &Cancel::default(), |_| {})
+        .await
+        .expect("updated");
     assert_eq!((updated.report.done, updated.report.failed.len()), (500, 0));
     let during = credits(&store.list_all("").await);
     assert!(before.iter().zip(&during).all(|(was, now)| was != now));
 
-    let undone = undo_edit(&client, updated.entries, &Cancel::default(), |_| {}).await;
+    let undone = service
+        .undo(
+            updated.change_set,
+            UndoScope::Remaining,
+            false,
+            &Cancel::default(),
+            |_| {},
+        )
+        .await
+        .expect("undone");
     assert_eq!((undone.report.done, undone.conflicts.len()), (500, 0));
     assert_eq!(
         credits(&store.list_all("").await),
@@ -233,32 +231,19 @@ async fn store_credit_added_to_500_customers_is_undone_to_the_exact_strings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_edit_never_overwrites_an_edit_made_after_its_backup() {
-    use bc_customers::jobs::backup::Selection;
-    use bc_customers::jobs::update::{BulkChange, update_customers};
+    use bc_customers::jobs::update::BulkChange;
     use bc_customers::jobs::{Cancel, Step};
     use reqwest::Method;
     let store = TestStore::seeded(30).await;
-    let client = store.client();
+    let service = store.service().await;
     let change = BulkChange {
         add_store_credit: Some("5".parse().expect("an amount")),
         ..BulkChange::default()
     };
-    let selection = Selection::Matching {
-        filter: Filter {
-            max_id: Some(10),
-            ..Filter::default()
-        },
-        except: Vec::new(),
-    };
-    let backup = store.folder.path().join("bulk.jsonl");
+    let ids: Vec<i64> = (1..=10).collect();
     let mut edited = false;
-    let updated = update_customers(
-        &client,
-        &selection,
-        &change,
-        &backup,
-        &Cancel::default(),
-        |p| {
+    let updated = service
+        .bulk_edit(&ids, &change, &Cancel::default(), |p| {
             // Once the backup is whole, another client edits customer 3 before the updates.
             if p.step == Step::BackingUp && p.done == p.total && !edited {
                 edited = true;
@@ -270,10 +255,9 @@ async fn a_bulk_edit_never_overwrites_an_edit_made_after_its_backup() {
                     ))
                 });
             }
-        },
-    )
-    .await
-    .expect("updated");
+        })
+        .await
+        .expect("updated");
     assert!(
         edited,
         "the other edit happened between the backup and the updates"

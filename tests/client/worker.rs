@@ -21,7 +21,7 @@ async fn slow_store() -> TestStore {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_are_tagged_and_the_latest_wins() {
     let store = slow_store().await;
-    let (worker, mut events, task) = worker::spawn(store.client());
+    let (worker, mut events, task) = worker::spawn(store.client(), store.setup());
     let list = |page| Read::List {
         filter: Filter::default(),
         page,
@@ -79,7 +79,7 @@ async fn reads_are_tagged_and_the_latest_wins() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_run_alongside_reads_and_always_report() {
     let store = slow_store().await;
-    let (worker, mut events, task) = worker::spawn(store.client());
+    let (worker, mut events, task) = worker::spawn(store.client(), store.setup());
     let fields = json!({"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"});
     worker.send(Command::Write {
         request: 7,
@@ -89,11 +89,19 @@ async fn writes_run_alongside_reads_and_always_report() {
     });
     worker.send(Command::Write {
         request: 8,
-        write: Write::Delete { customer_id: 5 },
+        write: Write::Update {
+            customer_id: 5,
+            changes: crate::common::change(json!({"company": "Five Ltd"})),
+            before: crate::common::change(json!({"company": ""})),
+        },
     });
     worker.send(Command::Write {
         request: 9,
-        write: Write::Delete { customer_id: 9999 },
+        write: Write::Update {
+            customer_id: 9999,
+            changes: crate::common::change(json!({"company": "Nobody"})),
+            before: crate::common::change(json!({"company": ""})),
+        },
     });
     worker.send(Command::Read {
         request: 10,
@@ -115,7 +123,7 @@ async fn writes_run_alongside_reads_and_always_report() {
         "writes finish even when the worker is told to stop"
     );
     assert!(matches!(&results[0].1, Ok(Outcome::Customer(c)) if c.email == "ann@example.com"));
-    assert_eq!(results[1].1, Ok(Outcome::Deleted(5)));
+    assert!(matches!(&results[1].1, Ok(Outcome::Customer(c)) if c.company == "Five Ltd"));
     assert_eq!(
         results[2]
             .1
@@ -123,13 +131,13 @@ async fn writes_run_alongside_reads_and_always_report() {
             .map_err(|e| e.api().and_then(|e| e.status())),
         Err(Some(404))
     );
-    assert_eq!(store.count("").await, 120);
+    assert_eq!(store.count("").await, 121);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_into_a_file_with_progress() {
     let store = TestStore::seeded(600).await;
-    let (worker, mut events, task) = worker::spawn(store.client());
+    let (worker, mut events, task) = worker::spawn(store.client(), store.setup());
     let path = store.folder.path().join("group.csv");
     let mut filter = Filter::default();
     filter.set("min_id", "101").expect("a filter");
@@ -159,32 +167,22 @@ async fn exports_into_a_file_with_progress() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_apps_deletes_and_bulk_edits_go_into_the_change_journal() {
+async fn the_apps_deletes_and_bulk_edits_go_into_the_ledger() {
     use bc_customers::jobs::Cancel;
-    use bc_customers::jobs::backup::Selection;
-    use bc_customers::jobs::journal::{Journal, Kind};
     use bc_customers::jobs::update::BulkChange;
+    use bc_customers::ledger::Kind;
     let store = TestStore::seeded(10).await;
-    let journal = Journal::in_folder(store.folder.path().join("data"));
-    let (worker, mut events, _task) = worker::spawn_recording(
-        store.client(),
-        Some(worker::Recording {
-            journal: journal.clone(),
-            store: "Shop".into(),
-        }),
-    );
+    let (worker, mut events, _task) = worker::spawn(store.client(), store.setup());
     let mut change = BulkChange::default();
     change.set_field("company=Acme").expect("a field");
     let writes = [
         Write::UpdateCustomers {
-            selection: Selection::Ids(vec![1, 2, 3]),
+            ids: vec![1, 2, 3],
             change,
-            backup: store.folder.path().join("b1.jsonl"),
             cancel: Cancel::default(),
         },
         Write::DeleteCustomers {
-            selection: Selection::Ids(vec![4, 5]),
-            backup: store.folder.path().join("b2.jsonl"),
+            reviewed: crate::common::reviewed(&[4, 5]),
             cancel: Cancel::default(),
         },
     ];
@@ -198,26 +196,23 @@ async fn the_apps_deletes_and_bulk_edits_go_into_the_change_journal() {
             }
         }
     }
-    let sets = journal.of_store("Shop").expect("the journal");
-    let kinds: Vec<(Kind, u64)> = sets.iter().map(|set| (set.kind, set.customers)).collect();
+    let history = store.service().await.history().expect("the ledger");
+    let kinds: Vec<(Kind, u64)> = history
+        .sets
+        .iter()
+        .map(|set| (set.kind, set.counts().done))
+        .collect();
     assert_eq!(kinds, vec![(Kind::Delete, 2), (Kind::BulkEdit, 3)]);
-    assert_eq!(journal.entries(sets[1].id).expect("entries").len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_single_edit_and_a_create_are_recorded_and_the_edit_undone() {
+async fn a_single_edit_and_a_create_are_recorded_and_each_undone() {
     use bc_customers::jobs::Cancel;
-    use bc_customers::jobs::journal::{Journal, Kind};
-    use bc_customers::jobs::undo::undo_change_set;
+    use bc_customers::jobs::undo::UndoScope;
+    use bc_customers::ledger::Kind;
+    use reqwest::Method;
     let store = TestStore::seeded(5).await;
-    let journal = Journal::in_folder(store.folder.path().join("data"));
-    let (worker, mut events, _task) = worker::spawn_recording(
-        store.client(),
-        Some(worker::Recording {
-            journal: journal.clone(),
-            store: "Shop".into(),
-        }),
-    );
+    let (worker, mut events, _task) = worker::spawn(store.client(), store.setup());
     let company_was = store.get_json("/customers/2").await["company"].clone();
     let writes = [
         Write::Create {
@@ -240,19 +235,51 @@ async fn a_single_edit_and_a_create_are_recorded_and_the_edit_undone() {
             .result
             .expect("done");
     }
-    let sets = journal.of_store("Shop").expect("the journal");
-    assert_eq!(sets[0].kind, Kind::Edit);
-    assert_eq!((sets[1].kind, sets[1].ids.len()), (Kind::Create, 1));
-    let undone = undo_change_set(
-        &store.client(),
-        &journal,
-        "Shop",
-        &sets[0],
-        &Cancel::default(),
-        |_| {},
-    )
-    .await
-    .expect("undone");
-    assert_eq!(undone.report().done, 1);
+    let service = store.service().await;
+    let history = service.history().expect("the ledger");
+    assert_eq!(history.sets[0].kind, Kind::Edit);
+    assert_eq!(
+        (history.sets[1].kind, history.sets[1].counts().done),
+        (Kind::Create, 1)
+    );
+    let undone = service
+        .undo(
+            history.sets[0].id,
+            UndoScope::Remaining,
+            false,
+            &Cancel::default(),
+            |_| {},
+        )
+        .await
+        .expect("undone");
+    assert_eq!(undone.report.done, 1);
     assert_eq!(store.get_json("/customers/2").await["company"], company_was);
+
+    // A created customer edited since is a conflict: it is not deleted.
+    store
+        .send_json(
+            Method::PUT,
+            "/customers/6",
+            &json!({"company": "Changed since"}),
+        )
+        .await;
+    let undone = service
+        .undo(
+            history.sets[1].id,
+            UndoScope::Remaining,
+            false,
+            &Cancel::default(),
+            |_| {},
+        )
+        .await
+        .expect("an undo");
+    assert_eq!((undone.report.done, undone.conflicts.len()), (0, 1));
+    assert!(
+        undone.conflicts[0]
+            .to_string()
+            .contains("company is 'Changed since' now"),
+        "{}",
+        undone.conflicts[0]
+    );
+    assert_eq!(store.count("").await, 6, "the edited customer stays");
 }

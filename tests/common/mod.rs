@@ -261,3 +261,34 @@ pub fn new_customer(json: Value) -> bc_customers::domain::NewCustomer {
 pub fn change(json: Value) -> bc_customers::domain::CustomerChange {
     serde_json::from_value(json).expect("a change of a customer")
 }
+
+impl TestStore {
+    /// A data folder of this test's own: ledger, backups, indexes.
+    pub fn places(&self) -> bc_customers::paths::Places {
+        bc_customers::paths::Places::in_folder(self.folder.path().join("data"))
+    }
+
+    /// The store's service, its files in this test's data folder.
+    pub async fn service(&self) -> bc_customers::jobs::Service {
+        bc_customers::jobs::Service::open(self.client(), &self.places(), "Shop")
+            .await
+            .expect("the store's service")
+    }
+
+    /// How the worker keeps this store's files: in this test's data folder, no index.
+    pub fn setup(&self) -> bc_customers::worker::Setup {
+        bc_customers::worker::Setup {
+            places: Some(self.places()),
+            known_as: "Shop".into(),
+            index: false,
+        }
+    }
+}
+
+/// A review of these ids, as a job takes it.
+pub fn reviewed(ids: &[i64]) -> bc_customers::jobs::review::Reviewed {
+    bc_customers::jobs::review::Reviewed {
+        ids: ids.to_vec(),
+        ..Default::default()
+    }
+}

@@ -148,3 +148,88 @@ pub fn showing(label: StoreLabel, count: i64) -> App {
     ));
     app
 }
+
+/// Answers the review a delete asks for (`d` or `D`): these ids, the store answering to
+/// these names. The dialog opens on it.
+pub fn review_delete(app: &mut App, commands: &[Command], ids: &[i64], names: &[&str]) {
+    let asked = reads(commands);
+    let Some((request, _, _)) = asked
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::DeleteReview)
+    else {
+        panic!("a delete review: {commands:?}");
+    };
+    app.update(answer(
+        *request,
+        Slot::DeleteReview,
+        Ok(Outcome::DeleteReview {
+            reviewed: bc_customers::jobs::review::Reviewed {
+                ids: ids.to_vec(),
+                filter: None,
+                examples: Vec::new(),
+            },
+            confirmations: names.iter().map(|name| (*name).to_owned()).collect(),
+        }),
+    ));
+}
+
+/// A change set of the ledger as the worker reads it: `kind`, each customer done.
+pub fn change_set(
+    id: u64,
+    kind: bc_customers::ledger::Kind,
+    ids: &[i64],
+) -> bc_customers::ledger::ChangeSet {
+    use bc_customers::domain::{CustomerChange, Field, Value};
+    use bc_customers::ledger::{ChangeSet, Did, End, Entry, Kind, Outcome, Recorded, State};
+    let did = |customer: i64| match kind {
+        Kind::Delete => Did::Deleted { customer },
+        Kind::Create | Kind::Restore => Did::Created {
+            customer: Box::new(Customer {
+                id: customer,
+                ..Customer::default()
+            }),
+        },
+        _ => Did::Edited {
+            customer,
+            before: CustomerChange::set(Field::Company, Value::Text(String::new())),
+            after: CustomerChange::set(Field::Company, Value::Text("Acme".into())),
+            date_modified: String::new(),
+        },
+    };
+    ChangeSet {
+        id,
+        kind,
+        when: "2026-12-05T10:00:00+00:00".into(),
+        store: Recorded::ByName("Demo Store".into()),
+        customers: ids.to_vec(),
+        backup: None,
+        undoes: None,
+        what: "company".into(),
+        end: Some(End {
+            id,
+            when: String::new(),
+            cancelled: false,
+            stopped: None,
+        }),
+        entries: ids
+            .iter()
+            .map(|&customer| {
+                (
+                    customer,
+                    Entry {
+                        intent: None,
+                        outcome: Some(Outcome {
+                            result: bc_customers::ledger::Result::Done,
+                            did: Some(did(customer)),
+                            why: None,
+                            conflicts: Vec::new(),
+                        }),
+                        state: State::Done,
+                        conflict: None,
+                    },
+                )
+            })
+            .collect(),
+        running: false,
+    }
+}

@@ -165,10 +165,14 @@ fn delete_with_a_backup_then_restore_from_the_command_line() {
     assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("--yes"));
     assert_eq!(count(&["--customer-group-id", "4"]), group);
 
-    // Every customer of the store needs the store's name typed, never just --yes.
+    // Every customer of the store needs the store named, never just --yes.
     let everything = run_in(&["delete", "--yes"]);
     assert!(!everything.status.success());
-    assert!(String::from_utf8_lossy(&everything.stderr).contains("typing its name"));
+    assert!(
+        String::from_utf8_lossy(&everything.stderr).contains("--confirm-store"),
+        "{}",
+        String::from_utf8_lossy(&everything.stderr)
+    );
     assert_eq!(count(&[]), 200);
 
     let deleted = run_in(&["delete", "--customer-group-id", "4", "--yes"]);
@@ -204,7 +208,8 @@ fn delete_with_a_backup_then_restore_from_the_command_line() {
             .expect("the backup")
             .lines()
             .count() as u64,
-        group
+        group + 1,
+        "a line naming the store, then each customer"
     );
 
     let restored = run_in(&["restore", &backup, "--yes"]);
@@ -230,7 +235,7 @@ fn delete_with_a_backup_then_restore_from_the_command_line() {
         )),
         "{said}"
     );
-    assert!(String::from_utf8_lossy(&restored.stderr).contains("reset it at next login"));
+    assert!(String::from_utf8_lossy(&restored.stderr).contains("set a new one at next login"));
     // Restoring the delete's backup undoes the delete, as the journal says.
     let history: serde_json::Value =
         serde_json::from_slice(&run_in(&["history", "--format", "json"]).stdout).expect("JSON");

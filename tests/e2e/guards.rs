@@ -29,7 +29,7 @@ fn count(api_url: &str) -> u64 {
 }
 
 #[test]
-fn a_filter_matching_every_customer_needs_the_stores_name() {
+fn a_filter_matching_every_customer_needs_the_store_named_by_what_is_its_own() {
     let folder = tempfile::tempdir().expect("a folder");
     let store = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "guard-token", 20);
     let home = folder.path().display().to_string();
@@ -79,8 +79,27 @@ fn a_filter_matching_every_customer_needs_the_stores_name() {
     );
     assert_eq!(count(&store.api_url), 18);
 
-    // The store given by its URL is named by its hash: "sandbox".
-    let confirmed = delete(&["--confirm-store", "sandbox"]);
+    // "sandbox", the name and hash every sandbox prints, names no store in particular; nor
+    // does another sandbox's address.
+    let by_name = delete(&["--confirm-store", "sandbox"]);
+    assert!(!by_name.status.success());
+    let said = String::from_utf8_lossy(&by_name.stderr);
+    assert!(said.contains("does not name"), "{said}");
+    let other = spawn_sandbox_process(&folder.path().join("other.sqlite3"), "guard-token", 1);
+    let address = |api_url: &str| {
+        api_url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .expect("host:port")
+            .to_owned()
+    };
+    let elsewhere = delete(&["--confirm-store", &address(&other.api_url)]);
+    assert!(!elsewhere.status.success());
+    assert_eq!(count(&store.api_url), 18, "nothing deleted");
+
+    // Its own address names it.
+    let confirmed = delete(&["--confirm-store", &address(&store.api_url)]);
     assert!(
         confirmed.status.success(),
         "{}",

@@ -7,6 +7,7 @@ mod customers;
 mod groups;
 mod protocol;
 mod routes;
+mod store_info;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -127,6 +128,7 @@ async fn serve(
         Resource::Addresses(_) | Resource::AddressCount(_) | Resource::Address(..) => {
             addresses::serve(&call, resource, body).await
         }
+        Resource::StoreInfo => store_info::serve(&call).await,
     }
 }
 

@@ -17,6 +17,8 @@ pub enum Resource {
     AddressCount(Option<i64>),
     /// One address: the customer's id, then the address's.
     Address(Option<i64>, Option<i64>),
+    /// What the store says of itself (the Store Information API).
+    StoreInfo,
 }
 
 impl Resource {
@@ -34,6 +36,7 @@ impl Resource {
             Resource::Addresses(_) => "GET, HEAD, POST, DELETE",
             Resource::AddressCount(_) => "GET, HEAD",
             Resource::Address(..) => "GET, HEAD, PUT, DELETE",
+            Resource::StoreInfo => "GET, HEAD",
         }
     }
 }
@@ -75,6 +78,7 @@ pub fn parse_path(path: &str) -> Option<(&str, Option<Resource>)> {
         ["customer_groups"] => Some(Resource::Groups),
         ["customer_groups", "count"] => Some(Resource::GroupCount),
         ["customer_groups", segment] => id(segment).map(Resource::Group),
+        ["store"] => Some(Resource::StoreInfo),
         _ => None,
     };
     Some((prefix, resource))
@@ -151,6 +155,10 @@ mod tests {
                 Some(("/api/v2", Some(Resource::Address(Some(7), None)))),
             ),
             ("/api/v2/customers/7/addresses/zz", Some(("/api/v2", None))),
+            (
+                "/stores/h/v2/store.json",
+                Some(("/stores/h/v2", Some(Resource::StoreInfo))),
+            ),
             ("/api/v2/customers/x/addresses", Some(("/api/v2", None))),
             ("/api/v2/customers/abc", Some(("/api/v2", None))),
             ("/api/v2/customers/", Some(("/api/v2", None))),

@@ -10,7 +10,7 @@ mod seeding;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::sqlite::{connect, create_private};
 
@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS customer_addresses (
 );
 ";
 
+/// What the store says of itself: its id, made once for the database.
+const STORE_INFO: &str = "
+CREATE TABLE IF NOT EXISTS store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+";
+
 /// One index for every filter. Each sorts its rows by id within equal values, so a filtered
 /// page is read in id order without sorting.
 const INDEXES: &str = "
@@ -121,6 +126,7 @@ impl Store {
         writer.execute_batch(SCHEMA)?;
         writer.execute_batch(GROUPS_AND_ADDRESSES)?;
         writer.execute_batch(INDEXES)?;
+        writer.execute_batch(STORE_INFO)?;
         Ok(Store {
             path: path.to_owned(),
             writer: Mutex::new(writer),
@@ -171,6 +177,30 @@ impl Store {
         let value = work(&transaction)?;
         transaction.commit()?;
         Ok(value)
+    }
+
+    /// The store's id: made the first time it is asked for, the same for the database's life.
+    /// Two sandboxes on two databases are two stores; one database is one store on any port.
+    pub fn store_id(&self) -> rusqlite::Result<String> {
+        self.write(|tx| {
+            let known: Option<String> = tx
+                .query_row("SELECT value FROM store_info WHERE key = 'id'", [], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            if let Some(id) = known {
+                return Ok(id);
+            }
+            let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
+            let id: String = (0..10)
+                .map(|_| alphabet[fastrand::usize(..alphabet.len())] as char)
+                .collect();
+            tx.execute(
+                "INSERT INTO store_info (key, value) VALUES ('id', ?1)",
+                [&id],
+            )?;
+            Ok(id)
+        })
     }
 
     pub fn is_empty(&self) -> rusqlite::Result<bool> {
