@@ -258,6 +258,8 @@ impl ChangeSet {
         }
         if changed == 0 && counts.failed == 0 && !self.running {
             parts.push("nothing changed".to_owned());
+        } else if parts.is_empty() {
+            parts.push("done".to_owned());
         }
         parts.join(", ")
     }

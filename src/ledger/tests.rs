@@ -74,7 +74,7 @@ fn each_store_has_its_own_ledger_and_sets_are_read_back_whole() {
     assert_eq!(set.id, first);
     assert_eq!(set.counts().done, 3);
     assert_eq!(set.to_undo(), vec![1, 2, 3]);
-    assert_eq!(set.line(), "bulk edit · 3 customers");
+    assert_eq!(set.line(), "bulk edit · 3 customers · done");
     assert_ne!(a.folder(), b.folder());
     #[cfg(unix)]
     {

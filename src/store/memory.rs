@@ -31,6 +31,8 @@ struct Held {
     failing: BTreeSet<i64>,
     /// The clock's offset from this machine's, in seconds (a store whose clock is behind).
     clock_offset: i64,
+    /// A clock that stands still (two changes in one second), when set.
+    frozen_at: Option<i64>,
 }
 
 /// A store in memory. Clones share it.
@@ -83,12 +85,20 @@ impl MemoryStore {
     }
 
     fn now(&self) -> i64 {
-        now_unix() + self.held().clock_offset
+        let held = self.held();
+        held.frozen_at
+            .unwrap_or_else(|| now_unix() + held.clock_offset)
     }
 
     /// Sets the store's clock this many seconds from this machine's.
     pub fn set_clock_offset(&self, seconds: i64) {
         self.held().clock_offset = seconds;
+    }
+
+    /// Stops the store's clock where it is: every change now has the same date.
+    pub fn freeze_clock(&self) {
+        let now = self.now();
+        self.held().frozen_at = Some(now);
     }
 
     /// Writes to this customer fail (500) until `heal`.

@@ -1103,3 +1103,93 @@ fn u_undoes_the_last_change_set_with_something_left_and_passes_those_in_conflict
     ));
     assert!(app.job.is_some(), "a job with the gauge and c to cancel");
 }
+
+#[test]
+fn the_journal_lists_a_sets_conflicts_to_try_again_or_set_aside() {
+    use bc_customers::jobs::undo::UndoScope;
+    use bc_customers::ledger::{FieldConflict, History, Kind, Outcome as Answer, State};
+    let mut app = loaded();
+    let asked = reads(&app.update(key(KeyCode::Char('H'))));
+    let [(request, Slot::History, Read::History)] = asked.as_slice() else {
+        panic!("the ledger is read: {asked:?}");
+    };
+    let mut set = change_set(5, Kind::BulkEdit, &[1, 2, 3]);
+    for entry in set.entries.values_mut() {
+        entry.state = State::Undone;
+    }
+    if let Some(entry) = set.entries.get_mut(&2) {
+        entry.state = State::Conflict;
+        entry.conflict = Some(Answer {
+            result: bc_customers::ledger::Result::Conflict,
+            did: None,
+            why: Some("changed since".into()),
+            conflicts: vec![FieldConflict {
+                field: "store_credit".into(),
+                now: "99.0000".into(),
+                left: "1.0000".into(),
+                wanted: "0.0000".into(),
+            }],
+        });
+    }
+    app.update(answer(
+        *request,
+        Slot::History,
+        Ok(Outcome::History(History {
+            sets: vec![set],
+            ..History::default()
+        })),
+    ));
+    let screen = draw(&app, 120, 20);
+    assert!(
+        screen.contains("2 of 3 undone, 1 conflict"),
+        "where its customers stand: {screen}"
+    );
+    // Nothing left to undo but its conflict: Enter lists it, as x does.
+    app.update(key(KeyCode::Enter));
+    let screen = draw(&app, 120, 30);
+    assert!(
+        screen
+            .contains("#2: store_credit is '99.0000' now (it left '1.0000', undo wanted '0.0000')"),
+        "{screen}"
+    );
+    let sent = writes(&press(&mut app, 1));
+    assert!(
+        matches!(
+            sent.as_slice(),
+            [(
+                _,
+                Write::UndoChangeSet {
+                    set: 5,
+                    scope: UndoScope::Conflicts,
+                    ..
+                }
+            )]
+        ),
+        "try again: {sent:?}"
+    );
+
+    let mut app = loaded();
+    let asked = reads(&app.update(key(KeyCode::Char('H'))));
+    let mut set = change_set(5, Kind::BulkEdit, &[1]);
+    for entry in set.entries.values_mut() {
+        entry.state = State::Conflict;
+    }
+    app.update(answer(
+        asked[0].0,
+        Slot::History,
+        Ok(Outcome::History(History {
+            sets: vec![set],
+            ..History::default()
+        })),
+    ));
+    app.update(key(KeyCode::Char('x')));
+    let sent = writes(&press(&mut app, 2));
+    let [(request, Write::SetAside { set: 5 })] = sent.as_slice() else {
+        panic!("set aside: {sent:?}");
+    };
+    app.update(done(*request, Ok(Outcome::SetAside(1))));
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("1 customer set aside: their newer values stay.")
+    );
+}

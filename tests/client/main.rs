@@ -8,4 +8,5 @@ mod backup;
 mod groups_addresses;
 mod hostile;
 mod index;
+mod promises;
 mod worker;

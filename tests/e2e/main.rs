@@ -9,6 +9,7 @@ mod config;
 mod export_files;
 mod guards;
 mod hostile_store;
+mod interrupted;
 mod pty;
 mod search;
 mod terminal;
