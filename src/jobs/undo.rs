@@ -113,7 +113,8 @@ enum Plan {
         customer: i64,
         before: CustomerChange,
         after: CustomerChange,
-        /// What the change left, when its answer came; unknown when it was cut off.
+        /// What the change left, when its answer came; unknown when it was cut off, and of
+        /// no use once the customer was re-created (a restore gives it a new date).
         date_modified: Option<String>,
     },
     /// Create again from the change set's backup.
@@ -127,8 +128,9 @@ enum Plan {
 /// A customer a change created.
 #[derive(Debug, Clone)]
 enum Created {
-    /// As the store answered the create.
-    Known(Box<Customer>),
+    /// As the store answered the create (and whether it was re-created since, under a new
+    /// id and date).
+    Known(Box<Customer>, bool),
     /// The create's answer never came: found by the email it was sent with.
     ByEmail(String),
 }
@@ -244,9 +246,15 @@ impl Service {
                 set.line()
             )));
         }
+        // A customer deleted and restored since lives under a new id: undone there.
+        // Its date at the last change this program made to it: another date now means
+        // someone else changed it since.
+        let moved = history.moved();
+        let last_dates = history.last_dates();
         let plans: Vec<(i64, Plan)> = keys
             .iter()
             .filter_map(|key| Some((*key, plan_for(set.entries.get(key)?)?)))
+            .map(|(key, plan)| (key, relocated(plan, &moved, &last_dates)))
             .collect();
         let removes = plans.iter().any(|(_, plan)| matches!(plan, Plan::Judge(_)));
         let recorder = self.begin(
@@ -394,7 +402,7 @@ impl Service {
                 continue;
             };
             let removal = match created {
-                Created::Known(customer) => self.judge_created(customer).await,
+                Created::Known(customer, moved) => self.judge_created(customer, *moved).await,
                 Created::ByEmail(email) => self.judge_unknown_create(email).await,
             }
             .map_err(JobError::store("cannot read the customers to delete"))?;
@@ -409,8 +417,9 @@ impl Service {
         Ok(judged)
     }
 
-    /// A created customer: deleted if as it was created, else a conflict.
-    async fn judge_created(&self, created: &Customer) -> Result<Removal, ApiError> {
+    /// A created customer: deleted if as it was created, else a conflict. One re-created
+    /// since (`moved`) is judged by its fields: its date is the restore's.
+    async fn judge_created(&self, created: &Customer, moved: bool) -> Result<Removal, ApiError> {
         let now = match self.store().get(created.id).await {
             Ok(now) => now,
             Err(ApiError::Status { status: 404, .. }) => {
@@ -430,7 +439,9 @@ impl Service {
                 wanted: "(deleted)".to_owned(),
             })
             .collect();
-        let touched = if created.date_modified.is_empty() {
+        let touched = if moved {
+            false
+        } else if created.date_modified.is_empty() {
             // What was created was not kept then: its dates tell whether it changed since.
             matches!((now.created_at(), now.modified_at()), (Some(c), Some(m)) if m > c + 1)
         } else {
@@ -484,7 +495,9 @@ fn plan_for(entry: &crate::ledger::Entry) -> Option<Plan> {
         (Some(Did::Deleted { customer }), _) => Plan::Recreate {
             customer: *customer,
         },
-        (Some(Did::Created { customer }), _) => Plan::Judge(Created::Known(customer.clone())),
+        (Some(Did::Created { customer }), _) => {
+            Plan::Judge(Created::Known(customer.clone(), false))
+        }
         (
             None,
             Some(Intent::Edit {
@@ -510,6 +523,61 @@ fn plan_for(entry: &crate::ledger::Entry) -> Option<Plan> {
         )),
         (None, None) => return None,
     })
+}
+
+/// A plan as it stands now: a customer deleted and restored since is undone under its new
+/// id, by its fields (its date is the restore's); another is expected to have the date this
+/// program's last change to it left.
+fn relocated(
+    plan: Plan,
+    moved: &std::collections::BTreeMap<i64, i64>,
+    last_dates: &std::collections::BTreeMap<i64, String>,
+) -> Plan {
+    let now = |mut id: i64| {
+        // Followed through each restore; a cycle cannot happen, but is never followed far.
+        for _ in 0..64 {
+            match moved.get(&id) {
+                Some(next) if *next != id => id = *next,
+                _ => break,
+            }
+        }
+        id
+    };
+    match plan {
+        Plan::SetBack {
+            customer,
+            before,
+            after,
+            date_modified,
+        } if now(customer) != customer => Plan::SetBack {
+            customer: now(customer),
+            before,
+            after,
+            date_modified: date_modified.filter(|_| false),
+        },
+        Plan::SetBack {
+            customer,
+            before,
+            after,
+            date_modified: Some(_),
+        } => Plan::SetBack {
+            customer,
+            before,
+            after,
+            date_modified: last_dates.get(&customer).cloned(),
+        },
+        Plan::Judge(Created::Known(mut created, _)) if now(created.id) != created.id => {
+            created.id = now(created.id);
+            Plan::Judge(Created::Known(created, true))
+        }
+        Plan::Judge(Created::Known(mut created, moved)) => {
+            if let Some(date) = last_dates.get(&created.id) {
+                created.date_modified = date.clone();
+            }
+            Plan::Judge(Created::Known(created, moved))
+        }
+        other => other,
+    }
 }
 
 /// The records of the customers to re-create, read once from the undone set's backup.

@@ -130,27 +130,6 @@ impl ChangeSet {
         entry.outcome = Some(outcome);
     }
 
-    /// An undo's outcome for one of this set's customers.
-    pub(super) fn undone_by(&mut self, key: i64, outcome: &Outcome) {
-        let Some(entry) = self.entries.get_mut(&key) else {
-            return;
-        };
-        match outcome.result {
-            // Set back now, or found set back already (an undo stopped before its answer).
-            Result::Done | Result::Skipped => {
-                entry.state = State::Undone;
-                entry.conflict = None;
-            }
-            // The change never reached the store: there is nothing to undo.
-            Result::Unchanged => entry.state = State::Skipped,
-            Result::Conflict => {
-                entry.state = State::Conflict;
-                entry.conflict = Some(outcome.clone());
-            }
-            Result::Failed => {}
-        }
-    }
-
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
         for entry in self.entries.values() {
@@ -285,6 +264,79 @@ impl ChangeSet {
     }
 }
 
+/// Applies each undo to the change set it undoes, oldest first. An undo that a later undo
+/// takes back gives the set it undid its change back (those customers are to undo again);
+/// put back in force, it takes the change away again.
+pub(super) fn settle_undos(sets: &mut BTreeMap<u64, ChangeSet>) {
+    let undos: Vec<(u64, Vec<(i64, Outcome)>)> = sets
+        .values()
+        .filter_map(|set| {
+            let outcomes = set
+                .entries
+                .iter()
+                .filter_map(|(key, entry)| Some((*key, entry.outcome.clone()?)))
+                .collect();
+            set.undoes.map(|undone| (undone, outcomes))
+        })
+        .collect();
+    for (undone, outcomes) in undos {
+        for (key, outcome) in outcomes {
+            match outcome.result {
+                // Set back now, or found set back already (an undo stopped before its answer).
+                Result::Done | Result::Skipped => set_state(sets, undone, key, State::Undone),
+                // The change never reached the store: there is nothing to undo.
+                Result::Unchanged => set_state(sets, undone, key, State::Skipped),
+                Result::Conflict => {
+                    set_state(sets, undone, key, State::Conflict);
+                    if let Some(entry) = sets
+                        .get_mut(&undone)
+                        .and_then(|set| set.entries.get_mut(&key))
+                    {
+                        entry.conflict = Some(outcome);
+                    }
+                }
+                Result::Failed => {}
+            }
+        }
+    }
+}
+
+/// Sets where one customer of a change set stands; when the set is itself an undo, what it
+/// undid follows: its change is back when the undo is taken back, and gone again when the
+/// undo is back in force.
+fn set_state(sets: &mut BTreeMap<u64, ChangeSet>, id: u64, key: i64, state: State) {
+    let Some(set) = sets.get_mut(&id) else {
+        return;
+    };
+    let undoes = set.undoes;
+    let Some(entry) = set.entries.get_mut(&key) else {
+        return;
+    };
+    let was = entry.state;
+    entry.state = state;
+    if state == State::Undone {
+        entry.conflict = None;
+    }
+    let Some(target) = undoes else {
+        return;
+    };
+    let target_state = sets
+        .get(&target)
+        .and_then(|set| set.entries.get(&key))
+        .map(|entry| entry.state);
+    match (was, state, target_state) {
+        // Taken back (also when its own request's fate was unknown: it happened, since it
+        // was found and set back).
+        (State::Done | State::Unknown, State::Undone, Some(State::Undone)) => {
+            set_state(sets, target, key, State::Done)
+        }
+        (State::Undone, State::Done, Some(State::Done)) => {
+            set_state(sets, target, key, State::Undone)
+        }
+        _ => {}
+    }
+}
+
 /// A line of a ledger file that could not be read: reported, and skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Damaged {
@@ -318,6 +370,63 @@ pub struct History {
 impl History {
     pub fn set(&self, id: u64) -> Option<&ChangeSet> {
         self.sets.iter().find(|set| set.id == id)
+    }
+
+    /// Where customers deleted and then re-created by an undo live now: their old id to
+    /// their new one, for every such undo still in force. A change to the old id is undone
+    /// on the new one.
+    pub fn moved(&self) -> BTreeMap<i64, i64> {
+        use super::lines::Did;
+        let by_id: BTreeMap<u64, &ChangeSet> = self.sets.iter().map(|set| (set.id, set)).collect();
+        let mut moved = BTreeMap::new();
+        for set in by_id.values() {
+            let Some(undone) = set.undoes.and_then(|id| by_id.get(&id)) else {
+                continue;
+            };
+            for (key, entry) in &set.entries {
+                let (State::Done, Some(Did::Created { customer })) = (entry.state, entry.did())
+                else {
+                    continue;
+                };
+                // Deleted as its answer said, or by a request whose answer never came.
+                let deleted = undone.entries.get(key).and_then(|entry| match entry.did() {
+                    Some(Did::Deleted { customer }) => Some(*customer),
+                    Some(_) => None,
+                    None => match &entry.intent {
+                        Some(super::lines::Intent::Delete { customer }) => Some(*customer),
+                        _ => None,
+                    },
+                });
+                if let Some(was) = deleted {
+                    moved.insert(was, customer.id);
+                }
+            }
+        }
+        moved
+    }
+
+    /// The `date_modified` the store gave each customer at the last change this program made
+    /// to it: a customer with another date now was changed by someone else since.
+    pub fn last_dates(&self) -> BTreeMap<i64, String> {
+        let mut dates = BTreeMap::new();
+        for set in self.sets.iter().rev() {
+            for entry in set.entries.values() {
+                match entry.did() {
+                    Some(super::lines::Did::Edited {
+                        customer,
+                        date_modified,
+                        ..
+                    }) => {
+                        dates.insert(*customer, date_modified.clone());
+                    }
+                    Some(super::lines::Did::Created { customer }) => {
+                        dates.insert(customer.id, customer.date_modified.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        dates
     }
 
     /// The newest change set with something left to undo (a set whose undo ended in

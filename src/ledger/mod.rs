@@ -173,6 +173,7 @@ impl Ledger {
             undoes,
             what,
         };
+        self.append_journal(&JournalLine::Begin(begin.clone()))?;
         let set_path = self.set_path(id);
         let set_file = create_private_file(&set_path, true).map_err(file_error(&set_path))?;
         // Held while the job runs: a reader finding it held knows the set is under way.
@@ -180,7 +181,6 @@ impl Ledger {
             path: set_path.clone(),
             error: error.into(),
         })?;
-        self.append_journal(&JournalLine::Begin(begin.clone()))?;
         drop(lock);
         Ok(Recorder {
             ledger: self.clone(),
@@ -201,6 +201,18 @@ impl Ledger {
         })?;
         if let Some((folder, _)) = &self.older {
             highest = highest.max(older::highest_id(folder));
+        }
+        // A set's file left by a beginning that was never written: its number is taken too.
+        if let Ok(files) = std::fs::read_dir(&self.folder) {
+            for file in files.flatten() {
+                let name = file.file_name();
+                let number = name
+                    .to_str()
+                    .and_then(|name| name.strip_prefix("set-"))
+                    .and_then(|rest| rest.strip_suffix(".jsonl"))
+                    .and_then(|number| number.parse::<u64>().ok());
+                highest = highest.max(number.unwrap_or(0));
+            }
         }
         Ok(highest + 1)
     }
@@ -238,25 +250,7 @@ impl Ledger {
                 set.running = held_elsewhere(&path);
             }
         }
-        // Undos after the sets they undo, in the order they were made.
-        let undos: Vec<(u64, Vec<(i64, Outcome)>)> = sets
-            .values()
-            .filter_map(|set| {
-                let outcomes = set
-                    .entries
-                    .iter()
-                    .filter_map(|(key, entry)| Some((*key, entry.outcome.clone()?)))
-                    .collect();
-                set.undoes.map(|undone| (undone, outcomes))
-            })
-            .collect();
-        for (undone, outcomes) in undos {
-            if let Some(target) = sets.get_mut(&undone) {
-                for (key, outcome) in &outcomes {
-                    target.undone_by(*key, outcome);
-                }
-            }
-        }
+        history::settle_undos(&mut sets);
         for aside in set_aside {
             if let Some(set) = sets.get_mut(&aside.id) {
                 for key in aside.customers {

@@ -284,3 +284,48 @@ fn the_journal_kept_before_identities_is_listed_by_name() {
     let next = bulk_edit(&ledger, &[1], &[1], true);
     assert_eq!(next, 6, "numbered after the older journal's sets");
 }
+
+#[test]
+fn an_undo_taken_back_gives_its_set_its_change_back() {
+    let data = tempfile::tempdir().expect("a folder");
+    let ledger = Ledger::open(&Places::in_folder(data.path()), &store(1), "s").expect("a ledger");
+    let edit = bulk_edit(&ledger, &[1, 2], &[1, 2], true);
+    let undo_of = |undone: u64, keys: &[i64]| {
+        let mut undo = ledger
+            .begin(
+                Kind::Undo,
+                keys.to_vec(),
+                |_| None,
+                Some(undone),
+                String::new(),
+            )
+            .expect("begun");
+        for &key in keys {
+            undo.outcome(key, edited(key)).expect("an outcome");
+        }
+        let id = undo.id();
+        undo.end(false, None).expect("ended");
+        id
+    };
+    let undo = undo_of(edit, &[1, 2]);
+    let states = |id: u64| {
+        let history = ledger.history().expect("a history");
+        let set = history.set(id).expect("the set").clone();
+        set.entries.values().map(|e| e.state).collect::<Vec<_>>()
+    };
+    assert_eq!(states(edit), [State::Undone, State::Undone]);
+    let redo = undo_of(undo, &[1]);
+    assert_eq!(states(undo), [State::Undone, State::Done]);
+    assert_eq!(
+        states(edit),
+        [State::Done, State::Undone],
+        "customer 1's change is back"
+    );
+    undo_of(redo, &[1]);
+    assert_eq!(states(undo), [State::Done, State::Done]);
+    assert_eq!(
+        states(edit),
+        [State::Undone, State::Undone],
+        "and gone again"
+    );
+}

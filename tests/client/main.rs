@@ -8,5 +8,6 @@ mod backup;
 mod groups_addresses;
 mod hostile;
 mod index;
+mod model;
 mod promises;
 mod worker;
