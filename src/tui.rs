@@ -14,8 +14,6 @@ use crate::store::SharedStore;
 use crate::ui;
 use crate::worker::{self, Command};
 
-/// Runs the app on this terminal until the user quits; the terminal is restored on every way
-/// out (return, error, panic through ratatui's hook, SIGTERM).
 /// How the app is set up, besides its store.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -29,6 +27,8 @@ pub struct Settings {
     pub index: bool,
 }
 
+/// Runs the app on this terminal until the user quits; the terminal is restored on every way
+/// out (return, error, panic through ratatui's hook, SIGTERM).
 pub async fn run(backend: SharedStore, label: StoreLabel, settings: Settings) -> Result<()> {
     let mouse = settings.mouse;
     let mut terminal = ratatui::init();

@@ -56,10 +56,6 @@ impl FilterForm {
         form
     }
 
-    pub fn focused_name(&self) -> &'static str {
-        FILTER_NAMES[self.focus]
-    }
-
     pub fn next(&mut self) {
         self.focus = (self.focus + 1) % FILTER_NAMES.len();
     }

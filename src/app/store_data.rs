@@ -3,7 +3,7 @@
 //! (read when the details open).
 
 use super::{App, Screen};
-use crate::domain::{Address, CustomerGroup};
+use crate::domain::Address;
 use crate::worker::{Command, Failure, Outcome, Read, Slot};
 
 /// The addresses of the customer in the details.
@@ -65,14 +65,6 @@ impl App {
             Some(group) => group.name.clone(),
             None => format!("#{id}"),
         }
-    }
-
-    /// The group with this name (any case), if the store has one.
-    pub fn group_named(&self, name: &str) -> Option<&CustomerGroup> {
-        let name = name.trim();
-        self.groups
-            .iter()
-            .find(|group| group.name.eq_ignore_ascii_case(name))
     }
 
     pub(super) fn load_groups(&mut self) -> Command {

@@ -6,18 +6,23 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use super::fields::Field;
 use crate::dates::{format_api_date, parse_api_date};
 
-/// The filters by their API names, in the order they are shown and sent.
-pub const FILTER_NAMES: [&str; 14] = [
-    "first_name",
-    "last_name",
-    "email",
-    "company",
-    "phone",
-    "store_credit",
-    "customer_group_id",
-    "tax_exempt_category",
+/// The fields a filter matches exactly, in the field list's order.
+pub const FIELD_FILTERS: [Field; 8] = [
+    Field::FirstName,
+    Field::LastName,
+    Field::Email,
+    Field::Company,
+    Field::Phone,
+    Field::StoreCredit,
+    Field::CustomerGroupId,
+    Field::TaxExemptCategory,
+];
+
+/// The filters that bound a range, by name.
+const RANGE_FILTERS: [&str; 6] = [
     "min_id",
     "max_id",
     "min_date_created",
@@ -25,6 +30,24 @@ pub const FILTER_NAMES: [&str; 14] = [
     "min_date_modified",
     "max_date_modified",
 ];
+
+/// The filters by their API names, in the order they are shown and sent: the fields, then
+/// the ranges.
+pub const FILTER_NAMES: [&str; 14] = filter_names();
+
+const fn filter_names() -> [&'static str; 14] {
+    let mut names = [""; 14];
+    let mut at = 0;
+    while at < FIELD_FILTERS.len() {
+        names[at] = FIELD_FILTERS[at].name();
+        at += 1;
+    }
+    while at < names.len() {
+        names[at] = RANGE_FILTERS[at - FIELD_FILTERS.len()];
+        at += 1;
+    }
+    names
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {

@@ -20,7 +20,7 @@ use crate::domain::{Customer, CustomerGroup};
 use crate::sqlite::{connect, create_private};
 use crate::store::StoreIdentity;
 use addresses::forget_addresses;
-pub use search::{Facet, Found, IndexQuery, Sort, SortColumn};
+pub use search::{Counted, Facet, IndexQuery, Sort, SortColumn};
 pub use summary::{Summary, SummaryRow};
 
 /// The local index of one store.
@@ -40,6 +40,27 @@ impl std::fmt::Debug for LocalIndex {
             .finish_non_exhaustive()
     }
 }
+
+/// Where the index's sync stands: read and written in one place (`sync_state`,
+/// `set_sync_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncState {
+    /// The store's clock the next sync reads changes from (never this machine's).
+    pub store_synced_at: Option<i64>,
+    /// When the last whole sync ended, by this machine's clock (said to people).
+    pub synced_at: Option<i64>,
+    /// A first sync under way: the store's clock when it began …
+    pub first_sync_started: Option<i64>,
+    /// … and the customer id it goes on from.
+    pub first_sync_next_id: Option<i64>,
+}
+
+const STORE_SYNCED_AT: &str = "store_synced_at";
+const SYNCED_AT: &str = "synced_at";
+const FIRST_SYNC_STARTED: &str = "first_sync_started";
+const FIRST_SYNC_NEXT_ID: &str = "first_sync_next_id";
+/// The store the index holds, by its identity's key.
+const STORE: &str = "store";
 
 /// What `bc-customers index status` and the status bar say.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,7 +181,7 @@ impl LocalIndex {
     /// Whether it was emptied.
     pub fn claim(&self, store: &StoreIdentity) -> Result<bool, IndexError> {
         let key = store.key();
-        let held = self.meta("store")?;
+        let held = self.meta(STORE)?;
         if held.as_deref() == Some(key.as_str()) {
             return Ok(false);
         }
@@ -176,7 +197,7 @@ impl LocalIndex {
                  DELETE FROM meta;",
             )
             .map_err(self.failed())?;
-        set_meta(&transaction, "store", Some(&key)).map_err(self.failed())?;
+        set_meta(&transaction, STORE, Some(&key)).map_err(self.failed())?;
         transaction.commit().map_err(self.failed())?;
         Ok(had_any)
     }
@@ -333,37 +354,51 @@ impl LocalIndex {
     }
 
     pub fn status(&self) -> Result<IndexStatus, IndexError> {
+        let state = self.sync_state()?;
         Ok(IndexStatus {
             customers: self.len()?,
-            synced_at: self.meta("synced_at")?.and_then(|v| v.parse().ok()),
-            resume_from_id: self
-                .meta("first_sync_next_id")?
-                .and_then(|v| v.parse().ok()),
+            synced_at: state.synced_at,
+            resume_from_id: state.first_sync_next_id,
         })
     }
 
-    pub fn meta(&self, key: &str) -> Result<Option<String>, IndexError> {
+    /// Where the index's sync stands, as the file keeps it.
+    pub fn sync_state(&self) -> Result<SyncState, IndexError> {
+        let number = |key| -> Result<Option<i64>, IndexError> {
+            Ok(self.meta(key)?.and_then(|value| value.parse().ok()))
+        };
+        Ok(SyncState {
+            store_synced_at: number(STORE_SYNCED_AT)?,
+            synced_at: number(SYNCED_AT)?,
+            first_sync_started: number(FIRST_SYNC_STARTED)?,
+            first_sync_next_id: number(FIRST_SYNC_NEXT_ID)?,
+        })
+    }
+
+    /// Keeps where the sync stands (and forgets what older versions kept besides).
+    pub fn set_sync_state(&self, state: &SyncState) -> Result<(), IndexError> {
+        let text = |value: Option<i64>| value.map(|value| value.to_string());
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        for (key, value) in [
+            (STORE_SYNCED_AT, text(state.store_synced_at)),
+            (SYNCED_AT, text(state.synced_at)),
+            (FIRST_SYNC_STARTED, text(state.first_sync_started)),
+            (FIRST_SYNC_NEXT_ID, text(state.first_sync_next_id)),
+            ("first_sync_page", None),
+        ] {
+            set_meta(&transaction, key, value.as_deref()).map_err(self.failed())?;
+        }
+        transaction.commit().map_err(self.failed())
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, IndexError> {
         self.reader()
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
                 row.get(0)
             })
             .optional()
             .map_err(self.failed())
-    }
-
-    pub fn set_meta(&self, pairs: &[(&str, Option<String>)]) -> Result<(), IndexError> {
-        let mut connection = self.writer();
-        let transaction = connection.transaction().map_err(self.failed())?;
-        for (key, value) in pairs {
-            set_meta(&transaction, key, value.as_deref()).map_err(self.failed())?;
-        }
-        transaction.commit().map_err(self.failed())
-    }
-
-    /// Where a first sync goes on from, once every customer below `next_id` is kept: a sync
-    /// cut off goes on from there.
-    pub fn keep_through(&self, next_id: i64) -> Result<(), IndexError> {
-        self.set_meta(&[("first_sync_next_id", Some(next_id.to_string()))])
     }
 
     /// Customers of a first sync and where it goes on from, together.
@@ -373,12 +408,8 @@ impl LocalIndex {
         for customer in customers {
             write_customer(&transaction, customer).map_err(self.failed())?;
         }
-        set_meta(
-            &transaction,
-            "first_sync_next_id",
-            Some(&next_id.to_string()),
-        )
-        .map_err(self.failed())?;
+        set_meta(&transaction, FIRST_SYNC_NEXT_ID, Some(&next_id.to_string()))
+            .map_err(self.failed())?;
         transaction.commit().map_err(self.failed())
     }
 }

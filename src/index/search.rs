@@ -310,7 +310,7 @@ fn found_rows_sql(query: &IndexQuery) -> (String, Vec<Value>) {
 /// How many customers a search found: all of them, or more than a number (a quick first
 /// answer for a broad search, the exact count following).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Found {
+pub enum Counted {
     Exactly(u64),
     MoreThan(u64),
 }
@@ -326,7 +326,7 @@ impl LocalIndex {
         let sorted = query.sort.column != SortColumn::Id;
         let narrowed = !query.text.trim().is_empty() || query.facet.is_some();
         let broad =
-            sorted && narrowed && matches!(self.found_at_most(query, BROAD)?, Found::MoreThan(_));
+            sorted && narrowed && matches!(self.found_at_most(query, BROAD)?, Counted::MoreThan(_));
         let (sql, mut values) = listing_sql(query, broad);
         values.push(Value::Integer(limit as i64));
         values.push(Value::Integer(
@@ -400,7 +400,7 @@ impl LocalIndex {
 
     /// How many customers the query finds, counting no further than `at_most`: quick however
     /// broad the search. An exact count under way is stopped.
-    pub fn count_at_most(&self, query: &IndexQuery, at_most: u64) -> Result<Found, IndexError> {
+    pub fn count_at_most(&self, query: &IndexQuery, at_most: u64) -> Result<Counted, IndexError> {
         if let Some(counting) = self
             .counting
             .lock()
@@ -412,7 +412,7 @@ impl LocalIndex {
         self.found_at_most(query, at_most)
     }
 
-    fn found_at_most(&self, query: &IndexQuery, at_most: u64) -> Result<Found, IndexError> {
+    fn found_at_most(&self, query: &IndexQuery, at_most: u64) -> Result<Counted, IndexError> {
         let (rows, mut values) = found_rows_sql(query);
         let sql = format!("SELECT count(*) FROM ({rows} LIMIT ?)");
         values.push(Value::Integer(at_most.saturating_add(1) as i64));
@@ -424,9 +424,9 @@ impl LocalIndex {
             })
             .map_err(self.failed())? as u64;
         Ok(if counted > at_most {
-            Found::MoreThan(at_most)
+            Counted::MoreThan(at_most)
         } else {
-            Found::Exactly(counted)
+            Counted::Exactly(counted)
         })
     }
 

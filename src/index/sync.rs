@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, stream};
 
-use super::{IndexError, LocalIndex};
+use super::{IndexError, LocalIndex, SyncState};
 use crate::domain::{Customer, Filter};
 use crate::store::ApiError;
 use crate::store::SharedStore;
@@ -116,23 +116,13 @@ async fn sync_once(
     index: &Arc<LocalIndex>,
     progress: &mut (impl FnMut(SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
-    let (since, resume) = on_index(index, |index| {
-        Ok((
-            index
-                .meta("store_synced_at")?
-                .and_then(|v| v.parse::<i64>().ok()),
-            index
-                .meta("first_sync_page")?
-                .and_then(|v| v.parse::<u64>().ok()),
-        ))
-    })
-    .await?;
+    let state = on_index(index, |index| index.sync_state()).await?;
     let mut report = SyncReport::default();
-    let since = match (since, resume) {
+    let since = match (state.store_synced_at, state.first_sync_next_id) {
         (Some(since), None) => since,
         _ => {
             report.first = true;
-            first_sync(store, index, progress).await?
+            first_sync(store, index, state, progress).await?
         }
     };
     let (changed, watermark) = changes_since(store, index, since).await?;
@@ -144,16 +134,13 @@ async fn sync_once(
         Err(ApiError::Status { status: 404, .. }) => {} // a store without groups
         Err(error) => return Err(error.into()),
     }
-    let now = crate::dates::now_unix();
-    on_index(index, move |index| {
-        index.set_meta(&[
-            ("store_synced_at", Some(watermark.to_string())),
-            ("synced_at", Some(now.to_string())),
-            ("first_sync_next_id", None),
-            ("first_sync_started", None),
-        ])
-    })
-    .await?;
+    let done = SyncState {
+        store_synced_at: Some(watermark),
+        synced_at: Some(crate::dates::now_unix()),
+        first_sync_started: None,
+        first_sync_next_id: None,
+    };
+    on_index(index, move |index| index.set_sync_state(&done)).await?;
     if report.first {
         report.changed += on_index(index, |index| index.len()).await?;
     }
@@ -170,19 +157,10 @@ async fn sync_once(
 async fn first_sync(
     store: &SharedStore,
     index: &Arc<LocalIndex>,
+    state: SyncState,
     progress: &mut (impl FnMut(SyncProgress) + Send),
 ) -> Result<i64, SyncError> {
-    let (started, from_id) = on_index(index, |index| {
-        Ok((
-            index
-                .meta("first_sync_started")?
-                .and_then(|v| v.parse::<i64>().ok()),
-            index
-                .meta("first_sync_next_id")?
-                .and_then(|v| v.parse::<i64>().ok()),
-        ))
-    })
-    .await?;
+    let (started, from_id) = (state.first_sync_started, state.first_sync_next_id);
     let total = store.count(&Filter::default()).await?;
     let started = match started {
         Some(started) => started,
@@ -191,13 +169,12 @@ async fn first_sync(
             // Never this machine's clock: a store whose clock is behind would have its
             // changes missed. Without a `Date`, from the start of time.
             let started = store.stats().store_time().unwrap_or(0);
-            on_index(index, move |index| {
-                index.set_meta(&[
-                    ("first_sync_started", Some(started.to_string())),
-                    ("first_sync_next_id", Some("1".to_owned())),
-                ])
-            })
-            .await?;
+            let begun = SyncState {
+                first_sync_started: Some(started),
+                first_sync_next_id: Some(1),
+                ..state
+            };
+            on_index(index, move |index| index.set_sync_state(&begun)).await?;
             started
         }
     };

@@ -10,12 +10,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures::StreamExt;
 
 use super::Cancel;
-use crate::ledger::{Intent, LedgerError, Outcome, Recorder};
+use crate::ledger::{CustomerOutcome, Intent, LedgerError, Recorder};
 
 /// One customer's part done: its key in the ledger, what came of it, and what the job keeps.
 pub(super) struct Each<R> {
     pub key: i64,
-    pub outcome: Outcome,
+    pub outcome: CustomerOutcome,
     pub value: R,
 }
 

@@ -13,7 +13,7 @@ use crate::domain::{
     Address, AddressChange, Customer, CustomerChange, CustomerGroup, GroupChange, NewCustomer,
 };
 use crate::index::LocalIndex;
-use crate::ledger::{Did, History, Intent, Kind, Ledger, Outcome, Recorder, Result as Done};
+use crate::ledger::{CustomerOutcome, Did, History, Intent, Kind, Ledger, Recorder, Verdict};
 use crate::paths::Places;
 use crate::store::{ApiError, SharedStore, StoreIdentity};
 
@@ -320,27 +320,27 @@ pub(super) fn into_inner(recorder: Mutex<Recorder>) -> Recorder {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-pub(super) fn done(did: Did) -> Outcome {
-    Outcome {
-        result: Done::Done,
+pub(super) fn done(did: Did) -> CustomerOutcome {
+    CustomerOutcome {
+        result: Verdict::Done,
         did: Some(did),
         why: None,
         conflicts: Vec::new(),
     }
 }
 
-pub(super) fn failed(error: &ApiError) -> Outcome {
-    Outcome {
-        result: Done::Failed,
+pub(super) fn failed(error: &ApiError) -> CustomerOutcome {
+    CustomerOutcome {
+        result: Verdict::Failed,
         did: None,
         why: Some(error.to_string()),
         conflicts: Vec::new(),
     }
 }
 
-pub(super) fn skipped(why: impl Into<String>) -> Outcome {
-    Outcome {
-        result: Done::Skipped,
+pub(super) fn skipped(why: impl Into<String>) -> CustomerOutcome {
+    CustomerOutcome {
+        result: Verdict::Skipped,
         did: None,
         why: Some(why.into()),
         conflicts: Vec::new(),

@@ -16,7 +16,7 @@ use super::service::{Service, done, failed, into_inner, skipped};
 use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::{Customer, CustomerChange, Field, Filter};
 use crate::ledger::{
-    ChangeSet, Did, FieldConflict, Intent, Kind, Outcome, Recorded, Result as Came, State,
+    ChangeSet, CustomerOutcome, Did, FieldConflict, Intent, Kind, Recorded, State, Verdict,
 };
 use crate::store::{ApiError, SharedStore};
 
@@ -139,7 +139,7 @@ enum Created {
 #[derive(Debug, Clone)]
 enum Removal {
     Delete { customer: i64 },
-    Outcome(Outcome),
+    Left(CustomerOutcome),
 }
 
 /// The words of a dialog asking to undo a change set: what will happen, in its own terms,
@@ -423,7 +423,7 @@ impl Service {
         let now = match self.store().get(created.id).await {
             Ok(now) => now,
             Err(ApiError::Status { status: 404, .. }) => {
-                return Ok(Removal::Outcome(skipped("already gone")));
+                return Ok(Removal::Left(skipped("already gone")));
             }
             Err(error) => return Err(error),
         };
@@ -448,7 +448,7 @@ impl Service {
             now.date_modified != created.date_modified
         };
         if !changed.is_empty() || touched {
-            return Ok(Removal::Outcome(conflict(
+            return Ok(Removal::Left(conflict(
                 format!(
                     "changed since it was created (modified {})",
                     now.date_modified
@@ -467,7 +467,7 @@ impl Service {
             ..Filter::default()
         };
         match self.store().list(&filter, 1, 1).await?.customers.pop() {
-            None => Ok(Removal::Outcome(unchanged())),
+            None => Ok(Removal::Left(unchanged())),
             Some(found) => Ok(Removal::Delete { customer: found.id }),
         }
     }
@@ -619,38 +619,38 @@ enum Effect {
     Failed(String, String),
 }
 
-fn conflict(why: String, fields: Vec<FieldConflict>) -> Outcome {
-    Outcome {
-        result: Came::Conflict,
+fn conflict(why: String, fields: Vec<FieldConflict>) -> CustomerOutcome {
+    CustomerOutcome {
+        result: Verdict::Conflict,
         did: None,
         why: Some(why),
         conflicts: fields,
     }
 }
 
-fn unchanged() -> Outcome {
-    Outcome {
-        result: Came::Unchanged,
+fn unchanged() -> CustomerOutcome {
+    CustomerOutcome {
+        result: Verdict::Unchanged,
         did: None,
         why: Some("the change never reached the store".to_owned()),
         conflicts: Vec::new(),
     }
 }
 
-fn effect_of(customer: i64, outcome: &Outcome) -> Effect {
+fn effect_of(customer: i64, outcome: &CustomerOutcome) -> Effect {
     match outcome.result {
-        Came::Conflict => Effect::Conflict(UndoConflict {
+        Verdict::Conflict => Effect::Conflict(UndoConflict {
             customer,
             why: outcome.why.clone().unwrap_or_default(),
             fields: outcome.conflicts.clone(),
         }),
-        Came::Unchanged => Effect::Unchanged,
-        Came::Skipped => Effect::Already,
-        Came::Failed => Effect::Failed(
+        Verdict::Unchanged => Effect::Unchanged,
+        Verdict::Skipped => Effect::Already,
+        Verdict::Failed => Effect::Failed(
             format!("customer {customer}"),
             outcome.why.clone().unwrap_or_default(),
         ),
-        Came::Done => Effect::Already,
+        Verdict::Done => Effect::Already,
     }
 }
 
@@ -661,7 +661,7 @@ async fn undo_one(
     key: i64,
     plan: Plan,
     records: &HashMap<i64, CustomerRecord>,
-) -> Option<(Outcome, Effect)> {
+) -> Option<(CustomerOutcome, Effect)> {
     match plan {
         Plan::SetBack {
             customer,
@@ -671,8 +671,8 @@ async fn undo_one(
         } => set_back(store, shared, customer, before, after, date_modified).await,
         Plan::Recreate { customer } => {
             let Some(record) = records.get(&customer) else {
-                let outcome = Outcome {
-                    result: Came::Failed,
+                let outcome = CustomerOutcome {
+                    result: Verdict::Failed,
                     did: None,
                     why: Some("not in the backup".to_owned()),
                     conflicts: Vec::new(),
@@ -682,13 +682,13 @@ async fn undo_one(
             };
             bring_back(store, shared, key, record).await
         }
-        Plan::Remove(Removal::Outcome(outcome)) => {
+        Plan::Remove(Removal::Left(outcome)) => {
             let effect = effect_of(key, &outcome);
             Some((outcome, effect))
         }
         Plan::Judge(_) => {
-            let outcome = Outcome {
-                result: Came::Failed,
+            let outcome = CustomerOutcome {
+                result: Verdict::Failed,
                 did: None,
                 why: Some("not read before its delete".to_owned()),
                 conflicts: Vec::new(),
@@ -724,7 +724,7 @@ async fn set_back(
     before: CustomerChange,
     after: CustomerChange,
     date_modified: Option<String>,
-) -> Option<(Outcome, Effect)> {
+) -> Option<(CustomerOutcome, Effect)> {
     let now = match store.get(customer).await {
         Ok(now) => now,
         Err(ApiError::Status { status: 404, .. }) => {
@@ -810,7 +810,7 @@ async fn bring_back(
     shared: &Shared<'_>,
     key: i64,
     record: &CustomerRecord,
-) -> Option<(Outcome, Effect)> {
+) -> Option<(CustomerOutcome, Effect)> {
     let intent = Intent::Create {
         fields: fields_of(&record.customer),
     };

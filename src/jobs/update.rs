@@ -17,7 +17,7 @@ use super::run::{Each, Shared, run_each};
 use super::service::{Service, done, failed, into_inner, skipped};
 use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::{Customer, CustomerChange, Field, FieldValues, Value};
-use crate::ledger::{Did, Intent, Kind, Outcome};
+use crate::ledger::{CustomerOutcome, Did, Intent, Kind};
 use crate::store::{ApiError, MAX_PAGE_SIZE, SharedStore};
 
 /// What a bulk edit does to each customer.
@@ -442,7 +442,7 @@ async fn update_one(
     shared: &Shared<'_>,
     change: &BulkChange,
     backed: Customer,
-) -> Option<(Outcome, Result<Updating, ApiError>)> {
+) -> Option<(CustomerOutcome, Result<Updating, ApiError>)> {
     let now = match store.get(backed.id).await {
         Ok(now) => now,
         Err(ApiError::Status { status: 404, .. }) => {

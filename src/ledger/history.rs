@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::lines::{Begin, Did, End, FieldConflict, Intent, Kind, Outcome, Result};
+use super::lines::{Begin, CustomerOutcome, Did, End, FieldConflict, Intent, Kind, Verdict};
 use crate::store::StoreIdentity;
 
 /// Which store a change set was recorded for.
@@ -38,10 +38,10 @@ pub enum State {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub intent: Option<Intent>,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<CustomerOutcome>,
     pub state: State,
     /// What the last undo found, when it found a conflict.
-    pub conflict: Option<Outcome>,
+    pub conflict: Option<CustomerOutcome>,
 }
 
 impl Entry {
@@ -113,12 +113,12 @@ impl ChangeSet {
         entry.intent = Some(intent);
     }
 
-    pub(super) fn take_outcome(&mut self, key: i64, outcome: Outcome) {
+    pub(super) fn take_outcome(&mut self, key: i64, outcome: CustomerOutcome) {
         let state = match outcome.result {
-            Result::Done => State::Done,
-            Result::Failed => State::Failed,
-            Result::Skipped | Result::Unchanged => State::Skipped,
-            Result::Conflict => State::Conflict,
+            Verdict::Done => State::Done,
+            Verdict::Failed => State::Failed,
+            Verdict::Skipped | Verdict::Unchanged => State::Skipped,
+            Verdict::Conflict => State::Conflict,
         };
         let entry = self.entries.entry(key).or_insert(Entry {
             intent: None,
@@ -268,7 +268,7 @@ impl ChangeSet {
 /// takes back gives the set it undid its change back (those customers are to undo again);
 /// put back in force, it takes the change away again.
 pub(super) fn settle_undos(sets: &mut BTreeMap<u64, ChangeSet>) {
-    let undos: Vec<(u64, Vec<(i64, Outcome)>)> = sets
+    let undos: Vec<(u64, Vec<(i64, CustomerOutcome)>)> = sets
         .values()
         .filter_map(|set| {
             let outcomes = set
@@ -283,10 +283,10 @@ pub(super) fn settle_undos(sets: &mut BTreeMap<u64, ChangeSet>) {
         for (key, outcome) in outcomes {
             match outcome.result {
                 // Set back now, or found set back already (an undo stopped before its answer).
-                Result::Done | Result::Skipped => set_state(sets, undone, key, State::Undone),
+                Verdict::Done | Verdict::Skipped => set_state(sets, undone, key, State::Undone),
                 // The change never reached the store: there is nothing to undo.
-                Result::Unchanged => set_state(sets, undone, key, State::Skipped),
-                Result::Conflict => {
+                Verdict::Unchanged => set_state(sets, undone, key, State::Skipped),
+                Verdict::Conflict => {
                     set_state(sets, undone, key, State::Conflict);
                     if let Some(entry) = sets
                         .get_mut(&undone)
@@ -295,7 +295,7 @@ pub(super) fn settle_undos(sets: &mut BTreeMap<u64, ChangeSet>) {
                         entry.conflict = Some(outcome);
                     }
                 }
-                Result::Failed => {}
+                Verdict::Failed => {}
             }
         }
     }

@@ -142,7 +142,7 @@ impl Did {
 /// How one customer's part of a change set ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Result {
+pub enum Verdict {
     /// Changed, as `did` says.
     Done,
     /// The store refused, or could not be reached.
@@ -170,8 +170,8 @@ pub struct FieldConflict {
 
 /// What came of one customer's part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub result: Result,
+pub struct CustomerOutcome {
+    pub result: Verdict,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub did: Option<Did>,
     /// Why it failed, was skipped or is a conflict, in words.
@@ -188,5 +188,5 @@ pub struct Outcome {
 #[serde(rename_all = "snake_case")]
 pub enum CustomerLine {
     Intent { key: i64, intent: Intent },
-    Outcome { key: i64, outcome: Outcome },
+    Outcome { key: i64, outcome: CustomerOutcome },
 }

@@ -23,8 +23,8 @@ pub use history::{
     ChangeSet, Counts, Damaged, Entry, History, Recorded, State, describe_conflicts,
 };
 pub use lines::{
-    Begin, CustomerLine, Did, End, FieldConflict, Intent, JournalLine, Kind, Outcome, Result,
-    SetAside,
+    Begin, CustomerLine, CustomerOutcome, Did, End, FieldConflict, Intent, JournalLine, Kind,
+    SetAside, Verdict,
 };
 
 use crate::paths::{Places, create_private_file, create_private_folder};
@@ -375,7 +375,11 @@ impl Recorder {
         self.write(&CustomerLine::Intent { key, intent })
     }
 
-    pub fn outcome(&mut self, key: i64, outcome: Outcome) -> std::result::Result<(), LedgerError> {
+    pub fn outcome(
+        &mut self,
+        key: i64,
+        outcome: CustomerOutcome,
+    ) -> std::result::Result<(), LedgerError> {
         self.write(&CustomerLine::Outcome { key, outcome })
     }
 

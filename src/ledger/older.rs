@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::history::{ChangeSet, Damaged, Entry, Recorded, State};
-use super::lines::{Did, Kind, Outcome, Result};
+use super::lines::{CustomerOutcome, Did, Kind, Verdict};
 use crate::domain::{Customer, CustomerChange};
 
 #[derive(Debug, Deserialize)]
@@ -114,8 +114,8 @@ pub(super) fn read(folder: &Path, name: &str) -> (Vec<ChangeSet>, Vec<Damaged>) 
                 key,
                 Entry {
                     intent: None,
-                    outcome: Some(Outcome {
-                        result: Result::Done,
+                    outcome: Some(CustomerOutcome {
+                        result: Verdict::Done,
                         did: Some(did),
                         why: None,
                         conflicts: Vec::new(),

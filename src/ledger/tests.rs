@@ -14,9 +14,9 @@ fn credit(amount: i64) -> CustomerChange {
     CustomerChange::set(Field::StoreCredit, Value::Amount(Decimal::new(amount, 0)))
 }
 
-fn edited(customer: i64) -> Outcome {
-    Outcome {
-        result: Result::Done,
+fn edited(customer: i64) -> CustomerOutcome {
+    CustomerOutcome {
+        result: Verdict::Done,
         did: Some(Did::Edited {
             customer,
             before: credit(1),
@@ -106,8 +106,8 @@ fn undo_is_kept_per_customer_and_conflicts_can_be_set_aside() {
     undo.outcome(1, edited(1)).expect("an outcome");
     undo.outcome(
         2,
-        Outcome {
-            result: Result::Conflict,
+        CustomerOutcome {
+            result: Verdict::Conflict,
             did: None,
             why: Some("changed since".into()),
             conflicts: vec![FieldConflict {

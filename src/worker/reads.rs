@@ -9,7 +9,7 @@ use futures::StreamExt;
 use super::keeper::{Keeper, on_index};
 use super::messages::{Failure, Outcome, QUICK_COUNT, Read};
 use crate::domain::Filter;
-use crate::index::Found;
+use crate::index::Counted;
 use crate::store::ApiError;
 
 /// Answers one read.
@@ -94,8 +94,8 @@ pub(super) async fn answer(keeper: &Keeper, read: Read) -> Result<Outcome, Failu
             })
             .await?;
             Ok(match found {
-                Found::Exactly(count) => Outcome::Count(count),
-                Found::MoreThan(count) => Outcome::CountMoreThan(count),
+                Counted::Exactly(count) => Outcome::Count(count),
+                Counted::MoreThan(count) => Outcome::CountMoreThan(count),
             })
         }
         Read::SearchExactCount { query } => {

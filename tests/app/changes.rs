@@ -1107,7 +1107,7 @@ fn u_undoes_the_last_change_set_with_something_left_and_passes_those_in_conflict
 #[test]
 fn the_journal_lists_a_sets_conflicts_to_try_again_or_set_aside() {
     use bc_customers::jobs::undo::UndoScope;
-    use bc_customers::ledger::{FieldConflict, History, Kind, Outcome as Answer, State};
+    use bc_customers::ledger::{CustomerOutcome as Answer, FieldConflict, History, Kind, State};
     let mut app = loaded();
     let asked = reads(&app.update(key(KeyCode::Char('H'))));
     let [(request, Slot::History, Read::History)] = asked.as_slice() else {
@@ -1120,7 +1120,7 @@ fn the_journal_lists_a_sets_conflicts_to_try_again_or_set_aside() {
     if let Some(entry) = set.entries.get_mut(&2) {
         entry.state = State::Conflict;
         entry.conflict = Some(Answer {
-            result: bc_customers::ledger::Result::Conflict,
+            result: bc_customers::ledger::Verdict::Conflict,
             did: None,
             why: Some("changed since".into()),
             conflicts: vec![FieldConflict {

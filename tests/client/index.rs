@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use bc_customers::domain::{Customer, Filter};
 use bc_customers::index::sync::{SyncReport, sync};
-use bc_customers::index::{Found, IndexQuery, LocalIndex, Sort, SortColumn};
+use bc_customers::index::{Counted, IndexQuery, LocalIndex, Sort, SortColumn};
 use bc_customers::store::SharedStore;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -130,6 +130,26 @@ async fn a_sync_against_a_failing_store_completes() {
     );
 }
 
+#[tokio::test]
+async fn an_index_an_older_version_left_does_not_sync_from_scratch_again() {
+    let store = bc_customers::store::memory::MemoryStore::new("Shop");
+    store.add_customers(30);
+    let shared = store.shared();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    assert!(synced(&shared, &index).await.first);
+    // A key an older version wrote and this one does not read.
+    let connection = rusqlite::Connection::open(index.path()).expect("the file");
+    connection
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ('first_sync_page', '3')",
+            [],
+        )
+        .expect("an older key");
+    let again = synced(&shared, &index).await;
+    assert!(!again.first, "only what changed is read: {again:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_off_first_sync_goes_on_from_the_page_it_stopped_at() {
     let store = TestStore::seeded(1_000).await;
@@ -144,12 +164,13 @@ async fn a_cut_off_first_sync_goes_on_from_the_page_it_stopped_at() {
         .collect();
     let next = kept.last().expect("kept").id + 1;
     index.keep_range(&kept, next).expect("kept");
+    let state = index.sync_state().expect("its state");
     index
-        .set_meta(&[(
-            "first_sync_started",
-            Some(bc_customers::dates::now_unix().to_string()),
-        )])
-        .expect("meta");
+        .set_sync_state(&bc_customers::index::SyncState {
+            first_sync_started: Some(bc_customers::dates::now_unix()),
+            ..state
+        })
+        .expect("kept");
     let before = client
         .stats()
         .requests
@@ -286,11 +307,11 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
     };
     assert_eq!(
         index.count_at_most(&broad, 1).expect("a count"),
-        Found::MoreThan(1)
+        Counted::MoreThan(1)
     );
     assert_eq!(
         index.count_at_most(&broad, 2).expect("a count"),
-        Found::Exactly(2)
+        Counted::Exactly(2)
     );
     assert_eq!(found("zzz"), Vec::<String>::new());
     assert_eq!(found("hunter zzz"), Vec::<String>::new());

@@ -180,7 +180,9 @@ pub fn change_set(
     ids: &[i64],
 ) -> bc_customers::ledger::ChangeSet {
     use bc_customers::domain::{CustomerChange, Field, Value};
-    use bc_customers::ledger::{ChangeSet, Did, End, Entry, Kind, Outcome, Recorded, State};
+    use bc_customers::ledger::{
+        ChangeSet, CustomerOutcome as Outcome, Did, End, Entry, Kind, Recorded, State,
+    };
     let did = |customer: i64| match kind {
         Kind::Delete => Did::Deleted { customer },
         Kind::Create | Kind::Restore => Did::Created {
@@ -219,7 +221,7 @@ pub fn change_set(
                     Entry {
                         intent: None,
                         outcome: Some(Outcome {
-                            result: bc_customers::ledger::Result::Done,
+                            result: bc_customers::ledger::Verdict::Done,
                             did: Some(did(customer)),
                             why: None,
                             conflicts: Vec::new(),
