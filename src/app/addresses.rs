@@ -1,9 +1,11 @@
 //! Adding, editing and deleting a customer's addresses from the details: the form's flow
 //! from opening to the store's answer, and the delete's dialog.
 
-use super::App;
 use super::address_form::{AddressForm, AddressFormMode, SAVE_ADDRESS};
 use super::dialog::{Button, Dialog, DialogKind};
+use super::keymap::Context;
+use super::overlay::Overlay;
+use super::{App, Awaited};
 use crate::domain::Address;
 use crate::worker::{Command, Event, Outcome, Write};
 
@@ -12,10 +14,10 @@ impl App {
         let Some(customer) = self.selected_customer() else {
             return;
         };
-        self.address_form = Some(match address {
+        self.open(Overlay::AddressForm(match address {
             Some(address) => AddressForm::edit(&address),
             None => AddressForm::create(customer.id, &customer.first_name, &customer.last_name),
-        });
+        }));
     }
 
     /// `o`: the chosen address into the form.
@@ -29,9 +31,9 @@ impl App {
     /// `X`: asks to delete the chosen address.
     pub(super) fn ask_delete_address(&mut self) {
         match self.selected_address().cloned() {
-            Some(address) => {
-                self.dialog = Some(Dialog::new(DialogKind::DeleteAddress(Box::new(address))))
-            }
+            Some(address) => self.open(Overlay::Dialog(Dialog::new(DialogKind::DeleteAddress(
+                Box::new(address),
+            )))),
             None => self.notice = Some("No address to delete.".to_owned()),
         }
     }
@@ -49,7 +51,7 @@ impl App {
     }
 
     pub(super) fn address_form_enter(&mut self) -> Vec<Command> {
-        let Some(form) = self.address_form.as_mut() else {
+        let Some(form) = self.address_form_mut() else {
             return Vec::new();
         };
         if form.focus == SAVE_ADDRESS {
@@ -60,21 +62,21 @@ impl App {
     }
 
     pub(super) fn address_form_back(&mut self) {
-        let Some(form) = self.address_form.as_mut() else {
+        let Some(form) = self.address_form_mut() else {
             return;
         };
         if form.saving.is_some() {
             form.message = Some("Saving: waiting for the store's answer.".to_owned());
         } else if form.is_dirty() {
-            self.dialog = Some(Dialog::new(DialogKind::Discard));
+            self.open(Overlay::Dialog(Dialog::new(DialogKind::Discard)));
         } else {
-            self.address_form = None;
+            self.dismiss(Context::AddressForm);
         }
     }
 
     pub(super) fn save_address_form(&mut self) -> Vec<Command> {
         let request = self.new_request();
-        let Some(form) = self.address_form.as_mut() else {
+        let Some(form) = self.address_form_mut() else {
             return Vec::new();
         };
         if form.saving.is_some() || !form.validate() {
@@ -98,12 +100,13 @@ impl App {
         };
         form.saving = Some(request);
         form.message = Some("Saving…".to_owned());
+        self.expect(request, Awaited::SaveAddress);
         vec![Command::Write { request, write }]
     }
 
     /// The store's answer to an address's create or update.
     pub(super) fn address_saved(&mut self, event: Event) -> Vec<Command> {
-        let Some(form) = self.address_form.as_mut() else {
+        let Some(form) = self.address_form_mut() else {
             return Vec::new();
         };
         match event.result {
@@ -112,9 +115,9 @@ impl App {
                     AddressFormMode::Create => "Added",
                     AddressFormMode::Edit { .. } => "Saved",
                 };
-                self.notice = Some(format!("{verb} the address {}.", address.one_line()));
                 let customer_id = form.customer_id;
-                self.address_form = None;
+                self.notice = Some(format!("{verb} the address {}.", address.one_line()));
+                self.dismiss(Context::AddressForm);
                 self.reload_addresses(customer_id)
             }
             Ok(_) => Vec::new(),
@@ -133,7 +136,7 @@ impl App {
         match (kind, button) {
             (DialogKind::DeleteAddress(address), Button::Delete) => {
                 let request = self.new_request();
-                self.address_delete = Some(request);
+                self.expect(request, Awaited::DeleteAddress);
                 vec![Command::Write {
                     request,
                     write: Write::DeleteAddress {
@@ -150,7 +153,6 @@ impl App {
     }
 
     pub(super) fn address_deleted(&mut self, event: Event) -> Vec<Command> {
-        self.address_delete = None;
         match event.result {
             Ok(Outcome::AddressDeleted { customer_id, .. }) => {
                 self.notice = Some("Deleted the address.".to_owned());

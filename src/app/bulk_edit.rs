@@ -8,6 +8,8 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::App;
 use super::dialog::{Button, Dialog, DialogKind};
+use super::keymap::Context;
+use super::overlay::Overlay;
 use super::store_data::resolve_group;
 use crate::jobs::Step;
 use crate::jobs::update::{BulkChange, Updated, credit_amount};
@@ -167,16 +169,16 @@ impl App {
             );
             return;
         }
-        self.bulk_form = Some(BulkForm::new(
+        self.open(Overlay::BulkForm(BulkForm::new(
             self.marks.selection(),
             self.marks.count(),
             self.group_names(),
-        ));
+        )));
     }
 
     /// Ctrl-s, or Enter on Review: reads the customers to say what will change.
     pub(super) fn review_bulk_edit(&mut self) -> Vec<Command> {
-        let Some(form) = self.bulk_form.as_mut() else {
+        let Some(form) = self.bulk_form_mut() else {
             return Vec::new();
         };
         if form.reviewing.is_some() {
@@ -194,14 +196,14 @@ impl App {
                 change,
             },
         );
-        if let (Some(form), Command::Read { request, .. }) = (self.bulk_form.as_mut(), &command) {
+        if let (Some(form), Command::Read { request, .. }) = (self.bulk_form_mut(), &command) {
             form.reviewing = Some(*request);
         }
         vec![command]
     }
 
     pub(super) fn bulk_review_arrived(&mut self, result: Result<Outcome, Failure>) {
-        let Some(form) = self.bulk_form.as_mut() else {
+        let Some(form) = self.bulk_form_mut() else {
             return;
         };
         form.reviewing = None;
@@ -211,10 +213,10 @@ impl App {
                 let Some(change) = form.change() else {
                     return;
                 };
-                self.dialog = Some(Dialog::new(DialogKind::BulkReview {
+                self.open(Overlay::Dialog(Dialog::new(DialogKind::BulkReview {
                     review: Box::new(review),
                     change: Box::new(change),
-                }));
+                })));
             }
             Err(failure) => {
                 form.message = Some(format!("Cannot review: {failure}. Nothing was sent."));
@@ -230,7 +232,7 @@ impl App {
     ) -> Vec<Command> {
         match (kind, button) {
             (DialogKind::BulkReview { review, change }, Button::Update) => {
-                self.bulk_form = None;
+                self.dismiss(Context::BulkForm);
                 // Exactly the customers reviewed: any that match since are left alone.
                 self.start_job("bulk edit", Step::BackingUp, review.customers, |cancel| {
                     Write::UpdateCustomers {
@@ -241,7 +243,7 @@ impl App {
                 })
             }
             _ => {
-                if let Some(form) = self.bulk_form.as_mut() {
+                if let Some(form) = self.bulk_form_mut() {
                     form.message = Some("Nothing sent; the form is as you left it.".to_owned());
                 }
                 Vec::new()

@@ -3,7 +3,8 @@
 
 use super::dialog::{Button, DeletePlan, Dialog, DialogKind};
 use super::marks::describe;
-use super::{App, Listing, thousands};
+use super::overlay::Overlay;
+use super::{App, Awaited, Listing, thousands};
 
 use crate::jobs::delete::Deleted;
 use crate::jobs::{Cancel, Progress, Step};
@@ -212,7 +213,9 @@ impl App {
                     backups: self.backup_folder.clone(),
                     type_to_confirm,
                 };
-                self.dialog = Some(Dialog::new(DialogKind::Delete(Box::new(plan))));
+                self.open(Overlay::Dialog(Dialog::new(DialogKind::Delete(Box::new(
+                    plan,
+                )))));
             }
             Ok(_) => {}
             Err(failure) => {
@@ -277,6 +280,7 @@ impl App {
             what,
         });
         self.notice = None;
+        self.expect(request, Awaited::Job);
         vec![Command::Write {
             request,
             write: write(cancel),

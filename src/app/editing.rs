@@ -1,15 +1,19 @@
 //! Creating and editing customers: the form's flow from opening to the store's answer.
 //! An edit is checked against the store before it is sent, and sends only what changed.
 
-use super::App;
 use super::customer_form::{CustomerForm, FORCE_RESET, FormMode, SAVE, Stage};
 use super::dialog::{Button, Dialog, DialogKind};
+use super::keymap::Context;
+use super::overlay::Overlay;
+use super::{App, Awaited};
 use crate::domain::Customer;
 use crate::worker::{Command, Event, Failure, Outcome, Read, Slot, Write};
 
 impl App {
     pub(super) fn open_create_form(&mut self) {
-        self.form = Some(CustomerForm::create().with_groups(self.group_names()));
+        self.open(Overlay::Form(
+            CustomerForm::create().with_groups(self.group_names()),
+        ));
     }
 
     pub(super) fn open_edit_form(&mut self) -> Vec<Command> {
@@ -17,7 +21,9 @@ impl App {
         let Some(customer) = self.selected_customer() else {
             return Vec::new();
         };
-        self.form = Some(CustomerForm::edit(customer).with_groups(groups));
+        self.open(Overlay::Form(
+            CustomerForm::edit(customer).with_groups(groups),
+        ));
         // A row from the local index may be older than the store: the form takes the
         // store's customer when it arrives, unless something was typed by then.
         self.fetch_live()
@@ -25,7 +31,7 @@ impl App {
 
     /// Enter in the form: saves on the Save button, ticks the box on it, else moves on.
     pub(super) fn form_enter(&mut self) -> Vec<Command> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return Vec::new();
         };
         match form.focus {
@@ -38,7 +44,7 @@ impl App {
 
     /// Esc in the form: closes it, asking first when something would be lost.
     pub(super) fn form_back(&mut self) {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return;
         };
         match form.stage {
@@ -52,16 +58,16 @@ impl App {
                 self.forget_slot(Slot::Customer);
             }
             Stage::Editing if form.is_dirty() => {
-                self.dialog = Some(Dialog::new(DialogKind::Discard))
+                self.open(Overlay::Dialog(Dialog::new(DialogKind::Discard)))
             }
-            Stage::Editing => self.form = None,
+            Stage::Editing => self.dismiss(Context::Form),
         }
     }
 
     /// Ctrl-s, or Enter on Save: checks every field, then creates, or reviews and checks an
     /// edit before sending it.
     pub(super) fn save_form(&mut self) -> Vec<Command> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return Vec::new();
         };
         if form.stage != Stage::Editing || !form.validate() {
@@ -71,10 +77,11 @@ impl App {
             FormMode::Create => {
                 let customer = form.new_customer();
                 let request = self.new_request();
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.form_mut() {
                     form.stage = Stage::Saving(request);
                     form.message = Some("Creating…".to_owned());
                 }
+                self.expect(request, Awaited::SaveCustomer);
                 vec![Command::Write {
                     request,
                     write: Write::Create { customer },
@@ -89,7 +96,7 @@ impl App {
                     }
                     1 => self.check_before_update(),
                     _ => {
-                        self.dialog = Some(Dialog::new(DialogKind::Review(changes)));
+                        self.open(Overlay::Dialog(Dialog::new(DialogKind::Review(changes))));
                         Vec::new()
                     }
                 }
@@ -99,10 +106,10 @@ impl App {
 
     /// Fetches the customer again: an edit is sent only if nobody changed it meanwhile.
     pub(super) fn check_before_update(&mut self) -> Vec<Command> {
-        let Some(id) = self.form.as_ref().and_then(|f| f.original()).map(|c| c.id) else {
+        let Some(id) = self.form().and_then(|f| f.original()).map(|c| c.id) else {
             return Vec::new();
         };
-        if let Some(form) = self.form.as_mut() {
+        if let Some(form) = self.form_mut() {
             form.stage = Stage::Checking;
             form.message = Some("Checking the store for changes made meanwhile…".to_owned());
         }
@@ -112,7 +119,7 @@ impl App {
     /// Sends the changed fields, whatever the store has now (after a check, or to overwrite).
     pub(super) fn send_update(&mut self) -> Vec<Command> {
         let request = self.new_request();
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return Vec::new();
         };
         let Some(id) = form.original().map(|c| c.id) else {
@@ -126,6 +133,7 @@ impl App {
             .unwrap_or_default();
         form.stage = Stage::Saving(request);
         form.message = Some("Saving…".to_owned());
+        self.expect(request, Awaited::SaveCustomer);
         vec![Command::Write {
             request,
             write: Write::Update {
@@ -138,7 +146,7 @@ impl App {
 
     /// The customer as the store has it now, fetched before an update.
     pub(super) fn checked(&mut self, result: Result<Outcome, Failure>) -> Vec<Command> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return Vec::new();
         };
         if form.stage == Stage::Editing
@@ -147,7 +155,7 @@ impl App {
             && form.original().is_some_and(|shown| shown.id == live.id)
         {
             let groups = self.group_names();
-            self.form = Some(CustomerForm::edit(live).with_groups(groups));
+            self.open(Overlay::Form(CustomerForm::edit(live).with_groups(groups)));
             self.live_customer_arrived(result);
             return Vec::new();
         }
@@ -173,14 +181,16 @@ impl App {
         }
         form.stage = Stage::Editing;
         form.message = None;
-        self.dialog = Some(Dialog::new(DialogKind::Conflict(Box::new(theirs))));
+        self.open(Overlay::Dialog(Dialog::new(DialogKind::Conflict(
+            Box::new(theirs),
+        ))));
         Vec::new()
     }
 
     /// The store's answer to a create or update: the form closes, or keeps everything typed
     /// and says what the store refused, at the field it named.
     pub(super) fn saved(&mut self, event: Event) -> Vec<Command> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.form_mut() else {
             return Vec::new();
         };
         let saved = match event.result {
@@ -193,7 +203,7 @@ impl App {
         };
         let creating = form.mode == FormMode::Create;
         let what: Vec<&str> = form.changes().iter().map(|c| c.label).collect();
-        self.form = None;
+        self.dismiss(Context::Form);
         self.keep_selected_id = Some(saved.id);
         if creating {
             self.notice = Some(format!(
@@ -228,14 +238,14 @@ impl App {
         match (kind, button) {
             (DialogKind::Review(_), Button::Save) => self.check_before_update(),
             (DialogKind::Conflict(theirs), Button::Reload) => {
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.form_mut() {
                     form.reload(&theirs);
                 }
                 Vec::new()
             }
             (DialogKind::Conflict(theirs), Button::Overwrite) => {
                 // Overwrite: theirs becomes the base, so only the user's changes are sent.
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.form_mut() {
                     form.mode = FormMode::Edit {
                         original: theirs.clone(),
                     };
@@ -243,15 +253,15 @@ impl App {
                 self.send_update()
             }
             (DialogKind::Conflict(_), _) => {
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.form_mut() {
                     form.message = Some("Not saved; your changes are still here.".to_owned());
                 }
                 Vec::new()
             }
             (DialogKind::Discard, Button::Discard) => {
                 // Only one form is open at a time: whichever it is closes.
-                self.form = None;
-                self.address_form = None;
+                self.dismiss(Context::Form);
+                self.dismiss(Context::AddressForm);
                 Vec::new()
             }
             _ => Vec::new(),

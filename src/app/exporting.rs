@@ -1,12 +1,13 @@
 //! Exporting from the app: the file named in a prompt, written in the background, with its
 //! progress in the status bar.
 
-use super::{App, ExportRun, thousands};
+use super::keymap::Context;
+use super::{App, Awaited, ExportRun, thousands};
 use crate::worker::{Command, Event, Outcome};
 
 impl App {
     pub(super) fn start_export(&mut self) -> Vec<Command> {
-        let Some(prompt) = self.export_prompt.as_mut() else {
+        let Some(prompt) = self.export_prompt_mut() else {
             return Vec::new();
         };
         let path = std::path::PathBuf::from(prompt.input.value().trim());
@@ -15,13 +16,14 @@ impl App {
             prompt.problem = Some("name a file".to_owned());
             return Vec::new();
         }
-        self.export_prompt = None;
+        self.dismiss(Context::ExportPrompt);
         let request = self.new_request();
         self.export = Some(ExportRun {
             request,
             written: 0,
             total: self.total.unwrap_or(0),
         });
+        self.expect(request, Awaited::Export);
         self.notice = None;
         let write = match &self.search {
             Some(search) => crate::worker::Write::ExportFound {

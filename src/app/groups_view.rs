@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use super::dialog::{Button, Dialog, DialogKind};
-use super::{App, Prompt, Screen};
+use super::keymap::Context;
+use super::overlay::Overlay;
+use super::{App, Awaited, Prompt, Screen};
 use crate::domain::{CustomerGroup, Filter, GroupChange};
 use crate::worker::{Command, Event, Failure, Outcome, Read, RequestId, Slot, Write};
 
@@ -89,18 +91,18 @@ impl App {
             }
             (false, _) => (String::new(), None),
         };
-        self.group_prompt = Some(GroupPrompt {
+        self.open(Overlay::GroupPrompt(GroupPrompt {
             prompt: Prompt::with_text(text),
             renaming,
             saving: None,
-        });
+        }));
     }
 
     /// Enter in the name prompt: creates or renames, keeping the prompt until the store
     /// answers.
     pub(super) fn save_group_name(&mut self) -> Vec<Command> {
         let request = self.new_request();
-        let Some(asked) = self.group_prompt.as_mut() else {
+        let Some(asked) = self.group_prompt_mut() else {
             return Vec::new();
         };
         if asked.saving.is_some() {
@@ -120,12 +122,13 @@ impl App {
             },
             None => Write::CreateGroup { group },
         };
+        self.expect(request, Awaited::SaveGroup);
         vec![Command::Write { request, write }]
     }
 
     /// The store's answer to a create or rename.
     pub(super) fn group_saved(&mut self, event: Event) -> Vec<Command> {
-        let Some(asked) = self.group_prompt.as_mut() else {
+        let Some(asked) = self.group_prompt_mut() else {
             return Vec::new();
         };
         match event.result {
@@ -134,7 +137,7 @@ impl App {
                     Some(_) => format!("Renamed the group to {}.", group.name),
                     None => format!("Created the group {} (#{}).", group.name, group.id),
                 });
-                self.group_prompt = None;
+                self.dismiss(Context::GroupPrompt);
                 vec![self.load_groups()]
             }
             Ok(_) => Vec::new(),
@@ -159,10 +162,10 @@ impl App {
             return;
         };
         let customers = self.groups_view.counts.get(&group.id).copied();
-        self.dialog = Some(Dialog::new(DialogKind::DeleteGroup {
+        self.open(Overlay::Dialog(Dialog::new(DialogKind::DeleteGroup {
             group: Box::new(group),
             customers,
-        }));
+        })));
     }
 
     pub(super) fn choose_in_group_dialog(
@@ -173,7 +176,7 @@ impl App {
         match (kind, button) {
             (DialogKind::DeleteGroup { group, .. }, Button::Delete) => {
                 let request = self.new_request();
-                self.group_delete = Some(request);
+                self.expect(request, Awaited::DeleteGroup);
                 vec![Command::Write {
                     request,
                     write: Write::DeleteGroup { group_id: group.id },
@@ -187,7 +190,6 @@ impl App {
     }
 
     pub(super) fn group_deleted(&mut self, event: Event) -> Vec<Command> {
-        self.group_delete = None;
         match event.result {
             Ok(Outcome::GroupDeleted(id)) => {
                 let name = self.group_label(id);

@@ -3,7 +3,8 @@
 //! any other, and a set's conflicts listed, to try again or set aside.
 
 use super::dialog::{Button, Dialog, DialogKind};
-use super::{App, Screen};
+use super::overlay::Overlay;
+use super::{App, Awaited, Screen};
 use crate::jobs::Step;
 use crate::jobs::undo::{UndoScope, Undone};
 use crate::ledger::{ChangeSet, History};
@@ -81,10 +82,10 @@ impl App {
     }
 
     fn ask_undo_set(&mut self, set: ChangeSet, scope: UndoScope) {
-        self.dialog = Some(Dialog::new(DialogKind::UndoChangeSet {
+        self.open(Overlay::Dialog(Dialog::new(DialogKind::UndoChangeSet {
             set: Box::new(set),
             scope,
-        }));
+        })));
     }
 
     /// Enter or u in the journal view: asks to undo the change set picked (its conflicts,
@@ -110,7 +111,9 @@ impl App {
         } else if !set.to_undo().is_empty() {
             self.ask_undo_set(set, UndoScope::Remaining);
         } else if !set.conflicts().is_empty() {
-            self.dialog = Some(Dialog::new(DialogKind::Conflicts(Box::new(set))));
+            self.open(Overlay::Dialog(Dialog::new(DialogKind::Conflicts(
+                Box::new(set),
+            ))));
         } else {
             self.notice = Some(format!(
                 "Change set {} has nothing left to undo ({}).",
@@ -128,7 +131,9 @@ impl App {
         if set.conflicts().is_empty() {
             self.notice = Some(format!("Change set {} has no conflicts.", set.id));
         } else {
-            self.dialog = Some(Dialog::new(DialogKind::Conflicts(Box::new(set))));
+            self.open(Overlay::Dialog(Dialog::new(DialogKind::Conflicts(
+                Box::new(set),
+            ))));
         }
     }
 
@@ -146,7 +151,7 @@ impl App {
             }
             (DialogKind::Conflicts(set), Button::SetAside) => {
                 let request = self.new_request();
-                self.set_aside = Some(request);
+                self.expect(request, Awaited::SetAside);
                 vec![Command::Write {
                     request,
                     write: Write::SetAside { set: set.id },
@@ -199,7 +204,6 @@ impl App {
 
     /// Conflicts set aside.
     pub(super) fn set_aside_done(&mut self, result: Result<Outcome, Failure>) -> Vec<Command> {
-        self.set_aside = None;
         match result {
             Ok(Outcome::SetAside(count)) => {
                 self.notice = Some(format!(

@@ -11,7 +11,8 @@ use super::address_form::AddressForm;
 use super::customer_form::{CustomerForm, FORCE_RESET};
 use super::dialog::{Button, Dialog, DialogKind};
 use super::filter_form::FilterForm;
-use super::keymap::{self, Action, Context, action_for};
+use super::keymap::{Action, Context, action_for};
+use super::overlay::Overlay;
 use super::{App, Prompt, Screen};
 use crate::worker::Command;
 
@@ -58,31 +59,40 @@ impl App {
         let event = TerminalEvent::Key(key);
         match context {
             Context::Dialog => {
-                if let Some(dialog) = self.dialog.as_mut()
+                if let Some(dialog) = self.dialog_mut()
                     && !dialog.must_type().is_empty()
                 {
                     dialog.typed.handle_event(&event);
                 }
             }
-            Context::Form => self.form.iter_mut().for_each(|form| form.type_key(key)),
+            Context::Form => self
+                .form_mut()
+                .into_iter()
+                .for_each(|form| form.type_key(key)),
             Context::AddressForm => self
-                .address_form
-                .iter_mut()
+                .address_form_mut()
+                .into_iter()
                 .for_each(|form| form.type_key(key)),
             Context::BulkForm => self
-                .bulk_form
-                .iter_mut()
+                .bulk_form_mut()
+                .into_iter()
                 .for_each(|form| form.type_key(key)),
-            Context::PagePrompt => self.page_prompt.iter_mut().for_each(|p| p.type_key(&event)),
+            Context::PagePrompt => self
+                .page_prompt_mut()
+                .into_iter()
+                .for_each(|p| p.type_key(&event)),
             Context::GroupPrompt => self
-                .group_prompt
-                .iter_mut()
+                .group_prompt_mut()
+                .into_iter()
                 .for_each(|asked| asked.prompt.type_key(&event)),
             Context::ExportPrompt => self
-                .export_prompt
-                .iter_mut()
+                .export_prompt_mut()
+                .into_iter()
                 .for_each(|p| p.type_key(&event)),
-            Context::Filter => self.filter_form.iter_mut().for_each(|f| f.type_key(key)),
+            Context::Filter => self
+                .filter_form_mut()
+                .into_iter()
+                .for_each(|f| f.type_key(key)),
             Context::Table
             | Context::Found
             | Context::Search
@@ -110,31 +120,32 @@ impl App {
 
     fn act_in_help(&mut self, action: Action) {
         match action {
-            Action::Back | Action::ToggleHelp => self.help_open = false,
+            Action::Back | Action::ToggleHelp => self.dismiss(Context::Help),
             Action::Down => {
-                // Never past the last line: k comes straight back up.
-                let lines = keymap::bindings_for(self.screen_context(), false, self.store.read_only)
-                    .count() as u16;
+                // Never past the last line: k comes straight back up. The lines are those the
+                // help draws.
+                let lines = self.help_lines().len() as u16;
                 // The help box fills the terminal but its border: the table's rows and 2 more.
                 let visible = self.table.rows + 2;
-                self.help_scroll = (self.help_scroll + 1).min((lines + 2).saturating_sub(visible));
+                let last = lines.saturating_sub(visible);
+                self.scroll_help(1, last);
             }
-            Action::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Action::Up => self.scroll_help(-1, u16::MAX),
             _ => {}
         }
     }
 
     fn act_in_dialog(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::NextField => self.dialog.iter_mut().for_each(Dialog::next),
-            Action::PreviousField => self.dialog.iter_mut().for_each(Dialog::previous),
+            Action::NextField => self.dialog_mut().into_iter().for_each(Dialog::next),
+            Action::PreviousField => self.dialog_mut().into_iter().for_each(Dialog::previous),
             Action::Submit => {
-                if let Some(button) = self.dialog.as_ref().map(Dialog::focused) {
+                if let Some(button) = self.dialog().map(Dialog::focused) {
                     return self.press(button);
                 }
             }
             Action::Back => {
-                if let Some(button) = self.dialog.as_ref().map(Dialog::safe_button) {
+                if let Some(button) = self.dialog().map(Dialog::safe_button) {
                     return self.press(button);
                 }
             }
@@ -145,11 +156,14 @@ impl App {
 
     fn act_in_form(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::NextField => self.form.iter_mut().for_each(CustomerForm::next),
-            Action::PreviousField => self.form.iter_mut().for_each(CustomerForm::previous),
-            Action::ClearField => self.form.iter_mut().for_each(CustomerForm::clear_field),
+            Action::NextField => self.form_mut().into_iter().for_each(CustomerForm::next),
+            Action::PreviousField => self.form_mut().into_iter().for_each(CustomerForm::previous),
+            Action::ClearField => self
+                .form_mut()
+                .into_iter()
+                .for_each(CustomerForm::clear_field),
             Action::Toggle => {
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.form_mut() {
                     if form.focus == FORCE_RESET {
                         form.toggle_force_reset();
                     } else {
@@ -168,11 +182,17 @@ impl App {
 
     fn act_in_address_form(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::NextField => self.address_form.iter_mut().for_each(AddressForm::next),
-            Action::PreviousField => self.address_form.iter_mut().for_each(AddressForm::previous),
+            Action::NextField => self
+                .address_form_mut()
+                .into_iter()
+                .for_each(AddressForm::next),
+            Action::PreviousField => self
+                .address_form_mut()
+                .into_iter()
+                .for_each(AddressForm::previous),
             Action::ClearField => self
-                .address_form
-                .iter_mut()
+                .address_form_mut()
+                .into_iter()
                 .for_each(AddressForm::clear_field),
             Action::Submit => return self.address_form_enter(),
             Action::Save => return self.save_address_form(),
@@ -193,8 +213,7 @@ impl App {
             Action::Back => self.screen = Screen::Table,
             Action::Refresh => return vec![self.load_groups()],
             Action::ToggleHelp => {
-                self.help_open = true;
-                self.help_scroll = 0;
+                self.open_help();
             }
             _ => {}
         }
@@ -210,8 +229,7 @@ impl App {
             Action::Back => self.screen = Screen::Table,
             Action::Refresh => return self.open_journal(),
             Action::ToggleHelp => {
-                self.help_open = true;
-                self.help_scroll = 0;
+                self.open_help();
             }
             _ => {}
         }
@@ -238,8 +256,7 @@ impl App {
             Action::Back => self.screen = Screen::Table,
             Action::Refresh => return self.open_summary(),
             Action::ToggleHelp => {
-                self.help_open = true;
-                self.help_scroll = 0;
+                self.open_help();
             }
             _ => {}
         }
@@ -249,7 +266,7 @@ impl App {
     fn act_in_group_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.save_group_name(),
-            Action::Back => self.group_prompt = None,
+            Action::Back => self.dismiss(Context::GroupPrompt),
             _ => {}
         }
         Vec::new()
@@ -258,23 +275,31 @@ impl App {
     fn act_in_bulk_form(&mut self, action: Action) -> Vec<Command> {
         use super::bulk_edit::{BulkForm, REVIEW};
         match action {
-            Action::NextField => self.bulk_form.iter_mut().for_each(BulkForm::next),
-            Action::PreviousField => self.bulk_form.iter_mut().for_each(BulkForm::previous),
-            Action::ClearField => self.bulk_form.iter_mut().for_each(BulkForm::clear_field),
+            Action::NextField => self.bulk_form_mut().into_iter().for_each(BulkForm::next),
+            Action::PreviousField => self
+                .bulk_form_mut()
+                .into_iter()
+                .for_each(BulkForm::previous),
+            Action::ClearField => self
+                .bulk_form_mut()
+                .into_iter()
+                .for_each(BulkForm::clear_field),
             Action::Toggle => self
-                .bulk_form
-                .iter_mut()
+                .bulk_form_mut()
+                .into_iter()
                 .for_each(|form| form.toggle(KeyEvent::from(KeyCode::Char(' ')))),
             Action::Save => return self.review_bulk_edit(),
             Action::Submit => {
-                if self.bulk_form.as_ref().is_some_and(|f| f.focus == REVIEW) {
+                if self.bulk_form().is_some_and(|f| f.focus == REVIEW) {
                     return self.review_bulk_edit();
                 }
-                self.bulk_form.iter_mut().for_each(BulkForm::next);
+                self.bulk_form_mut().into_iter().for_each(BulkForm::next);
             }
             Action::Back => {
                 // A review still being read is no longer waited for.
-                if self.bulk_form.take().is_some_and(|f| f.reviewing.is_some()) {
+                let reviewing = self.bulk_form().is_some_and(|f| f.reviewing.is_some());
+                self.dismiss(Context::BulkForm);
+                if reviewing {
                     self.forget_slot(crate::worker::Slot::BulkReview);
                 }
                 self.notice = Some("Nothing changed.".to_owned());
@@ -287,7 +312,7 @@ impl App {
     fn act_in_page_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.jump_to_typed_page(),
-            Action::Back => self.page_prompt = None,
+            Action::Back => self.dismiss(Context::PagePrompt),
             _ => {}
         }
         Vec::new()
@@ -296,7 +321,7 @@ impl App {
     fn act_in_export_prompt(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => return self.start_export(),
-            Action::Back => self.export_prompt = None,
+            Action::Back => self.dismiss(Context::ExportPrompt),
             _ => {}
         }
         Vec::new()
@@ -304,16 +329,25 @@ impl App {
 
     fn act_in_filter(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::NextField => self.filter_form.iter_mut().for_each(FilterForm::next),
-            Action::PreviousField => self.filter_form.iter_mut().for_each(FilterForm::previous),
-            Action::ClearFields => self.filter_form.iter_mut().for_each(FilterForm::clear),
+            Action::NextField => self
+                .filter_form_mut()
+                .into_iter()
+                .for_each(FilterForm::next),
+            Action::PreviousField => self
+                .filter_form_mut()
+                .into_iter()
+                .for_each(FilterForm::previous),
+            Action::ClearFields => self
+                .filter_form_mut()
+                .into_iter()
+                .for_each(FilterForm::clear),
             Action::Apply => {
-                if let Some(Ok(filter)) = self.filter_form.as_mut().map(FilterForm::to_filter) {
-                    self.filter_form = None;
+                if let Some(Ok(filter)) = self.filter_form_mut().map(FilterForm::to_filter) {
+                    self.dismiss(Context::Filter);
                     return self.apply_filter(filter);
                 }
             }
-            Action::Back => self.filter_form = None,
+            Action::Back => self.dismiss(Context::Filter),
             _ => {}
         }
         Vec::new()
@@ -325,8 +359,7 @@ impl App {
         let screenful = usize::from(self.table.rows.max(2) - 1);
         match action {
             Action::ToggleHelp => {
-                self.help_open = true;
-                self.help_scroll = 0;
+                self.open_help();
             }
             Action::NewCustomer => self.open_create_form(),
             Action::Edit => return self.open_edit_form(),
@@ -351,12 +384,13 @@ impl App {
             }
             Action::OpenExportPrompt => {
                 let name = self.now.format("customers-%Y%m%d-%H%M%S.csv").to_string();
-                self.export_prompt = Some(Prompt::with_text(name));
+                self.open(Overlay::ExportPrompt(Prompt::with_text(name)));
             }
-            Action::OpenPagePrompt => self.page_prompt = Some(Prompt::default()),
-            Action::OpenFilter => {
-                self.filter_form = Some(FilterForm::from_filter(&self.filter, self.group_names()))
-            }
+            Action::OpenPagePrompt => self.open(Overlay::PagePrompt(Prompt::default())),
+            Action::OpenFilter => self.open(Overlay::Filter(FilterForm::from_filter(
+                &self.filter,
+                self.group_names(),
+            ))),
             Action::ClearFilter if self.filter.is_empty() => {
                 self.notice = Some("No filter to clear.".to_owned());
             }
@@ -441,7 +475,12 @@ impl App {
     }
 
     pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
-        if self.context() != Context::Table && self.context() != Context::Detail {
+        // The wheel and clicks reach the rows on screen (the store's or a search's) and the
+        // details, when nothing is open on top of them.
+        if !matches!(
+            self.context(),
+            Context::Table | Context::Found | Context::Detail
+        ) {
             return Vec::new();
         }
         match mouse.kind {
@@ -467,11 +506,11 @@ impl App {
     /// Presses a dialog's button. One that needs a typed name does nothing until the name is
     /// right.
     fn press(&mut self, button: Button) -> Vec<Command> {
-        let Some(dialog) = self.dialog.take() else {
+        let Some(dialog) = self.take_dialog() else {
             return Vec::new();
         };
         if !dialog.ready(button) {
-            self.dialog = Some(dialog);
+            self.open(Overlay::Dialog(dialog));
             return Vec::new();
         }
         match dialog.kind {

@@ -16,11 +16,13 @@ mod journal_view;
 pub mod keymap;
 mod keys;
 pub mod marks;
+mod overlay;
 mod paging;
 pub mod search;
 mod store_data;
 pub mod summary;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Local};
@@ -30,19 +32,32 @@ use tui_input::Input;
 pub use crate::domain::Customer;
 use crate::domain::{CustomerGroup, Filter};
 use crate::store::RateSnapshot;
-use crate::worker::{Command, Event, RequestId};
-use address_form::AddressForm;
-use customer_form::{CustomerForm, Stage};
+use crate::worker::{Command, Event, RequestId, Slot};
 pub use deleting::Job;
-use dialog::Dialog;
-use filter_form::FilterForm;
 pub use groups_view::{GroupPrompt, GroupsView};
 use keymap::Context;
 use marks::Marks;
+pub use overlay::{HelpLine, Overlay};
 pub use search::{IndexState, Listing, Search};
 pub use store_data::{AddressList, CustomerAddresses};
 
 pub use crate::format::thousands;
+
+/// What awaits a request's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Awaited {
+    /// A read for this slot: only the newest of its slot is taken.
+    Read(Slot),
+    Export,
+    /// The delete, bulk edit or undo under way.
+    Job,
+    SaveCustomer,
+    SaveAddress,
+    DeleteAddress,
+    SaveGroup,
+    DeleteGroup,
+    SetAside,
+}
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -138,15 +153,8 @@ pub struct App {
     pub store_total: Option<u64>,
     pub selected: usize,
     pub screen: Screen,
-    pub help_open: bool,
-    /// Lines the help is scrolled by, on a short terminal.
-    pub help_scroll: u16,
-    /// The filter panel, while open.
-    pub filter_form: Option<FilterForm>,
-    /// The "go to page" prompt, while open.
-    pub page_prompt: Option<Prompt>,
-    /// The "export to" prompt, while open.
-    pub export_prompt: Option<Prompt>,
+    /// What is open on top of the screen, the top last: forms, prompts, dialogs, the help.
+    overlays: Vec<Overlay>,
     /// The export running in the background.
     pub export: Option<ExportRun>,
     /// A result worth saying once (e.g. where an export went).
@@ -174,24 +182,10 @@ pub struct App {
     undo_asked: bool,
     /// The journal view: the change sets and the one picked.
     pub journal_view: journal_view::JournalView,
-    /// The prompt for a group's name, while open.
-    pub group_prompt: Option<GroupPrompt>,
-    /// The group delete on its way.
-    group_delete: Option<RequestId>,
+
     /// A delete asked for, while its customers are read.
     delete_asked: Option<deleting::AskedDelete>,
-    /// Conflicts being set aside.
-    set_aside: Option<RequestId>,
-    /// The create or edit form, while open.
-    pub form: Option<CustomerForm>,
-    /// The address form, while open.
-    pub address_form: Option<AddressForm>,
-    /// The bulk edit form, while open.
-    pub bulk_form: Option<bulk_edit::BulkForm>,
-    /// The address delete on its way.
-    address_delete: Option<RequestId>,
-    /// A confirmation waiting for an answer.
-    pub dialog: Option<Dialog>,
+
     /// Customers marked for deleting.
     pub marks: Marks,
     /// Where `v` started a range (a customer id on this page).
@@ -214,8 +208,9 @@ pub struct App {
     pub summary_view: summary::SummaryView,
     table: TableArea,
     next_request: RequestId,
-    /// The newest request per slot: older answers are stale and dropped.
-    latest: [Option<RequestId>; crate::worker::SLOTS],
+    /// Every request in flight, with what awaits its answer; a read's answer is taken only
+    /// while it is the newest of its slot.
+    in_flight: BTreeMap<RequestId, Awaited>,
     prefetched: Option<PrefetchedPage>,
     /// The page number of the read in the `NextPage` slot.
     prefetching: u64,
@@ -237,11 +232,7 @@ impl App {
             store_total: None,
             selected: 0,
             screen: Screen::Table,
-            help_open: false,
-            help_scroll: 0,
-            filter_form: None,
-            page_prompt: None,
-            export_prompt: None,
+            overlays: Vec::new(),
             export: None,
             notice: None,
             last_error: None,
@@ -255,17 +246,9 @@ impl App {
             groups: Vec::new(),
             addresses: None,
             groups_view: GroupsView::default(),
-            group_prompt: None,
             journal_view: journal_view::JournalView::default(),
             undo_asked: false,
-            group_delete: None,
             delete_asked: None,
-            set_aside: None,
-            form: None,
-            address_form: None,
-            bulk_form: None,
-            address_delete: None,
-            dialog: None,
             marks: Marks::default(),
             range_start: None,
             job: None,
@@ -278,7 +261,7 @@ impl App {
             summary_view: summary::SummaryView::default(),
             table: TableArea { top: 2, rows: 20 },
             next_request: 1,
-            latest: [None; crate::worker::SLOTS],
+            in_flight: BTreeMap::new(),
             prefetched: None,
             prefetching: 0,
             keep_selected_id: None,
@@ -309,62 +292,19 @@ impl App {
         }
     }
 
-    /// What has the focus: the help, a dialog, the form, a prompt, the filter panel, or the
-    /// screen under them. Keys go there first.
+    /// What has the focus: what is open on top, else the search line while it is typed
+    /// into, else the screen. Keys go there first.
     pub fn context(&self) -> Context {
-        if self.help_open {
-            Context::Help
-        } else if self.dialog.is_some() {
-            Context::Dialog
-        } else if self.form.is_some() {
-            Context::Form
-        } else if self.address_form.is_some() {
-            Context::AddressForm
-        } else if self.bulk_form.is_some() {
-            Context::BulkForm
-        } else if self.group_prompt.is_some() {
-            Context::GroupPrompt
-        } else if self.page_prompt.is_some() {
-            Context::PagePrompt
-        } else if self.export_prompt.is_some() {
-            Context::ExportPrompt
-        } else if self.filter_form.is_some() {
-            Context::Filter
-        } else if self.search.as_ref().is_some_and(|s| s.editing) {
-            Context::Search
-        } else {
-            self.screen_context()
+        match self.overlay() {
+            Some(overlay) => overlay.context(),
+            None if self.search.as_ref().is_some_and(|s| s.editing) => Context::Search,
+            None => self.screen_context(),
         }
     }
 
     /// Requests under way, for the status bar.
     pub fn pending(&self) -> usize {
-        self.latest.iter().flatten().count()
-            + usize::from(self.export.is_some())
-            + usize::from(self.job.is_some())
-            + usize::from(
-                self.form
-                    .as_ref()
-                    .is_some_and(|f| matches!(f.stage, Stage::Saving(_))),
-            )
-            + usize::from(
-                self.address_form
-                    .as_ref()
-                    .is_some_and(|f| f.saving.is_some()),
-            )
-            + usize::from(self.address_delete.is_some())
-            + usize::from(self.group_delete.is_some())
-            + usize::from(self.set_aside.is_some())
-            + usize::from(
-                self.bulk_form
-                    .as_ref()
-                    .is_some_and(|f| f.reviewing.is_some()),
-            )
-            + usize::from(
-                self.group_prompt
-                    .as_ref()
-                    .is_some_and(|p| p.saving.is_some()),
-            )
+        self.in_flight.len()
     }
 
     pub fn selected_customer(&self) -> Option<&Customer> {
@@ -448,52 +388,34 @@ impl App {
         commands
     }
 
-    /// Takes a worker's result to whatever asked for it.
+    /// Notes a request in flight and what awaits its answer.
+    fn expect(&mut self, request: RequestId, awaited: Awaited) {
+        self.in_flight.insert(request, awaited);
+    }
+
+    /// Takes a worker's result to whatever asked for it; an answer nothing awaits (a read
+    /// superseded since) is dropped.
     fn dispatch(&mut self, event: Event) -> Vec<Command> {
-        if self
-            .export
-            .is_some_and(|export| export.request == event.request)
-        {
-            self.export_event(event);
+        let Some(&awaited) = self.in_flight.get(&event.request) else {
             return Vec::new();
+        };
+        // A long write's progress comes on its request; it is awaited until its end.
+        if !matches!(event.result, Ok(crate::worker::Outcome::Progress(_))) {
+            self.in_flight.remove(&event.request);
         }
-        if self
-            .job
-            .as_ref()
-            .is_some_and(|job| job.request == event.request)
-        {
-            return self.job_event(event);
+        match awaited {
+            Awaited::Read(slot) => self.receive_read(slot, event),
+            Awaited::Export => {
+                self.export_event(event);
+                Vec::new()
+            }
+            Awaited::Job => self.job_event(event),
+            Awaited::SaveCustomer => self.saved(event),
+            Awaited::SaveAddress => self.address_saved(event),
+            Awaited::DeleteAddress => self.address_deleted(event),
+            Awaited::SaveGroup => self.group_saved(event),
+            Awaited::DeleteGroup => self.group_deleted(event),
+            Awaited::SetAside => self.set_aside_done(event.result),
         }
-        if self
-            .form
-            .as_ref()
-            .is_some_and(|form| form.stage == Stage::Saving(event.request))
-        {
-            return self.saved(event);
-        }
-        if self
-            .address_form
-            .as_ref()
-            .is_some_and(|form| form.saving == Some(event.request))
-        {
-            return self.address_saved(event);
-        }
-        if self.address_delete == Some(event.request) {
-            return self.address_deleted(event);
-        }
-        if self
-            .group_prompt
-            .as_ref()
-            .is_some_and(|asked| asked.saving == Some(event.request))
-        {
-            return self.group_saved(event);
-        }
-        if self.group_delete == Some(event.request) {
-            return self.group_deleted(event);
-        }
-        if self.set_aside == Some(event.request) {
-            return self.set_aside_done(event.result);
-        }
-        self.receive_read(event)
     }
 }

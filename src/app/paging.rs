@@ -1,9 +1,10 @@
 //! Reading the store: pages, the page after (fetched ahead), the count, and their answers.
 //! Reads are latest-wins per slot; an answer for a page the user has left is dropped.
 
-use super::{App, PrefetchedPage};
+use super::keymap::Context;
+use super::{App, Awaited, PrefetchedPage};
 use crate::domain::Filter;
-use crate::worker::{Command, Event, Outcome, Read, RequestId, Slot};
+use crate::worker::{Command, Event, Outcome, Read, Slot};
 
 impl App {
     /// Turns to `page`. The page on screen, its position and its rows change together, when
@@ -46,20 +47,20 @@ impl App {
     }
 
     pub(super) fn jump_to_typed_page(&mut self) -> Vec<Command> {
-        let Some(prompt) = self.page_prompt.as_mut() else {
-            return Vec::new();
-        };
-        let (input, error) = (&prompt.input, &mut prompt.problem);
         let last = self
             .total
             .map(|total| total.div_ceil(self.page_size).max(1));
+        let Some(prompt) = self.page_prompt_mut() else {
+            return Vec::new();
+        };
+        let (input, error) = (&prompt.input, &mut prompt.problem);
         match (input.value().trim().parse::<u64>(), last) {
             (Ok(page), Some(last)) if (1..=last).contains(&page) => {
-                self.page_prompt = None;
+                self.dismiss(Context::PagePrompt);
                 self.go_to_page(page)
             }
             (Ok(page), None) if page >= 1 => {
-                self.page_prompt = None;
+                self.dismiss(Context::PagePrompt);
                 self.go_to_page(page)
             }
             (_, Some(last)) => {
@@ -119,18 +120,16 @@ impl App {
 
     /// Stops waiting for the read in a slot: its answer will be dropped.
     pub(super) fn forget_slot(&mut self, slot: Slot) {
-        *self.latest_in(slot) = None;
+        self.in_flight
+            .retain(|_, awaited| *awaited != Awaited::Read(slot));
     }
 
-    /// The newest request made in a slot, if its answer is still awaited.
-    fn latest_in(&mut self, slot: Slot) -> &mut Option<RequestId> {
-        // One place per slot, in the order `Slot` names them.
-        &mut self.latest[slot as usize]
-    }
-
+    /// A read in a slot: an older one still in flight there is no longer awaited (latest
+    /// wins: the user has moved on).
     pub(super) fn read(&mut self, slot: Slot, read: Read) -> Command {
         let request = self.new_request();
-        *self.latest_in(slot) = Some(request);
+        self.forget_slot(slot);
+        self.expect(request, Awaited::Read(slot));
         Command::Read {
             request,
             slot,
@@ -138,18 +137,10 @@ impl App {
         }
     }
 
-    /// Takes a read's answer in, unless a newer request for the same slot has been made since.
-    pub(super) fn receive_read(&mut self, event: Event) -> Vec<Command> {
-        let Some(slot) = event.slot else {
-            return Vec::new();
-        };
-        let latest = self.latest_in(slot);
-        if *latest != Some(event.request) {
-            return Vec::new(); // stale: the user has moved on
-        }
-        *latest = None;
+    /// Takes a read's answer in (it was the newest of its slot).
+    pub(super) fn receive_read(&mut self, slot: Slot, event: Event) -> Vec<Command> {
         match slot {
-            Slot::Customer if self.form.is_none() => {
+            Slot::Customer if self.form().is_none() => {
                 self.live_customer_arrived(event.result);
                 return Vec::new();
             }

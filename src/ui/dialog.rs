@@ -99,8 +99,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
         DialogKind::Conflict(theirs) => conflict_lines(app, theirs, &mut lines),
         DialogKind::Discard => {
             let changed: Vec<&str> = app
-                .form
-                .as_ref()
+                .form()
                 .map(|form| form.changes().iter().map(|c| c.label).collect())
                 .unwrap_or_default();
             lines.push(Line::from(" Close the form and lose what you typed?"));
@@ -238,7 +237,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
 
 /// The store's version beside the user's, field by field, with what each side changed.
 fn conflict_lines(app: &App, theirs: &crate::domain::Customer, lines: &mut Vec<Line>) {
-    let Some(form) = &app.form else {
+    let Some(form) = app.form() else {
         return;
     };
     let opened = form.original().map(values_of).unwrap_or_default();

@@ -20,7 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::app::keymap::bindings_for;
-use crate::app::{App, ExportRun, Prompt, Screen, TableArea, thousands};
+use crate::app::{App, ExportRun, HelpLine, Overlay, Prompt, Screen, TableArea, thousands};
 
 /// Smaller than this, only a message is drawn.
 pub const MIN_WIDTH: u16 = 40;
@@ -62,45 +62,42 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Journal => journal::render_journal(app, frame, body),
         Screen::Summary => summary::render_summary(app, frame, body),
     }
-    if let Some(form) = &app.filter_form {
-        filter_panel::render_filter_panel(form, frame, body);
-    }
-    if let Some(prompt) = &app.page_prompt {
-        let title = match app.last_page() {
-            Some(last) => format!(" Go to page (1–{last}) "),
-            None => " Go to page ".to_owned(),
-        };
-        render_prompt(&title, prompt, frame, body);
-    }
-    if let Some(asked) = &app.group_prompt {
-        let title = match asked.renaming {
-            Some(id) => format!(" New name of the group #{id} "),
-            None => " Name of the new group ".to_owned(),
-        };
-        render_prompt(&title, &asked.prompt, frame, body);
-    }
-    if let Some(prompt) = &app.export_prompt {
-        let title = format!(
-            " Export {} customers to (.csv, .json, .ndjson) ",
-            app.total.map(crate::app::thousands).unwrap_or_default()
-        );
-        render_prompt(&title, prompt, frame, body);
-    }
-    if let Some(form) = &app.form {
-        form::render_form(form, frame, body);
-    }
-    if let Some(form) = &app.address_form {
-        address_form::render_address_form(form, frame, body);
-    }
-    if let Some(form) = &app.bulk_form {
-        bulk_form::render_bulk_form(form, frame, body);
-    }
-    if let Some(open) = &app.dialog {
-        dialog::render_dialog(app, open, frame, body);
+    // What is open on top, drawn from the bottom up: a dialog over the form that opened it.
+    for overlay in app.overlays() {
+        match overlay {
+            Overlay::Filter(form) => filter_panel::render_filter_panel(form, frame, body),
+            Overlay::PagePrompt(prompt) => {
+                let title = match app.last_page() {
+                    Some(last) => format!(" Go to page (1–{last}) "),
+                    None => " Go to page ".to_owned(),
+                };
+                render_prompt(&title, prompt, frame, body);
+            }
+            Overlay::GroupPrompt(asked) => {
+                let title = match asked.renaming {
+                    Some(id) => format!(" New name of the group #{id} "),
+                    None => " Name of the new group ".to_owned(),
+                };
+                render_prompt(&title, &asked.prompt, frame, body);
+            }
+            Overlay::ExportPrompt(prompt) => {
+                let title = format!(
+                    " Export {} customers to (.csv, .json, .ndjson) ",
+                    app.total.map(crate::app::thousands).unwrap_or_default()
+                );
+                render_prompt(&title, prompt, frame, body);
+            }
+            Overlay::Form(form) => form::render_form(form, frame, body),
+            Overlay::AddressForm(form) => address_form::render_address_form(form, frame, body),
+            Overlay::BulkForm(form) => bulk_form::render_bulk_form(form, frame, body),
+            Overlay::Dialog(open) => dialog::render_dialog(app, open, frame, body),
+            // Over everything, hints and status too: drawn last.
+            Overlay::Help { .. } => {}
+        }
     }
     render_hints(app, frame, hints);
     render_status(app, frame, status);
-    if app.help_open {
+    if app.help_open() {
         render_help(app, frame, area);
     }
 }
@@ -322,25 +319,24 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
-    let mut lines: Vec<Line> = bindings_for(app.screen_context(), false, app.store.read_only)
-        .map(|b| {
-            Line::from(vec![
+    let lines: Vec<Line> = app
+        .help_lines()
+        .into_iter()
+        .map(|line| match line {
+            HelpLine::Keys(b) => Line::from(vec![
                 Span::styled(format!("{:>16}  ", b.keys_text()), Style::new().bold()),
                 Span::raw(b.label),
-            ])
+            ]),
+            HelpLine::Blank => Line::from(""),
+            HelpLine::Note(note) => Line::from(format!(" {note}")).dim(),
         })
         .collect();
-    lines.push(Line::from(""));
-    lines.push(Line::from(" Text filters match whole values, as the store does.").dim());
-    if app.index.on {
-        lines.push(Line::from(" / searches the local index: parts of words, in any order.").dim());
-    }
     let popup = popup(area, 64, lines.len() as u16 + 2);
     let height = popup.height;
     frame.render_widget(Clear, popup);
     // On a short terminal the keys scroll (j/k), and the title says there is more.
     let hidden = (lines.len() as u16).saturating_sub(height.saturating_sub(2));
-    let scroll = app.help_scroll.min(hidden);
+    let scroll = app.help_scroll().min(hidden);
     let title = if hidden == 0 {
         " Keys — Esc or ? to close ".to_owned()
     } else if scroll < hidden {

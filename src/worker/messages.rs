@@ -55,9 +55,6 @@ pub enum Slot {
 /// A search's first count goes no further: broad searches answer at once, exactly after.
 pub const QUICK_COUNT: u64 = 1_000;
 
-/// How many slots there are (the app keeps the newest request of each).
-pub const SLOTS: usize = 12;
-
 /// Which customers a job is about, as the app chose them.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // one per job

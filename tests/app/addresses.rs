@@ -67,7 +67,7 @@ fn opening_the_details_reads_the_addresses_once() {
     app.update(key(KeyCode::Tab));
     assert_eq!(app.selected_address().map(|a| a.id), Some(8));
     type_text(&mut app, "o");
-    assert!(app.address_form.is_some());
+    assert!(app.address_form().is_some());
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
         Some(AddressList::Loaded(list)) if list.is_empty()
     ));
     type_text(&mut app, "a");
-    let form = app.address_form.as_ref().expect("the form");
+    let form = app.address_form().expect("the form");
     assert_eq!(
         form.inputs[0].value(),
         "First1",
@@ -99,7 +99,7 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
         KeyModifiers::CONTROL,
     )));
     assert!(none.is_empty());
-    let form = app.address_form.as_ref().expect("still open");
+    let form = app.address_form().expect("still open");
     assert_eq!(
         form.focus, 3,
         "the street is the first required field left empty"
@@ -115,7 +115,7 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
     type_text(&mut app, "10115");
     app.update(key(KeyCode::Tab));
     type_text(&mut app, "germ");
-    let form = app.address_form.as_ref().expect("the form");
+    let form = app.address_form().expect("the form");
     assert_eq!(form.focus, COUNTRY);
     assert_eq!(form.errors[COUNTRY], None, "one country starts so");
     assert!(draw(&app, 110, 30).contains("Germany"));
@@ -158,7 +158,7 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
             br#"[{"status":400,"message":"The field 'zip' is invalid.","details":{"invalid_reason":"Not a postcode."}}]"#,
         )),
     ));
-    let form = app.address_form.as_ref().expect("still open");
+    let form = app.address_form().expect("still open");
     assert_eq!(form.inputs[5].value(), "Berlin");
     assert!(
         form.errors[7]
@@ -180,7 +180,7 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
         *request,
         Ok(Outcome::Address(address(9, 1, "Berlin"))),
     )));
-    assert!(app.address_form.is_none());
+    assert!(app.address_form().is_none());
     assert!(matches!(
         reread.as_slice(),
         [(_, Slot::Addresses, Read::Addresses { customer_id: 1 })]

@@ -162,13 +162,13 @@ fn errors_keep_the_last_good_data() {
 fn help_and_quit() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('?')));
-    assert!(app.help_open);
+    assert!(app.help_open());
     assert!(
         app.update(key(KeyCode::Char(']'))).is_empty(),
         "help takes the keys"
     );
     app.update(key(KeyCode::Esc));
-    assert!(!app.help_open);
+    assert!(!app.help_open());
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,
@@ -235,10 +235,10 @@ fn text_from_the_store_is_shown_not_obeyed() {
 fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('f')));
-    assert!(app.filter_form.is_some());
+    assert!(app.filter_form().is_some());
     type_text(&mut app, "q]?"); // typing, not quitting, paging or help
-    assert!(!app.should_quit && app.page == 1 && !app.help_open);
-    let form = app.filter_form.as_ref().expect("open");
+    assert!(!app.should_quit && app.page == 1 && !app.help_open());
+    let form = app.filter_form().expect("open");
     assert_eq!(form.inputs[0].value(), "q]?");
     for _ in 0..3 {
         app.update(key(KeyCode::Backspace));
@@ -250,7 +250,7 @@ fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Tab));
     type_text(&mut app, "lots"); // store_credit
-    let form = app.filter_form.as_ref().expect("open");
+    let form = app.filter_form().expect("open");
     assert!(
         form.errors[5]
             .as_deref()
@@ -262,7 +262,7 @@ fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
         app.update(key(KeyCode::Enter)).is_empty(),
         "a form with errors is not applied"
     );
-    let form = app.filter_form.as_ref().expect("still open, text kept");
+    let form = app.filter_form().expect("still open, text kept");
     assert_eq!(form.inputs[0].value(), "Ann");
     assert!(form.message.is_some());
 
@@ -271,7 +271,7 @@ fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     }
     type_text(&mut app, "12.5");
     let commands = reads(&app.update(key(KeyCode::Enter)));
-    assert!(app.filter_form.is_none());
+    assert!(app.filter_form().is_none());
     assert_eq!(app.page, 1);
     assert_eq!(app.filter.first_name.as_deref(), Some("Ann"));
     assert_eq!(
@@ -292,9 +292,7 @@ fn the_filter_panel_takes_typing_checks_it_and_applies_whole() {
     // Reopening shows the filter in force; x clears it.
     app.update(key(KeyCode::Char('f')));
     assert_eq!(
-        app.filter_form
-            .as_ref()
-            .map(|f| f.inputs[0].value().to_owned()),
+        app.filter_form().map(|f| f.inputs[0].value().to_owned()),
         Some("Ann".into())
     );
     let panel = draw(&app, 120, 30);
@@ -315,15 +313,14 @@ fn jumping_to_a_page_by_number() {
         "page 9 of 3 is refused"
     );
     assert!(
-        app.page_prompt
-            .as_ref()
+        app.page_prompt()
             .is_some_and(|prompt| prompt.problem.as_deref() == Some("a page from 1 to 3"))
     );
     assert!(draw(&app, 120, 20).contains("a page from 1 to 3"));
     app.update(key(KeyCode::Backspace));
     type_text(&mut app, "3");
     let commands = reads(&app.update(key(KeyCode::Enter)));
-    assert!(app.page_prompt.is_none());
+    assert!(app.page_prompt().is_none());
     assert_eq!(app.requested_page, Some(3));
     assert!(matches!(
         commands[0],
@@ -331,7 +328,7 @@ fn jumping_to_a_page_by_number() {
     ));
     app.update(key(KeyCode::Char('p')));
     app.update(key(KeyCode::Esc));
-    assert!(app.page_prompt.is_none() && app.requested_page == Some(3));
+    assert!(app.page_prompt().is_none() && app.requested_page == Some(3));
 }
 
 #[test]
@@ -376,7 +373,7 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
         KeyCode::Char('E'),
         KeyModifiers::SHIFT,
     )));
-    let input = &app.export_prompt.as_ref().expect("the prompt opens").input;
+    let input = &app.export_prompt().expect("the prompt opens").input;
     assert!(input.value().starts_with("customers-") && input.value().ends_with(".csv"));
     assert!(draw(&app, 120, 20).contains("Export 120 customers to"));
     for _ in 0..40 {

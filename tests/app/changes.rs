@@ -58,13 +58,11 @@ fn clear_field(app: &mut App) {
 }
 
 fn form_value(app: &App, field: usize) -> String {
-    app.form.as_ref().expect("a form").inputs[field]
-        .value()
-        .to_owned()
+    app.form().expect("a form").inputs[field].value().to_owned()
 }
 
 fn form_error(app: &App, field: usize) -> Option<String> {
-    app.form.as_ref().expect("a form").errors[field].clone()
+    app.form().expect("a form").errors[field].clone()
 }
 
 /// Presses the dialog's button `n` places right of Cancel.
@@ -146,7 +144,7 @@ fn the_create_form_checks_each_field_as_typed_and_sends_a_whole_customer() {
     assert_eq!(form_error(&app, 11), None);
     tab(&mut app, 1); // the force-reset box: Space ticks it
     type_text(&mut app, " ");
-    assert!(app.form.as_ref().is_some_and(|f| f.force_reset));
+    assert!(app.form().is_some_and(|f| f.force_reset));
 
     let sent = writes(&app.update(ctrl('s')));
     let [(request, Write::Create { customer })] = sent.as_slice() else {
@@ -184,7 +182,7 @@ fn the_create_form_checks_each_field_as_typed_and_sends_a_whole_customer() {
         ..Customer::default()
     };
     let after = reads(&app.update(done(*request, Ok(Outcome::Customer(created)))));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(
         app.notice
             .as_deref()
@@ -206,7 +204,7 @@ fn saving_with_problems_sends_nothing_and_goes_to_the_first() {
     app.update(key(KeyCode::Char('n')));
     tab(&mut app, 4);
     assert!(app.update(ctrl('s')).is_empty());
-    let form = app.form.as_ref().expect("still open");
+    let form = app.form().expect("still open");
     assert_eq!(form.focus, 0);
     assert!(form.errors[0].is_some() && form.errors[1].is_some() && form.errors[2].is_some());
     assert!(
@@ -221,21 +219,21 @@ fn esc_with_unsaved_changes_asks_first() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('n')));
     app.update(key(KeyCode::Esc));
-    assert!(app.form.is_none(), "nothing typed: closes at once");
+    assert!(app.form().is_none(), "nothing typed: closes at once");
 
     app.update(key(KeyCode::Char('n')));
     type_text(&mut app, "Ad");
     app.update(key(KeyCode::Esc));
-    let dialog = app.dialog.as_ref().expect("asks");
+    let dialog = app.dialog().expect("asks");
     assert_eq!(dialog.kind, DialogKind::Discard);
     assert_eq!(dialog.focus, 0, "focus on keeping the changes");
     app.update(key(KeyCode::Enter));
-    assert!(app.dialog.is_none());
+    assert!(app.dialog().is_none());
     assert_eq!(form_value(&app, 0), "Ad", "kept");
 
     app.update(key(KeyCode::Esc));
     press(&mut app, 1);
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
 }
 
 #[test]
@@ -277,7 +275,7 @@ fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
         ..original
     };
     app.update(done(*request, Ok(Outcome::Customer(saved))));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(app.customers[1].company, "Acme", "the row shows it at once");
     assert_eq!(
         app.notice.as_deref(),
@@ -307,8 +305,8 @@ fn several_changes_are_reviewed_old_to_new_before_sending() {
     tab(&mut app, 1);
     type_text(&mut app, "555-0100");
     assert!(app.update(ctrl('s')).is_empty(), "nothing sent yet");
-    let Some(DialogKind::Review(changes)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
-        panic!("a review, got {:?}", app.dialog);
+    let Some(DialogKind::Review(changes)) = app.dialog().map(|d| d.kind.clone()) else {
+        panic!("a review, got {:?}", app.dialog());
     };
     let shown: Vec<(&str, &str, &str)> = changes
         .iter()
@@ -319,7 +317,7 @@ fn several_changes_are_reviewed_old_to_new_before_sending() {
         app.update(key(KeyCode::Enter)).is_empty(),
         "Enter on the focused button goes back to the form"
     );
-    assert!(app.dialog.is_none() && app.form.is_some());
+    assert!(app.dialog().is_none() && app.form().is_some());
 
     app.update(ctrl('s'));
     let check = reads(&press(&mut app, 1));
@@ -341,7 +339,7 @@ fn a_change_made_meanwhile_is_shown_and_the_user_chooses() {
         writes(&save_checked(&mut app, &theirs)).is_empty(),
         "no silent lost update"
     );
-    let dialog = app.dialog.as_ref().expect("the conflict is shown");
+    let dialog = app.dialog().expect("the conflict is shown");
     assert!(matches!(dialog.kind, DialogKind::Conflict(_)));
     assert_eq!(dialog.focus, 0);
     let screen = draw(&app, 120, 36);
@@ -398,7 +396,7 @@ fn a_refused_save_keeps_everything_typed_and_names_the_field() {
         field: Some("email".into()),
     };
     app.update(done(request, Err(refusal)));
-    let form = app.form.as_ref().expect("the form stays");
+    let form = app.form().expect("the form stays");
     assert_eq!(form.focus, 2, "at the field the store named");
     assert_eq!(
         form.errors[2].as_deref(),
@@ -420,7 +418,7 @@ fn a_refused_save_keeps_everything_typed_and_names_the_field() {
             "at 127.0.0.1:9: connection refused".into(),
         )),
     ));
-    let form = app.form.as_ref().expect("still there");
+    let form = app.form().expect("still there");
     assert!(form.message.as_deref().is_some_and(|m| m.contains("kept")));
     assert_eq!(form_value(&app, 0), "Ada");
 }
@@ -472,19 +470,19 @@ fn marks_across_pages_and_delete_them_after_saying_what_will_happen() {
 
     // The marked customers are read from the store first: the dialog names exactly those.
     let asked = app.update(key(KeyCode::Char('D')));
-    assert!(app.dialog.is_none(), "not before the review");
+    assert!(app.dialog().is_none(), "not before the review");
     let [(_, Slot::DeleteReview, Read::DeleteReview { chosen })] = &reads(&asked)[..] else {
         panic!("a delete review: {asked:?}");
     };
     assert_eq!(chosen, &Chosen::Ids(vec![1, 2, 51]));
     review_delete(&mut app, &asked, &[1, 2, 51], &["k3xq9"]);
-    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+    let Some(DialogKind::Delete(plan)) = app.dialog().map(|d| d.kind.clone()) else {
         panic!("a delete dialog");
     };
     assert_eq!((plan.count(), plan.not_visible), (3, 2));
     assert_eq!(plan.names.len(), 3);
     assert!(plan.backups.starts_with("/backups"));
-    assert_eq!(app.dialog.as_ref().map(|d| d.focus), Some(0), "on Cancel");
+    assert_eq!(app.dialog().map(|d| d.focus), Some(0), "on Cancel");
     let screen = draw(&app, 120, 30);
     assert!(
         screen.contains("This deletes 3 customers")
@@ -631,7 +629,7 @@ fn marking_every_match_counts_the_store_and_the_whole_store_needs_its_id() {
     );
     let ids: Vec<i64> = (2..=120).collect();
     review_delete(&mut app, &asked, &ids, &["k3xq9", "127.0.0.1:8787"]);
-    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+    let Some(DialogKind::Delete(plan)) = app.dialog().map(|d| d.kind.clone()) else {
         panic!("a delete dialog");
     };
     assert_eq!((plan.count(), plan.not_visible), (119, 70));
@@ -769,7 +767,7 @@ fn read_only_mode_has_no_keys_that_change_the_store() {
     for c in ['n', 'e', 'd', 'D', ' ', 'v', 'A', 'u'] {
         let commands = app.update(key(KeyCode::Char(c)));
         assert!(
-            writes(&commands).is_empty() && app.form.is_none() && app.dialog.is_none(),
+            writes(&commands).is_empty() && app.form().is_none() && app.dialog().is_none(),
             "{c} does nothing"
         );
     }
@@ -955,7 +953,7 @@ fn a_filter_matching_every_customer_needs_the_store_named_too() {
     type_text(&mut app, "A");
     let asked = app.update(key(KeyCode::Char('D')));
     review_delete(&mut app, &asked, &(1..=120).collect::<Vec<_>>(), &["k3xq9"]);
-    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+    let Some(DialogKind::Delete(plan)) = app.dialog().map(|d| d.kind.clone()) else {
         panic!("a delete dialog");
     };
     assert_eq!(plan.count(), 120);
@@ -983,7 +981,7 @@ fn a_filter_matching_every_customer_needs_the_store_named_too() {
         &(71..=120).collect::<Vec<_>>(),
         &["k3xq9"],
     );
-    let Some(DialogKind::Delete(plan)) = app.dialog.as_ref().map(|d| d.kind.clone()) else {
+    let Some(DialogKind::Delete(plan)) = app.dialog().map(|d| d.kind.clone()) else {
         panic!("a delete dialog");
     };
     assert!(plan.type_to_confirm.is_empty());
@@ -1043,7 +1041,7 @@ fn the_filter_panel_takes_a_group_by_name() {
         "the chip names it: {screen}"
     );
     type_text(&mut app, "f");
-    let form = app.filter_form.as_ref().expect("the panel");
+    let form = app.filter_form().expect("the panel");
     assert_eq!(
         form.inputs[6].value(),
         "Retail",
@@ -1084,8 +1082,7 @@ fn u_undoes_the_last_change_set_with_something_left_and_passes_those_in_conflict
             ..History::default()
         })),
     ));
-    let Some(DialogKind::UndoChangeSet { set: picked, .. }) =
-        app.dialog.as_ref().map(|d| d.kind.clone())
+    let Some(DialogKind::UndoChangeSet { set: picked, .. }) = app.dialog().map(|d| d.kind.clone())
     else {
         panic!("an undo dialog");
     };

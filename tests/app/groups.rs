@@ -45,7 +45,7 @@ fn the_groups_view_counts_shows_and_filters() {
     // d asks first, saying how many customers will be left in no group; focus on Cancel.
     app.update(key(KeyCode::Char('j')));
     app.update(key(KeyCode::Char('d')));
-    let dialog = app.dialog.as_ref().expect("a dialog");
+    let dialog = app.dialog().expect("a dialog");
     assert!(matches!(
         dialog.kind,
         DialogKind::DeleteGroup {
@@ -94,7 +94,7 @@ fn a_refused_group_name_stays_typed_with_the_stores_reason() {
         elapsed: std::time::Duration::ZERO,
         budget: Default::default(),
     })));
-    let asked = app.group_prompt.as_ref().expect("still open");
+    let asked = app.group_prompt().expect("still open");
     assert_eq!(asked.prompt.input.value(), "retail");
     assert!(
         asked
@@ -115,7 +115,7 @@ fn read_only_hides_the_group_changes() {
     for c in ['n', 'e', 'd'] {
         app.update(key(KeyCode::Char(c)));
         assert!(
-            app.group_prompt.is_none() && app.dialog.is_none(),
+            app.group_prompt().is_none() && app.dialog().is_none(),
             "{c} does nothing"
         );
     }

@@ -26,7 +26,7 @@ fn esc_closes_the_filter_panel_and_keeps_the_marks() {
     type_text(&mut app, "f");
     assert_eq!(app.context(), Context::Filter);
     esc(&mut app);
-    assert!(app.filter_form.is_none(), "the panel closes");
+    assert!(app.filter_form().is_none(), "the panel closes");
     assert_eq!(app.marks.count(), 2, "the marks stay");
     assert_ne!(app.notice.as_deref(), Some("Unmarked every customer."));
 }
@@ -37,7 +37,7 @@ fn esc_closes_the_page_prompt_and_keeps_the_marks() {
     type_text(&mut app, ":");
     assert_eq!(app.context(), Context::PagePrompt);
     esc(&mut app);
-    assert!(app.page_prompt.is_none(), "the prompt closes");
+    assert!(app.page_prompt().is_none(), "the prompt closes");
     assert_eq!(app.marks.count(), 2, "the marks stay");
 }
 
@@ -90,7 +90,7 @@ fn esc_in_every_context_leaves_only_that_context() {
         Context::Form,
         "the safe button keeps editing"
     );
-    assert_eq!(app.form.as_ref().map(|f| f.inputs[0].value()), Some("Ada"));
+    assert_eq!(app.form().map(|f| f.inputs[0].value()), Some("Ada"));
 
     // A dialog: Esc presses its safe button.
     let mut app = two_marked();
@@ -118,7 +118,8 @@ fn in_context(context: Context, read_only: bool) -> App {
             // A short terminal, so that the help scrolls both ways.
             app.update(Msg::Resize(bc_customers::ui::table_area(12)));
             type_text(&mut app, "?");
-            app.help_scroll = 1;
+            app.update(key(KeyCode::Char('j')));
+            assert_eq!(app.help_scroll(), 1);
         }
         Context::Filter => type_text(&mut app, "fLee"),
         Context::PagePrompt => type_text(&mut app, ":"),
@@ -343,4 +344,43 @@ fn no_key_acts_that_the_help_does_not_show() {
             }
         }
     }
+}
+
+/// What is open on top is one value: the context, what is drawn and where keys and the mouse
+/// go all follow from it. Two ways they once drifted apart:
+#[test]
+fn the_mouse_wheel_scrolls_what_a_search_found() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    let mut app = loaded();
+    app.index.on = true;
+    type_text(&mut app, "/lee");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.context(), Context::Found);
+    // The search's rows on screen.
+    app.customers = crate::common::screens::customers(1..=10);
+    app.selected = 0;
+    app.update(Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 5,
+        row: 5,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.selected, 1, "the wheel moves down the matches");
+}
+
+#[test]
+fn the_help_scrolls_to_its_last_line_with_the_index_note() {
+    let mut app = loaded();
+    app.index.on = true;
+    app.update(Msg::Resize(bc_customers::ui::table_area(24)));
+    type_text(&mut app, "?");
+    for _ in 0..60 {
+        app.update(key(KeyCode::Char('j')));
+    }
+    let bottom = crate::common::screens::draw(&app, 80, 24);
+    assert!(
+        bottom.contains("/ searches the local index"),
+        "the last line shows: {bottom}"
+    );
+    assert!(bottom.contains("back up"), "{bottom}");
 }

@@ -198,7 +198,7 @@ fn an_edit_from_the_index_takes_the_stores_customer_unless_something_was_typed()
         Slot::Customer,
         Ok(Outcome::Customer(live.clone())),
     ));
-    let form = app.form.as_ref().expect("the form");
+    let form = app.form().expect("the form");
     assert_eq!(
         form.original().map(|c| c.company.as_str()),
         Some("Changed Elsewhere Ltd")
@@ -214,7 +214,7 @@ fn an_edit_from_the_index_takes_the_stores_customer_unless_something_was_typed()
         Slot::Customer,
         Ok(Outcome::Customer(live)),
     ));
-    let form = app.form.as_ref().expect("the form");
+    let form = app.form().expect("the form");
     assert!(form.is_dirty());
     assert_eq!(
         form.original().map(|c| c.company.as_str()),
@@ -284,7 +284,7 @@ fn marking_every_match_selects_the_search_by_id() {
     assert!(matches!(chosen, Chosen::Found { query, except }
         if query.text == "lee" && except.is_empty()));
     crate::common::screens::review_delete(&mut app, &asked, &[4, 9], &["k3xq9"]);
-    let Some(dialog) = &app.dialog else {
+    let Some(dialog) = app.dialog() else {
         panic!("a delete dialog")
     };
     let bc_customers::app::dialog::DialogKind::Delete(plan) = &dialog.kind else {
@@ -407,7 +407,8 @@ async fn search_open_live_delete_what_was_found_and_the_index_follows() {
     // Every match marked, deleted by id; the rest of the store untouched.
     app.key('A');
     app.key('D');
-    app.until("the question", |app| app.dialog.is_some()).await;
+    app.until("the question", |app| app.dialog().is_some())
+        .await;
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.until("the delete", |app| {
         app.job.is_none() && app.notice.is_some()
