@@ -429,12 +429,13 @@ impl History {
         dates
     }
 
-    /// The newest change set with something left to undo (a set whose undo ended in
-    /// conflicts is done with).
+    /// The newest change set with something left to undo, undos aside: undo after undo walks
+    /// back through the changes rather than redoing the one just undone (an undo is undone by
+    /// naming it). A set whose undo ended in conflicts is done with.
     pub fn last_to_undo(&self) -> Option<&ChangeSet> {
         self.sets
             .iter()
-            .find(|set| !set.running && !set.to_undo().is_empty())
+            .find(|set| !set.running && set.kind != Kind::Undo && !set.to_undo().is_empty())
     }
 }
 

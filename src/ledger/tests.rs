@@ -130,8 +130,12 @@ fn undo_is_kept_per_customer_and_conflicts_can_be_set_aside() {
     assert_eq!(set.to_undo(), vec![3, 4], "undo goes on where it stopped");
     assert_eq!(
         history.last_to_undo().map(|s| s.id),
-        Some(undo_id),
-        "the undo itself first"
+        Some(edit),
+        "undos aside: the edit, where it stopped"
+    );
+    assert!(
+        history.set(undo_id).is_some(),
+        "the undo is a change set too"
     );
     ledger.set_aside(edit, vec![2]).expect("set aside");
     let history = ledger.history().expect("a history");

@@ -9,6 +9,7 @@ mod browsing;
 mod changes;
 mod failures;
 mod groups;
+mod in_memory;
 mod keys;
 mod search;
 mod store;

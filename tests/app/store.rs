@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use bc_customers::app::dialog::DialogKind;
 use bc_customers::app::{App, Msg, StoreLabel};
-use bc_customers::worker::{self, Command, Event, WorkerHandle};
+use bc_customers::store::SharedStore;
+use bc_customers::worker::{self, Command, Event, Setup, WorkerHandle};
 use common::TestStore;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use reqwest::Method;
@@ -40,7 +41,18 @@ impl Driven {
     async fn start_with(store: &TestStore, read_only: bool, index: bool) -> Driven {
         let mut setup = store.setup();
         setup.index = index;
-        let (worker, events, _task) = worker::spawn(store.client(), setup);
+        Driven::on(store.client(), setup, store.folder.path(), read_only).await
+    }
+
+    /// The app and its worker on any store, its files under `folder`.
+    pub(crate) async fn on(
+        store: SharedStore,
+        setup: Setup,
+        folder: &std::path::Path,
+        read_only: bool,
+    ) -> Driven {
+        let index = setup.index;
+        let (worker, events, _task) = worker::spawn(store, setup);
         let mut app = App::new(
             StoreLabel {
                 name: "Test Store".into(),
@@ -49,7 +61,7 @@ impl Driven {
                 read_only,
             },
             50,
-            store.folder.path().join("backups"),
+            folder.join("backups"),
         );
         app.index.on = index;
         app.now = chrono::Local::now();
@@ -129,7 +141,7 @@ impl Driven {
     }
 }
 
-fn tab(driven: &mut Driven, times: usize) {
+pub(crate) fn tab(driven: &mut Driven, times: usize) {
     driven.keys(&vec![KeyCode::Tab; times]);
 }
 
