@@ -19,7 +19,7 @@ pub struct CustomerAddresses {
 pub enum AddressList {
     Loading,
     Loaded(Vec<Address>),
-    Failed(String),
+    Failed(Failure),
 }
 
 /// The group id a person typed: an id, a group's name in any case, or the only name holding
@@ -125,7 +125,7 @@ impl App {
                 shown.selected = shown.selected.min(addresses.len().saturating_sub(1));
                 shown.list = AddressList::Loaded(addresses);
             }
-            Err(failure) => shown.list = AddressList::Failed(failure.to_string()),
+            Err(failure) => shown.list = AddressList::Failed(failure),
             Ok(_) => {}
         }
     }

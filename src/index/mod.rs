@@ -133,7 +133,7 @@ pub enum IndexError {
         error: std::io::Error,
     },
     #[error("the search index's work stopped: {0}")]
-    Task(String),
+    Task(#[from] tokio::task::JoinError),
     #[error("a stored customer could not be read: {0}")]
     Record(#[from] serde_json::Error),
 }

@@ -70,7 +70,7 @@ async fn on_index<T: Send + 'static>(
     let index = Arc::clone(index);
     match tokio::task::spawn_blocking(move || work(&index)).await {
         Ok(result) => result,
-        Err(error) => Err(IndexError::Task(error.to_string())),
+        Err(error) => Err(IndexError::Task(error)),
     }
 }
 
@@ -300,7 +300,7 @@ async fn finish_write(
 ) -> Result<(), SyncError> {
     match write.await {
         Ok(result) => Ok(result?),
-        Err(error) => Err(IndexError::Task(error.to_string()).into()),
+        Err(error) => Err(IndexError::Task(error).into()),
     }
 }
 

@@ -92,12 +92,12 @@ async fn write_backup(
     progress: &mut impl FnMut(Progress),
 ) -> Result<BackedUp, JobError> {
     let mut out = std::io::BufWriter::new(file);
-    let mut write = |line: Vec<u8>| -> Result<(), JobError> {
-        out.write_all(&line)
+    let mut write = |line: std::io::Result<Vec<u8>>| -> Result<(), JobError> {
+        line.and_then(|line| out.write_all(&line))
             .and_then(|()| out.write_all(b"\n"))
             .map_err(JobError::file("cannot write the backup", path))
     };
-    write(serde_json::to_vec(header).map_err(|error| JobError::Refused(error.to_string()))?)?;
+    write(json_line(header))?;
     let total = ids.len() as u64;
     let mut backed_up = BackedUp::default();
     let mut seen = 0;
@@ -131,10 +131,7 @@ async fn write_backup(
                     doing: "backing up",
                 });
             }
-            write(
-                serde_json::to_vec(&record)
-                    .map_err(|error| JobError::Refused(error.to_string()))?,
-            )?;
+            write(json_line(&record))?;
             backed_up.ids.push(record.customer.id);
             seen += 1;
             progress(Progress {
@@ -250,4 +247,9 @@ pub fn read_backup(path: &Path) -> Result<Vec<CustomerRecord>, JobError> {
     backup_customers(path, None)?
         .map(|line| line.map(|line| line.record))
         .collect()
+}
+
+/// One line of a backup, as JSON.
+fn json_line(value: &impl serde::Serialize) -> std::io::Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(std::io::Error::from)
 }

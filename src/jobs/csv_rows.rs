@@ -160,8 +160,6 @@ pub fn write_csv(
     for row in rows {
         writer.write_record(&row)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| std::io::Error::other(error.to_string()))?;
+    let bytes = writer.into_inner().map_err(std::io::Error::other)?;
     out.write_all(&bytes)
 }

@@ -126,7 +126,9 @@ fn address_lines(app: &App) -> Vec<Line<'static>> {
     let said = |text: &str| vec![Line::from(vec![title.clone(), Span::raw(text.to_owned())])];
     match app.addresses.as_ref().map(|shown| &shown.list) {
         None | Some(AddressList::Loading) => said("loading…"),
-        Some(AddressList::Failed(why)) => said(&format!("cannot be read: {}", sanitize(why))),
+        Some(AddressList::Failed(why)) => {
+            said(&format!("cannot be read: {}", sanitize(&why.to_string())))
+        }
         Some(AddressList::Loaded(addresses)) if addresses.is_empty() => said("none"),
         Some(AddressList::Loaded(addresses)) => {
             let selected = app.addresses.as_ref().map_or(0, |shown| shown.selected);

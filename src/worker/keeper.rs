@@ -133,7 +133,7 @@ impl Keeper {
             Ok(index)
         })
         .await
-        .map_err(|error| JobError::Index(IndexError::Task(error.to_string())))?;
+        .map_err(|error| JobError::Index(IndexError::Task(error)))?;
         let index = Arc::new(opened.map_err(JobError::Index)?);
         *self
             .index
@@ -168,6 +168,6 @@ pub(super) async fn on_index<T: Send + 'static>(
     match tokio::task::spawn_blocking(move || work(&index)).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(JobError::Index(error).into()),
-        Err(error) => Err(JobError::Index(IndexError::Task(error.to_string())).into()),
+        Err(error) => Err(JobError::Index(IndexError::Task(error)).into()),
     }
 }

@@ -134,6 +134,6 @@ async fn export_found(
         crate::jobs::export::write_found_to_file(&index, &query, format, names, &path)
     })
     .await
-    .map_err(|error| JobError::Index(IndexError::Task(error.to_string())))??;
+    .map_err(|error| JobError::Index(IndexError::Task(error)))??;
     Ok(written)
 }
