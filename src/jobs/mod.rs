@@ -5,6 +5,7 @@
 //! as one `Progress` type, which the command line's bar and the app's gauge both read.
 
 pub mod backup;
+mod bulk_change;
 pub mod csv_rows;
 pub mod delete;
 pub mod export;
