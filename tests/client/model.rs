@@ -186,6 +186,29 @@ fn replay(
     }
 }
 
+/// Every line of an undo is about a customer of the set it undoes, under that set's key:
+/// its intent and its outcome alike (else the undo's customers are counted twice, half of
+/// them "unknown").
+fn undos_keep_their_keys(history: &History) -> Result<(), String> {
+    for set in &history.sets {
+        let Some(undone) = set.undoes.and_then(|id| history.set(id)) else {
+            continue;
+        };
+        let strays: Vec<&i64> = set
+            .entries
+            .keys()
+            .filter(|key| !undone.entries.contains_key(key))
+            .collect();
+        if !strays.is_empty() {
+            return Err(format!(
+                "undo {} has lines under keys {strays:?}, not of change set {}",
+                set.id, undone.id
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Counts of what the run met, for the note and the long run's report.
 #[derive(Default)]
 struct Tally {
@@ -392,6 +415,7 @@ async fn run_case(steps: Vec<Step>, tally: &Tally) -> Result<(), String> {
         }
         let now = every_customer(&client).await;
         replay(&first, &history, &now)?;
+        undos_keep_their_keys(&history)?;
     }
 
     // Undo every change set, newest first (those whose undo was cut short, again).
@@ -454,6 +478,7 @@ async fn run_case(steps: Vec<Step>, tally: &Tally) -> Result<(), String> {
             ));
         }
     }
+    undos_keep_their_keys(&service.history().map_err(|error| error.to_string())?)?;
     let last = every_customer(&client).await;
     let (was, is) = (by_email(&first), by_email(&last));
     if was != is {

@@ -279,3 +279,52 @@ async fn a_renamed_group_is_found_by_its_new_name() {
         index.group_names().expect("names").into_iter().collect();
     assert_eq!(names.get(&vip.id).map(String::as_str), Some("VIP Gold"));
 }
+
+#[tokio::test]
+async fn an_edit_undone_after_its_customers_were_deleted_and_restored_counts_them_once() {
+    let data = tempfile::tempdir().expect("a folder");
+    let store = MemoryStore::new("Shop");
+    store.add_customers(4);
+    let service = service_on(&store, data.path()).await;
+    let updated = service
+        .bulk_edit(&[1, 2], &add_credit(7), &Cancel::default(), |_| {})
+        .await
+        .expect("a bulk edit");
+    let deleted = service
+        .delete(
+            &crate::common::reviewed(&[1, 2]),
+            &Cancel::default(),
+            |_| {},
+        )
+        .await
+        .expect("a delete");
+    let restore = |set| {
+        let service = &service;
+        async move {
+            service
+                .undo(set, UndoScope::Remaining, false, &Cancel::default(), |_| {})
+                .await
+                .expect("an undo")
+        }
+    };
+    restore(deleted.change_set).await;
+    // The edit is undone on the customers under their new ids.
+    let undone = restore(updated.change_set).await;
+    assert_eq!(undone.report.done, 2);
+    assert!(store.customers().iter().all(|c| c.store_credit.is_zero()));
+    let history = service.history().expect("the history");
+    let undo = history.set(undone.change_set).expect("the undo");
+    assert_eq!(undo.line(), "undo of 1 · 2 customers · done");
+    assert_eq!(
+        undo.entries.keys().copied().collect::<Vec<_>>(),
+        vec![1, 2],
+        "under the edit's keys, intent and outcome alike"
+    );
+    assert_eq!(
+        history
+            .set(updated.change_set)
+            .expect("the edit")
+            .state_words(),
+        "undone"
+    );
+}

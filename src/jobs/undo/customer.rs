@@ -73,7 +73,7 @@ pub(super) async fn undo_one(
             before,
             after,
             date_modified,
-        } => set_back(store, shared, customer, before, after, date_modified).await,
+        } => set_back(store, shared, key, customer, before, after, date_modified).await,
         Plan::Recreate { customer } => {
             let Some(record) = records.get(&customer) else {
                 let outcome = CustomerOutcome {
@@ -121,10 +121,12 @@ pub(super) async fn undo_one(
 }
 
 /// Sets fields back where the customer holds what the change left; else a conflict naming
-/// each field that differs.
+/// each field that differs. Recorded under `key`, the customer's key in the undone set (the
+/// customer may be there under a newer id, re-created since).
 pub(super) async fn set_back(
     store: &SharedStore,
     shared: &Shared<'_>,
+    key: i64,
     customer: i64,
     before: CustomerChange,
     after: CustomerChange,
@@ -187,7 +189,7 @@ pub(super) async fn set_back(
         before: after.clone(),
         after: before.clone(),
     };
-    if !shared.intend(customer, intent) {
+    if !shared.intend(key, intent) {
         return None;
     }
     Some(match store.update(customer, &before).await {
