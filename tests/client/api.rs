@@ -180,6 +180,37 @@ async fn creates_are_not_retried_blindly() {
     assert_eq!(client.stats().requests.load(Ordering::Relaxed), 1 + 6);
 }
 
+#[tokio::test]
+async fn customers_read_by_id_cost_a_request_per_span_of_ids() {
+    let store = TestStore::seeded(320).await;
+    let client = store.client();
+    store
+        .request(reqwest::Method::DELETE, "/customers/17")
+        .send()
+        .await
+        .expect("deleted");
+    let requests = || client.stats().requests.load(Ordering::Relaxed);
+
+    // A filter's 300 customers, one gone: two pages of id ranges.
+    let ids: Vec<i64> = (1..=300).collect();
+    let read = client.read_many(&ids).await.expect("read");
+    assert_eq!(read.len(), 299);
+    assert!(read.iter().all(|c| c.id != 17 && c.id <= 300));
+    assert!(
+        read.windows(2).all(|two| two[0].id < two[1].id),
+        "in id order"
+    );
+    assert_eq!(requests(), 2);
+
+    // Scattered ids, each its own request; only the ones asked for come back.
+    let read = client.read_many(&[5, 320, 5, 40]).await.expect("read");
+    assert_eq!(
+        read.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![5, 40, 320]
+    );
+    assert_eq!(requests(), 2 + 2, "5 and 40 share a span; 320 alone");
+}
+
 /// The export the scripting command runs: 2,000 customers through a store that fails a fifth
 /// of its requests, answers slowly and has a tight quota — every customer once, in id order,
 /// and no 429 reaches the caller.
