@@ -61,6 +61,39 @@ impl Address {
         }
     }
 
+    /// This address with a change applied (names outside `ADDRESS_FIELDS` ignored).
+    pub fn with(&self, change: &AddressChange) -> Address {
+        let mut address = self.clone();
+        for (name, value) in change {
+            let slot = match name.as_str() {
+                "first_name" => &mut address.first_name,
+                "last_name" => &mut address.last_name,
+                "company" => &mut address.company,
+                "street_1" => &mut address.street_1,
+                "street_2" => &mut address.street_2,
+                "city" => &mut address.city,
+                "state" => &mut address.state,
+                "zip" => &mut address.zip,
+                "country" => &mut address.country,
+                "phone" => &mut address.phone,
+                "address_type" => &mut address.address_type,
+                _ => continue,
+            };
+            *slot = value.clone();
+        }
+        address
+    }
+
+    /// The writable fields in which two addresses differ, by API name (a space and nothing
+    /// are the same: the store's "no state").
+    pub fn differences(&self, other: &Address) -> Vec<&'static str> {
+        ADDRESS_FIELDS
+            .iter()
+            .copied()
+            .filter(|name| self.field(name).trim() != other.field(name).trim())
+            .collect()
+    }
+
     /// Everything writable, to create this address again (a restore). The store refuses an
     /// empty state: a space stands for "none" (its own convention).
     pub fn writable(&self) -> AddressChange {

@@ -39,6 +39,8 @@ pub fn backup_path(
         Kind::Restore => "restore",
         Kind::Delete => "delete",
         Kind::Undo => "undo",
+        Kind::Address => "address",
+        Kind::Group => "group",
     };
     folder.join(format!("{}-{set}-{kind}.jsonl", at.format("%Y%m%d-%H%M%S")))
 }

@@ -4,11 +4,13 @@
 //! the index, report. Exports and undo run on the same path. Each job reports its progress
 //! as one `Progress` type, which the command line's bar and the app's gauge both read.
 
+mod addresses;
 pub mod backup;
 mod bulk_change;
 pub mod csv_rows;
 pub mod delete;
 pub mod export;
+pub(crate) mod groups;
 pub mod records;
 pub mod restore;
 pub mod review;

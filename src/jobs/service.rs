@@ -9,9 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::JobError;
 use super::backup::{BackupHeader, backup_path};
-use crate::domain::{
-    Address, AddressChange, Customer, CustomerChange, CustomerGroup, GroupChange, NewCustomer,
-};
+use crate::domain::{Customer, CustomerChange, NewCustomer};
 use crate::index::LocalIndex;
 use crate::ledger::{CustomerOutcome, Did, History, Intent, Kind, Ledger, Recorder, Verdict};
 use crate::paths::Places;
@@ -216,95 +214,6 @@ impl Service {
         let saved = saved.map_err(JobError::store("cannot save the customer"))?;
         self.keep_in_index(vec![saved.clone()]).await;
         Ok(saved)
-    }
-
-    // Addresses and groups are not customers' fields: their changes pass through here so that
-    // the index keeps up, and are said in the app; the ledger keeps customers.
-
-    pub async fn create_address(
-        &self,
-        customer_id: i64,
-        fields: &AddressChange,
-    ) -> Result<Address, ApiError> {
-        let address = self.store.create_address(customer_id, fields).await?;
-        self.keep_address(&address).await;
-        Ok(address)
-    }
-
-    pub async fn update_address(
-        &self,
-        customer_id: i64,
-        address_id: i64,
-        change: &AddressChange,
-    ) -> Result<Address, ApiError> {
-        let address = self
-            .store
-            .update_address(customer_id, address_id, change)
-            .await?;
-        self.keep_address(&address).await;
-        Ok(address)
-    }
-
-    pub async fn delete_address(&self, customer_id: i64, address_id: i64) -> Result<(), ApiError> {
-        self.store.delete_address(customer_id, address_id).await?;
-        if let Some(index) = &self.index {
-            let index = Arc::clone(index);
-            let removed =
-                tokio::task::spawn_blocking(move || index.remove_address(address_id)).await;
-            if let Ok(Err(error)) = removed {
-                tracing::warn!("the search index's addresses: {error}");
-            }
-        }
-        Ok(())
-    }
-
-    async fn keep_address(&self, address: &Address) {
-        if let Some(index) = &self.index {
-            let (index, address) = (Arc::clone(index), address.clone());
-            let kept = tokio::task::spawn_blocking(move || index.keep_address(&address)).await;
-            if let Ok(Err(error)) = kept {
-                tracing::warn!("the search index's addresses: {error}");
-            }
-        }
-    }
-
-    pub async fn create_group(&self, group: &GroupChange) -> Result<CustomerGroup, ApiError> {
-        let created = self.store.create_group(group).await?;
-        self.refresh_groups().await;
-        Ok(created)
-    }
-
-    pub async fn update_group(
-        &self,
-        id: i64,
-        change: &GroupChange,
-    ) -> Result<CustomerGroup, ApiError> {
-        let changed = self.store.update_group(id, change).await?;
-        self.refresh_groups().await;
-        Ok(changed)
-    }
-
-    pub async fn delete_group(&self, id: i64) -> Result<(), ApiError> {
-        self.store.delete_group(id).await?;
-        self.refresh_groups().await;
-        Ok(())
-    }
-
-    /// The index names groups as the store does now.
-    pub async fn refresh_groups(&self) {
-        let Some(index) = &self.index else {
-            return;
-        };
-        match self.store.groups().await {
-            Ok(groups) => {
-                let index = Arc::clone(index);
-                let kept = tokio::task::spawn_blocking(move || index.set_groups(&groups)).await;
-                if let Ok(Err(error)) = kept {
-                    tracing::warn!("the search index's groups: {error}");
-                }
-            }
-            Err(error) => tracing::warn!("the store's groups could not be read: {error}"),
-        }
     }
 }
 

@@ -65,6 +65,9 @@ pub struct ChangeSet {
     pub backup: Option<PathBuf>,
     pub undoes: Option<u64>,
     pub what: String,
+    /// What its lines are about: its own kind, or for an undo the kind it undoes (its
+    /// lines are that set's customers, addresses or groups).
+    pub about: Kind,
     pub end: Option<End>,
     /// Each customer's part, by key (see `CustomerLine`).
     pub entries: BTreeMap<i64, Entry>,
@@ -97,6 +100,7 @@ impl ChangeSet {
             backup: begin.backup,
             undoes: begin.undoes,
             what: begin.what,
+            about: begin.kind,
             end: None,
             entries: BTreeMap::new(),
             running: false,
@@ -249,12 +253,7 @@ impl ChangeSet {
             Some(undone) => format!("undo of {undone}"),
             None => self.kind.words().to_owned(),
         };
-        let size = self.size();
-        let mut line = format!(
-            "{kind} · {} customer{}",
-            crate::format::thousands(size),
-            if size == 1 { "" } else { "s" }
-        );
+        let mut line = format!("{kind} · {}", self.about.count(self.size()));
         let state = self.state_words();
         if !state.is_empty() {
             line.push_str(" · ");
@@ -268,6 +267,17 @@ impl ChangeSet {
 /// takes back gives the set it undid its change back (those customers are to undo again);
 /// put back in force, it takes the change away again.
 pub(super) fn settle_undos(sets: &mut BTreeMap<u64, ChangeSet>) {
+    // An undo is about what the set it undoes is about (undone sets come first, by id).
+    let ids: Vec<u64> = sets.keys().copied().collect();
+    for id in ids {
+        let about = sets[&id]
+            .undoes
+            .and_then(|undone| sets.get(&undone))
+            .map(|undone| undone.about);
+        if let (Some(about), Some(set)) = (about, sets.get_mut(&id)) {
+            set.about = about;
+        }
+    }
     let undos: Vec<(u64, Vec<(i64, CustomerOutcome)>)> = sets
         .values()
         .filter_map(|set| {
@@ -376,7 +386,76 @@ impl History {
     /// their new one, for every such undo still in force. A change to the old id is undone
     /// on the new one.
     pub fn moved(&self) -> BTreeMap<i64, i64> {
-        use super::lines::Did;
+        self.recreated(
+            |entry| match entry.did() {
+                Some(Did::Deleted { customer }) => Some(*customer),
+                Some(_) => None,
+                // Deleted by a request whose answer never came.
+                None => match &entry.intent {
+                    Some(Intent::Delete { customer }) => Some(*customer),
+                    _ => None,
+                },
+            },
+            |did| match did {
+                Did::Created { customer } => Some(customer.id),
+                _ => None,
+            },
+        )
+    }
+
+    /// The same for customer groups: a customer's group set by an older change is undone in
+    /// terms of the group's new id.
+    pub fn moved_groups(&self) -> BTreeMap<i64, i64> {
+        self.recreated(
+            |entry| match entry.did() {
+                Some(Did::Group {
+                    before: Some(was),
+                    after: None,
+                    ..
+                }) => Some(was.id),
+                _ => None,
+            },
+            |did| match did {
+                Did::Group {
+                    before: None,
+                    after: Some(now),
+                    ..
+                } => Some(now.id),
+                _ => None,
+            },
+        )
+    }
+
+    /// The same for addresses: an older change to an address is undone on its new id.
+    pub fn moved_addresses(&self) -> BTreeMap<i64, i64> {
+        self.recreated(
+            |entry| match entry.did() {
+                Some(Did::Address {
+                    before: Some(was),
+                    after: None,
+                    ..
+                }) => Some(was.id),
+                _ => None,
+            },
+            |did| match did {
+                Did::Address {
+                    before: None,
+                    after: Some(now),
+                    ..
+                } => Some(now.id),
+                _ => None,
+            },
+        )
+    }
+
+    /// Old id to new id of whatever an undo still in force created again after the change
+    /// it undid deleted it: `deleted` reads the old id from the undone set's entry, `created`
+    /// the new one from what the undo did.
+    fn recreated(
+        &self,
+        deleted: impl Fn(&Entry) -> Option<i64>,
+        created: impl Fn(&Did) -> Option<i64>,
+    ) -> BTreeMap<i64, i64> {
         let by_id: BTreeMap<u64, &ChangeSet> = self.sets.iter().map(|set| (set.id, set)).collect();
         let mut moved = BTreeMap::new();
         for set in by_id.values() {
@@ -384,21 +463,11 @@ impl History {
                 continue;
             };
             for (key, entry) in &set.entries {
-                let (State::Done, Some(Did::Created { customer })) = (entry.state, entry.did())
-                else {
+                let (State::Done, Some(now)) = (entry.state, entry.did().and_then(&created)) else {
                     continue;
                 };
-                // Deleted as its answer said, or by a request whose answer never came.
-                let deleted = undone.entries.get(key).and_then(|entry| match entry.did() {
-                    Some(Did::Deleted { customer }) => Some(*customer),
-                    Some(_) => None,
-                    None => match &entry.intent {
-                        Some(super::lines::Intent::Delete { customer }) => Some(*customer),
-                        _ => None,
-                    },
-                });
-                if let Some(was) = deleted {
-                    moved.insert(was, customer.id);
+                if let Some(was) = undone.entries.get(key).and_then(&deleted) {
+                    moved.insert(was, now);
                 }
             }
         }
@@ -421,6 +490,9 @@ impl History {
                     }
                     Some(super::lines::Did::Created { customer }) => {
                         dates.insert(customer.id, customer.date_modified.clone());
+                    }
+                    Some(super::lines::Did::Group { dates: left, .. }) => {
+                        dates.extend(left.iter().map(|(id, date)| (*id, date.clone())));
                     }
                     _ => {}
                 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Customer, CustomerChange};
+use crate::domain::{Address, AddressChange, Customer, CustomerChange, CustomerGroup, GroupChange};
 use crate::store::StoreIdentity;
 
 /// What a change set does.
@@ -24,6 +24,10 @@ pub enum Kind {
     Delete,
     /// Another change set undone (or what an undo did, undone in turn).
     Undo,
+    /// One address of a customer created, changed or deleted.
+    Address,
+    /// A customer group created, changed or deleted.
+    Group,
 }
 
 impl Kind {
@@ -36,7 +40,23 @@ impl Kind {
             Kind::Restore => "restore",
             Kind::Delete => "delete",
             Kind::Undo => "undo",
+            Kind::Address => "address",
+            Kind::Group => "customer group",
         }
+    }
+
+    /// "1 customer", "2,000 customers", "3 addresses": what its lines are about, counted.
+    pub fn count(self, n: u64) -> String {
+        let (one, many) = match self {
+            Kind::Address => ("address", "addresses"),
+            Kind::Group => ("group", "groups"),
+            _ => ("customer", "customers"),
+        };
+        format!(
+            "{} {}",
+            crate::format::thousands(n),
+            if n == 1 { one } else { many }
+        )
     }
 }
 
@@ -110,6 +130,21 @@ pub enum Intent {
     Create {
         fields: CustomerChange,
     },
+    /// One address of a customer: as it was (none: a new one) and what is sent (none: a
+    /// delete).
+    Address {
+        customer: i64,
+        before: Option<Box<Address>>,
+        after: Option<AddressChange>,
+    },
+    /// A customer group: as it was (none: a new one) and what is sent (none: a delete);
+    /// the customers in it, when a delete leaves them in no group or an undo puts them back.
+    Group {
+        before: Option<Box<CustomerGroup>>,
+        after: Option<GroupChange>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members: Vec<i64>,
+    },
 }
 
 /// What a change did to one customer, when it did something: what undo works from.
@@ -127,14 +162,53 @@ pub enum Did {
     Deleted { customer: i64 },
     /// Created, as the store answered.
     Created { customer: Box<Customer> },
+    /// One address of a customer, as it was and as it became (none: not there).
+    Address {
+        customer: i64,
+        before: Option<Box<Address>>,
+        after: Option<Box<Address>>,
+    },
+    /// A customer group, as it was and as it became (none: not there), and the customers a
+    /// delete left in no group (or an undo of it put back), with the `date_modified` each
+    /// was left with (a later undo of a change to them knows the change was this program's).
+    Group {
+        before: Option<Box<CustomerGroup>>,
+        after: Option<Box<CustomerGroup>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members: Vec<i64>,
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        dates: std::collections::BTreeMap<i64, String>,
+    },
 }
 
 impl Did {
-    /// The customer it changed, by its id on the store.
-    pub fn customer_id(&self) -> i64 {
+    /// What it changed, for people: "#12", "address 7 of #12", "group 'VIP'".
+    pub fn subject(&self) -> String {
         match self {
-            Did::Edited { customer, .. } | Did::Deleted { customer } => *customer,
-            Did::Created { customer } => customer.id,
+            Did::Address {
+                customer,
+                before,
+                after,
+            } => match after.as_ref().or(before.as_ref()) {
+                Some(address) => format!("address {} of #{customer}", address.id),
+                None => format!("an address of #{customer}"),
+            },
+            Did::Group { before, after, .. } => match after.as_ref().or(before.as_ref()) {
+                Some(group) => format!("group '{}'", group.name),
+                None => "a group".to_owned(),
+            },
+            other => format!("#{}", other.customer_id().unwrap_or_default()),
+        }
+    }
+
+    /// The customer it changed, by its id on the store (a group's change: none).
+    pub fn customer_id(&self) -> Option<i64> {
+        match self {
+            Did::Edited { customer, .. }
+            | Did::Deleted { customer }
+            | Did::Address { customer, .. } => Some(*customer),
+            Did::Created { customer } => Some(customer.id),
+            Did::Group { .. } => None,
         }
     }
 }

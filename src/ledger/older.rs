@@ -67,6 +67,7 @@ pub(super) fn read(folder: &Path, name: &str) -> (Vec<ChangeSet>, Vec<Damaged>) 
             backup: set.backup.clone(),
             undoes: set.undoes,
             what: String::new(),
+            about: set.kind,
             end: None,
             entries: Default::default(),
             running: false,
@@ -109,7 +110,9 @@ pub(super) fn read(folder: &Path, name: &str) -> (Vec<ChangeSet>, Vec<Damaged>) 
             }
         }
         for did in dids {
-            let key = did.customer_id();
+            let Some(key) = did.customer_id() else {
+                continue;
+            };
             change.entries.insert(
                 key,
                 Entry {

@@ -426,9 +426,15 @@ impl Store for MemoryStore {
         held.groups
             .remove(&id)
             .ok_or_else(|| not_found(&format!("Customer group {id}")))?;
+        // Its customers are left in no group, and so count as changed.
+        let now = format_api_date(
+            held.frozen_at
+                .unwrap_or_else(|| now_unix() + held.clock_offset),
+        );
         for customer in held.customers.values_mut() {
             if customer.customer_group_id == id {
                 customer.customer_group_id = 0;
+                customer.date_modified = now.clone();
             }
         }
         Ok(())

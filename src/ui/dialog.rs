@@ -11,6 +11,7 @@ use super::{clip, sanitize};
 use crate::app::customer_form::{FIELDS, values_of};
 use crate::app::dialog::{Dialog, DialogKind};
 use crate::app::{App, thousands};
+use crate::ledger::Did;
 
 pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
@@ -130,7 +131,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             lines.push(Line::from(format!(
                 " The undo of change set {} left {} with their newer values:",
                 set.id,
-                crate::format::customers(conflicts.len() as u64)
+                set.kind.count(conflicts.len() as u64)
             )));
             for (key, entry) in conflicts.iter().take(12) {
                 let found = entry.conflict.as_ref();
@@ -141,8 +142,12 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                     Some(outcome) => outcome.why.clone().unwrap_or_default(),
                     None => "changed since".to_owned(),
                 };
-                let customer = entry.did().map_or(*key, |did| did.customer_id());
-                lines.push(Line::from(format!("   #{customer}: {}", sanitize(&detail))));
+                let subject = entry.did().map_or_else(|| format!("#{key}"), Did::subject);
+                lines.push(Line::from(format!(
+                    "   {}: {}",
+                    sanitize(&subject),
+                    sanitize(&detail)
+                )));
             }
             if conflicts.len() > 12 {
                 lines.push(Line::from(format!(

@@ -10,4 +10,5 @@ mod hostile;
 mod index;
 mod model;
 mod promises;
+mod recorded;
 mod worker;

@@ -159,6 +159,8 @@ fn replay(
                             model.insert(made.id, made.clone());
                         }
                     }
+                    // The model runs customers' changes only.
+                    Intent::Address { .. } | Intent::Group { .. } => {}
                 },
                 _ => {}
             }

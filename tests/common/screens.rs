@@ -207,6 +207,7 @@ pub fn change_set(
         backup: None,
         undoes: None,
         what: "company".into(),
+        about: kind,
         end: Some(End {
             id,
             when: String::new(),

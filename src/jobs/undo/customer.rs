@@ -18,10 +18,19 @@ use crate::store::{ApiError, SharedStore};
 pub(super) enum Effect {
     Kept(Box<Customer>, Report),
     Removed(i64),
+    /// An address set back or created again, as the store now has it.
+    AddressKept(Box<crate::domain::Address>),
+    /// An address deleted, by id.
+    AddressGone(i64),
+    /// A group set back, deleted or created again.
+    GroupChanged,
     Already,
     Unchanged,
     Conflict(UndoConflict),
+    /// Failed: who (a customer's email), and why.
     Failed(String, String),
+    /// Failed: the key of its line, and why.
+    FailedAt(i64, String),
 }
 
 pub(super) fn conflict(why: String, fields: Vec<FieldConflict>) -> CustomerOutcome {
@@ -46,15 +55,13 @@ pub(super) fn effect_of(customer: i64, outcome: &CustomerOutcome) -> Effect {
     match outcome.result {
         Verdict::Conflict => Effect::Conflict(UndoConflict {
             customer,
+            subject: None,
             why: outcome.why.clone().unwrap_or_default(),
             fields: outcome.conflicts.clone(),
         }),
         Verdict::Unchanged => Effect::Unchanged,
         Verdict::Skipped => Effect::Already,
-        Verdict::Failed => Effect::Failed(
-            format!("customer {customer}"),
-            outcome.why.clone().unwrap_or_default(),
-        ),
+        Verdict::Failed => Effect::FailedAt(customer, outcome.why.clone().unwrap_or_default()),
         Verdict::Done => Effect::Already,
     }
 }
@@ -68,6 +75,18 @@ pub(super) async fn undo_one(
     records: &HashMap<i64, CustomerRecord>,
 ) -> Option<(CustomerOutcome, Effect)> {
     match plan {
+        Plan::Address {
+            customer,
+            before,
+            after,
+            known,
+        } => super::address::undo_address(store, shared, key, customer, before, after, known).await,
+        Plan::Group {
+            before,
+            after,
+            members,
+            known,
+        } => super::group::undo_group(store, shared, key, before, after, members, known).await,
         Plan::SetBack {
             customer,
             before,

@@ -4,7 +4,9 @@
 //! unless changed since. Anything else is a conflict and keeps the newer values. An undo is a
 //! change set of its own, so it can be undone too; an undo cut off goes on where it stopped.
 
+mod address;
 mod customer;
+mod group;
 mod plan;
 
 use std::path::PathBuf;
@@ -33,20 +35,26 @@ pub enum UndoScope {
 /// A customer an undo left alone because it changed since.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UndoConflict {
+    /// The key of its line: a customer's id, or an address's or group's.
     pub customer: i64,
+    /// What it is, when not a customer: "address 7 of #12", "group 'VIP'".
+    pub subject: Option<String>,
     pub why: String,
     pub fields: Vec<FieldConflict>,
 }
 
 impl std::fmt::Display for UndoConflict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.subject {
+            Some(subject) => write!(f, "{subject}: ")?,
+            None => write!(f, "customer {}: ", self.customer)?,
+        }
         if self.fields.is_empty() {
-            write!(f, "customer {}: {}", self.customer, self.why)
+            write!(f, "{}", self.why)
         } else {
             write!(
                 f,
-                "customer {}: {}",
-                self.customer,
+                "{}",
                 crate::ledger::history::describe_conflicts(&self.fields)
             )
         }
@@ -127,8 +135,15 @@ pub fn undo_question(set: &ChangeSet) -> Vec<String> {
             "A customer changed since it was restored is left alone (a conflict).".to_owned(),
         ],
         (Kind::Undo, Some(undone)) => vec![format!(
-            "Do again what change set {undone} did, for {customers}."
+            "Do again what change set {undone} did, for {}.",
+            set.about.count(left)
         )],
+        (Kind::Address | Kind::Group, _) => set
+            .entries
+            .values()
+            .filter_map(plan::plan_for)
+            .flat_map(|plan| plan::in_words(&plan))
+            .collect(),
         _ => vec![
             format!(
                 "Set back the fields this {} changed on {customers}:",
@@ -146,7 +161,7 @@ pub fn undo_question(set: &ChangeSet) -> Vec<String> {
     if counts.unknown > 0 {
         lines.push(format!(
             "{} were on their way when it stopped: the store is asked",
-            crate::format::customers(counts.unknown)
+            set.about.count(counts.unknown)
         ));
         lines.push("whether they happened.".to_owned());
     }
@@ -214,11 +229,16 @@ impl Service {
         // Its date at the last change this program made to it: another date now means
         // someone else changed it since.
         let moved = history.moved();
+        let moved_groups = history.moved_groups();
+        let moved_addresses = history.moved_addresses();
         let last_dates = history.last_dates();
         let plans: Vec<(i64, Plan)> = keys
             .iter()
             .filter_map(|key| Some((*key, plan_for(set.entries.get(key)?)?)))
-            .map(|(key, plan)| (key, relocated(plan, &moved, &last_dates)))
+            .map(|(key, plan)| {
+                let plan = relocated(plan, &moved, &moved_groups, &moved_addresses, &last_dates);
+                (key, plan)
+            })
             .collect();
         let removes = plans.iter().any(|(_, plan)| matches!(plan, Plan::Judge(_)));
         let recorder = self.begin(
@@ -231,7 +251,9 @@ impl Service {
         let change_set = recorder.id();
         let backup = recorder.backup().map(PathBuf::from);
         let header = self.header(&recorder, Kind::Undo);
-        let verb = if plans
+        let verb = if matches!(set.about, Kind::Address | Kind::Group) {
+            "undone"
+        } else if plans
             .iter()
             .any(|(_, plan)| matches!(plan, Plan::Recreate { .. }))
         {
@@ -285,6 +307,8 @@ impl Service {
         let mut seen = 0;
         let mut kept = Vec::new();
         let mut removed = Vec::new();
+        let (mut addresses_kept, mut addresses_gone, mut groups_changed) =
+            (Vec::new(), Vec::new(), false);
         let concurrency = if records.is_empty() {
             store.capabilities().concurrency
         } else {
@@ -322,10 +346,43 @@ impl Service {
                         undone.report.ids.push(id);
                         removed.push(id);
                     }
+                    Effect::AddressKept(address) => {
+                        undone.report.done += 1;
+                        addresses_kept.push(address);
+                    }
+                    Effect::AddressGone(id) => {
+                        undone.report.done += 1;
+                        addresses_gone.push(id);
+                    }
+                    Effect::GroupChanged => {
+                        undone.report.done += 1;
+                        groups_changed = true;
+                    }
                     Effect::Already => undone.already += 1,
                     Effect::Unchanged => undone.unchanged += 1,
-                    Effect::Conflict(conflict) => undone.conflicts.push(conflict),
+                    Effect::Conflict(mut conflict) => {
+                        if matches!(set.about, Kind::Address | Kind::Group) {
+                            conflict.subject = set
+                                .entries
+                                .get(&conflict.customer)
+                                .and_then(|entry| entry.did())
+                                .map(crate::ledger::Did::subject);
+                        }
+                        undone.conflicts.push(conflict);
+                    }
                     Effect::Failed(who, why) => undone.report.failed.push(Failed { who, why }),
+                    Effect::FailedAt(key, why) => {
+                        let who = match set.about {
+                            Kind::Address | Kind::Group => set
+                                .entries
+                                .get(&key)
+                                .and_then(|entry| entry.did())
+                                .map(crate::ledger::Did::subject),
+                            _ => None,
+                        }
+                        .unwrap_or_else(|| format!("customer {key}"));
+                        undone.report.failed.push(Failed { who, why });
+                    }
                 }
                 seen += 1;
                 progress(Progress {
@@ -344,6 +401,15 @@ impl Service {
         let ended = into_inner(recorder).end(cancel.is_cancelled(), undone.stopped.clone());
         self.keep_in_index(kept).await;
         self.drop_from_index(removed).await;
+        for address in &addresses_kept {
+            self.keep_address(address).await;
+        }
+        for address in addresses_gone {
+            self.forget_address(address).await;
+        }
+        if groups_changed {
+            self.refresh_groups().await;
+        }
         ended?;
         Ok(undone)
     }

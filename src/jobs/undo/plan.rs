@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::domain::{Customer, CustomerChange, Field};
+use crate::domain::{Address, Customer, CustomerChange, CustomerGroup, Field, Value};
 use crate::jobs::JobError;
 use crate::jobs::backup::backup_customers;
 use crate::jobs::records::CustomerRecord;
@@ -27,6 +27,21 @@ pub(super) enum Plan {
     Judge(Created),
     /// A created customer, judged: deleted, or left with why.
     Remove(Removal),
+    /// One address to take back to `before` (none: deleted) from `after` (none: it was
+    /// deleted). `known`: the change's answer came; else the store tells whether it happened.
+    Address {
+        customer: i64,
+        before: Option<Box<Address>>,
+        after: Option<Box<Address>>,
+        known: bool,
+    },
+    /// A group to take back likewise; `members`: the customers a delete left in no group.
+    Group {
+        before: Option<Box<CustomerGroup>>,
+        after: Option<Box<CustomerGroup>>,
+        members: Vec<i64>,
+        known: bool,
+    },
 }
 
 /// A customer a change created.
@@ -94,28 +109,113 @@ pub(super) fn plan_for(entry: &Entry) -> Option<Plan> {
                 .map(ToString::to_string)
                 .unwrap_or_default(),
         )),
+        (
+            Some(Did::Address {
+                customer,
+                before,
+                after,
+            }),
+            _,
+        ) => Plan::Address {
+            customer: *customer,
+            before: before.clone(),
+            after: after.clone(),
+            known: true,
+        },
+        (
+            None,
+            Some(Intent::Address {
+                customer,
+                before,
+                after,
+            }),
+        ) => Plan::Address {
+            customer: *customer,
+            before: before.clone(),
+            after: after
+                .as_ref()
+                .map(|change| Box::new(before.clone().unwrap_or_default().with(change))),
+            known: false,
+        },
+        (
+            Some(Did::Group {
+                before,
+                after,
+                members,
+                ..
+            }),
+            _,
+        ) => Plan::Group {
+            before: before.clone(),
+            after: after.clone(),
+            members: members.clone(),
+            known: true,
+        },
+        (
+            None,
+            Some(Intent::Group {
+                before,
+                after,
+                members,
+            }),
+        ) => Plan::Group {
+            before: before.clone(),
+            after: after
+                .as_ref()
+                .map(|change| Box::new(before.clone().unwrap_or_default().with(change))),
+            members: members.clone(),
+            known: false,
+        },
         (None, None) => return None,
     })
 }
 
+/// Where an id lives now, followed through each undo that created its thing again; a cycle
+/// cannot happen, but is never followed far.
+fn followed(moved: &BTreeMap<i64, i64>, mut id: i64) -> i64 {
+    for _ in 0..64 {
+        match moved.get(&id) {
+            Some(next) if *next != id => id = *next,
+            _ => break,
+        }
+    }
+    id
+}
+
+/// A change's customer group in terms of the store now: a group deleted and created again
+/// by an undo has a new id.
+fn in_groups_now(mut change: CustomerChange, moved_groups: &BTreeMap<i64, i64>) -> CustomerChange {
+    if let Some(Value::Group(id)) = change.fields.get_mut(&Field::CustomerGroupId) {
+        *id = followed(moved_groups, *id);
+    }
+    change
+}
+
 /// A plan as it stands now: a customer deleted and restored since is undone under its new
 /// id, by its fields (its date is the restore's); another is expected to have the date this
-/// program's last change to it left.
+/// program's last change to it left; a group created again by an undo, by its new id.
 pub(super) fn relocated(
     plan: Plan,
     moved: &BTreeMap<i64, i64>,
+    moved_groups: &BTreeMap<i64, i64>,
+    moved_addresses: &BTreeMap<i64, i64>,
     last_dates: &BTreeMap<i64, String>,
 ) -> Plan {
-    let now = |mut id: i64| {
-        // Followed through each restore; a cycle cannot happen, but is never followed far.
-        for _ in 0..64 {
-            match moved.get(&id) {
-                Some(next) if *next != id => id = *next,
-                _ => break,
-            }
-        }
-        id
+    let plan = match plan {
+        Plan::SetBack {
+            customer,
+            before,
+            after,
+            date_modified,
+        } => Plan::SetBack {
+            customer,
+            before: in_groups_now(before, moved_groups),
+            after: in_groups_now(after, moved_groups),
+            date_modified,
+        },
+        other => other,
     };
+    let now = |id: i64| followed(moved, id);
     match plan {
         Plan::SetBack {
             customer,
@@ -142,6 +242,38 @@ pub(super) fn relocated(
         Plan::Judge(Created::Known(mut created, _)) if now(created.id) != created.id => {
             created.id = now(created.id);
             Plan::Judge(Created::Known(created, true))
+        }
+        Plan::Address {
+            customer,
+            before,
+            mut after,
+            known,
+        } => {
+            if let Some(address) = after.as_mut() {
+                address.id = followed(moved_addresses, address.id);
+            }
+            Plan::Address {
+                customer: now(customer),
+                before,
+                after,
+                known,
+            }
+        }
+        Plan::Group {
+            before,
+            mut after,
+            members,
+            known,
+        } => {
+            if let Some(group) = after.as_mut() {
+                group.id = followed(moved_groups, group.id);
+            }
+            Plan::Group {
+                before,
+                after,
+                members: members.into_iter().map(now).collect(),
+                known,
+            }
         }
         Plan::Judge(Created::Known(mut created, moved)) => {
             if let Some(date) = last_dates.get(&created.id) {
@@ -180,4 +312,73 @@ pub(super) fn recreated_records(
         records.insert(line.record.customer.id, line.record);
     }
     Ok(records)
+}
+
+/// What undoing an address or group change will do, in a line or two.
+pub(super) fn in_words(plan: &Plan) -> Vec<String> {
+    match plan {
+        Plan::Address {
+            customer,
+            before,
+            after,
+            ..
+        } => match (before, after) {
+            (None, Some(created)) => vec![
+                format!("Delete the address this added to #{customer}:"),
+                format!("{}.", created.one_line()),
+                "Changed since, it is left alone (a conflict).".to_owned(),
+            ],
+            (Some(was), Some(left)) => vec![
+                format!(
+                    "Set back address {} of #{customer} ({}) to:",
+                    left.id,
+                    was.differences(left).join(", ")
+                ),
+                format!("{}.", was.one_line()),
+                "Changed since, it keeps its newer values (a conflict).".to_owned(),
+            ],
+            (Some(was), _) => vec![
+                format!("Create again the address this deleted from #{customer}:"),
+                format!("{} (it gets a new id).", was.one_line()),
+            ],
+            (None, None) => Vec::new(),
+        },
+        Plan::Group {
+            before,
+            after,
+            members,
+            ..
+        } => match (before, after) {
+            (None, Some(created)) => vec![
+                format!("Delete the customer group '{}' this created.", created.name),
+                "If customers joined it since, it is left alone (a conflict).".to_owned(),
+            ],
+            (Some(was), Some(left)) => vec![format!(
+                "Set customer group '{}' back to '{}'{}, unless changed since.",
+                left.name,
+                was.name,
+                if was.is_default != left.is_default {
+                    if was.is_default {
+                        " (the default group)"
+                    } else {
+                        " (not the default group)"
+                    }
+                } else {
+                    ""
+                }
+            )],
+            (Some(was), _) => vec![
+                format!(
+                    "Create the customer group '{}' again (it gets a new id), and put",
+                    was.name
+                ),
+                format!(
+                    "its {} back in it (those still in no group).",
+                    crate::format::customers(members.len() as u64)
+                ),
+            ],
+            (None, None) => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
