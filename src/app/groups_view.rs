@@ -194,7 +194,7 @@ impl App {
             Ok(Outcome::GroupDeleted(id)) => {
                 let name = self.group_label(id);
                 self.notice = Some(format!(
-                    "Deleted the group {name}; its customers are in no group now."
+                    "Deleted the group {name}; its customers are in no group now. u undoes it."
                 ));
                 self.groups.retain(|group| group.id != id);
                 self.move_in_groups(0);

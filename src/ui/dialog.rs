@@ -181,6 +181,9 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 ),
                 None => " Its customers (not counted yet) will be left in no group.".to_owned(),
             }));
+            lines.push(Line::from(
+                " u undoes it: the group comes back (new id) with those still in no group.",
+            ));
         }
         DialogKind::DeleteAddress(address) => {
             let who = format!("{} {}", address.first_name, address.last_name);
@@ -194,7 +197,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 sanitize(&address.one_line())
             )));
             lines.push(Line::from(
-                " It is not backed up: only deleting a customer keeps its addresses.",
+                " The ledger keeps it as it is: u undoes the delete (it comes back with a new id).",
             ));
         }
     }

@@ -39,11 +39,11 @@ pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
             Cell::from(set.id.to_string()),
             Cell::from(set.when.clone()),
             Cell::from(what),
-            Cell::from(Line::from(crate::format::thousands(set.size())).right_aligned()),
-            Cell::from(sanitize(&set.state_words()).into_owned()),
+            Cell::from(Line::from(set.about.count(set.size())).right_aligned()),
+            Cell::from(sanitize(&stand_and_what(set)).into_owned()),
         ])
     });
-    let header = Row::new(["ID", "When", "What", "Customers", "Where they stand"])
+    let header = Row::new(["ID", "When", "What", "Of", "Where they stand · what it did"])
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let table = Table::new(
         rows,
@@ -51,7 +51,7 @@ pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(5),
             Constraint::Length(25),
             Constraint::Length(16),
-            Constraint::Length(10),
+            Constraint::Length(15),
             Constraint::Min(20),
         ],
     )
@@ -61,4 +61,14 @@ pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
     .column_spacing(2);
     let mut state = TableState::default().with_selected(Some(app.journal_view.selected));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// "17 undone, 34 to undo · company Lakeside Dental".
+fn stand_and_what(set: &crate::ledger::ChangeSet) -> String {
+    let stand = set.state_words();
+    if set.what.is_empty() || set.undoes.is_some() {
+        stand
+    } else {
+        format!("{stand} · {}", set.what)
+    }
 }

@@ -1190,3 +1190,31 @@ fn the_journal_lists_a_sets_conflicts_to_try_again_or_set_aside() {
         Some("1 customer set aside: their newer values stay.")
     );
 }
+
+#[test]
+fn snapshot_the_change_history() {
+    use bc_customers::ledger::{History, Kind, State};
+    let mut app = loaded();
+    let asked = reads(&app.update(key(KeyCode::Char('H'))));
+    let mut bulk = change_set(1, Kind::BulkEdit, &[1, 2, 3]);
+    bulk.what = "store_credit +5".into();
+    let mut delete = change_set(2, Kind::Delete, &(4..=54).collect::<Vec<_>>());
+    delete.what = "company Lakeside Dental".into();
+    for (at, entry) in delete.entries.values_mut().enumerate() {
+        if at < 17 {
+            entry.state = State::Undone;
+        }
+    }
+    let mut group = change_set(3, Kind::Group, &[6]);
+    group.what = "group 'VIP' deleted, 21 customers left in no group".into();
+    group.customers.clear();
+    app.update(answer(
+        asked[0].0,
+        Slot::History,
+        Ok(Outcome::History(History {
+            sets: vec![group, delete, bulk],
+            ..History::default()
+        })),
+    ));
+    insta::assert_snapshot!("change_history", draw(&app, 110, 12));
+}
