@@ -14,7 +14,7 @@ pub enum ConfigCommand {
 pub fn run(command: ConfigCommand, store: &StoreArgs) -> Result<()> {
     match command {
         ConfigCommand::Path => {
-            println!("{}", store.config_path()?.display());
+            say!("{}", store.config_path()?.display());
             Ok(())
         }
     }

@@ -20,7 +20,7 @@ pub fn run(args: CountArgs, store: &StoreArgs) -> Result<()> {
             .count(&filter)
             .await
             .wrap_err("cannot count the customers")?;
-        println!("{count}");
+        say!("{count}");
         Ok(())
     })
 }

@@ -41,17 +41,17 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
             .wrap_err("cannot read the customers to delete")?;
         let count = reviewed.count();
         if count == 0 {
-            println!("No customer matches {filter}; nothing deleted.");
+            say!("No customer matches {filter}; nothing deleted.");
             return Ok(());
         }
-        eprintln!(
+        tell!(
             "This deletes {count} customers matching {filter} from {}.",
             sanitize(&identity.describe())
         );
         for example in &reviewed.examples {
-            eprintln!("  {}", sanitize(example));
+            tell!("  {}", sanitize(example));
         }
-        eprintln!(
+        tell!(
             "They are first backed up in {}; a customer that comes to match meanwhile is left alone.",
             service.backup_folder().display()
         );
@@ -66,7 +66,7 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
                     .wrap_err("cannot count the store's customers")?;
         if every {
             let accepted = identity.confirmations();
-            eprintln!("That is every customer of the store.");
+            tell!("That is every customer of the store.");
             let confirmed = match &args.confirm_store {
                 Some(answer) => accepted.iter().any(|known| known == answer.trim()),
                 None if args.yes => {
@@ -101,13 +101,14 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         signals.abort();
         let deleted = deleted?;
-        println!("{}.", deleted.summary());
+        super::output::work_done();
+        say!("{}.", deleted.summary());
         if deleted.report.done > 0 {
-            println!(
+            say!(
                 "Recorded as change set {}: bc-customers undo {} re-creates them.",
                 deleted.change_set, deleted.change_set
             );
-            println!("Restore with: bc-customers restore {}", deleted.backup.display());
+            say!("Restore with: bc-customers restore {}", deleted.backup.display());
         }
         failures(&deleted.report, "deleted")?;
         cancelled(&deleted.report, cancel.is_cancelled())
@@ -117,7 +118,7 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
 /// Lists what failed, and makes the command fail when anything did.
 pub fn failures(report: &Report, verb: &str) -> Result<()> {
     for failed in &report.failed {
-        eprintln!("  {}", sanitize(&failed.to_string()));
+        tell!("  {}", sanitize(&failed.to_string()));
     }
     if report.failed.is_empty() {
         Ok(())

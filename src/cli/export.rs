@@ -62,7 +62,7 @@ pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         let written = written?;
         if bar.shown() {
-            eprintln!("Exported {written} customers.");
+            tell!("Exported {written} customers.");
         }
         Ok(())
     })

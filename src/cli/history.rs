@@ -31,7 +31,7 @@ pub fn run(args: HistoryArgs, store: &StoreArgs) -> Result<()> {
         let service = open_service(backend, &settings).await?;
         let history = service.history()?;
         for damaged in &history.damaged {
-            eprintln!("warning: {}", sanitize(&damaged.to_string()));
+            tell!("warning: {}", sanitize(&damaged.to_string()));
         }
         match args.format {
             HistoryFormat::Json => {

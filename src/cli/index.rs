@@ -138,9 +138,9 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                         }
                     };
                     bar.finish();
-                    println!("addresses read for {} customers", thousands(read?));
+                    say!("addresses read for {} customers", thousands(read?));
                 }
-                println!(
+                say!(
                     "index: {} customers · {} read · {} removed · {} requests{}",
                     thousands(report.customers),
                     thousands(report.changed),
@@ -156,7 +156,7 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
             let found = super::runtime()?.block_on(store_index(&backend, &store))?;
             let path = &found.path;
             if !path.exists() {
-                println!(
+                say!(
                     "store: {}\nno index yet: `bc-customers index sync` builds it\nfile: {}",
                     store.name,
                     path.display()
@@ -179,15 +179,15 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                 }
                 None => "never finished".to_owned(),
             };
-            println!("store: {}", found.identity.describe());
-            println!("customers: {}", thousands(status.customers));
-            println!("last sync: {last}");
+            say!("store: {}", found.identity.describe());
+            say!("customers: {}", thousands(status.customers));
+            say!("last sync: {last}");
             if let Some(id) = status.resume_from_id {
-                println!(
+                say!(
                     "the first sync stopped before customer #{id}; `bc-customers index sync` goes on from there"
                 );
             }
-            println!("file: {}", path.display());
+            say!("file: {}", path.display());
             Ok(())
         }
         IndexCommand::Forget => {
@@ -195,9 +195,9 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
             let found = super::runtime()?.block_on(store_index(&backend, &store))?;
             let path = found.path;
             if index::forget(&path).wrap_err_with(|| format!("cannot delete {}", path.display()))? {
-                println!("deleted {}", path.display());
+                say!("deleted {}", path.display());
             } else {
-                println!(
+                say!(
                     "there was no index for store '{}' ({})",
                     store.name,
                     path.display()

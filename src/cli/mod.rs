@@ -1,6 +1,20 @@
 //! The command line: one file per subcommand, the store resolved in one place, logging set up
 //! once, one progress bar. `main.rs` only hands over to `main` here.
 
+/// A line on standard output that never panics (see `output`).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(&format!($($arg)*))
+    };
+}
+
+/// A line on standard error that never panics (see `output`).
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        $crate::cli::output::note(&format!($($arg)*))
+    };
+}
+
 mod config;
 mod count;
 mod delete;
@@ -9,6 +23,7 @@ mod filters;
 mod history;
 mod index;
 mod logging;
+mod output;
 mod progress;
 mod restore;
 mod sandbox;
@@ -82,16 +97,22 @@ pub fn main() {
     // The terminal app logs to a file; other commands log to stderr, where the error below
     // already goes.
     let logs_to_file = cli.command.is_none();
-    if let Err(error) = run(cli) {
-        if logs_to_file {
-            tracing::error!("{error:#}");
+    let code = match run(cli) {
+        Ok(()) => 0,
+        // The reader of standard output went away (`| head`): nothing more to say.
+        Err(error) if output::reader_gone(&error) => 0,
+        Err(error) => {
+            if logs_to_file {
+                tracing::error!("{error:#}");
+            }
+            // One line a script can log; the causes follow on the same line.
+            let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
+            // The causes may quote the store: shown, never obeyed by the terminal.
+            tell!("bc-customers: {}", sanitize(&causes.join(": ")));
+            1
         }
-        // One line a script can log; the causes follow on the same line.
-        let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
-        // The causes may quote the store: shown, never obeyed by the terminal.
-        eprintln!("bc-customers: {}", sanitize(&causes.join(": ")));
-        std::process::exit(1);
-    }
+    };
+    std::process::exit(output::finish(code));
 }
 
 /// The command line, with the help naming where the log really is on this machine.
@@ -162,7 +183,7 @@ fn confirm(question: &str, accepted: &[&str]) -> Result<bool> {
             "not confirmed: standard input is not a terminal; add --yes to go ahead"
         ));
     }
-    eprint!("{question} ");
+    let _ = write!(std::io::stderr(), "{question} ");
     std::io::stderr().flush().wrap_err("cannot ask")?;
     let mut answer = String::new();
     std::io::stdin()
@@ -172,13 +193,7 @@ fn confirm(question: &str, accepted: &[&str]) -> Result<bool> {
     Ok(accepted.contains(&answer.trim()))
 }
 
-/// Writes to standard output. A reader that went away (`| head`) ends the output quietly;
-/// any other failure (a full disk) is an error that says so.
+/// Writes to standard output (see `output`).
 fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(error).wrap_err("cannot write to standard output"),
-    }
+    output::print(text)
 }

@@ -35,25 +35,25 @@ pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
         let store_name = sanitize(&service.identity().describe()).into_owned();
         match service.plan_restore(path, args.into_other_store)? {
             RestorePlan::UndoDelete { set, left: 0 } => {
-                println!(
+                say!(
                     "{} is the backup of change set {set}, whose customers are all back; nothing restored.",
                     path.display()
                 );
                 return Ok(());
             }
-            RestorePlan::UndoDelete { set, left } => eprintln!(
+            RestorePlan::UndoDelete { set, left } => tell!(
                 "This re-creates in {store_name} the {left} customers change set {set} deleted and that are not back yet (the same as bc-customers undo {set})."
             ),
             RestorePlan::Copy { customers: 0 } => {
-                println!("{} holds no customers; nothing restored.", path.display());
+                say!("{} holds no customers; nothing restored.", path.display());
                 return Ok(());
             }
-            RestorePlan::Copy { customers } => eprintln!(
+            RestorePlan::Copy { customers } => tell!(
                 "This creates the {customers} customers of {} in {store_name}.",
                 path.display()
             ),
         }
-        eprintln!(
+        tell!(
             "They get new ids; passwords cannot be restored, so each must set a new one at next login."
         );
         if !args.yes && !super::confirm("Type yes to restore them:", &["yes"])? {
@@ -68,7 +68,8 @@ pub fn run(args: RestoreArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         signals.abort();
         let restored = restored?;
-        println!("{}.", restored.summary());
+        super::output::work_done();
+        say!("{}.", restored.summary());
         failures(restored.report(), "restored")?;
         cancelled(restored.report(), cancel.is_cancelled())
     })

@@ -64,33 +64,33 @@ pub fn run(args: SandboxArgs) -> Result<()> {
     super::runtime()?.block_on(async {
         let running = sandbox::start(options).await?;
         if reachable_from_network(running.addr()) {
-            eprintln!(
+            tell!(
                 "warning: listening on {}, which is not loopback, so the store is reachable from the network: anyone who can reach that address and knows the token can read and change its customers",
                 running.addr()
             );
         }
         print_banner(&running);
         super::stop_signal().await;
-        eprintln!("Stopping the sandbox store…");
+        tell!("Stopping the sandbox store…");
         running.shutdown().await
     })
 }
 
 fn print_banner(running: &sandbox::RunningSandbox) {
     let api = running.api_url();
-    println!("Sandbox store listening on http://{}", running.addr());
-    println!("  API base:  {api}   (also {})", running.legacy_api_url());
-    println!("  Token:     {}", running.token());
-    println!(
+    say!("Sandbox store listening on http://{}", running.addr());
+    say!("  API base:  {api}   (also {})", running.legacy_api_url());
+    say!("  Token:     {}", running.token());
+    say!(
         "  Database:  {} ({} customers)",
         running.db().display(),
         running.customers_at_start()
     );
-    println!(
+    say!(
         "  Try:       curl -H 'X-Auth-Token: {}' -H 'Accept: application/json' {api}/customers/count",
         running.token()
     );
-    println!("Press Ctrl-C to stop.");
+    say!("Press Ctrl-C to stop.");
 }
 
 /// Whether other machines may connect: any address but loopback (127.0.0.0/8, ::1, or

@@ -66,7 +66,7 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
         }
     } else if let Some(error) = &found.unreachable {
         match index.status()?.synced_at {
-            Some(at) => eprintln!(
+            Some(at) => tell!(
                 "warning: the store cannot be reached ({error}); results as of {} ago",
                 crate::format::ago(crate::dates::now_unix() - at)
             ),
@@ -77,7 +77,7 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
         }
     } else if let Err(error) = runtime.block_on(sync_with_bar(&backend, &index)) {
         match index.status()?.synced_at {
-            Some(at) => eprintln!(
+            Some(at) => tell!(
                 "warning: the index could not be brought up to date ({error:#}); results as of {} ago",
                 crate::format::ago(crate::dates::now_unix() - at)
             ),

@@ -69,7 +69,7 @@ impl StoreArgs {
     pub fn store(&self) -> Result<(SharedStore, StoreSettings)> {
         let resolved = self.resolve()?;
         if let Some(warning) = &resolved.warning {
-            eprintln!("warning: {}", crate::sanitize::sanitize(warning));
+            tell!("warning: {}", crate::sanitize::sanitize(warning));
         }
         let store = resolved.store.ok_or_else(|| {
             eyre!(
@@ -129,7 +129,7 @@ pub fn cancel_on_signal(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
     let cancel = cancel.clone();
     tokio::spawn(async move {
         super::stop_signal().await;
-        eprintln!(
+        tell!(
             "\nstopping: the requests under way finish and are recorded, then the report follows"
         );
         cancel.cancel();

@@ -23,7 +23,7 @@ pub fn run(store_args: &StoreArgs) -> Result<()> {
     } = store_args.resolve()?;
     if let Some(warning) = &warning {
         // Said on the terminal before the app takes it, and kept in the status bar.
-        eprintln!("warning: {warning}");
+        tell!("warning: {warning}");
         tracing::warn!("{warning}");
     }
     super::runtime()?.block_on(async {

@@ -41,7 +41,7 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
         let identity = service.identity().clone();
         let history = service.history()?;
         for damaged in &history.damaged {
-            eprintln!("warning: {}", sanitize(&damaged.to_string()));
+            tell!("warning: {}", sanitize(&damaged.to_string()));
         }
         let confirmed_older = match &args.confirm_store {
             Some(answer) if identity.confirmations().iter().any(|known| known == answer.trim()) => {
@@ -70,7 +70,7 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
         };
         if args.set_aside {
             let count = service.set_aside(set.id)?;
-            println!(
+            say!(
                 "{count} conflict{} of change set {} set aside: their newer values stay.",
                 if count == 1 { "" } else { "s" },
                 set.id
@@ -82,7 +82,7 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
         } else {
             UndoScope::Remaining
         };
-        eprintln!(
+        tell!(
             "Change set {} ({}, {}): {}.",
             set.id,
             set.when,
@@ -90,13 +90,13 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
             set.line()
         );
         if scope == UndoScope::Conflicts {
-            eprintln!(
+            tell!(
                 "This tries again the {} customers its undo found changed since.",
                 set.conflicts().len()
             );
         } else {
             for line in undo_question(&set) {
-                eprintln!("{}", sanitize(&line));
+                tell!("{}", sanitize(&line));
             }
         }
         if !args.yes && !super::confirm("Type yes to undo it:", &["yes"])? {
@@ -111,21 +111,22 @@ pub fn run(args: UndoArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         signals.abort();
         let undone = undone?;
-        println!("{}.", undone.summary());
+        super::output::work_done();
+        say!("{}.", undone.summary());
         for conflict in &undone.conflicts {
             let detail = if conflict.fields.is_empty() {
                 conflict.why.clone()
             } else {
                 describe_conflicts(&conflict.fields)
             };
-            eprintln!(
+            tell!(
                 "  conflict: customer {}: {}",
                 conflict.customer,
                 sanitize(&detail)
             );
         }
         if undone.report.done > 0 {
-            println!(
+            say!(
                 "Recorded as change set {}: bc-customers undo {} does it again.",
                 undone.change_set, undone.change_set
             );

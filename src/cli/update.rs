@@ -95,7 +95,7 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
             .await
             .wrap_err("cannot read the customers to review")?;
         if review.customers == 0 {
-            println!("No customer matches {filter}; nothing changed.");
+            say!("No customer matches {filter}; nothing changed.");
             return Ok(());
         }
         // Groups by name, when the store has them.
@@ -112,15 +112,15 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
         });
         if args.dry_run {
             for line in &lines {
-                println!("{}", sanitize(line));
+                say!("{}", sanitize(line));
             }
-            println!("Dry run: nothing was sent.");
+            say!("Dry run: nothing was sent.");
             return Ok(());
         }
         for line in &lines {
-            eprintln!("{}", sanitize(line));
+            tell!("{}", sanitize(line));
         }
-        eprintln!(
+        tell!(
             "They are first backed up in {}; a customer that comes to match meanwhile is left alone.",
             service.backup_folder().display()
         );
@@ -136,9 +136,10 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
         bar.finish();
         signals.abort();
         let updated = updated?;
-        println!("{} (backup: {}).", updated.summary(), updated.backup.display());
+        super::output::work_done();
+        say!("{} (backup: {}).", updated.summary(), updated.backup.display());
         if updated.report.done > 0 {
-            println!(
+            say!(
                 "Recorded as change set {}: bc-customers undo {} sets it back.",
                 updated.change_set, updated.change_set
             );

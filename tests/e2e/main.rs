@@ -10,6 +10,7 @@ mod export_files;
 mod guards;
 mod hostile_store;
 mod interrupted;
+mod pipes;
 mod pty;
 mod search;
 mod terminal;
