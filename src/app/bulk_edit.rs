@@ -114,6 +114,12 @@ impl BulkForm {
         match field {
             GROUP => {
                 let id = resolve_group(text, &self.groups)?;
+                if id != 0
+                    && !self.groups.is_empty()
+                    && !self.groups.iter().any(|(known, _)| *known == id)
+                {
+                    return Err(format!("the store has no group #{id}"));
+                }
                 change.set_field(&format!("customer_group_id={id}"))
             }
             CREDIT => match text.split_at(1) {
@@ -208,6 +214,11 @@ impl App {
         };
         form.reviewing = None;
         match result {
+            Ok(Outcome::BulkReview(review)) if review.refusal().is_some() => {
+                form.message = review
+                    .refusal()
+                    .map(|why| format!("Cannot change them: {why}."));
+            }
             Ok(Outcome::BulkReview(review)) => {
                 form.message = None;
                 let Some(change) = form.change() else {

@@ -22,30 +22,7 @@ pub enum AddressList {
     Failed(Failure),
 }
 
-/// The group id a person typed: an id, a group's name in any case, or the only name holding
-/// what is typed. Empty is 0, no group.
-pub fn resolve_group(text: &str, groups: &[(i64, String)]) -> Result<i64, &'static str> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(0);
-    }
-    if text.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        return crate::domain::rules::parse_group_id(text);
-    }
-    let lower = text.to_lowercase();
-    if let Some((id, _)) = groups.iter().find(|(_, name)| name.to_lowercase() == lower) {
-        return Ok(*id);
-    }
-    let mut holding = groups
-        .iter()
-        .filter(|(_, name)| name.to_lowercase().contains(&lower));
-    match (holding.next(), holding.next()) {
-        (Some((id, _)), None) => Ok(*id),
-        (Some(_), Some(_)) => Err("more than one group: pick one below"),
-        (None, _) if groups.is_empty() => Err("a group id (the store's groups are not known)"),
-        (None, _) => Err("no group by that name"),
-    }
-}
+pub use crate::domain::resolve_group;
 
 impl App {
     /// The store's groups as (id, name), for the fields that pick one.

@@ -13,9 +13,10 @@ pub struct CountArgs {
 }
 
 pub fn run(args: CountArgs, store: &StoreArgs) -> Result<()> {
-    let filter = args.filter.to_filter()?;
+    args.filter.to_filter()?;
     let (backend, _) = store.store()?;
     super::runtime()?.block_on(async {
+        let filter = args.filter.on(&backend).await?;
         let count = backend
             .count(&filter)
             .await

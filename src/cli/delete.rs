@@ -27,9 +27,10 @@ pub struct DeleteArgs {
 }
 
 pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
-    let filter = args.filter.to_filter()?;
+    args.filter.to_filter()?;
     let (backend, settings) = store.store_for_changes()?;
     super::runtime()?.block_on(async {
+        let filter = args.filter.on(&backend).await?;
         let service = open_service(backend, &settings).await?;
         let identity = service.identity().clone();
         let selection = Selection::Matching {

@@ -28,13 +28,14 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs, store: &StoreArgs) -> Result<()> {
-    let spec = ExportSpec {
-        filter: args.filter.to_filter()?,
-        format: args.format,
-        with_addresses: args.with_addresses,
-    };
+    args.filter.to_filter()?;
     let (backend, _) = store.store()?;
     super::runtime()?.block_on(async {
+        let spec = ExportSpec {
+            filter: args.filter.on(&backend).await?,
+            format: args.format,
+            with_addresses: args.with_addresses,
+        };
         let bar = Bar::new();
         let progress = |progress| bar.show(progress);
         let work = async {

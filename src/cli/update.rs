@@ -6,13 +6,15 @@ use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
 use super::delete::{cancelled, failures};
-use super::filters::FilterArgs;
+use super::filters::{FilterArgs, group_id};
 use super::progress::Bar;
 use super::store::{StoreArgs, cancel_on_signal, open_service};
+use crate::domain::Field;
 use crate::jobs::Cancel;
 use crate::jobs::review::Selection;
 use crate::jobs::update::{BulkChange, credit_amount, review};
 use crate::sanitize::sanitize;
+use crate::store::SharedStore;
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
@@ -40,12 +42,50 @@ pub struct UpdateArgs {
 }
 
 impl UpdateArgs {
+    /// The change the flags ask for, checked before anything is read or sent (a group given
+    /// by name is checked by `change_on`).
     fn change(&self) -> Result<BulkChange> {
+        self.change_with(None)
+    }
+
+    /// The same, with `--set customer_group_id` looked up among the store's groups: by name
+    /// or id, and refused when the store has no such group.
+    async fn change_on(&self, store: &SharedStore) -> Result<BulkChange> {
+        let group = match self.group_assignment() {
+            Some(text) => Some(group_id(store, "--set customer_group_id", text).await?),
+            None => None,
+        };
+        self.change_with(group)
+    }
+
+    /// The group `--set customer_group_id=…` names, as given.
+    fn group_assignment(&self) -> Option<&str> {
+        self.set.iter().find_map(|assignment| {
+            let (name, value) = assignment.split_once('=')?;
+            (name.trim() == Field::CustomerGroupId.name()).then_some(value)
+        })
+    }
+
+    fn change_with(&self, group: Option<i64>) -> Result<BulkChange> {
         let mut change = BulkChange::default();
         for assignment in &self.set {
+            let is_group = assignment
+                .split_once('=')
+                .is_some_and(|(name, _)| name.trim() == Field::CustomerGroupId.name());
+            let assignment = match (is_group, group) {
+                (true, Some(id)) => format!("{}={id}", Field::CustomerGroupId.name()),
+                // A name, checked against the store once it is reached.
+                (true, None) => continue,
+                (false, _) => assignment.clone(),
+            };
             change
-                .set_field(assignment)
+                .set_field(&assignment)
                 .map_err(|problem| eyre!("--set {problem}"))?;
+        }
+        if self.add_store_credit.is_some() && self.subtract_store_credit.is_some() {
+            return Err(eyre!(
+                "--add-store-credit and --subtract-store-credit do not go together: give one"
+            ));
         }
         change.add_store_credit = self
             .add_store_credit
@@ -59,20 +99,24 @@ impl UpdateArgs {
             .map(credit_amount)
             .transpose()
             .map_err(|problem| eyre!("--subtract-store-credit: {problem}"))?;
-        if change.set.contains_key(&crate::domain::Field::StoreCredit)
+        if change.set.contains_key(&Field::StoreCredit)
             && (change.add_store_credit.is_some() || change.subtract_store_credit.is_some())
         {
             return Err(eyre!(
                 "--set store_credit and --add/--subtract-store-credit do not go together"
             ));
         }
-        if change.set.contains_key(&crate::domain::Field::Notes) && self.append_notes.is_some() {
+        if change.set.contains_key(&Field::Notes) && self.append_notes.is_some() {
             return Err(eyre!("--set notes and --append-notes do not go together"));
         }
-        change.append_notes = self.append_notes.clone();
-        if change.is_empty() {
+        // An empty line adds nothing: nothing is sent for it.
+        change.append_notes = self
+            .append_notes
+            .clone()
+            .filter(|line| !line.trim().is_empty());
+        if change.is_empty() && !(self.group_assignment().is_some() && group.is_none()) {
             return Err(eyre!(
-                "nothing to change: give --set FIELD=VALUE, --add-store-credit, --subtract-store-credit or --append-notes"
+                "nothing to change: give --set FIELD=VALUE, --add-store-credit, --subtract-store-credit or a non-empty --append-notes"
             ));
         }
         Ok(change)
@@ -80,10 +124,12 @@ impl UpdateArgs {
 }
 
 pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
-    let filter = args.filter.to_filter()?;
-    let change = args.change()?;
+    args.filter.to_filter()?;
+    args.change()?;
     let (backend, settings) = store.store_for_changes()?;
     super::runtime()?.block_on(async {
+        let filter = args.filter.on(&backend).await?;
+        let change = args.change_on(&backend).await?;
         let service = open_service(backend, &settings).await?;
         // The review reads every matching customer once: their ids are fixed, the counts
         // kept.
@@ -94,6 +140,9 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
         let review = review(service.store(), &selection, &change)
             .await
             .wrap_err("cannot read the customers to review")?;
+        if let Some(why) = review.refusal() {
+            return Err(eyre!("cannot change them: {why}"));
+        }
         if review.customers == 0 {
             say!("No customer matches {filter}; nothing changed.");
             return Ok(());

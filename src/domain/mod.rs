@@ -16,4 +16,4 @@ pub use change::{CustomerChange, FieldValues, NewCustomer, Secret};
 pub use customer::{Customer, FormField, format_credit};
 pub use fields::{Field, Value};
 pub use filter::{DATE_FORMS, FILTER_NAMES, Filter, FilterError};
-pub use group::{CustomerGroup, GroupChange};
+pub use group::{CustomerGroup, GroupChange, list_groups, resolve_group};

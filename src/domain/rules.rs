@@ -40,6 +40,9 @@ pub fn meets_password_rules(password: &str) -> bool {
         && password.chars().any(|c| c.is_ascii_digit())
 }
 
+/// The most store credit a customer can hold: 9,999,999,999.9999.
+pub const MAX_STORE_CREDIT: Decimal = Decimal::from_parts(0x107A_3FFF, 0x5AF3, 0, false, 4);
+
 /// Store credit as typed: a decimal of 0 or more with at most four places.
 pub fn parse_store_credit(text: &str) -> Result<Decimal, &'static str> {
     let amount = Decimal::from_str(text.trim()).map_err(|_| "an amount such as 12.50")?;
@@ -49,10 +52,16 @@ pub fn parse_store_credit(text: &str) -> Result<Decimal, &'static str> {
     if amount.normalize().scale() > 4 {
         return Err("at most 4 decimal places");
     }
-    if amount > Decimal::from_str("9999999999.9999").unwrap_or(Decimal::MAX) {
+    if amount > MAX_STORE_CREDIT {
         return Err("at most 9,999,999,999.9999");
     }
     Ok(amount)
+}
+
+#[cfg(test)]
+#[test]
+fn the_most_store_credit_is_ten_digits_and_four_places() {
+    assert_eq!(MAX_STORE_CREDIT.to_string(), "9999999999.9999");
 }
 
 /// A customer group id as typed: a whole number of 0 or more.

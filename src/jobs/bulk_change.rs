@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::domain::rules::MAX_STORE_CREDIT;
 use crate::domain::{Customer, CustomerChange, Field, FieldValues, Value};
 
 /// What a bulk edit does to each customer.
@@ -142,6 +143,9 @@ pub struct Review {
     pub already_so: u64,
     /// Customers whose store credit would stop at 0.
     pub stop_at_zero: u64,
+    /// Customers whose store credit would go above what the store allows, with the first.
+    pub over_limit: u64,
+    pub over_limit_example: Option<String>,
     /// For each field that changes: the values customers have now, with how many have each.
     pub now: BTreeMap<Field, BTreeMap<String, u64>>,
     /// A few customers, old → new.
@@ -157,6 +161,19 @@ impl Review {
             self.already_so += 1;
         }
         self.stop_at_zero += u64::from(stopped);
+        if let Some(Value::Amount(credit)) = changes.fields.get(&Field::StoreCredit)
+            && *credit > MAX_STORE_CREDIT
+        {
+            self.over_limit += 1;
+            self.over_limit_example.get_or_insert_with(|| {
+                format!(
+                    "#{} {} has {}",
+                    customer.id,
+                    customer.email,
+                    crate::domain::format_credit(customer.store_credit)
+                )
+            });
+        }
         for field in change.fields() {
             let shown = shown(&field.read(customer));
             *self.now.entry(field).or_default().entry(shown).or_default() += 1;
@@ -179,6 +196,17 @@ impl Review {
                 each.join(", ")
             ));
         }
+    }
+
+    /// Why the change cannot be made as reviewed, when it cannot: nothing is sent then.
+    pub fn refusal(&self) -> Option<String> {
+        (self.over_limit > 0).then(|| {
+            format!(
+                "{} would have more store credit than the store allows (9,999,999,999.9999), e.g. {}; nothing was sent",
+                crate::format::customers(self.over_limit),
+                self.over_limit_example.as_deref().unwrap_or_default()
+            )
+        })
     }
 
     /// The review in lines, e.g. "customer_group_id: 1 ×212 · 3 ×3 → 2".

@@ -249,3 +249,125 @@ fn a_delete_undone_can_be_undone_again() {
         "the restored customers are deleted again, after a backup"
     );
 }
+
+#[test]
+fn groups_by_name_and_changes_that_cannot_be_made_are_refused_before_anything_is_sent() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let store = spawn_sandbox_process(&folder.path().join("store.sqlite3"), "update-token", 40);
+    let home = folder.path().display().to_string();
+    let cli = |args: &[&str]| run(&store.api_url, &home, args);
+    let count = |args: &[&str]| -> String {
+        let mut all = vec!["count"];
+        all.extend_from_slice(args);
+        text(&cli(&all).stdout).trim().to_owned()
+    };
+    let history = || text(&cli(&["history"]).stdout);
+
+    // Groups by name, any case, wherever an id is taken.
+    assert_eq!(
+        count(&["--customer-group-id", "vip"]),
+        count(&["--customer-group-id", "3"])
+    );
+    let unknown = cli(&["count", "--customer-group-id", "Platinum"]);
+    assert!(!unknown.status.success());
+    let said = text(&unknown.stderr);
+    assert!(
+        said.contains(
+            "'Platinum': no group by that name; the store's groups: Retail (#1), Wholesale (#2)"
+        ),
+        "{said}"
+    );
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    let moved = cli(&[
+        "update",
+        "--max-id",
+        "3",
+        "--set",
+        "customer_group_id=wholesale",
+        "--yes",
+    ]);
+    assert!(moved.status.success(), "{}", text(&moved.stderr));
+    assert_eq!(
+        count(&["--max-id", "3", "--customer-group-id", "Wholesale"]),
+        "3"
+    );
+    let before = history();
+
+    // A group that does not exist: refused, nothing sent, nothing recorded.
+    let missing = cli(&[
+        "update",
+        "--max-id",
+        "3",
+        "--set",
+        "customer_group_id=99",
+        "--yes",
+    ]);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing.stderr).contains("there is no customer group #99"),
+        "{}",
+        text(&missing.stderr)
+    );
+    assert_eq!(count(&["--max-id", "3", "--customer-group-id", "2"]), "3");
+
+    // Adding and subtracting at once, and an empty line of notes: refused.
+    let both = cli(&[
+        "update",
+        "--max-id",
+        "1",
+        "--add-store-credit",
+        "1",
+        "--subtract-store-credit",
+        "1",
+        "--yes",
+    ]);
+    assert!(
+        text(&both.stderr).contains("do not go together"),
+        "{}",
+        text(&both.stderr)
+    );
+    let empty = cli(&["update", "--max-id", "1", "--append-notes", "", "--yes"]);
+    assert!(!empty.status.success());
+    assert!(
+        text(&empty.stderr).contains("nothing to change"),
+        "{}",
+        text(&empty.stderr)
+    );
+
+    // Store credit pushed above what the store allows: refused for all before any is sent.
+    let most = cli(&[
+        "update",
+        "--min-id",
+        "5",
+        "--max-id",
+        "5",
+        "--set",
+        "store_credit=9999999999",
+        "--yes",
+    ]);
+    assert!(most.status.success(), "{}", text(&most.stderr));
+    let after_most = history();
+    let over = cli(&[
+        "update",
+        "--min-id",
+        "4",
+        "--max-id",
+        "5",
+        "--add-store-credit",
+        "1",
+        "--yes",
+    ]);
+    assert!(!over.status.success());
+    assert!(
+        text(&over.stderr)
+            .contains("1 customer would have more store credit than the store allows"),
+        "{}",
+        text(&over.stderr)
+    );
+    assert_eq!(
+        count(&["--min-id", "4", "--max-id", "4", "--store-credit", "1"]),
+        "0"
+    );
+    assert_eq!(history(), after_most, "nothing recorded");
+    assert_ne!(before, after_most);
+}
