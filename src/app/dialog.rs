@@ -44,6 +44,8 @@ pub enum DialogKind {
     Conflict(Box<Customer>),
     /// Esc on a form with unsaved changes.
     Discard,
+    /// Quit asked for with a form holding unsaved changes.
+    QuitWithChanges,
     /// One of a customer's addresses.
     DeleteAddress(Box<crate::domain::Address>),
     /// What a bulk edit will do, read from the store, before anything is sent.
@@ -81,6 +83,8 @@ pub enum Button {
     Overwrite,
     KeepEditing,
     Discard,
+    /// Leave the app.
+    Quit,
     /// From a bulk edit's review: send the changes.
     Update,
     /// Undo a change set.
@@ -115,6 +119,7 @@ impl Dialog {
             DialogKind::Review(_) => "Save these changes?",
             DialogKind::Conflict(_) => "Changed on the store since you opened it",
             DialogKind::Discard => "Unsaved changes",
+            DialogKind::QuitWithChanges => "Quit with unsaved changes?",
             DialogKind::DeleteAddress(_) => "Delete an address",
             DialogKind::DeleteGroup { .. } => "Delete a customer group",
             DialogKind::BulkReview { .. } => "Change these customers?",
@@ -130,6 +135,7 @@ impl Dialog {
             DialogKind::Review(_) => &[Button::BackToForm, Button::Save],
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
+            DialogKind::QuitWithChanges => &[Button::KeepEditing, Button::Quit],
             DialogKind::BulkReview { .. } => &[Button::Cancel, Button::Update],
             DialogKind::UndoChangeSet { .. } => &[Button::Cancel, Button::Undo],
             DialogKind::Conflicts(_) => &[Button::Cancel, Button::Retry, Button::SetAside],
@@ -170,6 +176,7 @@ impl Dialog {
             (Button::Retry, _) => "Try them again".to_owned(),
             (Button::SetAside, _) => "Set them aside".to_owned(),
             (Button::Discard, _) => "Discard changes".to_owned(),
+            (Button::Quit, _) => "Quit, losing them".to_owned(),
         }
     }
 

@@ -22,6 +22,18 @@ impl App {
         self.notice = None;
         let context = self.context();
         match action_for(key, context, self.store.read_only) {
+            // A form's unsaved changes are asked about first, as Esc does; asked already,
+            // quit means quit.
+            Some(Action::Quit)
+                if self.unsaved_changes()
+                    && !matches!(
+                        self.dialog().map(|d| &d.kind),
+                        Some(DialogKind::QuitWithChanges)
+                    ) =>
+            {
+                self.open(Overlay::Dialog(Dialog::new(DialogKind::QuitWithChanges)));
+                Vec::new()
+            }
             Some(Action::Quit) => {
                 self.quit();
                 Vec::new()
@@ -102,6 +114,15 @@ impl App {
             | Context::Journal
             | Context::Help => {}
         }
+    }
+
+    /// Whether an open form holds something typed and not saved.
+    fn unsaved_changes(&self) -> bool {
+        self.form().is_some_and(|form| form.is_dirty())
+            || self.address_form().is_some_and(|form| form.is_dirty())
+            || self
+                .bulk_form()
+                .is_some_and(|form| form.inputs.iter().any(|input| !input.value().is_empty()))
     }
 
     fn quit(&mut self) {
@@ -520,6 +541,12 @@ impl App {
             kind @ DialogKind::BulkReview { .. } => self.choose_in_bulk_dialog(kind, button),
             kind @ (DialogKind::UndoChangeSet { .. } | DialogKind::Conflicts(_)) => {
                 self.choose_in_undo_dialog(kind, button)
+            }
+            DialogKind::QuitWithChanges => {
+                if button == Button::Quit {
+                    self.quit();
+                }
+                Vec::new()
             }
             kind => self.choose_in_form_dialog(kind, button),
         }

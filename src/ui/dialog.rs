@@ -98,6 +98,12 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             }
         }
         DialogKind::Conflict(theirs) => conflict_lines(app, theirs, &mut lines),
+        DialogKind::QuitWithChanges => {
+            lines.push(Line::from(" A form holds changes that are not saved."));
+            lines.push(Line::from(
+                " Quit and lose them, or keep editing (then Ctrl-s saves)?",
+            ));
+        }
         DialogKind::Discard => {
             let changed: Vec<&str> = app
                 .form()

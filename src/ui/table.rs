@@ -18,7 +18,7 @@ const COLUMNS: [(&str, u16); 8] = [
     ("ID", 9),
     ("Name", 30),
     ("Email", 40),
-    ("Store credit", 14),
+    ("Store credit", 18),
     ("Group", 20),
     ("Company", 24),
     ("Phone", 18),

@@ -486,3 +486,13 @@ fn snapshot_screens() {
     app.update(answer(refresh[0].0, Slot::Page, Err(error)));
     insta::assert_snapshot!("error_keeps_data", draw(&app, 160, 10));
 }
+
+#[test]
+fn the_store_credit_column_fits_the_largest_amount() {
+    let mut app = loaded();
+    app.customers[0].store_credit = "1234567890.1234".parse().expect("an amount");
+    app.customers[1].store_credit = "9999999999.9999".parse().expect("an amount");
+    let screen = draw(&app, 160, 12);
+    assert!(screen.contains(" 1234567890.1234"), "{screen}");
+    assert!(screen.contains(" 9999999999.9999"), "{screen}");
+}

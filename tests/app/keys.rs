@@ -384,3 +384,46 @@ fn the_help_scrolls_to_its_last_line_with_the_index_note() {
     );
     assert!(bottom.contains("back up"), "{bottom}");
 }
+
+#[test]
+fn ctrl_c_in_a_form_with_changes_asks_first() {
+    use bc_customers::app::dialog::DialogKind;
+    let ctrl_c = || Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+
+    // Nothing typed: Ctrl-c quits at once, as anywhere.
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    app.update(ctrl_c());
+    assert!(app.should_quit);
+
+    // Something typed: the question first; Esc keeps the form and what was typed.
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    type_text(&mut app, "Ada");
+    app.update(ctrl_c());
+    assert!(!app.should_quit);
+    assert!(matches!(
+        app.dialog().map(|d| &d.kind),
+        Some(DialogKind::QuitWithChanges)
+    ));
+    assert_eq!(
+        app.dialog().map(|d| d.focus),
+        Some(0),
+        "focus on Keep editing"
+    );
+    app.update(key(KeyCode::Esc));
+    assert!(app.dialog().is_none());
+    assert_eq!(app.form().map(|f| f.inputs[0].value()), Some("Ada"));
+
+    // Asked, then chosen: quits; or Ctrl-c again at the question quits at once.
+    app.update(ctrl_c());
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Enter));
+    assert!(app.should_quit);
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('n')));
+    type_text(&mut app, "Ada");
+    app.update(ctrl_c());
+    app.update(ctrl_c());
+    assert!(app.should_quit);
+}
