@@ -358,3 +358,55 @@ async fn all_pages_come_in_order_with_bounded_concurrency() {
     let parsed: Vec<Value> = serde_json::from_slice(&json).expect("a JSON array");
     assert_eq!(parsed.len(), 1_001);
 }
+
+#[tokio::test]
+async fn a_store_that_is_down_is_said_at_once_and_a_silent_one_within_the_deadline() {
+    // Refused: tried three times in all, a moment apart, however many retries 5xx answers get.
+    let nowhere = Client::new(
+        "http://127.0.0.1:9/api/v2",
+        Auth::Token {
+            token: Secret::new("t"),
+            client_id: None,
+        },
+        ClientOptions::default(),
+    )
+    .expect("a client");
+    let down = nowhere.count(&Filter::default()).await.unwrap_err();
+    assert!(down.to_string().ends_with("connection refused"), "{down}");
+    assert_eq!(nowhere.stats().requests.load(Ordering::Relaxed), 3);
+
+    // A store that takes connections and never answers: given up on at the deadline, after
+    // as many attempts as fit in it rather than every retry.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let address = listener.local_addr().expect("its address");
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = std::sync::Arc::clone(&accepted);
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::Relaxed);
+            held.push(socket);
+        }
+    });
+    let slow = Client::new(
+        &format!("http://{address}/api/v2"),
+        Auth::Token {
+            token: Secret::new("t"),
+            client_id: None,
+        },
+        ClientOptions {
+            timeout: Duration::from_millis(400),
+            deadline: Duration::from_millis(1_000),
+            backoff: Duration::from_millis(5),
+            ..ClientOptions::default()
+        },
+    )
+    .expect("a client");
+    let error = slow.count(&Filter::default()).await.unwrap_err();
+    assert!(matches!(error, ApiError::Timeout(_)), "{error:?}");
+    let attempts = slow.stats().requests.load(Ordering::Relaxed);
+    assert!((2..=3).contains(&attempts), "{attempts} attempts");
+    silent.abort();
+}

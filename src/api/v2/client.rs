@@ -14,10 +14,16 @@ use crate::store::{ApiError, RateSnapshot, RequestStats};
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// Per request, including reading the answer.
+    /// Per attempt, including reading the answer.
     pub timeout: Duration,
+    /// Per request, its retries included (time spent waiting for the rate limit aside): a
+    /// store that answers a byte a second is given up on within this.
+    pub deadline: Duration,
     /// Retries of an idempotent request after a 5xx answer or a broken connection.
     pub retries: u32,
+    /// Retries of a connection that could not be made (refused, no route): a store that is
+    /// down is said at once, not after the full backoff.
+    pub connect_retries: u32,
     /// Waits after 429 answers before giving up.
     pub rate_limit_waits: u32,
     /// The first retry delay; each further one doubles, with jitter.
@@ -27,8 +33,10 @@ pub struct ClientOptions {
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            timeout: Duration::from_secs(30),
+            timeout: Duration::from_secs(20),
+            deadline: Duration::from_secs(45),
             retries: 5,
+            connect_retries: 2,
             rate_limit_waits: 30,
             backoff: Duration::from_millis(200),
         }
@@ -85,7 +93,7 @@ impl Client {
             // whatever host it names.
             .redirect(reqwest::redirect::Policy::none())
             .timeout(options.timeout)
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("bc-customers/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| ApiError::Config(format!("cannot set up HTTP: {error}")))?;
@@ -151,16 +159,31 @@ impl Client {
             .join(path)
             .map_err(|error| ApiError::Config(format!("bad request path {path}: {error}")))?;
         let mut failures = 0;
+        let mut connect_failures = 0;
         let mut rate_limited = 0;
+        // The deadline counts the store's time, not the time spent waiting for the quota.
+        let started = std::time::Instant::now();
+        let mut waited = Duration::ZERO;
+        let mut last_failure = None;
         loop {
+            let queued = std::time::Instant::now();
             if self.background {
                 self.budget.acquire_background().await;
             } else {
                 self.budget.acquire().await;
             }
+            waited += queued.elapsed();
+            let left = self
+                .options
+                .deadline
+                .saturating_sub(started.elapsed().saturating_sub(waited));
+            if left.is_zero() {
+                return Err(last_failure.unwrap_or(ApiError::Timeout(self.options.deadline)));
+            }
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
+                .timeout(self.options.timeout.min(left))
                 .query(query)
                 .header("Accept", "application/json");
             request = match &self.auth {
@@ -237,6 +260,7 @@ impl Client {
                         return Err(ApiError::from_response(status.as_u16(), &bytes));
                     }
                     tracing::debug!(%status, failures, "store failed; retrying");
+                    last_failure = Some(ApiError::from_response(status.as_u16(), &bytes));
                     self.stats.retried.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(self.backoff(failures)).await;
                 }
@@ -244,18 +268,28 @@ impl Client {
                     // A connection never made cannot have created anything.
                     let unprocessed = error.is_connect();
                     failures += 1;
+                    connect_failures += u32::from(unprocessed);
+                    let spent = started.elapsed().saturating_sub(waited);
                     if (repeat == Repeat::OnlyIfUnprocessed && !unprocessed)
                         || failures > self.options.retries
+                        || connect_failures > self.options.connect_retries
+                        || spent >= self.options.deadline
                     {
                         return Err(if error.is_timeout() {
-                            ApiError::Timeout(self.options.timeout)
+                            ApiError::Timeout(spent.min(self.options.deadline))
                         } else {
                             ApiError::Network(network_problem(&error, &url))
                         });
                     }
                     tracing::debug!(error = %describe(&error), failures, "request failed; retrying");
                     self.stats.retried.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(self.backoff(failures)).await;
+                    // A refused connection is tried again soon: the store is up or it is not.
+                    let pause = if unprocessed {
+                        self.options.backoff.min(Duration::from_millis(250))
+                    } else {
+                        self.backoff(failures)
+                    };
+                    tokio::time::sleep(pause).await;
                 }
             }
         }
