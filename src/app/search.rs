@@ -317,14 +317,15 @@ impl App {
         ))
     }
 
-    /// A customer opened from the index, as the store has it now.
+    /// A customer opened, as the store has it now: the page's (or the index's) copy is shown
+    /// at once, the store's when it comes.
     pub(super) fn fetch_live(&mut self) -> Vec<Command> {
-        match (&self.search, self.selected_customer()) {
-            (Some(_), Some(customer)) => {
+        match self.selected_customer() {
+            Some(customer) => {
                 let customer_id = customer.id;
                 vec![self.read(Slot::Customer, Read::Get { customer_id })]
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 
@@ -341,12 +342,20 @@ impl App {
             }
             Ok(_) => {}
             Err(error) if error.api().and_then(|e| e.status()) == Some(404) => {
-                self.last_error =
-                    Some("This customer is no longer on the store (the index will catch up on the next sync).".to_owned());
+                self.last_error = Some(if self.search.is_some() {
+                    "This customer is no longer on the store (the index will catch up on the next sync).".to_owned()
+                } else {
+                    "This customer is no longer on the store (r reloads the page).".to_owned()
+                });
             }
             Err(error) => {
+                let copy = if self.search.is_some() {
+                    "index's"
+                } else {
+                    "page's"
+                };
                 self.last_error = Some(format!(
-                    "Showing the index's copy: the store could not be read ({error})."
+                    "Showing the {copy} copy: the store could not be read ({error})."
                 ));
             }
         }

@@ -42,8 +42,12 @@ fn written(request: u64, result: Result<Outcome, ApiError>) -> Msg {
 fn opening_the_details_reads_the_addresses_once() {
     let mut app = loaded();
     let opened = reads(&app.update(key(KeyCode::Enter)));
-    let [(request, Slot::Addresses, Read::Addresses { customer_id: 1 })] = opened.as_slice() else {
-        panic!("one request more, for the addresses: {opened:?}");
+    let [
+        (_, Slot::Customer, Read::Get { customer_id: 1 }),
+        (request, Slot::Addresses, Read::Addresses { customer_id: 1 }),
+    ] = opened.as_slice()
+    else {
+        panic!("the customer read live, and its addresses: {opened:?}");
     };
     assert!(draw(&app, 110, 30).contains("loading…"));
     app.update(answer(
@@ -60,9 +64,13 @@ fn opening_the_details_reads_the_addresses_once() {
         "{screen}"
     );
     assert!(screen.contains("York"), "{screen}");
-    // Back and in again: no new request for the same customer.
+    // Back and in again: the customer is read fresh, its addresses are not asked again.
     app.update(key(KeyCode::Esc));
-    assert!(reads(&app.update(key(KeyCode::Enter))).is_empty());
+    let again = reads(&app.update(key(KeyCode::Enter)));
+    assert!(
+        again.iter().all(|(_, slot, _)| *slot != Slot::Addresses),
+        "{again:?}"
+    );
     // Tab chooses the second; o edits it.
     app.update(key(KeyCode::Tab));
     assert_eq!(app.selected_address().map(|a| a.id), Some(8));
@@ -75,7 +83,7 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
     let mut app = loaded();
     let opened = reads(&app.update(key(KeyCode::Enter)));
     app.update(answer(
-        opened[0].0,
+        opened[1].0,
         Slot::Addresses,
         Ok(Outcome::Addresses {
             customer_id: 1,

@@ -496,3 +496,36 @@ fn the_store_credit_column_fits_the_largest_amount() {
     assert!(screen.contains(" 1234567890.1234"), "{screen}");
     assert!(screen.contains(" 9999999999.9999"), "{screen}");
 }
+
+#[test]
+fn details_opened_from_the_table_are_read_from_the_store() {
+    use bc_customers::domain::Customer;
+    let mut app = loaded();
+    app.update(key(KeyCode::Down));
+    let opened = reads(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.screen, Screen::Detail);
+    let Some((request, _, _)) = opened
+        .iter()
+        .find(|(_, slot, read)| *slot == Slot::Customer && *read == Read::Get { customer_id: 2 })
+    else {
+        panic!("the customer is read live: {opened:?}");
+    };
+    // Shown at once from the page, then as the store has it.
+    assert_eq!(app.selected_customer().map(|c| c.notes.as_str()), Some(""));
+    let changed = Customer {
+        notes: "Called on Tuesday".into(),
+        date_modified: "Sat, 05 Dec 2026 09:00:00 +0000".into(),
+        ..app.customers[1].clone()
+    };
+    app.update(answer(
+        *request,
+        Slot::Customer,
+        Ok(Outcome::Customer(changed)),
+    ));
+    assert_eq!(
+        app.selected_customer().map(|c| c.notes.as_str()),
+        Some("Called on Tuesday")
+    );
+    let screen = draw(&app, 120, 30);
+    assert!(screen.contains("Called on Tuesday"), "{screen}");
+}
