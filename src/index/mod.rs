@@ -61,6 +61,10 @@ const FIRST_SYNC_STARTED: &str = "first_sync_started";
 const FIRST_SYNC_NEXT_ID: &str = "first_sync_next_id";
 /// The store the index holds, by its identity's key.
 const STORE: &str = "store";
+/// How the words of the full-text tables are made; an index with older words has them made
+/// again from the customers it holds (nothing is read from the store).
+const WORDS: &str = "words";
+const WORDS_NOW: &str = "2";
 
 /// What `bc-customers index status` and the status bar say.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -164,12 +168,42 @@ impl LocalIndex {
             Mutex::new(connect(path).map_err(database)?),
             Mutex::new(connect(path).map_err(database)?),
         ];
-        Ok(LocalIndex {
+        let index = LocalIndex {
             path: path.to_owned(),
             writer: Mutex::new(writer),
             readers,
             counting: Mutex::new(None),
-        })
+        };
+        if index.meta(WORDS)?.as_deref() != Some(WORDS_NOW) {
+            index.remake_words()?;
+        }
+        Ok(index)
+    }
+
+    /// Makes the full-text tables again from the customers held.
+    fn remake_words(&self) -> Result<(), IndexError> {
+        let mut connection = self.writer();
+        let transaction = connection.transaction().map_err(self.failed())?;
+        transaction
+            .execute_batch(
+                "INSERT INTO customer_parts(customer_parts) VALUES ('delete-all');
+                 INSERT INTO customer_starts(customer_starts) VALUES ('delete-all');",
+            )
+            .map_err(self.failed())?;
+        {
+            let mut rows = transaction
+                .prepare("SELECT record FROM customers")
+                .map_err(self.failed())?;
+            let records = rows
+                .query_map([], |row| row.get::<_, String>(0))
+                .map_err(self.failed())?;
+            for record in records {
+                let customer: Customer = serde_json::from_str(&record.map_err(self.failed())?)?;
+                write_words(&transaction, &customer).map_err(self.failed())?;
+            }
+        }
+        set_meta(&transaction, WORDS, Some(WORDS_NOW)).map_err(self.failed())?;
+        transaction.commit().map_err(self.failed())
     }
 
     pub fn path(&self) -> &Path {
@@ -198,6 +232,7 @@ impl LocalIndex {
             )
             .map_err(self.failed())?;
         set_meta(&transaction, STORE, Some(&key)).map_err(self.failed())?;
+        set_meta(&transaction, WORDS, Some(WORDS_NOW)).map_err(self.failed())?;
         transaction.commit().map_err(self.failed())?;
         Ok(had_any)
     }
@@ -486,13 +521,23 @@ fn write_customer(connection: &Connection, customer: &Customer) -> rusqlite::Res
             customer.created_at().unwrap_or(0),
             customer.modified_at().unwrap_or(0),
         ])?;
-    // A phone is found by its digits too, however it was written.
+    write_words(connection, customer)
+}
+
+/// What a search finds a customer by: its words, in both full-text tables. A phone is found
+/// as written, by its digits, and by its groups of digits ("1 555 123 4567" for "+1 (555)
+/// 123-4567"), so that "555-123" finds it and "555-01" does not find 555-5013.
+fn write_words(connection: &Connection, customer: &Customer) -> rusqlite::Result<()> {
     let digits: String = customer
         .phone
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    let phone = format!("{} {digits}", customer.phone);
+    let phone = format!(
+        "{} {digits} {}",
+        customer.phone,
+        digit_groups(&customer.phone)
+    );
     for table in ["customer_parts", "customer_starts"] {
         connection
             .prepare_cached(&format!(
@@ -510,4 +555,14 @@ fn write_customer(connection: &Connection, customer: &Customer) -> rusqlite::Res
             ])?;
     }
     Ok(())
+}
+
+/// A phone's digits in their groups, one space between: "+44 (20) 7946-0000" is
+/// "44 20 7946 0000".
+pub(crate) fn digit_groups(phone: &str) -> String {
+    phone
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|group| !group.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

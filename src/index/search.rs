@@ -134,32 +134,78 @@ pub struct IndexQuery {
     pub sort: Sort,
 }
 
-/// The full-text expressions for the words typed: one for the trigram table (words of three
-/// letters or more, found anywhere) and one for the word-start table (shorter words, found
-/// at the start of a word). A phone typed with dashes or brackets is looked for by digits.
-fn match_expressions(text: &str) -> (Option<String>, Option<String>) {
+/// What the words typed ask of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Terms {
+    /// For the trigram table: words of three characters or more, found anywhere.
+    parts: Option<String>,
+    /// For the word-start table: shorter words, found at the start of a word.
+    starts: Option<String>,
+    /// Short words with no letter or digit ("-", "🍕"): no full-text table holds them, so
+    /// they are looked for in the text itself. Every word typed counts.
+    symbols: Vec<String>,
+}
+
+/// Whether a word is (part of) a phone number: digits, maybe with `+-().`.
+fn phone_like(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-().".contains(c))
+}
+
+/// The words typed: a phone typed in groups ("+44 20 7946") is one word.
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut in_phone = false;
+    for word in text.split_whitespace() {
+        let phone = phone_like(word);
+        match words.last_mut() {
+            Some(last) if phone && in_phone => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+        in_phone = phone;
+    }
+    words
+}
+
+/// The full-text expressions for the words typed. A phone is looked for by its digits when
+/// typed as digits alone, else by its groups of digits, so that "555-01" finds 555-0123 and
+/// not 555-5013.
+fn match_expressions(text: &str) -> Terms {
     let mut parts = Vec::new();
     let mut starts = Vec::new();
-    for word in text.split_whitespace() {
-        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-        let phone_like = word
-            .chars()
-            .all(|c| c.is_ascii_digit() || "+-().".contains(c));
-        let word = if phone_like && digits.len() >= 3 {
-            digits
+    let mut symbols = Vec::new();
+    for word in words(text) {
+        let phone = word.split(' ').all(phone_like);
+        let word = if phone && word.chars().any(|c| !c.is_ascii_digit()) {
+            crate::index::digit_groups(&word)
         } else {
-            word.to_owned()
+            word
         };
         let quoted = format!("\"{}\"", word.replace('"', "\"\""));
         if word.chars().count() >= 3 {
             parts.push(quoted);
         } else if word.chars().any(char::is_alphanumeric) {
             starts.push(format!("{quoted}*"));
+        } else {
+            symbols.push(word);
         }
     }
     let join = |words: Vec<String>| (!words.is_empty()).then(|| words.join(" AND "));
-    (join(parts), join(starts))
+    Terms {
+        parts: join(parts),
+        starts: join(starts),
+        symbols,
+    }
 }
+
+/// The text a symbol is looked for in: what the full-text tables hold, as written.
+const SEARCHED_TEXT: &str = "(name || ' ' || email || ' ' || company || ' ' || phone || ' ' || \
+     coalesce(json_extract(record, '$.notes'), ''))";
 
 /// Past this many matches a search sorted by a column walks that column's index.
 const BROAD: u64 = 1_000;
@@ -181,31 +227,39 @@ fn month_bounds(month: &str) -> Option<(i64, i64)> {
 fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
-    let (parts, starts) = match_expressions(&query.text);
-    if let Some(parts) = parts {
-        clauses.push("id IN (SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?)");
+    let terms = match_expressions(&query.text);
+    if let Some(parts) = terms.parts {
+        clauses.push(
+            "id IN (SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?)".to_owned(),
+        );
         values.push(Value::Text(parts));
     }
-    if let Some(starts) = starts {
-        clauses.push("id IN (SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?)");
+    if let Some(starts) = terms.starts {
+        clauses.push(
+            "id IN (SELECT rowid FROM customer_starts WHERE customer_starts MATCH ?)".to_owned(),
+        );
         values.push(Value::Text(starts));
+    }
+    for symbol in terms.symbols {
+        clauses.push(format!("instr({SEARCHED_TEXT}, ?) > 0"));
+        values.push(Value::Text(symbol));
     }
     match &query.facet {
         Some(Facet::Group(id)) => {
-            clauses.push("customer_group_id = ?");
+            clauses.push("customer_group_id = ?".to_owned());
             values.push(Value::Integer(*id));
         }
         Some(Facet::Domain(domain)) => {
-            clauses.push("domain = ?");
+            clauses.push("domain = ?".to_owned());
             values.push(Value::Text(domain.clone()));
         }
         Some(Facet::Country(country)) => {
-            clauses.push("id IN (SELECT customer_id FROM addresses WHERE country = ?)");
+            clauses.push("id IN (SELECT customer_id FROM addresses WHERE country = ?)".to_owned());
             values.push(Value::Text(country.clone()));
         }
         Some(Facet::Month(month)) => {
             let (start, end) = month_bounds(month).unwrap_or((1, 0));
-            clauses.push("created BETWEEN ? AND ?");
+            clauses.push("created BETWEEN ? AND ?".to_owned());
             values.push(Value::Integer(start));
             values.push(Value::Integer(end));
         }
@@ -231,8 +285,12 @@ fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
 /// pay).
 fn listing_sql(query: &IndexQuery, broad: bool) -> (String, Vec<Value>) {
     let direction = if query.sort.descending { "DESC" } else { "ASC" };
-    let (parts, starts) = match_expressions(&query.text);
-    if query.sort.column == SortColumn::Id && query.facet.is_none() {
+    let Terms {
+        parts,
+        starts,
+        symbols,
+    } = match_expressions(&query.text);
+    if query.sort.column == SortColumn::Id && query.facet.is_none() && symbols.is_empty() {
         let streamed = |table: &str| {
             format!(
                 "SELECT c.record FROM {table} JOIN customers c ON c.id = {table}.rowid
@@ -277,8 +335,9 @@ fn listing_sql(query: &IndexQuery, broad: bool) -> (String, Vec<Value>) {
 /// A statement giving a row per customer a query finds, for counting: with no summary
 /// choice, from the full-text tables alone.
 fn found_rows_sql(query: &IndexQuery) -> (String, Vec<Value>) {
-    if query.facet.is_none() {
-        match match_expressions(&query.text) {
+    let terms = match_expressions(&query.text);
+    if query.facet.is_none() && terms.symbols.is_empty() {
+        match (terms.parts, terms.starts) {
             (Some(parts), None) => {
                 return (
                     "SELECT rowid FROM customer_parts WHERE customer_parts MATCH ?".to_owned(),
@@ -449,18 +508,33 @@ mod tests {
 
     #[test]
     fn words_go_to_the_table_that_can_find_them() {
+        let terms = |parts: Option<&str>, starts: Option<&str>, symbols: &[&str]| Terms {
+            parts: parts.map(str::to_owned),
+            starts: starts.map(str::to_owned),
+            symbols: symbols.iter().map(|s| (*s).to_owned()).collect(),
+        };
         assert_eq!(
             match_expressions("Hunter gm"),
-            (Some("\"Hunter\"".to_owned()), Some("\"gm\"*".to_owned()))
+            terms(Some("\"Hunter\""), Some("\"gm\"*"), &[])
         );
+        // A phone in groups is one word, looked for by its groups of digits.
         assert_eq!(
             match_expressions("(555) 123-45 \"x"),
-            (
-                Some("\"555\" AND \"12345\"".to_owned()),
-                Some("\"\"\"x\"*".to_owned())
-            )
+            terms(Some("\"555 123 45\""), Some("\"\"\"x\"*"), &[])
         );
-        assert_eq!(match_expressions("  - "), (None, None));
+        assert_eq!(
+            match_expressions("555-01 5550123"),
+            terms(Some("\"555 01 5550123\""), None, &[])
+        );
+        assert_eq!(
+            match_expressions("bruce 5550123"),
+            terms(Some("\"bruce\" AND \"5550123\""), None, &[])
+        );
+        // Every word counts, symbols too.
+        assert_eq!(
+            match_expressions("  - 🍕 bruce"),
+            terms(Some("\"bruce\""), None, &["-", "🍕"])
+        );
     }
 
     #[test]

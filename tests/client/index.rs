@@ -287,6 +287,10 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
     assert_eq!(found("gmail"), ["Smith"]);
     assert_eq!(found("smith@gm"), ["Smith"]);
     assert_eq!(found("555-123"), ["Smith"]);
+    assert_eq!(found("(555) 123"), ["Smith"], "a phone typed in groups");
+    assert_eq!(found("555-12"), ["Smith"]);
+    assert_eq!(found("555-23"), Vec::<String>::new(), "the groups count");
+    assert_eq!(found("030 123"), ["Müller"]);
     assert_eq!(found("5551234567"), ["Smith"]);
     assert_eq!(found("4567"), ["Smith", "Müller"]);
     assert_eq!(
@@ -314,6 +318,11 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
         Counted::Exactly(2)
     );
     assert_eq!(found("zzz"), Vec::<String>::new());
+    // Every word counts, symbols and emoji too: one that is nowhere finds nothing.
+    assert_eq!(found("🍕"), Vec::<String>::new());
+    assert_eq!(found("hunter 🍕"), Vec::<String>::new());
+    assert_eq!(found("- hunt"), ["Smith"], "only Smith's phone has a '-'");
+    assert_eq!(found("@ wu"), ["Wu"]);
     assert_eq!(found("hunter zzz"), Vec::<String>::new());
     assert_eq!(
         found(""),
@@ -547,4 +556,50 @@ async fn a_broad_search_sorted_by_a_column_pages_in_that_order() {
             assert_eq!(shown, expected, "{text} by {column:?}, page {page}");
         }
     }
+}
+
+#[tokio::test]
+async fn an_index_with_older_words_has_them_made_again_without_asking_the_store() {
+    let store = TestStore::empty().await;
+    store
+        .create(
+            json!({"first_name": "Ada", "last_name": "Lee", "email": "ada@example.com",
+                       "phone": "555-0123"}),
+        )
+        .await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let path = folder.path().join("index").join("store.sqlite3");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    drop(index);
+    // As an older version left it: words made the older way (here: none at all).
+    let older = rusqlite::Connection::open(&path).expect("the file");
+    older
+        .execute_batch(
+            "UPDATE meta SET value = '1' WHERE key = 'words';
+             INSERT INTO customer_parts(customer_parts) VALUES ('delete-all');
+             INSERT INTO customer_starts(customer_starts) VALUES ('delete-all');",
+        )
+        .expect("made older");
+    drop(older);
+    let requests = client
+        .stats()
+        .requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let index = LocalIndex::open(&path).expect("opened");
+    let query = IndexQuery {
+        text: "555-01".into(),
+        ..IndexQuery::default()
+    };
+    let found = index.search(&query, 1, 10).expect("a search");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        client
+            .stats()
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed),
+        requests,
+        "nothing asked of the store"
+    );
 }
