@@ -27,7 +27,7 @@ impl App {
         self.notice = None;
         let write = match &self.search {
             Some(search) => crate::worker::Write::ExportFound {
-                query: search.query.clone(),
+                query: self.index_query(search),
                 path,
             },
             None => crate::worker::Write::Export {

@@ -230,7 +230,7 @@ impl App {
                 self.total_more = true;
                 match &self.search {
                     Some(search) => {
-                        let query = search.query.clone();
+                        let query = self.index_query(search);
                         vec![self.read(Slot::Count, Read::SearchExactCount { query })]
                     }
                     None => Vec::new(),

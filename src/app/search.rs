@@ -41,11 +41,17 @@ impl fmt::Display for Listing {
             Listing::Found(query) => {
                 let text = query.text.trim();
                 match (&query.facet, text.is_empty()) {
+                    (None, true) if !query.filter.is_empty() => write!(f, "{}", query.filter),
                     (None, true) => write!(f, "every customer in the index"),
                     (None, false) => write!(f, "the search '{text}'"),
                     (Some(_), true) => write!(f, "the summary's choice"),
                     (Some(_), false) => write!(f, "the search '{text}' in the summary's choice"),
+                }?;
+                let said_already = query.facet.is_none() && text.is_empty();
+                if !query.filter.is_empty() && !said_already {
+                    write!(f, " with {}", query.filter)?;
                 }
+                Ok(())
             }
         }
     }
@@ -93,8 +99,17 @@ impl App {
     /// What the table lists now.
     pub fn listing(&self) -> Listing {
         match &self.search {
-            Some(search) => Listing::Found(search.query.clone()),
+            Some(search) => Listing::Found(self.index_query(search)),
             None => Listing::Store(self.filter.clone()),
+        }
+    }
+
+    /// What a search asks of the index: its words, sort and summary choice, within the
+    /// filter in force. Filter, search and sort combine.
+    pub(super) fn index_query(&self, search: &Search) -> IndexQuery {
+        IndexQuery {
+            filter: self.filter.clone(),
+            ..search.query.clone()
         }
     }
 
@@ -102,7 +117,7 @@ impl App {
     pub(super) fn list_read(&self, page: u64) -> Read {
         match &self.search {
             Some(search) => Read::Search {
-                query: search.query.clone(),
+                query: self.index_query(search),
                 page,
                 limit: self.page_size,
             },
@@ -118,7 +133,7 @@ impl App {
     pub(super) fn count_read(&self) -> Read {
         match &self.search {
             Some(search) => Read::SearchCount {
-                query: search.query.clone(),
+                query: self.index_query(search),
             },
             None => Read::Count {
                 filter: self.filter.clone(),
@@ -177,7 +192,7 @@ impl App {
     }
 
     /// `s`: sort by the next column; `S`: the other way. Either lists from the index, over
-    /// every customer of the store.
+    /// every customer of the store the filter and the search select.
     pub(super) fn sort(&mut self, reverse: bool) -> Vec<Command> {
         if !self.index.on {
             self.notice = Some(INDEX_OFF.to_owned());
@@ -192,7 +207,12 @@ impl App {
             // Numbers and dates read best largest first; text from A.
             sort.descending = matches!(sort.column, SortColumn::StoreCredit | SortColumn::Created);
         }
-        self.notice = Some(format!("Sorted by {} over the whole store.", sort.label()));
+        let over = if self.filter.is_empty() {
+            "the whole store".to_owned()
+        } else {
+            format!("the customers with {}", self.filter)
+        };
+        self.notice = Some(format!("Sorted by {} over {over}.", sort.label()));
         self.relist()
     }
 

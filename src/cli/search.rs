@@ -9,6 +9,7 @@ use std::path::Path;
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, eyre};
 
+use super::filters::FilterArgs;
 use super::index::{store_index, sync_with_bar};
 use super::store::StoreArgs;
 use crate::domain::Customer;
@@ -36,6 +37,9 @@ pub struct SearchArgs {
     /// or the notes (parts of words too; case and accents do not matter). None: everyone.
     #[arg(value_name = "TEXT")]
     text: Vec<String>,
+    /// The store's filters narrow what is found, as they narrow `count` and `export`.
+    #[command(flatten)]
+    filter: FilterArgs,
     #[arg(long, value_enum, default_value_t = SearchFormat::Table, help_heading = "Output")]
     format: SearchFormat,
     /// The order of the results.
@@ -53,8 +57,10 @@ pub struct SearchArgs {
 }
 
 pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
+    args.filter.to_filter()?;
     let (backend, store) = store_args.store()?;
     let runtime = super::runtime()?;
+    let filter = runtime.block_on(args.filter.on(&backend))?;
     let found = runtime.block_on(store_index(&backend, &store))?;
     let index = found.open()?;
     if args.no_sync {
@@ -87,6 +93,7 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
     let query = IndexQuery {
         text: args.text.join(" "),
         facet: None,
+        filter,
         sort: Sort {
             column: args.sort,
             descending: args.descending,

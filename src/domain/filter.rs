@@ -49,7 +49,7 @@ const fn filter_names() -> [&'static str; 14] {
     names
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     pub first_name: Option<String>,
     pub last_name: Option<String>,

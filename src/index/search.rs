@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 
 use super::{IndexError, LocalIndex};
-use crate::domain::Customer;
+use crate::domain::{Customer, Filter};
 
 /// The columns the matches can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum)]
@@ -131,6 +131,8 @@ pub struct IndexQuery {
     /// Words that must all appear.
     pub text: String,
     pub facet: Option<Facet>,
+    /// The store's filter in force: its exact values, as the store matches them.
+    pub filter: Filter,
     pub sort: Sort,
 }
 
@@ -244,6 +246,7 @@ fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
         clauses.push(format!("instr({SEARCHED_TEXT}, ?) > 0"));
         values.push(Value::Text(symbol));
     }
+    filter_conditions(&query.filter, &mut clauses, &mut values);
     match &query.facet {
         Some(Facet::Group(id)) => {
             clauses.push("customer_group_id = ?".to_owned());
@@ -273,6 +276,47 @@ fn conditions(query: &IndexQuery) -> (String, Vec<Value>) {
     (clause, values)
 }
 
+/// The store's filter over the index: text whole and in any case, as the store matches it;
+/// amounts, groups, ids and dates as they are.
+fn filter_conditions(filter: &Filter, clauses: &mut Vec<String>, values: &mut Vec<Value>) {
+    let texts = [
+        ("json_extract(record, '$.first_name')", &filter.first_name),
+        ("json_extract(record, '$.last_name')", &filter.last_name),
+        ("email", &filter.email),
+        ("company", &filter.company),
+        ("phone", &filter.phone),
+        (
+            "json_extract(record, '$.tax_exempt_category')",
+            &filter.tax_exempt_category,
+        ),
+    ];
+    for (column, wanted) in texts {
+        if let Some(wanted) = wanted {
+            clauses.push(format!("{column} = ? COLLATE NOCASE"));
+            values.push(Value::Text(wanted.trim().to_owned()));
+        }
+    }
+    if let Some(credit) = filter.store_credit {
+        clauses.push("store_credit = ?".to_owned());
+        values.push(Value::Real(credit.to_string().parse().unwrap_or(0.0)));
+    }
+    let bounds = [
+        ("customer_group_id = ?", filter.customer_group_id),
+        ("id >= ?", filter.min_id),
+        ("id <= ?", filter.max_id),
+        ("created >= ?", filter.min_date_created),
+        ("created <= ?", filter.max_date_created),
+        ("modified >= ?", filter.min_date_modified),
+        ("modified <= ?", filter.max_date_modified),
+    ];
+    for (clause, value) in bounds {
+        if let Some(value) = value {
+            clauses.push(clause.to_owned());
+            values.push(Value::Integer(value));
+        }
+    }
+}
+
 /// The statement listing what a query finds, in its order, ending in `LIMIT ? OFFSET ?`.
 ///
 /// In the store's own order with no summary choice (what typing asks), the rows stream
@@ -290,7 +334,11 @@ fn listing_sql(query: &IndexQuery, broad: bool) -> (String, Vec<Value>) {
         starts,
         symbols,
     } = match_expressions(&query.text);
-    if query.sort.column == SortColumn::Id && query.facet.is_none() && symbols.is_empty() {
+    if query.sort.column == SortColumn::Id
+        && query.facet.is_none()
+        && query.filter.is_empty()
+        && symbols.is_empty()
+    {
         let streamed = |table: &str| {
             format!(
                 "SELECT c.record FROM {table} JOIN customers c ON c.id = {table}.rowid
@@ -336,7 +384,7 @@ fn listing_sql(query: &IndexQuery, broad: bool) -> (String, Vec<Value>) {
 /// choice, from the full-text tables alone.
 fn found_rows_sql(query: &IndexQuery) -> (String, Vec<Value>) {
     let terms = match_expressions(&query.text);
-    if query.facet.is_none() && terms.symbols.is_empty() {
+    if query.facet.is_none() && query.filter.is_empty() && terms.symbols.is_empty() {
         match (terms.parts, terms.starts) {
             (Some(parts), None) => {
                 return (
@@ -383,7 +431,8 @@ impl LocalIndex {
         limit: u64,
     ) -> Result<Vec<Customer>, IndexError> {
         let sorted = query.sort.column != SortColumn::Id;
-        let narrowed = !query.text.trim().is_empty() || query.facet.is_some();
+        let narrowed =
+            !query.text.trim().is_empty() || query.facet.is_some() || !query.filter.is_empty();
         let broad =
             sorted && narrowed && matches!(self.found_at_most(query, BROAD)?, Counted::MoreThan(_));
         let (sql, mut values) = listing_sql(query, broad);

@@ -144,6 +144,22 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(Color::Black).bg(Color::Magenta),
         ));
     }
+    // The filter, the search and the sort combine: all three show.
+    if !app.filter.is_empty() {
+        spans.push(Span::raw("  filter:"));
+        for (name, value) in app.filter.parts() {
+            // A group shows by its name.
+            let (name, value) = match (name, app.filter.customer_group_id) {
+                ("customer_group_id", Some(id)) => ("group", app.group_label(id)),
+                _ => (name, value),
+            };
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(
+                format!(" {name}={} ", sanitize(&value)),
+                Style::new().bg(Color::DarkGray),
+            ));
+        }
+    }
     if let Some(search) = &app.search {
         let text = sanitize(search.input.value()).into_owned();
         spans.push(Span::raw("  search: "));
@@ -178,21 +194,6 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         }
         frame.render_widget(Line::from(spans), area);
         return;
-    }
-    if !app.filter.is_empty() {
-        spans.push(Span::raw("  filter:"));
-        for (name, value) in app.filter.parts() {
-            // A group shows by its name.
-            let (name, value) = match (name, app.filter.customer_group_id) {
-                ("customer_group_id", Some(id)) => ("group", app.group_label(id)),
-                _ => (name, value),
-            };
-            spans.push(Span::raw(" "));
-            spans.push(Span::styled(
-                format!(" {name}={} ", sanitize(&value)),
-                Style::new().bg(Color::DarkGray),
-            ));
-        }
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -435,3 +435,52 @@ async fn search_open_live_delete_what_was_found_and_the_index_follows() {
     assert_eq!(names, sorted);
     assert_eq!(app.app.total, Some(300));
 }
+
+#[test]
+fn a_filter_a_search_and_a_sort_combine() {
+    use bc_customers::domain::Filter;
+    let mut app = indexed();
+    // Group 3 filtered on the store's pages.
+    app.filter = Filter {
+        customer_group_id: Some(3),
+        ..Filter::default()
+    };
+    // s sorts what the filter selected, from the index.
+    let asked = reads(&app.update(key(KeyCode::Char('s'))));
+    let searched = asked
+        .iter()
+        .find_map(|(_, _, read)| match read {
+            Read::Search { query, .. } => Some(query.clone()),
+            _ => None,
+        })
+        .expect("a page from the index");
+    assert_eq!(
+        searched.filter.customer_group_id,
+        Some(3),
+        "the filter stays"
+    );
+    assert_ne!(searched.sort, Sort::default());
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("over the customers with")),
+        "{:?}",
+        app.notice
+    );
+    // A search typed on top narrows the same way.
+    app.update(key(KeyCode::Char('/')));
+    let asked = reads(&typed(&mut app, "ann"));
+    assert!(asked.iter().any(|(_, _, read)| matches!(
+        read,
+        Read::Search { query, .. } if query.text == "ann" && query.filter.customer_group_id == Some(3)
+    )));
+    let screen = draw(&app, 140, 10);
+    assert!(screen.contains("filter:  group=#3"), "{screen}");
+    assert!(screen.contains("search: ann"), "{screen}");
+    assert!(screen.contains("sorted by"), "{screen}");
+    // Esc: the store's pages, still filtered.
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+    assert!(app.search.is_none());
+    assert_eq!(app.filter.customer_group_id, Some(3));
+}

@@ -603,3 +603,66 @@ async fn an_index_with_older_words_has_them_made_again_without_asking_the_store(
         "nothing asked of the store"
     );
 }
+
+#[tokio::test]
+async fn the_store_filter_narrows_a_search_and_a_sort_in_the_index() {
+    let store = TestStore::seeded(300).await;
+    let client = store.client();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    synced(&client, &index).await;
+    let filter = Filter {
+        customer_group_id: Some(3),
+        ..Filter::default()
+    };
+    let on_store = store.list_all("?customer_group_id=3").await;
+    let by_credit = IndexQuery {
+        filter: filter.clone(),
+        sort: Sort {
+            column: SortColumn::StoreCredit,
+            descending: true,
+        },
+        ..IndexQuery::default()
+    };
+    let found = index.search(&by_credit, 1, 250).expect("a search");
+    assert_eq!(found.len(), on_store.len());
+    assert!(found.iter().all(|c| c.customer_group_id == 3));
+    assert!(
+        found
+            .windows(2)
+            .all(|two| two[0].store_credit >= two[1].store_credit)
+    );
+    assert_eq!(
+        index.count(&by_credit).expect("a count"),
+        on_store.len() as u64
+    );
+
+    // Text filters match whole values in any case, as the store's do; with words typed too.
+    let company = on_store
+        .iter()
+        .find_map(|c| c["company"].as_str().filter(|c| !c.is_empty()))
+        .expect("a company in group 3")
+        .to_owned();
+    let same_company = IndexQuery {
+        filter: Filter {
+            company: Some(company.to_uppercase()),
+            ..filter.clone()
+        },
+        ..IndexQuery::default()
+    };
+    let expected = store
+        .list_all(&format!(
+            "?customer_group_id=3&company={}",
+            company.replace(' ', "%20").replace('&', "%26")
+        ))
+        .await;
+    assert_eq!(
+        index.count(&same_company).expect("a count"),
+        expected.len() as u64
+    );
+    let nobody = IndexQuery {
+        text: "zzzz".into(),
+        ..same_company
+    };
+    assert_eq!(index.count(&nobody).expect("a count"), 0);
+}
