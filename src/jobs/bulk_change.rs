@@ -217,8 +217,9 @@ impl Review {
     /// The same, with groups by name: "group: Retail ×212 · VIP ×3 → Wholesale".
     pub fn lines_naming(&self, change: &BulkChange, group: impl Fn(i64) -> String) -> Vec<String> {
         let mut lines = vec![format!(
-            "This changes {} customers; {} already have the new values (nothing is sent for them).",
-            self.customers, self.already_so
+            "This changes {}; {} already have the new values (nothing is sent for them).",
+            crate::format::customers(self.customers),
+            crate::format::thousands(self.already_so)
         )];
         for (field, values) in &self.now {
             let is_group = *field == Field::CustomerGroupId;
@@ -258,8 +259,10 @@ impl Review {
     }
 }
 
+/// A value whole, on one line (a line break shows as ⏎): a review hides nothing that
+/// will change.
 fn shown(value: &Value) -> String {
-    let text: String = value.to_string().chars().take(40).collect();
+    let text = value.to_string().replace("\r\n", "\n").replace('\n', " ⏎ ");
     if text.is_empty() {
         "(empty)".to_owned()
     } else {

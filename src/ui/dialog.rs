@@ -208,6 +208,14 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
         }
     }
     lines.push(Line::from(""));
+    // As wide as the longest line needs, up to the terminal's width; what is still too long
+    // wraps, so that nothing that will change is hidden.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
+    let width = widest.clamp(96.min(area.width), area.width.max(20));
+    let (lines_wrapped, typed_at) =
+        wrap_lines(lines, usize::from(width.saturating_sub(3)), typed_line);
+    lines = lines_wrapped;
+    typed_line = typed_at;
     let mut buttons = vec![Span::raw(" ")];
     for (index, &button) in dialog.buttons().iter().enumerate() {
         let label = dialog.label(button);
@@ -233,7 +241,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
     }
     lines.push(Line::from(buttons));
 
-    let popup = super::popup(area, 96, lines.len() as u16 + 2);
+    let popup = super::popup(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(format!(" {} ", dialog.title()))
@@ -319,4 +327,47 @@ fn shown(value: &str) -> String {
     } else {
         sanitize(value).into_owned()
     }
+}
+
+/// Lines of plain text wider than `room` broken at spaces, each continuation indented under
+/// its line's text; styled lines (several spans) are left as they are. Where the line at
+/// `typed` (the typed name's) went, too.
+fn wrap_lines<'a>(
+    lines: Vec<Line<'a>>,
+    room: usize,
+    typed: Option<usize>,
+) -> (Vec<Line<'a>>, Option<usize>) {
+    let mut wrapped = Vec::with_capacity(lines.len());
+    let mut typed_at = None;
+    for (index, line) in lines.into_iter().enumerate() {
+        if Some(index) == typed {
+            typed_at = Some(wrapped.len());
+        }
+        if line.width() <= room || line.spans.len() != 1 {
+            wrapped.push(line);
+            continue;
+        }
+        let text = line.spans[0].content.to_string();
+        let style = line.spans[0].style;
+        let indent = text.len() - text.trim_start().len();
+        let mut current = " ".repeat(indent);
+        let mut has_word = false;
+        for word in text.split_whitespace() {
+            let needed = Span::raw(current.as_str()).width()
+                + usize::from(has_word)
+                + Span::raw(word).width();
+            if has_word && needed > room {
+                wrapped.push(Line::styled(std::mem::take(&mut current), style));
+                current = " ".repeat(indent + 2);
+                has_word = false;
+            }
+            if has_word {
+                current.push(' ');
+            }
+            current.push_str(word);
+            has_word = true;
+        }
+        wrapped.push(Line::styled(current, style));
+    }
+    (wrapped, typed_at)
 }

@@ -1218,3 +1218,46 @@ fn snapshot_the_change_history() {
     ));
     insta::assert_snapshot!("change_history", draw(&app, 110, 12));
 }
+
+#[test]
+fn the_bulk_review_uses_the_terminals_width_and_hides_nothing() {
+    use bc_customers::jobs::update::{BulkChange, Review};
+    let mut app = loaded();
+    app.update(key(KeyCode::Char(' ')));
+    app.update(key(KeyCode::Char('B')));
+    // Notes replaced by a long text (the append box unticked).
+    for _ in 0..4 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(key(KeyCode::Char(' ')));
+    app.update(key(KeyCode::BackTab));
+    let new_notes =
+        "Prefers phone calls after 5 pm; ships to the warehouse on Dock Street, never the office";
+    type_text(&mut app, new_notes);
+    let asked = reads(&app.update(ctrl('s')));
+    let Some((request, slot, _)) = asked.first() else {
+        panic!(
+            "a review is read: {:?}",
+            app.bulk_form().map(|f| &f.message)
+        );
+    };
+    let mut change = BulkChange::default();
+    change
+        .set_field(&format!("notes={new_notes}"))
+        .expect("a change");
+    let mut review = Review::default();
+    let mut customer = app.customers[0].clone();
+    customer.notes = "Old notes that run long: call before noon, the back door, ask for Sam".into();
+    review.add(&customer, &change);
+    app.update(answer(*request, *slot, Ok(Outcome::BulkReview(review))));
+    assert!(
+        app.dialog().is_some(),
+        "{:?}",
+        app.bulk_form().map(|f| &f.message)
+    );
+    let screen = draw(&app, 160, 30);
+    // Both the notes now and the notes after, whole, however long.
+    assert!(screen.contains("ships to the warehouse"), "{screen}");
+    assert!(screen.contains("never the office"), "{screen}");
+    assert!(screen.contains("ask for"), "{screen}");
+}
