@@ -114,10 +114,28 @@ impl CustomerForm {
         }
     }
 
-    /// The store's groups, so that the group can be picked by name.
+    /// The store's groups, so that the group can be picked by name; an edited customer's
+    /// group shows by its name.
     pub fn with_groups(mut self, groups: Vec<(i64, String)>) -> CustomerForm {
         self.groups = groups;
+        let named = self.group_name(&self.initial[GROUP]);
+        if self.value(GROUP) == self.initial[GROUP] {
+            self.inputs[GROUP] = Input::new(named.clone());
+        }
+        self.initial[GROUP] = named;
         self
+    }
+
+    /// A group id as the form shows it: the group's name when the store has one by that id.
+    fn group_name(&self, text: &str) -> String {
+        match text.trim().parse::<i64>() {
+            Ok(id) => self
+                .groups
+                .iter()
+                .find(|(known, _)| *known == id)
+                .map_or_else(|| text.to_owned(), |(_, name)| name.clone()),
+            Err(_) => text.to_owned(),
+        }
     }
 
     /// The group id the group field names (see `resolve_group`).
@@ -402,7 +420,8 @@ impl CustomerForm {
     /// user changed as typed on top of it.
     pub fn reload(&mut self, theirs: &Customer) {
         let changed = self.changed_fields();
-        let values = values_of(theirs);
+        let mut values = values_of(theirs);
+        values[GROUP] = self.group_name(&values[GROUP]);
         for (field, value) in values.iter().enumerate().take(PASSWORD) {
             if !changed.contains(&field) {
                 self.inputs[field] = Input::new(value.clone());
@@ -434,7 +453,11 @@ impl CustomerForm {
 pub fn values_of(customer: &Customer) -> Vec<String> {
     let mut values: Vec<String> = Field::ALL
         .iter()
-        .map(|field| field.read(customer).to_string())
+        .map(|field| match field {
+            // Money as money: 12.50, not 12.5000.
+            Field::StoreCredit => crate::format::money(customer.store_credit),
+            _ => field.read(customer).to_string(),
+        })
         .collect();
     values.resize(FIELDS.len(), String::new());
     values

@@ -43,9 +43,27 @@ pub fn meets_password_rules(password: &str) -> bool {
 /// The most store credit a customer can hold: 9,999,999,999.9999.
 pub const MAX_STORE_CREDIT: Decimal = Decimal::from_parts(0x107A_3FFF, 0x5AF3, 0, false, 4);
 
-/// Store credit as typed: a decimal of 0 or more with at most four places.
+/// Store credit as people write it: a decimal of 0 or more with at most four places, its
+/// thousands grouped by commas or not ("1,250.50"). Not `1e3`, not `0x10`.
 pub fn parse_store_credit(text: &str) -> Result<Decimal, &'static str> {
-    let amount = Decimal::from_str(text.trim()).map_err(|_| "an amount such as 12.50")?;
+    const NOT_AN_AMOUNT: &str = "an amount such as 12.50";
+    let text = text.trim();
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, places) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    let grouped = {
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or_default();
+        !first.is_empty()
+            && first.len() <= 3
+            && digits(first)
+            && groups.all(|group| group.len() == 3 && digits(group))
+    };
+    let plain = !whole.is_empty() && digits(whole);
+    if !(plain || grouped) || !digits(places) || (unsigned.ends_with('.') && places.is_empty()) {
+        return Err(NOT_AN_AMOUNT);
+    }
+    let amount = Decimal::from_str(&text.replace(',', "")).map_err(|_| NOT_AN_AMOUNT)?;
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err("0 or more");
     }
@@ -62,6 +80,22 @@ pub fn parse_store_credit(text: &str) -> Result<Decimal, &'static str> {
 #[test]
 fn the_most_store_credit_is_ten_digits_and_four_places() {
     assert_eq!(MAX_STORE_CREDIT.to_string(), "9999999999.9999");
+}
+
+#[cfg(test)]
+#[test]
+fn store_credit_is_read_as_people_write_it() {
+    let ok = |text: &str| parse_store_credit(text).map(|amount| amount.to_string());
+    assert_eq!(ok("12.5"), Ok("12.5".to_owned()));
+    assert_eq!(ok(" 1,250.50 "), Ok("1250.50".to_owned()));
+    assert_eq!(ok("1250"), Ok("1250".to_owned()));
+    assert_eq!(ok("0.0001"), Ok("0.0001".to_owned()));
+    for wrong in [
+        "1e3", "1E3", "0x10", "12,5", "1,25", "12.", ".5", "1.2.3", "£5", "", "NaN", "inf",
+    ] {
+        assert_eq!(ok(wrong), Err("an amount such as 12.50"), "{wrong:?}");
+    }
+    assert_eq!(ok("-5"), Err("0 or more"));
 }
 
 /// A customer group id as typed: a whole number of 0 or more.

@@ -242,10 +242,10 @@ fn an_edit_sends_only_the_changed_fields_after_checking_the_store() {
     app.update(key(KeyCode::Char('j')));
     app.update(key(KeyCode::Char('e')));
     assert_eq!(form_value(&app, 2), "c2@example.com");
-    assert_eq!(form_value(&app, 5), "0.0000");
+    assert_eq!(form_value(&app, 5), "0.00");
     tab(&mut app, 3);
     type_text(&mut app, "Acme");
-    // 0.0000 → 0 is the same amount: not a change.
+    // 0.00 → 0 is the same amount: not a change.
     tab(&mut app, 2);
     clear_field(&mut app);
     type_text(&mut app, "0");
@@ -1260,4 +1260,32 @@ fn the_bulk_review_uses_the_terminals_width_and_hides_nothing() {
     assert!(screen.contains("ships to the warehouse"), "{screen}");
     assert!(screen.contains("never the office"), "{screen}");
     assert!(screen.contains("ask for"), "{screen}");
+}
+
+#[test]
+fn the_edit_form_shows_money_as_money_and_the_group_by_name() {
+    let mut app = loaded();
+    app.customers[0].customer_group_id = 2;
+    app.customers[0].store_credit = "1250.5".parse().expect("an amount");
+    app.update(key(KeyCode::Char('e')));
+    assert_eq!(form_value(&app, 5), "1250.50");
+    assert_eq!(form_value(&app, 6), "Wholesale");
+    assert!(
+        app.form().is_some_and(|f| f.changed_fields().is_empty()),
+        "nothing changed yet"
+    );
+    // An amount as people write it is taken; a number in exponent notation is not.
+    tab(&mut app, 5);
+    clear_field(&mut app);
+    type_text(&mut app, "1e3");
+    assert!(
+        app.form().is_some_and(|f| f.errors[5].is_some()),
+        "1e3 is refused"
+    );
+    clear_field(&mut app);
+    type_text(&mut app, "1,250.50");
+    assert!(
+        app.form()
+            .is_some_and(|f| f.errors[5].is_none() && f.changed_fields().is_empty())
+    );
 }
