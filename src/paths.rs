@@ -115,3 +115,41 @@ pub fn create_private_file(path: &Path, new_only: bool) -> io::Result<std::fs::F
     }
     options.open(path)
 }
+
+/// A path as people type it: `~/…` (or `~` alone) is in the home folder.
+pub fn expand_home(path: &Path) -> PathBuf {
+    expand_home_in(path, std::env::var_os("HOME").as_deref())
+}
+
+fn expand_home_in(path: &Path, home: Option<&std::ffi::OsStr>) -> PathBuf {
+    let Some(text) = path.to_str() else {
+        return path.to_owned();
+    };
+    let rest = match text {
+        "~" => "",
+        _ => match text.strip_prefix("~/") {
+            Some(rest) => rest,
+            None => return path.to_owned(),
+        },
+    };
+    match home.filter(|home| !home.is_empty()) {
+        Some(home) => PathBuf::from(home).join(rest),
+        None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn a_path_typed_from_the_home_folder_is_in_it() {
+    let home = Some(std::ffi::OsStr::new("/home/ada"));
+    let expanded = |text: &str| expand_home_in(Path::new(text), home);
+    assert_eq!(expanded("~/out.csv"), PathBuf::from("/home/ada/out.csv"));
+    assert_eq!(expanded("~"), PathBuf::from("/home/ada"));
+    assert_eq!(expanded("out.csv"), PathBuf::from("out.csv"));
+    assert_eq!(expanded("~bob/out.csv"), PathBuf::from("~bob/out.csv"));
+    assert_eq!(
+        expand_home_in(Path::new("~/x"), None),
+        PathBuf::from("~/x"),
+        "no home: as typed"
+    );
+}

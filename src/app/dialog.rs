@@ -46,6 +46,12 @@ pub enum DialogKind {
     Discard,
     /// Quit asked for with a form holding unsaved changes.
     QuitWithChanges,
+    /// An export named a file that is there already.
+    ReplaceExport {
+        of: Box<crate::worker::ExportOf>,
+        path: std::path::PathBuf,
+        total: u64,
+    },
     /// One of a customer's addresses.
     DeleteAddress(Box<crate::domain::Address>),
     /// What a bulk edit will do, read from the store, before anything is sent.
@@ -85,6 +91,8 @@ pub enum Button {
     Discard,
     /// Leave the app.
     Quit,
+    /// Write over a file that is there.
+    Replace,
     /// From a bulk edit's review: send the changes.
     Update,
     /// Undo a change set.
@@ -120,6 +128,7 @@ impl Dialog {
             DialogKind::Conflict(_) => "Changed on the store since you opened it",
             DialogKind::Discard => "Unsaved changes",
             DialogKind::QuitWithChanges => "Quit with unsaved changes?",
+            DialogKind::ReplaceExport { .. } => "Replace the file?",
             DialogKind::DeleteAddress(_) => "Delete an address",
             DialogKind::DeleteGroup { .. } => "Delete a customer group",
             DialogKind::BulkReview { .. } => "Change these customers?",
@@ -136,6 +145,7 @@ impl Dialog {
             DialogKind::Conflict(_) => &[Button::Cancel, Button::Reload, Button::Overwrite],
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
             DialogKind::QuitWithChanges => &[Button::KeepEditing, Button::Quit],
+            DialogKind::ReplaceExport { .. } => &[Button::Cancel, Button::Replace],
             DialogKind::BulkReview { .. } => &[Button::Cancel, Button::Update],
             DialogKind::UndoChangeSet { .. } => &[Button::Cancel, Button::Undo],
             DialogKind::Conflicts(_) => &[Button::Cancel, Button::Retry, Button::SetAside],
@@ -177,6 +187,7 @@ impl Dialog {
             (Button::SetAside, _) => "Set them aside".to_owned(),
             (Button::Discard, _) => "Discard changes".to_owned(),
             (Button::Quit, _) => "Quit, losing them".to_owned(),
+            (Button::Replace, _) => "Replace it".to_owned(),
         }
     }
 

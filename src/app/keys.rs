@@ -542,6 +542,7 @@ impl App {
             kind @ (DialogKind::UndoChangeSet { .. } | DialogKind::Conflicts(_)) => {
                 self.choose_in_undo_dialog(kind, button)
             }
+            kind @ DialogKind::ReplaceExport { .. } => self.choose_in_replace_dialog(kind, button),
             DialogKind::QuitWithChanges => {
                 if button == Button::Quit {
                     self.quit();

@@ -117,8 +117,8 @@ impl CsvRows {
             }
         }
         row.extend([
-            customer.date_created.clone(),
-            customer.date_modified.clone(),
+            iso_date(customer.created_at(), &customer.date_created),
+            iso_date(customer.modified_at(), &customer.date_modified),
             customer.reset_pass_on_login.to_string(),
             customer.accepts_marketing.to_string(),
             form_fields,
@@ -162,4 +162,15 @@ pub fn write_csv(
     }
     let bytes = writer.into_inner().map_err(std::io::Error::other)?;
     out.write_all(&bytes)
+}
+
+/// A date as spreadsheets read it: ISO 8601 in UTC ("2026-12-05T09:30:00Z"); one the store
+/// sent in a form this program cannot read is kept as sent.
+fn iso_date(seconds: Option<i64>, as_sent: &str) -> String {
+    seconds
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map_or_else(
+            || as_sent.to_owned(),
+            |date| date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        )
 }

@@ -287,6 +287,42 @@ pub async fn export_to_file(
     Ok(written)
 }
 
+/// Writes these customers, in id order, into `path` (whole or not at all, as
+/// `export_to_file`); those gone from the store since are left out.
+pub async fn export_ids_to_file(
+    store: &SharedStore,
+    ids: &[i64],
+    format: ExportFormat,
+    path: &Path,
+    mut progress: impl FnMut(Progress),
+) -> Result<u64, JobError> {
+    let mut destination = Destination::open(path)?;
+    let csv = match format {
+        ExportFormat::Csv => Some(CsvRows::new(store, false).await?),
+        _ => None,
+    };
+    let mut writer = RecordWriter::begin(destination.out(), path, format, csv)?;
+    let total = ids.len() as u64;
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for chunk in sorted.chunks(crate::store::MAX_PAGE_SIZE as usize) {
+        let customers = store
+            .read_many(chunk)
+            .await
+            .map_err(JobError::store("cannot read the customers to export"))?;
+        writer.write(&CustomerRecord::without_addresses(customers))?;
+        progress(Progress {
+            step: Step::Exporting,
+            done: writer.written(),
+            total,
+        });
+    }
+    let written = writer.finish()?;
+    destination.keep(path)?;
+    Ok(written)
+}
+
 /// Writes every customer a search of the local index finds, in its order, into `path`
 /// (whole or not at all, as `export_to_file`), with the group names given.
 pub fn write_found_to_file(
@@ -308,6 +344,34 @@ pub fn write_found_to_file(
 }
 
 impl ExportFormat {
+    /// "CSV", for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Json => "JSON",
+            ExportFormat::Ndjson => "NDJSON",
+        }
+    }
+
+    /// What a file name gives, said: "CSV", or "CSV (the name ends in none of .csv, .json,
+    /// .ndjson)".
+    pub fn said_for(path: &Path) -> String {
+        let format = ExportFormat::for_path(path);
+        let named = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .is_some_and(|e| matches!(e.as_str(), "csv" | "json" | "ndjson" | "jsonl"));
+        if named {
+            format.name().to_owned()
+        } else {
+            format!(
+                "{} (the name ends in none of .csv, .json, .ndjson)",
+                format.name()
+            )
+        }
+    }
+
     /// The format a file name asks for: `.json`, `.ndjson`/`.jsonl`, else CSV.
     pub fn for_path(path: &Path) -> ExportFormat {
         match path

@@ -98,6 +98,17 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             }
         }
         DialogKind::Conflict(theirs) => conflict_lines(app, theirs, &mut lines),
+        DialogKind::ReplaceExport { path, total, .. } => {
+            lines.push(Line::from(format!(
+                " {} is there already.",
+                sanitize(&path.display().to_string())
+            )));
+            lines.push(Line::from(format!(
+                " Replace it with the {} to export, as {}?",
+                crate::format::customers(*total),
+                crate::jobs::export::ExportFormat::said_for(path)
+            )));
+        }
         DialogKind::QuitWithChanges => {
             lines.push(Line::from(" A form holds changes that are not saved."));
             lines.push(Line::from(

@@ -81,9 +81,17 @@ pub fn render(app: &App, frame: &mut Frame) {
                 render_prompt(&title, &asked.prompt, frame, body);
             }
             Overlay::ExportPrompt(prompt) => {
+                let (of, total) = app.to_export();
+                let which = match of {
+                    crate::worker::ExportOf::Marked(_) => "marked ",
+                    _ => "",
+                };
+                let format = crate::jobs::export::ExportFormat::said_for(std::path::Path::new(
+                    prompt.input.value().trim(),
+                ));
                 let title = format!(
-                    " Export {} customers to (.csv, .json, .ndjson) ",
-                    app.total.map(crate::app::thousands).unwrap_or_default()
+                    " Export the {} {which}customers to a file, as {format} ",
+                    crate::app::thousands(total)
                 );
                 render_prompt(&title, prompt, frame, body);
             }
@@ -200,7 +208,9 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_prompt(title: &str, prompt: &Prompt, frame: &mut Frame, area: Rect) {
     let input = &prompt.input;
-    let width = area.width.min(70);
+    let width = area
+        .width
+        .min((Span::raw(title).width() as u16 + 4).max(70));
     let box_area = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + area.height / 3,

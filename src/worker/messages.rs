@@ -55,6 +55,18 @@ pub enum Slot {
 /// A search's first count goes no further: broad searches answer at once, exactly after.
 pub const QUICK_COUNT: u64 = 1_000;
 
+/// Which customers an export writes.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one per export
+pub enum ExportOf {
+    /// Every customer the filter matches, from the store, in id order.
+    Matching(Filter),
+    /// Every customer the local index finds, in its order.
+    Found(IndexQuery),
+    /// The marked customers, as marked.
+    Marked(Chosen),
+}
+
 /// Which customers a job is about, as the app chose them.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // one per job
@@ -158,15 +170,12 @@ pub enum Write {
     DeleteGroup {
         group_id: i64,
     },
-    /// Every customer the filter matches, into a file (its name says the format).
+    /// Customers into a file (its name says the format; `~/` is the home folder). A file
+    /// there already is replaced only when `replace` says so; else the answer asks.
     Export {
-        filter: Filter,
+        of: ExportOf,
         path: PathBuf,
-    },
-    /// Every customer the local index finds, in its order, into a file.
-    ExportFound {
-        query: IndexQuery,
-        path: PathBuf,
+        replace: bool,
     },
     /// Backs the reviewed customers up, deletes exactly those, then checks the store.
     DeleteCustomers {
@@ -244,6 +253,11 @@ pub enum Outcome {
     /// An export finished whole.
     Exported {
         written: u64,
+        path: PathBuf,
+    },
+    /// An export asked to write where a file is: nothing was written; asked before replacing.
+    ExportWouldReplace {
+        of: ExportOf,
         path: PathBuf,
     },
     /// A delete finished (or was cancelled): what it did, where the backup is, what the check

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::keeper::Keeper;
-use super::messages::{Failure, Outcome, Write};
+use super::messages::{ExportOf, Failure, Outcome, Write};
 use crate::index::IndexError;
 use crate::jobs::export::{ExportFormat, ExportSpec};
 use crate::jobs::{JobError, Progress};
@@ -77,18 +77,40 @@ pub(super) async fn perform(
             service.delete_group(group_id).await?;
             Ok(Outcome::GroupDeleted(group_id))
         }
-        Write::Export { filter, path } => {
-            let spec = ExportSpec {
-                filter,
-                format: ExportFormat::for_path(&path),
-                with_addresses: false,
+        Write::Export { of, path, replace } => {
+            let path = crate::paths::expand_home(&path);
+            // Only a regular file is replaced: a FIFO or a device is written through.
+            let there = std::fs::metadata(&path).is_ok_and(|found| found.is_file());
+            if there && !replace {
+                return Ok(Outcome::ExportWouldReplace { of, path });
+            }
+            let format = ExportFormat::for_path(&path);
+            let written = match of {
+                ExportOf::Matching(filter) => {
+                    let spec = ExportSpec {
+                        filter,
+                        format,
+                        with_addresses: false,
+                    };
+                    crate::jobs::export::export_to_file(keeper.store(), &spec, &path, progress)
+                        .await?
+                }
+                ExportOf::Found(query) => export_found(keeper, query, path.clone()).await?,
+                ExportOf::Marked(chosen) => {
+                    let selection = keeper.selection(chosen).await?;
+                    let reviewed = crate::jobs::review::review(keeper.store(), &selection)
+                        .await
+                        .map_err(JobError::store("cannot read the marked customers"))?;
+                    crate::jobs::export::export_ids_to_file(
+                        keeper.store(),
+                        &reviewed.ids,
+                        format,
+                        &path,
+                        progress,
+                    )
+                    .await?
+                }
             };
-            let written =
-                crate::jobs::export::export_to_file(keeper.store(), &spec, &path, progress).await?;
-            Ok(Outcome::Exported { written, path })
-        }
-        Write::ExportFound { query, path } => {
-            let written = export_found(keeper, query, path.clone()).await?;
             Ok(Outcome::Exported { written, path })
         }
         Write::DeleteCustomers { reviewed, cancel } => {

@@ -375,7 +375,11 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
     )));
     let input = &app.export_prompt().expect("the prompt opens").input;
     assert!(input.value().starts_with("customers-") && input.value().ends_with(".csv"));
-    assert!(draw(&app, 120, 20).contains("Export 120 customers to"));
+    assert!(
+        draw(&app, 120, 20).contains("Export the 120 customers to a file, as CSV"),
+        "{}",
+        draw(&app, 120, 20)
+    );
     for _ in 0..40 {
         app.update(key(KeyCode::Backspace));
     }
@@ -385,7 +389,12 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
         [
             Command::Write {
                 request,
-                write: Write::Export { path, filter },
+                write:
+                    Write::Export {
+                        path,
+                        of: bc_customers::worker::ExportOf::Matching(filter),
+                        replace: false,
+                    },
             },
         ] => {
             assert_eq!(path.to_str(), Some("out.json"));
@@ -420,7 +429,7 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
         budget: RateSnapshot::default(),
     })));
     assert!(app.export.is_none());
-    assert!(draw(&app, 160, 20).contains("Exported 120 customers to out.json"));
+    assert!(draw(&app, 160, 20).contains("Exported 120 customers to out.json as JSON"));
 }
 
 /// Screens as a person sees them, pinned with insta snapshots (`tests/snapshots/`). Dates are
@@ -528,4 +537,67 @@ fn details_opened_from_the_table_are_read_from_the_store() {
     );
     let screen = draw(&app, 120, 30);
     assert!(screen.contains("Called on Tuesday"), "{screen}");
+}
+
+#[test]
+fn an_export_over_a_file_asks_first_and_marks_are_what_is_exported() {
+    use bc_customers::app::dialog::DialogKind;
+    use bc_customers::worker::{Chosen, ExportOf, Write};
+    let mut app = loaded();
+    // Two marked: E exports those, as D and B act on them.
+    app.update(key(KeyCode::Char(' ')));
+    app.update(key(KeyCode::Char(' ')));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('E'),
+        KeyModifiers::SHIFT,
+    )));
+    assert!(draw(&app, 120, 20).contains("Export the 2 marked customers to a file, as CSV"));
+    for _ in 0..40 {
+        app.update(key(KeyCode::Backspace));
+    }
+    type_text(&mut app, "out.txt");
+    assert!(
+        draw(&app, 140, 20).contains("as CSV (the name ends in none of .csv, .json, .ndjson)"),
+        "{}",
+        draw(&app, 140, 20)
+    );
+    let sent = app.update(key(KeyCode::Enter));
+    let [
+        Command::Write {
+            request,
+            write:
+                Write::Export {
+                    of,
+                    path,
+                    replace: false,
+                },
+        },
+    ] = sent.as_slice()
+    else {
+        panic!("an export: {sent:?}");
+    };
+    assert_eq!(*of, ExportOf::Marked(Chosen::Ids(vec![1, 2])));
+    // The file is there: asked, focus on Cancel; Replace sends it again, replacing.
+    app.update(Msg::Worker(Box::new(Event {
+        request: *request,
+        slot: None,
+        result: Ok(Outcome::ExportWouldReplace {
+            of: of.clone(),
+            path: path.clone(),
+        }),
+        elapsed: Duration::ZERO,
+        budget: RateSnapshot::default(),
+    })));
+    let dialog = app.dialog().expect("asked");
+    assert!(matches!(dialog.kind, DialogKind::ReplaceExport { .. }));
+    assert_eq!(dialog.focus, 0);
+    app.update(key(KeyCode::Right));
+    let again = app.update(key(KeyCode::Enter));
+    assert!(matches!(
+        again.as_slice(),
+        [Command::Write {
+            write: Write::Export { replace: true, .. },
+            ..
+        }]
+    ));
 }

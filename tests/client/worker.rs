@@ -6,7 +6,7 @@ use crate::common;
 use std::time::Duration;
 
 use bc_customers::domain::Filter;
-use bc_customers::worker::{self, Command, Outcome, Read, Slot, Write};
+use bc_customers::worker::{self, Command, ExportOf, Outcome, Read, Slot, Write};
 use common::TestStore;
 use serde_json::json;
 
@@ -144,8 +144,9 @@ async fn exports_into_a_file_with_progress() {
     worker.send(Command::Write {
         request: 1,
         write: Write::Export {
-            filter,
+            of: ExportOf::Matching(filter),
             path: path.clone(),
+            replace: false,
         },
     });
     worker.send(Command::Shutdown);
@@ -164,6 +165,65 @@ async fn exports_into_a_file_with_progress() {
     let text = std::fs::read_to_string(&path).expect("the file");
     assert_eq!(text.lines().count(), 501, "a header and 500 customers");
     assert!(!path.with_extension("partial").exists());
+    // Dates as spreadsheets read them.
+    let first = text.lines().nth(1).expect("a row");
+    assert!(
+        first.contains("T") && first.contains("Z,"),
+        "ISO 8601 dates: {first}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_asks_before_replacing_a_file_and_writes_the_marked_customers() {
+    let store = TestStore::seeded(30).await;
+    let home = store.folder.path().join("home");
+    std::fs::create_dir_all(&home).expect("a folder");
+    let (worker, mut events, task) = worker::spawn(store.client(), store.setup());
+    let there = home.join("marked.json");
+    std::fs::write(&there, "kept").expect("a file there");
+    let export = |request, replace| Command::Write {
+        request,
+        write: Write::Export {
+            of: ExportOf::Marked(bc_customers::worker::Chosen::Ids(vec![3, 5, 8])),
+            path: home.join("marked.json"),
+            replace,
+        },
+    };
+    worker.send(export(1, false));
+    let asked = loop {
+        match events
+            .recv()
+            .await
+            .expect("an answer")
+            .result
+            .expect("no error")
+        {
+            Outcome::ExportWouldReplace { path, .. } => break path,
+            Outcome::Progress(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    assert_eq!(asked, there);
+    assert_eq!(std::fs::read_to_string(&there).expect("the file"), "kept");
+    worker.send(export(2, true));
+    worker.send(Command::Shutdown);
+    let mut written = None;
+    while let Some(event) = events.recv().await {
+        if let Outcome::Exported { written: n, .. } = event.result.expect("no error") {
+            written = Some(n);
+        }
+    }
+    task.await.expect("the worker ends");
+    assert_eq!(written, Some(3));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&there).expect("the file")).expect("JSON");
+    let ids: Vec<i64> = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("an id"))
+        .collect();
+    assert_eq!(ids, [3, 5, 8], "the marked customers, and only they");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
