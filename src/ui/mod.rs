@@ -243,6 +243,21 @@ fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    if let Some(error) = app
+        .last_error
+        .as_deref()
+        .filter(|_| error_above_status(app, area.width))
+    {
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(
+                format!(" {} ", sanitize(error)),
+                Style::new().fg(Color::White).bg(Color::Red),
+            )))
+            .wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    }
     let mut spans = Vec::new();
     for binding in bindings_for(app.context(), true, app.store.read_only) {
         spans.push(Span::styled(
@@ -257,7 +272,32 @@ fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
+/// Whether the store's last error, too long for the status line beside what it says, takes
+/// the hint row instead (unless a notice is there): its reason is always whole on screen.
+fn error_above_status(app: &App, width: u16) -> bool {
+    let Some(error) = &app.last_error else {
+        return false;
+    };
+    let status: usize = status_spans(app).iter().map(Span::width).sum();
+    app.notice.is_none() && status + Span::raw(sanitize(error)).width() + 4 > usize::from(width)
+}
+
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = status_spans(app);
+    if let Some(error) = &app.last_error
+        && !error_above_status(app, area.width)
+    {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(" {} ", sanitize(error)),
+            Style::new().fg(Color::White).bg(Color::Red),
+        ));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The status line but the error: pending requests, position, index, quota, the job.
+fn status_spans(app: &App) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     if let Some(warning) = &app.warning {
         spans.push(Span::styled(
@@ -318,15 +358,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(Color::Yellow),
         ));
     }
-
-    if let Some(error) = &app.last_error {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
-            format!(" {} ", sanitize(error)),
-            Style::new().fg(Color::White).bg(Color::Red),
-        ));
-    }
-    frame.render_widget(Line::from(spans), area);
+    spans
 }
 
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
