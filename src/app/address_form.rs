@@ -27,7 +27,7 @@ pub const ADDRESS_LABELS: [&str; 11] = [
 
 const STATE: usize = 6;
 pub const COUNTRY: usize = 8;
-const TYPE: usize = 10;
+pub const TYPE: usize = 10;
 /// The Save button, after the fields.
 pub const SAVE_ADDRESS: usize = ADDRESS_FIELDS.len();
 
@@ -47,8 +47,13 @@ pub struct AddressForm {
     pub message: Option<String>,
     /// The create or update on its way.
     pub saving: Option<RequestId>,
+    /// The country offered below the country field that ↓ and ↑ have chosen (Enter takes it).
+    pub country_choice: Option<usize>,
     initial: Vec<String>,
 }
+
+/// The kinds of address the store knows.
+pub const ADDRESS_TYPES: [&str; 2] = ["residential", "commercial"];
 
 impl AddressForm {
     /// A new address, with the customer's name filled in.
@@ -96,6 +101,7 @@ impl AddressForm {
             focus: 0,
             message: None,
             saving: None,
+            country_choice: None,
             initial: values,
         }
     }
@@ -108,10 +114,12 @@ impl AddressForm {
     }
 
     pub fn next(&mut self) {
+        self.country_choice = None;
         self.focus = (self.focus + 1) % (SAVE_ADDRESS + 1);
     }
 
     pub fn previous(&mut self) {
+        self.country_choice = None;
         self.focus = (self.focus + SAVE_ADDRESS) % (SAVE_ADDRESS + 1);
     }
 
@@ -123,9 +131,62 @@ impl AddressForm {
         if self.saving.is_some() || self.focus >= SAVE_ADDRESS {
             return;
         }
-        self.inputs[self.focus].handle_event(&TerminalEvent::Key(key));
+        if self.focus == TYPE {
+            self.choose_type(key);
+        } else {
+            self.inputs[self.focus].handle_event(&TerminalEvent::Key(key));
+        }
+        if self.focus == COUNTRY {
+            self.country_choice = None;
+        }
         self.errors[self.focus] = self.problem(self.focus);
         self.message = None;
+    }
+
+    /// The type is a choice, not free text: Space or ←/→ switch it, r and c name one.
+    fn choose_type(&mut self, key: KeyEvent) {
+        use ratatui::crossterm::event::KeyCode;
+        let now = ADDRESS_TYPES
+            .iter()
+            .position(|kind| *kind == self.value(TYPE).trim());
+        let chosen = match key.code {
+            KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                now.map_or(0, |at| (at + 1) % ADDRESS_TYPES.len())
+            }
+            KeyCode::Char('r' | 'R') => 0,
+            KeyCode::Char('c' | 'C') => 1,
+            _ => return,
+        };
+        self.inputs[TYPE] = Input::new(ADDRESS_TYPES[chosen].to_owned());
+    }
+
+    /// ↓/↑ in the country field: the next or previous country offered. False when none is
+    /// offered there (the keys then move between fields).
+    pub fn move_country_choice(&mut self, step: isize) -> bool {
+        let count = self.country_choices().len();
+        if self.focus != COUNTRY || count == 0 || self.saving.is_some() {
+            return false;
+        }
+        let next = match self.country_choice {
+            Some(at) => (at as isize + step).rem_euclid(count as isize) as usize,
+            None if step > 0 => 0,
+            None => count - 1,
+        };
+        self.country_choice = Some(next);
+        true
+    }
+
+    /// Enter in the country field with a country chosen below: it is taken.
+    pub fn take_country_choice(&mut self) -> bool {
+        let Some(chosen) = self.country_choice.take() else {
+            return false;
+        };
+        let Some(name) = self.country_choices().get(chosen).copied() else {
+            return false;
+        };
+        self.inputs[COUNTRY] = Input::new(name.to_owned());
+        self.errors[COUNTRY] = self.problem(COUNTRY);
+        true
     }
 
     pub fn clear_field(&mut self) {

@@ -118,7 +118,12 @@ impl App {
                 let customer_id = form.customer_id;
                 self.notice = Some(format!("{verb} the address {}.", address.one_line()));
                 self.dismiss(Context::AddressForm);
-                self.reload_addresses(customer_id)
+                let commands = self.reload_addresses(customer_id);
+                // The address saved stays the one chosen once the list comes back.
+                if let Some(shown) = self.addresses.as_mut() {
+                    shown.keep_chosen = Some(address.id);
+                }
+                commands
             }
             Ok(_) => Vec::new(),
             Err(failure) => {

@@ -553,7 +553,8 @@ const FORM: &[Binding] = &[
 
 #[rustfmt::skip]
 const ADDRESS_FORM: &[Binding] = &[
-    FIELD_MOVE,
+    line(&[(A::NextField, &[TAB]), (A::PreviousField, &[BACK_TAB])], "next / previous field", HINT),
+    line(&[(A::Down, &[DOWN]), (A::Up, &[UP])], "next / previous field; in Country, the countries offered (Enter takes one)", HELP),
     CLEAR_FIELD,
     SAVE_FORM,
     FORM_ENTER,

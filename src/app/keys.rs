@@ -203,6 +203,27 @@ impl App {
 
     fn act_in_address_form(&mut self, action: Action) -> Vec<Command> {
         match action {
+            Action::Down | Action::Up => {
+                let step = if action == Action::Down { 1 } else { -1 };
+                if let Some(form) = self.address_form_mut()
+                    && !form.move_country_choice(step)
+                {
+                    if step > 0 {
+                        form.next()
+                    } else {
+                        form.previous()
+                    }
+                }
+            }
+            Action::Submit
+                if self
+                    .address_form_mut()
+                    .is_some_and(AddressForm::take_country_choice) =>
+            {
+                self.address_form_mut()
+                    .into_iter()
+                    .for_each(AddressForm::next);
+            }
             Action::NextField => self
                 .address_form_mut()
                 .into_iter()

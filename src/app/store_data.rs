@@ -13,6 +13,8 @@ pub struct CustomerAddresses {
     pub list: AddressList,
     /// The address chosen (Tab) for editing or deleting.
     pub selected: usize,
+    /// The address to choose when the list arrives (the one just saved), by id.
+    pub keep_chosen: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +88,7 @@ impl App {
             customer_id,
             list: AddressList::Loading,
             selected: 0,
+            keep_chosen: None,
         });
         vec![self.read(Slot::Addresses, Read::Addresses { customer_id })]
     }
@@ -99,7 +102,13 @@ impl App {
                 customer_id,
                 addresses,
             }) if customer_id == shown.customer_id => {
-                shown.selected = shown.selected.min(addresses.len().saturating_sub(1));
+                let kept = shown
+                    .keep_chosen
+                    .take()
+                    .and_then(|id| addresses.iter().position(|address| address.id == id));
+                shown.selected = kept
+                    .unwrap_or(shown.selected)
+                    .min(addresses.len().saturating_sub(1));
                 shown.list = AddressList::Loaded(addresses);
             }
             Err(failure) => shown.list = AddressList::Failed(failure),

@@ -5,6 +5,33 @@ use std::sync::OnceLock;
 
 const TABLE: &str = include_str!("../../assets/countries.tsv");
 
+/// Other names people type for a country, beside those the store understands: the app takes
+/// them and sends the store's own name.
+const PEOPLES_NAMES: &[(&str, &str)] = &[
+    ("UK", "GB"),
+    ("U.K.", "GB"),
+    ("Great Britain", "GB"),
+    ("Britain", "GB"),
+    ("England", "GB"),
+    ("Scotland", "GB"),
+    ("Wales", "GB"),
+    ("Northern Ireland", "GB"),
+    ("USA", "US"),
+    ("U.S.A.", "US"),
+    ("U.S.", "US"),
+    ("America", "US"),
+    ("Holland", "NL"),
+    ("The Netherlands", "NL"),
+    ("Deutschland", "DE"),
+    ("España", "ES"),
+    ("Czechia", "CZ"),
+    ("South Korea", "KR"),
+    ("Korea", "KR"),
+    ("Russia", "RU"),
+    ("Vietnam", "VN"),
+    ("UAE", "AE"),
+];
+
 /// A name the store understands, the name it shows for that country, and its code.
 struct Entry {
     name: &'static str,
@@ -31,6 +58,18 @@ fn entries() -> &'static [Entry] {
                 .find(|entry| entry.code == code)
                 .map_or(name, |first| first.shown);
             entries.push(Entry { name, shown, code });
+        }
+        for (name, code) in PEOPLES_NAMES {
+            let known = entries
+                .iter()
+                .any(|entry| entry.name.eq_ignore_ascii_case(name));
+            let shown = entries
+                .iter()
+                .find(|entry| entry.code == *code)
+                .map(|entry| entry.shown);
+            if let (false, Some(shown)) = (known, shown) {
+                entries.push(Entry { name, shown, code });
+            }
         }
         entries
     })
@@ -77,14 +116,26 @@ pub fn resolve(typed: &str) -> Option<(&'static str, &'static str)> {
 /// typed, those starting with it first.
 pub fn matching(typed: &str, most: usize) -> Vec<&'static str> {
     let lower = typed.trim().to_lowercase();
-    let mut found: Vec<(bool, &'static str)> = Vec::new();
+    // A name typed whole comes first, then names starting so, then the rest.
+    let mut found: Vec<(u8, &'static str)> = Vec::new();
     for entry in entries() {
         let name = entry.name.to_lowercase();
-        if name.contains(&lower) && !found.iter().any(|(_, shown)| *shown == entry.shown) {
-            found.push((!name.starts_with(&lower), entry.shown));
+        if !name.contains(&lower) {
+            continue;
+        }
+        let rank = if name == lower {
+            0
+        } else if name.starts_with(&lower) {
+            1
+        } else {
+            2
+        };
+        match found.iter_mut().find(|(_, shown)| *shown == entry.shown) {
+            Some(kept) => kept.0 = kept.0.min(rank),
+            None => found.push((rank, entry.shown)),
         }
     }
-    found.sort_by_key(|(later, _)| *later);
+    found.sort_by_key(|(rank, _)| *rank);
     found
         .into_iter()
         .take(most)
@@ -105,5 +156,15 @@ mod tests {
         assert_eq!(resolve("Atlantis"), None);
         assert!(matching("united", 6).contains(&"United Kingdom"));
         assert_eq!(matching("ger", 1), vec!["Germany"]);
+    }
+
+    #[test]
+    fn the_names_people_type_find_their_country() {
+        assert_eq!(resolve("uk"), Some(("United Kingdom", "GB")));
+        assert_eq!(resolve("usa"), Some(("United States", "US")));
+        assert_eq!(resolve("England"), Some(("United Kingdom", "GB")));
+        assert_eq!(matching("uk", 6)[0], "United Kingdom", "a whole name first");
+        assert!(matching("uk", 6).contains(&"Ukraine"));
+        assert_eq!(matching("england", 6), vec!["United Kingdom"]);
     }
 }

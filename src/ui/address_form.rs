@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{clip, sanitize};
-use crate::app::address_form::{ADDRESS_LABELS, AddressForm, COUNTRY, SAVE_ADDRESS};
+use crate::app::address_form::{ADDRESS_LABELS, AddressForm, COUNTRY, SAVE_ADDRESS, TYPE};
 
 const LABEL_WIDTH: usize = 16;
 
@@ -62,6 +62,12 @@ pub fn render_address_form(form: &AddressForm, frame: &mut Frame, area: Rect) {
                 },
             ),
         ];
+        if field == TYPE && focused && form.errors[field].is_none() {
+            spans.push(Span::styled(
+                " Space switches: residential / commercial",
+                Style::new().dim(),
+            ));
+        }
         if let Some(problem) = &form.errors[field] {
             spans.push(Span::styled(
                 format!(" ✗ {}", clip(&sanitize(problem), 60)),
@@ -79,10 +85,22 @@ pub fn render_address_form(form: &AddressForm, frame: &mut Frame, area: Rect) {
         if field == COUNTRY && focused {
             let choices = form.country_choices();
             if !choices.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    format!(" {:>LABEL_WIDTH$} {}", "", choices.join(" · ")),
-                    Style::new().dim(),
-                )));
+                // The one ↓/↑ chose stands out; Enter takes it.
+                let mut offered = vec![Span::raw(format!(" {:>LABEL_WIDTH$} ", ""))];
+                for (at, name) in choices.iter().enumerate() {
+                    if at > 0 {
+                        offered.push(Span::styled(" · ", Style::new().dim()));
+                    }
+                    offered.push(if form.country_choice == Some(at) {
+                        Span::styled(*name, Style::new().reversed())
+                    } else {
+                        Span::styled(*name, Style::new().dim())
+                    });
+                }
+                if form.country_choice.is_none() {
+                    offered.push(Span::styled("  (↓ chooses)", Style::new().dim()));
+                }
+                lines.push(Line::from(offered));
             }
         }
     }

@@ -142,16 +142,16 @@ fn address_lines(app: &App) -> Vec<Line<'static>> {
                         Span::raw(" ".repeat(26))
                     };
                     let who = format!("{} {}", address.first_name, address.last_name);
-                    let text = format!(
-                        "{} — {}{}",
-                        sanitize(who.trim()),
-                        sanitize(&address.one_line()),
-                        if address.phone.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" · {}", sanitize(&address.phone))
+                    let mut text = sanitize(who.trim()).into_owned();
+                    if !address.company.trim().is_empty() {
+                        text.push_str(&format!(", {}", sanitize(address.company.trim())));
+                    }
+                    text.push_str(&format!(" — {}", sanitize(&address.one_line())));
+                    for extra in [&address.phone, &address.address_type] {
+                        if !extra.trim().is_empty() {
+                            text.push_str(&format!(" · {}", sanitize(extra.trim())));
                         }
-                    );
+                    }
                     let style = if index == selected && addresses.len() > 1 {
                         Style::new().reversed()
                     } else {

@@ -194,3 +194,105 @@ fn a_new_address_is_checked_as_typed_and_sent_whole() {
         [(_, Slot::Addresses, Read::Addresses { customer_id: 1 })]
     ));
 }
+
+/// The details of customer 1 with its addresses loaded.
+fn with_addresses(addresses: Vec<Address>) -> bc_customers::app::App {
+    let mut app = loaded();
+    let opened = reads(&app.update(key(KeyCode::Enter)));
+    let (request, _, _) = opened
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Addresses)
+        .expect("the addresses are read");
+    app.update(answer(
+        *request,
+        Slot::Addresses,
+        Ok(Outcome::Addresses {
+            customer_id: 1,
+            addresses,
+        }),
+    ));
+    app
+}
+
+#[test]
+fn a_country_by_the_name_people_use_picked_with_the_arrows_and_a_type_chosen() {
+    use bc_customers::app::address_form::TYPE;
+    let mut app = with_addresses(Vec::new());
+    type_text(&mut app, "a");
+    for _ in 0..COUNTRY {
+        app.update(key(KeyCode::Tab));
+    }
+    type_text(&mut app, "uk");
+    let form = app.address_form().expect("the form");
+    assert_eq!(form.errors[COUNTRY], None, "UK is the United Kingdom");
+    assert_eq!(form.country_choices()[0], "United Kingdom");
+    assert!(form.country_choices().contains(&"Ukraine"));
+    // ↓ chooses among the countries offered, Enter takes one and goes on.
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.address_form().map(|f| f.country_choice), Some(Some(1)));
+    app.update(key(KeyCode::Enter));
+    let form = app.address_form().expect("the form");
+    assert_eq!(form.inputs[COUNTRY].value(), form.country_choices()[0]);
+    assert_eq!(form.focus, COUNTRY + 1);
+    // Elsewhere ↓ still moves to the next field.
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.address_form().map(|f| f.focus), Some(TYPE));
+    // The type is a choice: typing cannot make it anything else.
+    type_text(&mut app, "x80331");
+    assert_eq!(
+        app.address_form().map(|f| f.inputs[TYPE].value()),
+        Some("residential")
+    );
+    type_text(&mut app, " ");
+    assert_eq!(
+        app.address_form().map(|f| f.inputs[TYPE].value()),
+        Some("commercial")
+    );
+    type_text(&mut app, "r");
+    assert_eq!(
+        app.address_form().map(|f| f.inputs[TYPE].value()),
+        Some("residential")
+    );
+}
+
+#[test]
+fn the_details_show_company_and_type_and_the_address_saved_stays_chosen() {
+    let mut work = address(8, 1, "York");
+    work.company = "Babbage & Co".into();
+    work.address_type = "commercial".into();
+    let mut app = with_addresses(vec![address(7, 1, "Leeds"), work.clone()]);
+    let screen = draw(&app, 160, 32);
+    assert!(
+        screen.contains("Ada Lee, Babbage & Co — 1 Main St, York"),
+        "{screen}"
+    );
+    assert!(screen.contains("· commercial"), "{screen}");
+    // The second chosen, edited and saved: still the one chosen, so X deletes it.
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "o");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, " Ltd");
+    let sent = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        panic!("saved: {sent:?}");
+    };
+    let saved = Address {
+        company: "Babbage & Co Ltd".into(),
+        ..work
+    };
+    let reread = reads(&app.update(written(*request, Ok(Outcome::Address(saved.clone())))));
+    app.update(answer(
+        reread[0].0,
+        Slot::Addresses,
+        Ok(Outcome::Addresses {
+            customer_id: 1,
+            addresses: vec![address(7, 1, "Leeds"), saved],
+        }),
+    ));
+    assert_eq!(app.selected_address().map(|a| a.id), Some(8));
+}
