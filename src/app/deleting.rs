@@ -93,14 +93,28 @@ impl App {
         }
     }
 
-    /// Esc on the table: every mark goes.
+    /// Esc on the table: a range begun is dropped; marks, picked by hand across pages, go
+    /// only at a second Esc, the first saying how many.
     pub(super) fn unmark_all(&mut self) {
-        if self.marks.is_empty() && self.range_start.is_none() {
+        if self.range_start.take().is_some() && self.marks.is_empty() {
+            self.notice = Some("Range dropped.".to_owned());
+            return;
+        }
+        if self.marks.is_empty() {
             self.notice = Some("Nothing is marked.".to_owned());
             return;
         }
+        let asked_just_now = self.unmark_asked_at == Some(self.keys_taken - 1);
+        if !asked_just_now {
+            self.unmark_asked_at = Some(self.keys_taken);
+            self.notice = Some(format!(
+                "Esc again unmarks {} (on every page); any other key keeps them.",
+                crate::format::customers(self.marks.count())
+            ));
+            return;
+        }
+        self.unmark_asked_at = None;
         self.marks.clear();
-        self.range_start = None;
         self.notice = Some("Unmarked every customer.".to_owned());
     }
 

@@ -20,6 +20,7 @@ impl App {
     pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Command> {
         // A notice is said once: the next key clears it.
         self.notice = None;
+        self.keys_taken += 1;
         let context = self.context();
         match action_for(key, context, self.store.read_only) {
             // A form's unsaved changes are asked about first, as Esc does; asked already,
@@ -281,7 +282,7 @@ impl App {
     fn act_in_search(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Apply => self.finish_search(),
-            Action::Back => return self.leave_search(),
+            Action::Back => return self.escape_search_line(),
             Action::Down | Action::Up => return self.act_on_screen(action),
             _ => {}
         }

@@ -138,6 +138,10 @@ struct PrefetchedPage {
 
 #[derive(Debug)]
 pub struct App {
+    /// Keys taken so far (a second Esc is known by it).
+    keys_taken: u64,
+    /// The key that asked whether to drop every mark: the next Esc does.
+    unmark_asked_at: Option<u64>,
     pub store: StoreLabel,
     pub filter: Filter,
     pub page_size: u64,
@@ -222,6 +226,8 @@ impl App {
     /// An app on `store`, writing its backups into `backup_folder`.
     pub fn new(store: StoreLabel, page_size: u64, backup_folder: PathBuf) -> App {
         App {
+            keys_taken: 0,
+            unmark_asked_at: None,
             store,
             filter: Filter::default(),
             page_size: page_size.clamp(1, 250),

@@ -64,6 +64,9 @@ pub struct Search {
     pub query: IndexQuery,
     /// Whether the search line has the keys (else the table has them).
     pub editing: bool,
+    /// What the search was when `/` came back to it: Esc puts it back (a search opened
+    /// afresh has none, and Esc leaves it).
+    pub before: Option<String>,
 }
 
 /// The local index as the app knows it.
@@ -151,6 +154,7 @@ impl App {
         match self.search.as_mut() {
             Some(search) => {
                 search.editing = true;
+                search.before = Some(search.input.value().to_owned());
                 Vec::new()
             }
             None => {
@@ -180,6 +184,28 @@ impl App {
     pub(super) fn finish_search(&mut self) {
         if let Some(search) = self.search.as_mut() {
             search.editing = false;
+            search.before = None;
+        }
+    }
+
+    /// Esc on the search line: a search come back to is put back as it was (a second Esc
+    /// leaves it); one opened afresh is left.
+    pub(super) fn escape_search_line(&mut self) -> Vec<Command> {
+        let Some(search) = self.search.as_mut() else {
+            return Vec::new();
+        };
+        match search.before.take() {
+            None => self.leave_search(),
+            Some(was) => {
+                search.editing = false;
+                if search.input.value() == was {
+                    return Vec::new();
+                }
+                search.input = Input::new(was.clone());
+                search.query.text = was;
+                self.notice = Some("The search as it was; Esc again leaves it.".to_owned());
+                self.relist()
+            }
         }
     }
 

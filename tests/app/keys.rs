@@ -43,8 +43,18 @@ fn esc_closes_the_page_prompt_and_keeps_the_marks() {
 
 #[test]
 fn esc_in_every_context_leaves_only_that_context() {
-    // The table: Esc is "unmark every customer", and only there.
+    // The table: Esc is "unmark every customer", and only there — said first, done at a
+    // second Esc; any other key between keeps the marks.
     let mut app = two_marked();
+    esc(&mut app);
+    assert_eq!(app.marks.count(), 2);
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("Esc again unmarks 2 customers (on every page); any other key keeps them.")
+    );
+    app.update(key(KeyCode::Char('j')));
+    esc(&mut app);
+    assert_eq!(app.marks.count(), 2, "asked again after another key");
     esc(&mut app);
     assert_eq!(app.marks.count(), 0);
     assert_eq!(app.notice.as_deref(), Some("Unmarked every customer."));

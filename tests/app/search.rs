@@ -484,3 +484,36 @@ fn a_filter_a_search_and_a_sort_combine() {
     assert!(app.search.is_none());
     assert_eq!(app.filter.customer_group_id, Some(3));
 }
+
+#[test]
+fn esc_on_the_search_line_puts_back_the_search_as_it_was() {
+    let mut app = indexed();
+    app.update(key(KeyCode::Char('/')));
+    typed(&mut app, "ann");
+    app.update(key(KeyCode::Enter));
+    // Come back to it, change it, Esc: the search as it was; Esc again leaves it.
+    app.update(key(KeyCode::Char('/')));
+    typed(&mut app, "x");
+    assert_eq!(
+        app.search.as_ref().map(|s| s.query.text.as_str()),
+        Some("annx")
+    );
+    let asked = reads(&app.update(key(KeyCode::Esc)));
+    assert_eq!(
+        app.search.as_ref().map(|s| s.query.text.as_str()),
+        Some("ann")
+    );
+    assert!(
+        asked
+            .iter()
+            .any(|(_, _, read)| matches!(read, Read::Search { query, .. } if query.text == "ann"))
+    );
+    assert_eq!(app.context(), Context::Found);
+    app.update(key(KeyCode::Esc));
+    assert!(app.search.is_none());
+    // A search opened afresh: Esc leaves it at once.
+    app.update(key(KeyCode::Char('/')));
+    typed(&mut app, "bo");
+    app.update(key(KeyCode::Esc));
+    assert!(app.search.is_none());
+}
