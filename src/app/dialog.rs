@@ -46,6 +46,8 @@ pub enum DialogKind {
     Discard,
     /// Quit asked for with a form holding unsaved changes.
     QuitWithChanges,
+    /// What a change set did, customer by customer (from the journal view).
+    ChangeSet(Box<crate::ledger::ChangeSet>),
     /// An export named a file that is there already.
     ReplaceExport {
         of: Box<crate::worker::ExportOf>,
@@ -129,6 +131,7 @@ impl Dialog {
             DialogKind::Discard => "Unsaved changes",
             DialogKind::QuitWithChanges => "Quit with unsaved changes?",
             DialogKind::ReplaceExport { .. } => "Replace the file?",
+            DialogKind::ChangeSet(_) => "A change set",
             DialogKind::DeleteAddress(_) => "Delete an address",
             DialogKind::DeleteGroup { .. } => "Delete a customer group",
             DialogKind::BulkReview { .. } => "Change these customers?",
@@ -146,6 +149,7 @@ impl Dialog {
             DialogKind::Discard => &[Button::KeepEditing, Button::Discard],
             DialogKind::QuitWithChanges => &[Button::KeepEditing, Button::Quit],
             DialogKind::ReplaceExport { .. } => &[Button::Cancel, Button::Replace],
+            DialogKind::ChangeSet(_) => &[Button::Cancel, Button::Undo],
             DialogKind::BulkReview { .. } => &[Button::Cancel, Button::Update],
             DialogKind::UndoChangeSet { .. } => &[Button::Cancel, Button::Undo],
             DialogKind::Conflicts(_) => &[Button::Cancel, Button::Retry, Button::SetAside],
@@ -162,7 +166,9 @@ impl Dialog {
             (Button::Delete, DialogKind::Delete(plan)) => {
                 format!("Delete {}", customers(plan.count()))
             }
-            (Button::Cancel, DialogKind::Conflicts(_)) => "Close".to_owned(),
+            (Button::Cancel, DialogKind::Conflicts(_) | DialogKind::ChangeSet(_)) => {
+                "Close".to_owned()
+            }
             (Button::Cancel, _) => "Cancel".to_owned(),
             (Button::Delete, DialogKind::DeleteAddress(_)) => "Delete the address".to_owned(),
             (Button::Delete, DialogKind::DeleteGroup { group, .. }) => {
@@ -179,7 +185,7 @@ impl Dialog {
                 customers(review.customers.saturating_sub(review.already_so))
             ),
             (Button::Update, _) => "Update".to_owned(),
-            (Button::Undo, DialogKind::UndoChangeSet { set, .. }) => {
+            (Button::Undo, DialogKind::UndoChangeSet { set, .. } | DialogKind::ChangeSet(set)) => {
                 format!("Undo change set {}", set.id)
             }
             (Button::Undo, _) => "Undo".to_owned(),

@@ -41,8 +41,10 @@ impl JournalView {
 impl App {
     /// `H`: the change journal of this store.
     pub(super) fn open_journal(&mut self) -> Vec<Command> {
+        if self.screen != Screen::Journal {
+            self.journal_view.selected = 0;
+        }
         self.screen = Screen::Journal;
-        self.journal_view.selected = 0;
         vec![self.read(Slot::History, Read::History)]
     }
 
@@ -64,8 +66,19 @@ impl App {
                         None => self.notice = Some("Nothing to undo for this store.".to_owned()),
                     }
                 }
+                // The selection stays on its change set when newer ones arrive.
+                let picked = self.journal_view.picked().map(|set| set.id);
                 let rows = history.sets.len() + history.older.len();
-                self.journal_view.selected = self.journal_view.selected.min(rows.saturating_sub(1));
+                let again = picked.and_then(|id| {
+                    history
+                        .sets
+                        .iter()
+                        .chain(&history.older)
+                        .position(|set| set.id == id)
+                });
+                self.journal_view.selected = again
+                    .unwrap_or(self.journal_view.selected)
+                    .min(rows.saturating_sub(1));
                 self.journal_view.history = Some(history);
             }
             Err(failure) => self.last_error = Some(format!("Cannot read the journal: {failure}")),
@@ -88,17 +101,31 @@ impl App {
         })));
     }
 
-    /// Enter or u in the journal view: asks to undo the change set picked (its conflicts,
-    /// when that is all it has left).
-    pub(super) fn ask_undo_change_set(&mut self) {
-        if self.job.is_some() {
-            self.notice = Some("A job is under way: wait for it, or c to cancel.".to_owned());
-            return;
+    /// Enter in the journal view: what the change set picked did.
+    pub(super) fn open_change_set(&mut self) {
+        match self.journal_view.picked().cloned() {
+            Some(set) => self.open(Overlay::Dialog(Dialog::new(DialogKind::ChangeSet(
+                Box::new(set),
+            )))),
+            None => self.notice = Some("No change recorded for this store yet.".to_owned()),
         }
+    }
+
+    /// u in the journal view: asks to undo the change set picked (its conflicts, when that
+    /// is all it has left).
+    pub(super) fn ask_undo_change_set(&mut self) {
         let Some(set) = self.journal_view.picked().cloned() else {
             self.notice = Some("No change recorded for this store yet.".to_owned());
             return;
         };
+        self.ask_undo_of(set);
+    }
+
+    fn ask_undo_of(&mut self, set: ChangeSet) {
+        if self.job.is_some() {
+            self.notice = Some("A job is under way: wait for it, or c to cancel.".to_owned());
+            return;
+        }
         if self.journal_view.is_older(&set) {
             self.notice = Some(format!(
                 "Change set {} was recorded before stores were known by identity: undo it from the command line, where the store is confirmed (bc-customers undo {} --confirm-store …).",
@@ -156,6 +183,11 @@ impl App {
                     request,
                     write: Write::SetAside { set: set.id },
                 }]
+            }
+            (DialogKind::Conflicts(_) | DialogKind::ChangeSet(_), Button::Cancel) => Vec::new(),
+            (DialogKind::ChangeSet(set), _) => {
+                self.ask_undo_of(*set);
+                Vec::new()
             }
             (DialogKind::Conflicts(_), _) => Vec::new(),
             _ => {

@@ -76,6 +76,8 @@ pub enum Action {
     OpenJournal,
     /// In the journal view: undo the change set picked.
     UndoPicked,
+    /// In the journal view: what the change set picked did, customer by customer.
+    OpenChangeSet,
     /// In the journal view: the conflicts of the change set picked.
     ShowConflicts,
     /// The groups view.
@@ -497,7 +499,8 @@ const GROUPS: &[Binding] = &[
 #[rustfmt::skip]
 const JOURNAL: &[Binding] = &[
     MOVE,
-    line(&[(A::UndoPicked, &[ENTER, ch('u')])], "undo the change set picked", HINT),
+    line(&[(A::OpenChangeSet, &[ENTER])], "what the change set picked did", HINT),
+    line(&[(A::UndoPicked, &[ch('u')])], "undo it", HINT),
     line(&[(A::ShowConflicts, &[ch('x')])], "its conflicts: try again or set aside", HINT),
     line(&[(A::Back, &[ESC])], "back to the customers", HINT),
     REFRESH,

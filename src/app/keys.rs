@@ -268,6 +268,7 @@ impl App {
             Action::Down => self.move_in_journal(1),
             Action::Up => self.move_in_journal(-1),
             Action::UndoPicked => self.ask_undo_change_set(),
+            Action::OpenChangeSet => self.open_change_set(),
             Action::ShowConflicts => self.show_conflicts(),
             Action::Back => self.screen = Screen::Table,
             Action::Refresh => return self.open_journal(),
@@ -497,6 +498,7 @@ impl App {
             | Action::DeleteGroup
             | Action::ShowChosen
             | Action::UndoPicked
+            | Action::OpenChangeSet
             | Action::ShowConflicts => {}
         }
         Vec::new()
@@ -561,9 +563,9 @@ impl App {
             kind @ DialogKind::DeleteAddress(_) => self.choose_in_address_dialog(kind, button),
             kind @ DialogKind::DeleteGroup { .. } => self.choose_in_group_dialog(kind, button),
             kind @ DialogKind::BulkReview { .. } => self.choose_in_bulk_dialog(kind, button),
-            kind @ (DialogKind::UndoChangeSet { .. } | DialogKind::Conflicts(_)) => {
-                self.choose_in_undo_dialog(kind, button)
-            }
+            kind @ (DialogKind::UndoChangeSet { .. }
+            | DialogKind::Conflicts(_)
+            | DialogKind::ChangeSet(_)) => self.choose_in_undo_dialog(kind, button),
             kind @ DialogKind::ReplaceExport { .. } => self.choose_in_replace_dialog(kind, button),
             DialogKind::QuitWithChanges => {
                 if button == Button::Quit {

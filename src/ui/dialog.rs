@@ -98,6 +98,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             }
         }
         DialogKind::Conflict(theirs) => conflict_lines(app, theirs, &mut lines),
+        DialogKind::ChangeSet(set) => change_set_lines(set, &mut lines),
         DialogKind::ReplaceExport { path, total, .. } => {
             lines.push(Line::from(format!(
                 " {} is there already.",
@@ -129,7 +130,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             lines.push(Line::from(format!(
                 " Change set {} ({}): {}.",
                 set.id,
-                set.when,
+                sanitize(&super::journal::local_time(&set.when)),
                 sanitize(&set.line())
             )));
             let words = match scope {
@@ -381,4 +382,77 @@ fn wrap_lines<'a>(
         wrapped.push(Line::styled(current, style));
     }
     (wrapped, typed_at)
+}
+
+/// What a change set did: its line, then each customer's (or address's, or group's) part,
+/// a few of them, with the fields an edit changed.
+fn change_set_lines(set: &crate::ledger::ChangeSet, lines: &mut Vec<Line>) {
+    use crate::ledger::{Did, State};
+    lines.push(Line::from(format!(
+        " Change set {} ({}): {}.",
+        set.id,
+        sanitize(&super::journal::local_time(&set.when)),
+        sanitize(&set.line())
+    )));
+    if !set.what.is_empty() {
+        lines.push(Line::from(format!(" {}", sanitize(&set.what))));
+    }
+    const SHOWN: usize = 12;
+    for (key, entry) in set.entries.iter().take(SHOWN) {
+        let subject = entry.did().map_or_else(|| format!("#{key}"), Did::subject);
+        let state = match entry.state {
+            State::Done => "done",
+            State::Unknown => "on its way when it stopped",
+            State::Failed => "failed",
+            State::Skipped => "nothing to do",
+            State::Undone => "undone",
+            State::Conflict => "a conflict",
+            State::SetAside => "set aside",
+        };
+        let mut text = format!("   {subject}: {state}");
+        match entry.did() {
+            Some(Did::Edited { before, after, .. }) => {
+                let changes: Vec<String> = after
+                    .fields
+                    .iter()
+                    .map(|(field, new)| {
+                        let old = before
+                            .fields
+                            .get(field)
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        format!("{field} '{old}' → '{new}'")
+                    })
+                    .collect();
+                if !changes.is_empty() {
+                    text.push_str(&format!(" — {}", changes.join(", ")));
+                }
+            }
+            Some(Did::Created { customer }) => {
+                text.push_str(&format!(" — created as {}", customer.email));
+            }
+            _ => {}
+        }
+        let found = entry.conflict.as_ref().or(entry.outcome.as_ref());
+        if let Some(outcome) = found.filter(|_| {
+            matches!(
+                entry.state,
+                State::Conflict | State::Failed | State::SetAside
+            )
+        }) {
+            let why = if outcome.conflicts.is_empty() {
+                outcome.why.clone().unwrap_or_default()
+            } else {
+                crate::ledger::describe_conflicts(&outcome.conflicts)
+            };
+            text.push_str(&format!(" ({why})"));
+        }
+        lines.push(Line::from(sanitize(&text).into_owned()));
+    }
+    if set.entries.len() > SHOWN {
+        lines.push(Line::from(format!(
+            "   … and {} more (bc-customers history --format json lists every one)",
+            set.entries.len() - SHOWN
+        )));
+    }
 }

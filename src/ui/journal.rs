@@ -12,8 +12,9 @@ use crate::app::App;
 use crate::ledger::Recorded;
 
 pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
-    let block = Block::bordered()
-        .title(" Change history — Enter or u undoes the change picked, x lists its conflicts ");
+    let block = Block::bordered().title(
+        " Change history — Enter opens the change picked, u undoes it, x lists its conflicts ",
+    );
     let Some(history) = &app.journal_view.history else {
         frame.render_widget(Paragraph::new("Reading the journal…").block(block), area);
         return;
@@ -37,7 +38,7 @@ pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
         }
         Row::new(vec![
             Cell::from(set.id.to_string()),
-            Cell::from(set.when.clone()),
+            Cell::from(local_time(&set.when)),
             Cell::from(what),
             Cell::from(Line::from(set.about.count(set.size())).right_aligned()),
             Cell::from(sanitize(&stand_and_what(set)).into_owned()),
@@ -49,7 +50,7 @@ pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
         rows,
         [
             Constraint::Length(5),
-            Constraint::Length(25),
+            Constraint::Length(19),
             Constraint::Length(16),
             Constraint::Length(15),
             Constraint::Min(20),
@@ -71,4 +72,17 @@ fn stand_and_what(set: &crate::ledger::ChangeSet) -> String {
     } else {
         format!("{stand} · {}", set.what)
     }
+}
+
+/// When a change set was made, in this machine's time as people read it:
+/// "2026-12-05 20:28:12".
+pub fn local_time(when: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(when).map_or_else(
+        |_| when.to_owned(),
+        |at| {
+            at.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        },
+    )
 }

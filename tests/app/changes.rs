@@ -1142,8 +1142,8 @@ fn the_journal_lists_a_sets_conflicts_to_try_again_or_set_aside() {
         screen.contains("2 of 3 undone, 1 conflict"),
         "where its customers stand: {screen}"
     );
-    // Nothing left to undo but its conflict: Enter lists it, as x does.
-    app.update(key(KeyCode::Enter));
+    // Nothing left to undo but its conflict: u lists it, as x does.
+    app.update(key(KeyCode::Char('u')));
     let screen = draw(&app, 120, 30);
     assert!(
         screen
@@ -1206,7 +1206,12 @@ fn snapshot_the_change_history() {
             entry.state = State::Undone;
         }
     }
+    // Times as people read them, in this machine's zone: given here as shown, so that the
+    // zone of the machine running the test cannot change the picture.
+    bulk.when = "2026-12-05 10:00:00".into();
+    delete.when = "2026-12-05 10:05:00".into();
     let mut group = change_set(3, Kind::Group, &[6]);
+    group.when = "2026-12-05 10:10:00".into();
     group.what = "group 'VIP' deleted, 21 customers left in no group".into();
     group.customers.clear();
     app.update(answer(
@@ -1289,4 +1294,31 @@ fn the_edit_form_shows_money_as_money_and_the_group_by_name() {
         app.form()
             .is_some_and(|f| f.errors[5].is_none() && f.changed_fields().is_empty())
     );
+}
+
+#[test]
+fn the_journal_keeps_its_selection_on_its_change_set_as_newer_ones_arrive() {
+    use bc_customers::ledger::{History, Kind};
+    let mut app = loaded();
+    let asked = reads(&app.update(key(KeyCode::Char('H'))));
+    let sets = |ids: &[u64]| History {
+        sets: ids
+            .iter()
+            .map(|id| change_set(*id, Kind::BulkEdit, &[1]))
+            .collect(),
+        ..History::default()
+    };
+    app.update(answer(
+        asked[0].0,
+        Slot::History,
+        Ok(Outcome::History(sets(&[2, 1]))),
+    ));
+    app.update(key(KeyCode::Char('j')));
+    let again = reads(&app.update(key(KeyCode::Char('r'))));
+    app.update(answer(
+        again[0].0,
+        Slot::History,
+        Ok(Outcome::History(sets(&[3, 2, 1]))),
+    ));
+    assert_eq!(app.journal_view.selected, 2, "still change set 1");
 }

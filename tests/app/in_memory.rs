@@ -253,7 +253,7 @@ async fn a_failing_write_in_memory_is_reported_and_left_to_undo() {
     let set = app.app.journal_view.rows()[0].clone();
     assert_eq!(set.to_undo().len(), 2);
     store.heal();
-    app.keys(&[KeyCode::Enter]);
+    app.key('u');
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.until("the undo's report", |app| {
         app.job.is_none()

@@ -488,7 +488,18 @@ async fn the_journal_view_undoes_a_bulk_edit_field_by_field() {
         .collect::<Vec<_>>();
     assert_eq!(sets.len(), 1);
     assert_eq!(sets[0].size(), 2);
+    // Enter: what it did, field by field; its Undo button asks to undo it.
     app.keys(&[KeyCode::Enter]);
+    assert!(matches!(
+        app.app.dialog().map(|d| &d.kind),
+        Some(DialogKind::ChangeSet(_))
+    ));
+    let screen = crate::common::screens::draw(&app.app, 140, 30);
+    assert!(
+        screen.contains("tax_exempt_category '' → 'wholesale'"),
+        "{screen}"
+    );
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
     assert!(matches!(
         app.app.dialog().map(|d| &d.kind),
         Some(DialogKind::UndoChangeSet { .. })
