@@ -70,6 +70,15 @@ impl SortColumn {
         }
     }
 
+    /// A text column often left blank, whose blanks sort last either way.
+    fn blank_last(self) -> Option<&'static str> {
+        match self {
+            SortColumn::Company => Some("company"),
+            SortColumn::Phone => Some("phone"),
+            _ => None,
+        }
+    }
+
     fn sql(self) -> &'static str {
         match self {
             SortColumn::Id => "id",
@@ -373,9 +382,28 @@ fn listing_sql(query: &IndexQuery, broad: bool) -> (String, Vec<Value>) {
         Some(index) if broad => format!("INDEXED BY {index}"),
         _ => String::new(),
     };
+    let order = query.sort.column.sql();
+    if let Some(column) = query.sort.column.blank_last() {
+        // The filled ones in order, then the blank ones, either way: each part ordered on
+        // its own (LIMIT -1 keeps SQLite from dropping the order), the parts in turn.
+        let within = |extra: &str| match clause.is_empty() {
+            true => format!("WHERE {extra}"),
+            false => format!("{clause} AND {extra}"),
+        };
+        let sql = format!(
+            "SELECT record FROM (SELECT record FROM customers {walk} {} ORDER BY {order} {direction}, id {direction} LIMIT -1)
+             UNION ALL
+             SELECT record FROM (SELECT record FROM customers {} ORDER BY id {direction} LIMIT -1)
+             LIMIT ? OFFSET ?",
+            within(&format!("{column} <> ''")),
+            within(&format!("{column} = ''")),
+        );
+        let mut both = values.clone();
+        both.extend(values);
+        return (sql, both);
+    }
     let sql = format!(
-        "SELECT record FROM customers {walk} {clause} ORDER BY {} {direction}, id {direction} LIMIT ? OFFSET ?",
-        query.sort.column.sql()
+        "SELECT record FROM customers {walk} {clause} ORDER BY {order} {direction}, id {direction} LIMIT ? OFFSET ?"
     );
     (sql, values)
 }

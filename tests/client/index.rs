@@ -345,6 +345,29 @@ async fn search_finds_parts_of_words_in_any_order_without_case_or_accents() {
     assert_eq!(sorted(SortColumn::Name, false), ["Hunt", "Müller"]);
     assert_eq!(sorted(SortColumn::Name, true), ["Wu", "Smith"]);
     assert_eq!(sorted(SortColumn::Email, false), ["Hunt", "Smith"]);
+    // Blank companies and phones last, either way, across pages.
+    let all_sorted = |column, descending| -> Vec<String> {
+        let query = IndexQuery {
+            sort: Sort { column, descending },
+            ..IndexQuery::default()
+        };
+        (1..=2)
+            .flat_map(|page| index.search(&query, page, 2).expect("a search"))
+            .map(|c| c.last_name.clone())
+            .collect()
+    };
+    assert_eq!(
+        all_sorted(SortColumn::Company, false),
+        ["Müller", "Hunt", "Smith", "Wu"]
+    );
+    assert_eq!(
+        all_sorted(SortColumn::Company, true),
+        ["Hunt", "Müller", "Wu", "Smith"]
+    );
+    assert_eq!(
+        all_sorted(SortColumn::Phone, true),
+        ["Müller", "Smith", "Hunt", "Wu"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
