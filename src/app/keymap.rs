@@ -303,6 +303,11 @@ impl Binding {
         self.keys.iter().any(|(action, _)| action.changes_store())
     }
 
+    /// Whether this line gives one of these actions.
+    pub fn gives_any(&self, actions: &[Action]) -> bool {
+        self.keys.iter().any(|(action, _)| actions.contains(action))
+    }
+
     /// The action this line gives `key`, if any.
     fn action_of(&self, key: KeyEvent) -> Option<Action> {
         self.keys

@@ -22,6 +22,17 @@ impl App {
         self.notice = None;
         self.keys_taken += 1;
         let context = self.context();
+        // A key that would change the store says why it does nothing here.
+        if self.store.read_only
+            && action_for(key, context, true).is_none()
+            && action_for(key, context, false).is_some_and(|action| action.changes_store())
+        {
+            self.notice = Some(
+                "Read-only: this store is opened read-only (--read-only, or read_only = true in its profile); nothing is changed."
+                    .to_owned(),
+            );
+            return Vec::new();
+        }
         match action_for(key, context, self.store.read_only) {
             // A form's unsaved changes are asked about first, as Esc does; asked already,
             // quit means quit.

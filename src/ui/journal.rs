@@ -12,9 +12,11 @@ use crate::app::App;
 use crate::ledger::Recorded;
 
 pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
-    let block = Block::bordered().title(
-        " Change history — Enter opens the change picked, u undoes it, x lists its conflicts ",
-    );
+    let block = Block::bordered().title(if app.store.read_only {
+        " Change history — read-only: Enter opens the change picked; nothing is undone here "
+    } else {
+        " Change history — Enter opens the change picked, u undoes it, x lists its conflicts "
+    });
     let Some(history) = &app.journal_view.history else {
         frame.render_widget(Paragraph::new("Reading the journal…").block(block), area);
         return;

@@ -258,16 +258,43 @@ fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    use crate::app::keymap::Action;
+    // Help and quit always show; the rest as many as fit, in the table's order. Search, sort
+    // and the summary are not offered when the store has no index.
+    let needs_index = [Action::OpenSearch, Action::SortNext, Action::OpenSummary];
+    let always = [Action::ToggleHelp, Action::Quit];
+    let shown: Vec<_> = bindings_for(app.context(), true, app.store.read_only)
+        .filter(|binding| app.index.on || !binding.gives_any(&needs_index))
+        .collect();
+    let spans_of = |binding: &crate::app::keymap::Binding| {
+        [
+            Span::styled(format!(" {} ", binding.keys_text()), Style::new().bold()),
+            Span::styled(format!("{}  ", binding.label), Style::new().dim()),
+        ]
+    };
+    let width = |binding: &&crate::app::keymap::Binding| -> usize {
+        spans_of(binding).iter().map(Span::width).sum()
+    };
+    let mut room = usize::from(area.width).saturating_sub(
+        shown
+            .iter()
+            .filter(|binding| binding.gives_any(&always))
+            .map(width)
+            .sum(),
+    );
     let mut spans = Vec::new();
-    for binding in bindings_for(app.context(), true, app.store.read_only) {
-        spans.push(Span::styled(
-            format!(" {} ", binding.keys_text()),
-            Style::new().bold(),
-        ));
-        spans.push(Span::styled(
-            format!("{}  ", binding.label),
-            Style::new().dim(),
-        ));
+    for binding in &shown {
+        if binding.gives_any(&always) {
+            spans.extend(spans_of(binding));
+            continue;
+        }
+        let needed = width(binding);
+        if needed <= room {
+            room -= needed;
+            spans.extend(spans_of(binding));
+        } else {
+            room = 0;
+        }
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -325,8 +325,26 @@ fn no_key_acts_that_the_help_does_not_show() {
                 in_context(context, read_only),
                 KeyEvent::from(KeyCode::F(9)),
             );
+            let changing: Vec<Key> = bindings_for(context, false, false)
+                .filter(|line| line.changes_store())
+                .flat_map(|line| line.keys.iter().flat_map(|(_, keys)| keys.iter().copied()))
+                .collect();
             for pressed in every_key() {
                 if shown.iter().any(|(_, key)| key.matches(pressed)) {
+                    continue;
+                }
+                // Read-only, a key that would change the store says so, and only that.
+                if read_only && changing.iter().any(|key| key.matches(pressed)) {
+                    let mut app = in_context(context, read_only);
+                    let commands = app.update(Msg::Key(pressed));
+                    assert!(commands.is_empty(), "{pressed:?} in {context:?}");
+                    assert!(
+                        app.notice
+                            .as_deref()
+                            .is_some_and(|n| n.starts_with("Read-only")),
+                        "{pressed:?} in {context:?}: {:?}",
+                        app.notice
+                    );
                     continue;
                 }
                 let app = in_context(context, read_only);
@@ -436,4 +454,22 @@ fn ctrl_c_in_a_form_with_changes_asks_first() {
     app.update(ctrl_c());
     app.update(ctrl_c());
     assert!(app.should_quit);
+}
+
+#[test]
+fn the_hint_bar_keeps_help_and_quit_at_80_columns_and_offers_only_what_works() {
+    let mut app = loaded();
+    let bottom = |app: &App| {
+        let screen = crate::common::screens::draw(app, 80, 20);
+        screen.lines().rev().nth(1).unwrap_or_default().to_owned()
+    };
+    let hints = bottom(&app);
+    assert!(hints.contains("? help"), "{hints}");
+    assert!(hints.contains("q ^c quit"), "{hints}");
+    assert!(
+        !hints.contains("/ search"),
+        "no index, no search offered: {hints}"
+    );
+    app.index.on = true;
+    assert!(bottom(&app).contains("/ search"));
 }
