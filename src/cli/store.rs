@@ -65,18 +65,23 @@ impl StoreArgs {
         })
     }
 
-    /// The configured store; an error saying how to configure one if none is.
+    /// The configured store; with none configured, the embedded sandbox store the app opens
+    /// then (said on stderr, with how to configure one).
     pub fn store(&self) -> Result<(SharedStore, StoreSettings)> {
         let resolved = self.resolve()?;
         if let Some(warning) = &resolved.warning {
             tell!("warning: {}", crate::sanitize::sanitize(warning));
         }
-        let store = resolved.store.ok_or_else(|| {
-            eyre!(
-                "no store is configured: add a profile to {} (see config.example.toml) or set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN",
-                resolved.path.display()
-            )
-        })?;
+        let store = match resolved.store {
+            Some(store) => store,
+            None => {
+                tell!(
+                    "bc-customers: no store is configured, so this is the embedded sandbox store (the app's, with demo customers); to use a real store, add a profile to {} (see config.example.toml) or set BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN",
+                    resolved.path.display()
+                );
+                embedded_sandbox(self.read_only)?
+            }
+        };
         let backend = connect(&store)?;
         Ok((backend, store))
     }
@@ -92,6 +97,59 @@ impl StoreArgs {
         }
         Ok((backend, store))
     }
+}
+
+/// Demo customers created the first time the embedded sandbox opens.
+pub const FIRST_RUN_CUSTOMERS: u64 = 300;
+
+/// The embedded sandbox store (the one the app opens with no store configured), served on a
+/// loopback port of its own for as long as this command runs.
+fn embedded_sandbox(read_only: bool) -> Result<StoreSettings> {
+    let mut options = crate::sandbox::SandboxOptions::new(crate::paths::default_sandbox_db()?);
+    options.seed = FIRST_RUN_CUSTOMERS;
+    let (started, reached) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("embedded sandbox".to_owned())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    let _ = started.send(Err(eyre!(error)));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match crate::sandbox::start(options).await {
+                    Ok(sandbox) => {
+                        let _ = started.send(Ok((sandbox.api_url(), sandbox.token().to_owned())));
+                        // Served until the command ends.
+                        std::future::pending::<()>().await;
+                    }
+                    Err(error) => {
+                        let _ = started.send(Err(error));
+                    }
+                }
+            });
+        })
+        .wrap_err("cannot start the embedded sandbox store")?;
+    let (api_url, token) = reached
+        .recv()
+        .wrap_err("the embedded sandbox store did not start")?
+        .wrap_err("cannot start the embedded sandbox store")?;
+    Ok(StoreSettings {
+        name: "sandbox store".to_owned(),
+        api_url,
+        auth: crate::api::Auth::Token {
+            token: crate::domain::Secret::new(&token),
+            client_id: None,
+        },
+        read_only,
+        page_size: config::DEFAULT_PAGE_SIZE,
+        index: true,
+    })
 }
 
 /// The backend for a resolved store: the v2 API over HTTP.

@@ -3,15 +3,12 @@
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use super::store::{Resolved, StoreArgs, connect};
+use super::store::{FIRST_RUN_CUSTOMERS, Resolved, StoreArgs, connect};
 use crate::app::StoreLabel;
 use crate::config;
 use crate::paths::default_sandbox_db;
 use crate::sandbox::{self, SandboxOptions};
 use crate::tui::Settings;
-
-/// Demo customers created the first time the embedded sandbox opens.
-const FIRST_RUN_CUSTOMERS: u64 = 300;
 
 /// The terminal app on the configured store, or on an embedded sandbox when none is.
 pub fn run(store_args: &StoreArgs) -> Result<()> {

@@ -109,23 +109,53 @@ fn count_and_export_against_the_sandbox_binary() {
 }
 
 #[test]
-fn no_store_configured_says_how_to_configure_one() {
-    let output = Command::new(BIN)
-        .arg("count")
-        .env_remove("BIGCOMMERCE_API_URL")
-        .env_remove("BIGCOMMERCE_STORE_HASH")
-        .env_remove("BIGCOMMERCE_ACCESS_TOKEN")
-        .env(
-            "BC_CUSTOMERS_CONFIG",
-            "/nonexistent/bc-customers-config.toml",
-        )
-        .output()
-        .expect("the command runs");
-    assert!(!output.status.success());
+fn with_no_store_configured_the_commands_use_the_embedded_sandbox_and_say_so() {
+    let home = tempfile::tempdir().expect("a home");
+    let run_bare = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env_remove("BIGCOMMERCE_API_URL")
+            .env_remove("BIGCOMMERCE_STORE_HASH")
+            .env_remove("BIGCOMMERCE_ACCESS_TOKEN")
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env(
+                "BC_CUSTOMERS_CONFIG",
+                "/nonexistent/bc-customers-config.toml",
+            )
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the command runs")
+    };
+    let output = run_bare(&["count"]);
     let message = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{message}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "300");
     assert!(
-        message.contains("no store is configured") && message.contains("BIGCOMMERCE_ACCESS_TOKEN"),
+        message.contains("embedded sandbox store") && message.contains("BIGCOMMERCE_ACCESS_TOKEN"),
         "{message}"
+    );
+    // The same store each time, as the app's: a change made by one command is seen by the next.
+    let updated = run_bare(&[
+        "update",
+        "--max-id",
+        "1",
+        "--set",
+        "company=Embedded Co",
+        "--yes",
+    ]);
+    assert!(
+        updated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&updated.stderr)
+    );
+    let found = run_bare(&["count", "--company", "Embedded Co"]);
+    assert_eq!(String::from_utf8_lossy(&found.stdout).trim(), "1");
+    let history = run_bare(&["history"]);
+    assert!(
+        String::from_utf8_lossy(&history.stdout).contains("bulk edit"),
+        "{}",
+        String::from_utf8_lossy(&history.stdout)
     );
 }
 
