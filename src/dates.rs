@@ -54,6 +54,19 @@ pub fn now_unix() -> i64 {
     Utc::now().timestamp()
 }
 
+/// A time written as RFC 3339 (the ledger's), in this machine's zone as people read it:
+/// "2026-12-05 20:28:12". One that cannot be read is shown as written.
+pub fn local_time(when: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(when).map_or_else(
+        |_| when.to_owned(),
+        |at| {
+            at.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,37 +44,43 @@ pub fn run(args: HistoryArgs, store: &StoreArgs) -> Result<()> {
                 super::print(&format!("{}\n", serde_json::to_string_pretty(&sets)?))?;
             }
             HistoryFormat::Table => {
-                let mut out = String::new();
+                // One line a change set: its number, when (this machine's time), what it is
+                // and where its customers stand, then what it did.
+                let line = |set: &crate::ledger::ChangeSet| {
+                    let what = if set.what.is_empty() || set.undoes.is_some() {
+                        String::new()
+                    } else {
+                        format!(" · {}", set.what)
+                    };
+                    sanitize(&format!(
+                        "{:>5}  {}  {}{what}",
+                        set.id,
+                        crate::dates::local_time(&set.when),
+                        set.line()
+                    ))
+                    .into_owned()
+                };
                 if history.sets.is_empty() && history.older.is_empty() {
-                    out.push_str(&format!(
-                        "No change recorded for {}.\n",
-                        service.identity().describe()
-                    ));
+                    say!("No change recorded for {}.", service.identity().describe());
                 }
                 for set in &history.sets {
-                    out.push_str(&format!("{:>5}  {:<25}  {}\n", set.id, set.when, set.line()));
+                    say!("{}", line(set));
                 }
                 if !history.older.is_empty() {
-                    out.push_str(&format!(
-                        "Recorded before stores were known by identity, as '{}' (undo ID --confirm-store {} undoes one here):\n",
-                        settings.name,
+                    say!(
+                        "Recorded before stores were known by identity, as '{}' (undo ID --confirm-store {} undoes one here):",
+                        sanitize(&settings.name),
                         service
                             .identity()
                             .confirmations()
                             .first()
                             .cloned()
                             .unwrap_or_default()
-                    ));
+                    );
                     for set in &history.older {
-                        out.push_str(&format!(
-                            "{:>5}  {:<25}  {}\n",
-                            set.id,
-                            set.when,
-                            set.line()
-                        ));
+                        say!("{}", line(set));
                     }
                 }
-                super::print(&sanitize(&out))?;
             }
         }
         Ok(())

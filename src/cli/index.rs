@@ -179,7 +179,10 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                 }
                 None => "never finished".to_owned(),
             };
-            say!("store: {}", found.identity.describe());
+            say!(
+                "store: {}",
+                found.identity.describe().trim_start_matches("store ")
+            );
             say!("customers: {}", thousands(status.customers));
             say!("last sync: {last}");
             if let Some(id) = status.resume_from_id {

@@ -103,37 +103,37 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
     match args.format {
         SearchFormat::Table => {
             let names: HashMap<i64, String> = index.group_names()?.into_iter().collect();
-            let mut found = 0u64;
-            writeln!(
-                out,
-                "{:>8}  {:<28}  {:<36}  {:<24}  {:<16}  {:>12}  Group",
-                "ID", "Name", "Email", "Company", "Phone", "Store credit"
-            )?;
+            let mut table = Table::default();
             index.each(
                 &query,
                 args.limit,
                 |customers: Vec<Customer>| -> Result<()> {
                     for customer in customers {
-                        found += 1;
-                        writeln!(
-                            out,
-                            "{:>8}  {:<28}  {:<36}  {:<24}  {:<16}  {:>12}  {}",
-                            customer.id,
-                            sanitize(&customer.full_name()),
-                            sanitize(&customer.email),
-                            sanitize(&customer.company),
-                            sanitize(&customer.phone),
-                            money(customer.store_credit),
-                            names
-                                .get(&customer.customer_group_id)
-                                .map(|name| sanitize(name).into_owned())
-                                .unwrap_or_default()
+                        let group = match customer.customer_group_id {
+                            0 => "none".to_owned(),
+                            id => names.get(&id).map_or_else(
+                                || format!("#{id}"),
+                                |name| sanitize(name).into_owned(),
+                            ),
+                        };
+                        table.row(
+                            &mut out,
+                            [
+                                customer.id.to_string(),
+                                sanitize(&customer.full_name()).into_owned(),
+                                sanitize(&customer.email).into_owned(),
+                                sanitize(&customer.company).into_owned(),
+                                sanitize(&customer.phone).into_owned(),
+                                money(customer.store_credit),
+                                group,
+                            ],
                         )?;
                     }
                     Ok(())
                 },
             )?;
-            writeln!(out, "{}", crate::format::customers(found))?;
+            table.finish(&mut out)?;
+            writeln!(out, "{}", crate::format::customers(table.rows))?;
         }
         format => {
             let format = match format {
@@ -158,4 +158,86 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
     }
     out.flush().wrap_err("cannot write to standard output")?;
     Ok(())
+}
+
+/// The table for people: columns as wide as their widest value among the first rows (the
+/// rest follow those widths), numbers to the right.
+#[derive(Default)]
+struct Table {
+    held: Vec<[String; 7]>,
+    widths: Option<[usize; 7]>,
+    rows: u64,
+}
+
+impl Table {
+    const TITLES: [&'static str; 7] = [
+        "ID",
+        "Name",
+        "Email",
+        "Company",
+        "Phone",
+        "Store credit",
+        "Group",
+    ];
+    /// Rows read before the widths are fixed and the table starts.
+    const MEASURED: usize = 1_000;
+
+    fn row(&mut self, out: &mut impl Write, cells: [String; 7]) -> Result<()> {
+        self.rows += 1;
+        match self.widths {
+            Some(widths) => write_row(out, &widths, &cells),
+            None => {
+                self.held.push(cells);
+                if self.held.len() >= Self::MEASURED {
+                    self.start(out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn start(&mut self, out: &mut impl Write) -> Result<()> {
+        let mut widths = Self::TITLES.map(width_of);
+        for cells in &self.held {
+            for (width, cell) in widths.iter_mut().zip(cells) {
+                *width = (*width).max(width_of(cell));
+            }
+        }
+        write_row(out, &widths, &Self::TITLES.map(str::to_owned))?;
+        for cells in std::mem::take(&mut self.held) {
+            write_row(out, &widths, &cells)?;
+        }
+        self.widths = Some(widths);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut impl Write) -> Result<()> {
+        if self.widths.is_none() {
+            self.start(out)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_row(out: &mut impl Write, widths: &[usize; 7], cells: &[String; 7]) -> Result<()> {
+    let mut line = String::new();
+    for (at, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        let padding = width.saturating_sub(width_of(cell));
+        // The id and the amount to the right; the last column unpadded.
+        match at {
+            0 | 5 => line.push_str(&format!("{}{cell}", " ".repeat(padding))),
+            6 => line.push_str(cell),
+            _ => line.push_str(&format!("{cell}{}", " ".repeat(padding))),
+        }
+        if at < 6 {
+            line.push_str("  ");
+        }
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    Ok(())
+}
+
+/// How many columns a text takes on a terminal.
+fn width_of(text: &str) -> usize {
+    ratatui::text::Span::raw(text).width()
 }

@@ -130,7 +130,7 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             lines.push(Line::from(format!(
                 " Change set {} ({}): {}.",
                 set.id,
-                sanitize(&super::journal::local_time(&set.when)),
+                sanitize(&crate::dates::local_time(&set.when)),
                 sanitize(&set.line())
             )));
             let words = match scope {
@@ -391,7 +391,7 @@ fn change_set_lines(set: &crate::ledger::ChangeSet, lines: &mut Vec<Line>) {
     lines.push(Line::from(format!(
         " Change set {} ({}): {}.",
         set.id,
-        sanitize(&super::journal::local_time(&set.when)),
+        sanitize(&crate::dates::local_time(&set.when)),
         sanitize(&set.line())
     )));
     if !set.what.is_empty() {

@@ -40,7 +40,7 @@ pub fn render_journal(app: &App, frame: &mut Frame, area: Rect) {
         }
         Row::new(vec![
             Cell::from(set.id.to_string()),
-            Cell::from(local_time(&set.when)),
+            Cell::from(crate::dates::local_time(&set.when)),
             Cell::from(what),
             Cell::from(Line::from(set.about.count(set.size())).right_aligned()),
             Cell::from(sanitize(&stand_and_what(set)).into_owned()),
@@ -74,17 +74,4 @@ fn stand_and_what(set: &crate::ledger::ChangeSet) -> String {
     } else {
         format!("{stand} · {}", set.what)
     }
-}
-
-/// When a change set was made, in this machine's time as people read it:
-/// "2026-12-05 20:28:12".
-pub fn local_time(when: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(when).map_or_else(
-        |_| when.to_owned(),
-        |at| {
-            at.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        },
-    )
 }

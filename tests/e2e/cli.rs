@@ -151,12 +151,34 @@ fn with_no_store_configured_the_commands_use_the_embedded_sandbox_and_say_so() {
     );
     let found = run_bare(&["count", "--company", "Embedded Co"]);
     assert_eq!(String::from_utf8_lossy(&found.stdout).trim(), "1");
+    let again = run_bare(&[
+        "update",
+        "--max-id",
+        "2",
+        "--add-store-credit",
+        "1",
+        "--yes",
+    ]);
+    assert!(again.status.success());
+    // The command line speaks like the app: a line a change set, kinds and times in words.
     let history = run_bare(&["history"]);
+    let text = String::from_utf8_lossy(&history.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].trim_start().starts_with("2  "), "{text}");
     assert!(
-        String::from_utf8_lossy(&history.stdout).contains("bulk edit"),
-        "{}",
-        String::from_utf8_lossy(&history.stdout)
+        lines[0].contains("bulk edit · 2 customers · done · store_credit +1"),
+        "{text}"
     );
+    assert!(lines[1].contains("company = Embedded Co"), "{text}");
+    assert!(!text.contains('⏎') && !text.contains("BulkEdit"), "{text}");
+    // Search's table: columns fit what they hold, no group is "none".
+    let found = run_bare(&["search", "--company", "Embedded Co"]);
+    let text = String::from_utf8_lossy(&found.stdout);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.starts_with("ID  Name"), "{text}");
+    assert!(text.contains("Embedded Co"), "{text}");
+    assert!(text.ends_with("1 customer\n"), "{text}");
 }
 
 #[test]
