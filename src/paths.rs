@@ -98,6 +98,36 @@ pub fn create_private_folder(path: &Path) -> io::Result<()> {
     builder.create(path)
 }
 
+/// Makes a file or folder made by an older version, or by hand, readable by its owner only
+/// when others could read it (0600 for a file, 0700 for a folder); said in the log when it
+/// cannot be.
+pub fn keep_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(found) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = found.permissions().mode();
+        if mode & 0o077 == 0 {
+            return;
+        }
+        let private = if found.is_dir() { 0o700 } else { 0o600 };
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
+            Ok(()) => tracing::info!(
+                "{} was readable by others ({:o}); made private",
+                path.display(),
+                mode & 0o777
+            ),
+            Err(error) => tracing::warn!(
+                "{} is readable by others ({:o}) and cannot be made private: {error}",
+                path.display(),
+                mode & 0o777
+            ),
+        }
+    }
+}
+
 /// Creates a file that holds customer data: readable and writable by its owner only. With
 /// `new_only`, an existing file is never opened (a backup must not replace another).
 pub fn create_private_file(path: &Path, new_only: bool) -> io::Result<std::fs::File> {

@@ -147,12 +147,16 @@ impl LocalIndex {
     /// folder when missing.
     pub fn open(path: &Path) -> Result<LocalIndex, IndexError> {
         if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|error| IndexError::Folder {
+            crate::paths::create_private_folder(folder).map_err(|error| IndexError::Folder {
                 path: folder.to_owned(),
                 error,
             })?;
         }
         create_private(path);
+        // One left readable by others (by an older version, say) is made private.
+        for part in [folder_of(path), Some(path)].into_iter().flatten() {
+            crate::paths::keep_private(part);
+        }
         let database = |error| IndexError::Database {
             path: path.to_owned(),
             error,
@@ -565,4 +569,9 @@ pub(crate) fn digit_groups(phone: &str) -> String {
         .filter(|group| !group.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+fn folder_of(path: &Path) -> Option<&Path> {
+    path.parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
 }

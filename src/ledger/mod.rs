@@ -81,6 +81,10 @@ impl Ledger {
     ) -> std::result::Result<Ledger, LedgerError> {
         let folder = places.ledger(identity);
         create_private_folder(&folder).map_err(file_error(&folder))?;
+        // Left readable by others (by an older version, say): made private.
+        for private in [places.data(), &folder, &folder.join("journal.jsonl")] {
+            crate::paths::keep_private(private);
+        }
         let ledger = Ledger {
             folder,
             identity: identity.clone(),

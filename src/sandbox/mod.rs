@@ -206,7 +206,7 @@ pub async fn start(options: SandboxOptions) -> color_eyre::Result<RunningSandbox
 
 fn open_and_seed(db: &std::path::Path, seed: u64) -> color_eyre::Result<(Store, u64)> {
     if let Some(folder) = db.parent().filter(|folder| !folder.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder)
+        crate::paths::create_private_folder(folder)
             .wrap_err_with(|| format!("cannot create the folder {}", folder.display()))?;
     }
     let store = Store::open(db)

@@ -328,3 +328,38 @@ async fn an_edit_undone_after_its_customers_were_deleted_and_restored_counts_the
         "undone"
     );
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn files_left_readable_by_others_are_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path).expect("there").permissions().mode() & 0o777
+    };
+    let open = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    let data = tempfile::tempdir().expect("a folder");
+    let store = MemoryStore::new("Shop");
+    let service = service_on(&store, data.path()).await;
+    let ledger = service.ledger().folder().to_owned();
+    let journal = ledger.join("journal.jsonl");
+    drop(service);
+    // As an older version, or a careless copy, left them.
+    open(data.path(), 0o755);
+    open(&ledger, 0o755);
+    open(&journal, 0o644);
+    let index_folder = data.path().join("index");
+    let index_path = index_folder.join("shop.sqlite3");
+    drop(bc_customers::index::LocalIndex::open(&index_path).expect("an index"));
+    open(&index_folder, 0o755);
+    open(&index_path, 0o644);
+
+    let _service = service_on(&store, data.path()).await;
+    drop(bc_customers::index::LocalIndex::open(&index_path).expect("opened again"));
+    assert_eq!(mode(data.path()), 0o700);
+    assert_eq!(mode(&ledger), 0o700);
+    assert_eq!(mode(&journal), 0o600);
+    assert_eq!(mode(&index_folder), 0o700);
+    assert_eq!(mode(&index_path), 0o600);
+}
