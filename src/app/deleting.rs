@@ -177,6 +177,7 @@ impl App {
             Some(listing) if listing.is_whole_store() => {
                 Some("none, so every customer of the store".to_owned())
             }
+            Some(crate::app::search::Listing::Store(filter)) => Some(self.filter_words(filter)),
             Some(listing) => Some(listing.to_string()),
             None => None,
         };

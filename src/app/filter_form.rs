@@ -122,7 +122,7 @@ impl FilterForm {
                 .and_then(|text| filter.set(name, &text).map_err(|e| e.problem));
             if let Err(problem) = set {
                 self.focus = index;
-                let message = format!("{name}: {problem}");
+                let message = format!("{}: {problem}", crate::domain::FILTER_LABELS[index]);
                 self.errors[index] = Some(problem);
                 self.message = Some(message.clone());
                 return Err(message);

@@ -233,12 +233,13 @@ impl App {
             // Numbers and dates read best largest first; text from A.
             sort.descending = matches!(sort.column, SortColumn::StoreCredit | SortColumn::Created);
         }
+        let sorted = sort.label();
         let over = if self.filter.is_empty() {
             "the whole store".to_owned()
         } else {
-            format!("the customers with {}", self.filter)
+            format!("the customers with {}", self.filter_words(&self.filter))
         };
-        self.notice = Some(format!("Sorted by {} over {over}.", sort.label()));
+        self.notice = Some(format!("Sorted by {sorted} over {over}."));
         self.relist()
     }
 

@@ -35,6 +35,19 @@ impl App {
             .collect()
     }
 
+    /// A filter as the header shows it: `group=Staff, company=Acme` (a group by its name).
+    pub fn filter_words(&self, filter: &crate::domain::Filter) -> String {
+        filter
+            .parts()
+            .into_iter()
+            .map(|(name, value)| match (name, filter.customer_group_id) {
+                ("customer_group_id", Some(id)) => format!("group={}", self.group_label(id)),
+                _ => format!("{name}={value}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// A group as people know it: its name, `none` for 0, `#7` for an id with no group.
     pub fn group_label(&self, id: i64) -> String {
         if id == 0 {

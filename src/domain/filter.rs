@@ -31,6 +31,34 @@ const RANGE_FILTERS: [&str; 6] = [
     "max_date_modified",
 ];
 
+/// The labels of the range filters, as people read them.
+const RANGE_LABELS: [&str; 6] = [
+    "Id from",
+    "Id up to",
+    "Created from",
+    "Created up to",
+    "Changed from",
+    "Changed up to",
+];
+
+/// The filters in words, in the order of `FILTER_NAMES`: the fields' labels, then the
+/// ranges'.
+pub const FILTER_LABELS: [&str; 14] = filter_labels();
+
+const fn filter_labels() -> [&'static str; 14] {
+    let mut labels = [""; 14];
+    let mut at = 0;
+    while at < FIELD_FILTERS.len() {
+        labels[at] = FIELD_FILTERS[at].label();
+        at += 1;
+    }
+    while at < labels.len() {
+        labels[at] = RANGE_LABELS[at - FIELD_FILTERS.len()];
+        at += 1;
+    }
+    labels
+}
+
 /// The filters by their API names, in the order they are shown and sent: the fields, then
 /// the ranges.
 pub const FILTER_NAMES: [&str; 14] = filter_names();

@@ -15,5 +15,5 @@ pub use address::{ADDRESS_FIELDS, Address, AddressChange};
 pub use change::{CustomerChange, FieldValues, NewCustomer, Secret};
 pub use customer::{Customer, FormField, format_credit};
 pub use fields::{Field, Value};
-pub use filter::{DATE_FORMS, FILTER_NAMES, Filter, FilterError};
+pub use filter::{DATE_FORMS, FILTER_LABELS, FILTER_NAMES, Filter, FilterError};
 pub use group::{CustomerGroup, GroupChange, list_groups, resolve_group};

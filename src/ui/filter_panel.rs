@@ -8,11 +8,11 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::sanitize;
 use crate::app::filter_form::FilterForm;
-use crate::domain::{DATE_FORMS, FILTER_NAMES};
+use crate::domain::{DATE_FORMS, FILTER_LABELS, FILTER_NAMES};
 
 pub fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
     let width = area.width.min(100);
-    let height = (FILTER_NAMES.len() as u16 + 6).min(area.height);
+    let height = (FILTER_NAMES.len() as u16 + 7).min(area.height);
     let panel = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y,
@@ -41,9 +41,10 @@ pub fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
         } else {
             Style::new().bold()
         };
+        let label = FILTER_LABELS[index];
         let mut spans = vec![
             Span::styled(
-                format!("{name:>width$}", width = usize::from(LABEL)),
+                format!("{label:>width$}", width = usize::from(LABEL)),
                 label_style,
             ),
             Span::raw(" "),
@@ -57,8 +58,11 @@ pub fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
             ),
         ];
         if let Some(error) = &form.errors[index] {
+            // Kept to its line, so that it never runs into the labels below; the focused
+            // field's whole reason is said under the panel.
+            let room = usize::from(inner.width.saturating_sub(LABEL + 2 + field_width));
             spans.push(Span::styled(
-                format!(" {error}"),
+                format!(" {}", super::clip(error, room)),
                 Style::new().fg(Color::Red),
             ));
         } else if focused && *name == "customer_group_id" && !form.groups.is_empty() {
@@ -85,6 +89,17 @@ pub fn render_filter_panel(form: &FilterForm, frame: &mut Frame, area: Rect) {
         .dim(),
     );
     lines.push(Line::from(format!(" Dates: {DATE_FORMS}.")).dim());
+    if let Some(error) = form
+        .errors
+        .get(form.focus)
+        .and_then(Option::as_ref)
+        .filter(|_| form.message.is_none())
+    {
+        lines.push(Line::from(Span::styled(
+            format!(" {}: {error}", FILTER_LABELS[form.focus]),
+            Style::new().fg(Color::Red),
+        )));
+    }
     if let Some(message) = &form.message {
         lines.push(Line::from(Span::styled(
             format!(" Not applied: {message}"),

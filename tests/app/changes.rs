@@ -1322,3 +1322,24 @@ fn the_journal_keeps_its_selection_on_its_change_set_as_newer_ones_arrive() {
     ));
     assert_eq!(app.journal_view.selected, 2, "still change set 1");
 }
+
+#[test]
+fn the_delete_dialog_names_a_group_as_the_header_does() {
+    use bc_customers::domain::Filter;
+    let mut app = loaded();
+    app.filter = Filter {
+        customer_group_id: Some(2),
+        ..Filter::default()
+    };
+    app.update(key(KeyCode::Char('A')));
+    let asked = app.update(key(KeyCode::Char('D')));
+    crate::common::screens::review_delete(
+        &mut app,
+        &asked,
+        &(1..=120).collect::<Vec<_>>(),
+        &["k3xq9"],
+    );
+    let screen = draw(&app, 120, 30);
+    assert!(screen.contains("Filter: group=Wholesale"), "{screen}");
+    assert!(!screen.contains("customer_group_id"), "{screen}");
+}
