@@ -13,9 +13,12 @@ use crate::worker::{Command, Event, Failure, Outcome, Read, RequestId, Slot, Wri
 
 #[derive(Debug, Clone, Default)]
 pub struct GroupsView {
+    /// The row chosen: a group, or after the last one, the customers in no group.
     pub selected: usize,
-    /// Customers per group id, once counted.
+    /// Customers per group id (0: in no group), once counted.
     pub counts: HashMap<i64, u64>,
+    /// The group to choose when the groups arrive (one just made), by id.
+    pub choose: Option<i64>,
 }
 
 /// The prompt for a new group's name, or a group's new name.
@@ -41,7 +44,13 @@ impl App {
         if self.screen != Screen::Groups || self.groups.is_empty() {
             return Vec::new();
         }
-        let group_ids = self.groups.iter().map(|group| group.id).collect();
+        // And those in no group, the last row.
+        let group_ids = self
+            .groups
+            .iter()
+            .map(|group| group.id)
+            .chain([0])
+            .collect();
         vec![self.read(Slot::GroupCounts, Read::GroupCounts { group_ids })]
     }
 
@@ -61,19 +70,16 @@ impl App {
         self.groups.get(self.groups_view.selected)
     }
 
+    /// Moves among the rows: the groups, then "(no group)".
     pub(super) fn move_in_groups(&mut self, step: isize) {
-        let count = self.groups.len();
-        if count > 0 {
-            let at = self.groups_view.selected as isize + step;
-            self.groups_view.selected = at.clamp(0, count as isize - 1) as usize;
-        }
+        let rows = self.groups.len() + 1;
+        let at = self.groups_view.selected as isize + step;
+        self.groups_view.selected = at.clamp(0, rows as isize - 1) as usize;
     }
 
-    /// Enter: the table, filtered to the chosen group's customers.
+    /// Enter: the table, filtered to the chosen group's customers (or those in none).
     pub(super) fn show_group_customers(&mut self) -> Vec<Command> {
-        let Some(id) = self.selected_group().map(|group| group.id) else {
-            return Vec::new();
-        };
+        let id = self.selected_group().map_or(0, |group| group.id);
         self.screen = Screen::Table;
         self.apply_filter(Filter {
             customer_group_id: Some(id),
@@ -86,7 +92,10 @@ impl App {
         let (text, renaming) = match (renaming, self.selected_group()) {
             (true, Some(group)) => (group.name.clone(), Some(group.id)),
             (true, None) => {
-                self.notice = Some("No group to rename: n creates one.".to_owned());
+                self.notice = Some(
+                    "No group chosen: this row is the customers in no group; n creates a group."
+                        .to_owned(),
+                );
                 return;
             }
             (false, _) => (String::new(), None),
@@ -137,6 +146,8 @@ impl App {
                     Some(_) => format!("Renamed the group to {}.", group.name),
                     None => format!("Created the group {} (#{}).", group.name, group.id),
                 });
+                // Chosen once the groups come back, to rename or look into at once.
+                self.groups_view.choose = Some(group.id);
                 self.dismiss(Context::GroupPrompt);
                 vec![self.load_groups()]
             }
@@ -158,7 +169,8 @@ impl App {
     /// `d` in the groups view: asks, saying how many customers will be left in no group.
     pub(super) fn ask_delete_group(&mut self) {
         let Some(group) = self.selected_group().cloned() else {
-            self.notice = Some("No group to delete.".to_owned());
+            self.notice =
+                Some("No group chosen: this row is the customers in no group.".to_owned());
             return;
         };
         let customers = self.groups_view.counts.get(&group.id).copied();

@@ -491,6 +491,7 @@ const DETAIL: &[Binding] = &[
 #[rustfmt::skip]
 const GROUPS: &[Binding] = &[
     MOVE,
+    line(&[(A::Top, &[ch('g'), code(KeyCode::Home)]), (A::Bottom, &[ch('G'), code(KeyCode::End)])], "first / last row", HELP),
     line(&[(A::ShowGroupCustomers, &[ENTER])], "the group's customers", HINT),
     line(&[(A::NewGroup, &[ch('n')])], "new group", HINT),
     line(&[(A::RenameGroup, &[ch('e')])], "rename", HINT),

@@ -260,6 +260,8 @@ impl App {
         match action {
             Action::Down => self.move_in_groups(1),
             Action::Up => self.move_in_groups(-1),
+            Action::Top => self.groups_view.selected = 0,
+            Action::Bottom => self.groups_view.selected = self.groups.len(),
             Action::ShowGroupCustomers => return self.show_group_customers(),
             Action::NewGroup => self.ask_group_name(false),
             Action::RenameGroup => self.ask_group_name(true),

@@ -67,6 +67,11 @@ impl App {
         match result {
             Ok(Outcome::Groups(groups)) => {
                 self.groups = groups;
+                if let Some(made) = self.groups_view.choose.take()
+                    && let Some(at) = self.groups.iter().position(|group| group.id == made)
+                {
+                    self.groups_view.selected = at;
+                }
                 self.move_in_groups(0);
                 return self.count_group_customers();
             }

@@ -19,19 +19,29 @@ pub fn render_groups(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let rows = app.groups.iter().map(|group| {
-        let customers = app
-            .groups_view
+    let count = |id: i64| {
+        app.groups_view
             .counts
-            .get(&group.id)
-            .map_or_else(|| "…".to_owned(), |count| thousands(*count));
-        Row::new(vec![
-            Cell::from(format!("#{}", group.id)),
-            Cell::from(sanitize(&group.name).into_owned()),
-            Cell::from(if group.is_default { "default" } else { "" }),
-            Cell::from(Line::from(customers).right_aligned()),
-        ])
-    });
+            .get(&id)
+            .map_or_else(|| "…".to_owned(), |count| thousands(*count))
+    };
+    let rows = app
+        .groups
+        .iter()
+        .map(|group| {
+            Row::new(vec![
+                Cell::from(format!("#{}", group.id)),
+                Cell::from(sanitize(&group.name).into_owned()),
+                Cell::from(if group.is_default { "default" } else { "" }),
+                Cell::from(Line::from(count(group.id)).right_aligned()),
+            ])
+        })
+        .chain([Row::new(vec![
+            Cell::from(""),
+            Cell::from("(no group)"),
+            Cell::from(""),
+            Cell::from(Line::from(count(0)).right_aligned()),
+        ])]);
     let header = Row::new(["ID", "Name", "", "Customers"])
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let table = Table::new(

@@ -1,8 +1,8 @@
 //! The groups view: counts per group in the background, a group's customers on Enter, and
 //! creating, renaming and deleting groups with what the store says kept in view.
 
-use bc_customers::app::Screen;
 use bc_customers::app::dialog::DialogKind;
+use bc_customers::app::{Msg, Screen};
 use bc_customers::store::ApiError;
 use bc_customers::worker::{Command, Event, Outcome, Read, Slot, Write};
 use ratatui::crossterm::event::KeyCode;
@@ -26,11 +26,11 @@ fn the_groups_view_counts_shows_and_filters() {
     else {
         panic!("one count per group, in the background: {counting:?}");
     };
-    assert_eq!(group_ids, &vec![1, 2]);
+    assert_eq!(group_ids, &vec![1, 2, 0], "and those in no group");
     app.update(answer(
         *count_request,
         Slot::GroupCounts,
-        Ok(Outcome::GroupCounts(vec![(1, 1234), (2, 12)])),
+        Ok(Outcome::GroupCounts(vec![(1, 1234), (2, 12), (0, 7)])),
     ));
     let screen = draw(&app, 100, 14);
     assert!(
@@ -149,4 +149,64 @@ fn group_names_cost_one_request_per_session_not_one_per_page() {
         1,
         "r reads them again, once"
     );
+}
+
+#[test]
+fn the_customers_in_no_group_have_a_row_and_a_new_group_is_chosen_once_made() {
+    use bc_customers::domain::CustomerGroup;
+    let mut app = loaded();
+    let opened = reads(&app.update(key(KeyCode::Char('C'))));
+    app.update(answer(
+        opened[0].0,
+        Slot::Groups,
+        Ok(Outcome::Groups(groups())),
+    ));
+    assert!(draw(&app, 100, 14).contains("(no group)"));
+    // G: the last row, the customers in no group; Enter lists them.
+    app.update(key(KeyCode::Char('G')));
+    assert_eq!(app.groups_view.selected, 2);
+    assert!(app.selected_group().is_none());
+    app.update(key(KeyCode::Char('e')));
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("no group"))
+    );
+    app.update(key(KeyCode::Char('g')));
+    assert_eq!(app.groups_view.selected, 0);
+    app.update(key(KeyCode::Char('G')));
+    let listed = reads(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.screen, Screen::Table);
+    assert_eq!(app.filter.customer_group_id, Some(0));
+    assert!(!listed.is_empty());
+
+    // A new group: once made, it is the one chosen.
+    let opened = reads(&app.update(key(KeyCode::Char('C'))));
+    app.update(answer(
+        opened[0].0,
+        Slot::Groups,
+        Ok(Outcome::Groups(groups())),
+    ));
+    app.update(key(KeyCode::Char('n')));
+    type_text(&mut app, "Trade");
+    let sent = app.update(key(KeyCode::Enter));
+    let [Command::Write { request, .. }] = sent.as_slice() else {
+        panic!("a create: {sent:?}");
+    };
+    let made = CustomerGroup {
+        id: 9,
+        name: "Trade".into(),
+        ..CustomerGroup::default()
+    };
+    let reread = reads(&app.update(Msg::Worker(Box::new(Event {
+        request: *request,
+        slot: None,
+        result: Ok(Outcome::Group(made.clone())),
+        elapsed: std::time::Duration::ZERO,
+        budget: Default::default(),
+    }))));
+    let mut now = groups();
+    now.insert(1, made);
+    app.update(answer(reread[0].0, Slot::Groups, Ok(Outcome::Groups(now))));
+    assert_eq!(app.selected_group().map(|g| g.id), Some(9));
 }
