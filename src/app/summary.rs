@@ -10,6 +10,9 @@ use crate::worker::{Command, Failure, Outcome, Read, Slot};
 pub const CHARTS: [&str; 4] = ["Groups", "Email domains", "Countries", "Signup months"];
 /// The signup months: a timeline, shown from its latest month.
 pub const MONTHS: usize = 3;
+/// The charts as they stand on screen, row by row: groups and countries, then domains and
+/// months.
+pub const ON_SCREEN: [usize; 4] = [0, 2, 1, 3];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryView {
@@ -75,10 +78,15 @@ impl App {
         *chosen = chosen.saturating_add_signed(step).min(last);
     }
 
+    /// Tab / ⇧Tab: round the charts in the order they stand on screen (left to right, then
+    /// the row below).
     pub(super) fn next_chart(&mut self, step: isize) {
-        let charts = CHARTS.len() as isize;
-        self.summary_view.chart =
-            ((self.summary_view.chart as isize + step).rem_euclid(charts)) as usize;
+        let at = ON_SCREEN
+            .iter()
+            .position(|chart| *chart == self.summary_view.chart)
+            .unwrap_or(0) as isize;
+        let next = (at + step).rem_euclid(ON_SCREEN.len() as isize) as usize;
+        self.summary_view.chart = ON_SCREEN[next];
     }
 
     /// Enter: the chosen bar's customers, listed from the index.

@@ -95,6 +95,7 @@ impl LocalIndex {
         })
         .collect();
         months.reverse(); // oldest first, as a timeline reads
+        let months = with_empty_months(months);
         let countries = counted(&format!(
             "SELECT country, count(DISTINCT customer_id) FROM addresses WHERE country <> ''
              GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {SUMMARY_ROWS}"
@@ -124,4 +125,61 @@ impl LocalIndex {
             months,
         })
     }
+}
+
+/// The months between the first and the last, those with no signup too (at 0), so that each
+/// keeps its place on the timeline; the latest `SUMMARY_ROWS` of them.
+fn with_empty_months(months: Vec<SummaryRow>) -> Vec<SummaryRow> {
+    let month_number = |label: &str| -> Option<i32> {
+        let (year, month) = label.split_once('-')?;
+        Some(year.parse::<i32>().ok()? * 12 + month.parse::<i32>().ok()? - 1)
+    };
+    let (Some(first), Some(last)) = (
+        months.first().and_then(|row| month_number(&row.label)),
+        months.last().and_then(|row| month_number(&row.label)),
+    ) else {
+        return months;
+    };
+    let mut filled = Vec::new();
+    let mut given = months.into_iter().peekable();
+    for number in first.max(last - SUMMARY_ROWS as i32 + 1)..=last {
+        let label = format!("{:04}-{:02}", number / 12, number % 12 + 1);
+        while given
+            .peek()
+            .and_then(|row| month_number(&row.label))
+            .is_some_and(|at| at < number)
+        {
+            given.next();
+        }
+        match given.peek() {
+            Some(row) if row.label == label => filled.extend(given.next()),
+            _ => filled.push(SummaryRow {
+                label: label.clone(),
+                count: 0,
+                facet: Facet::Month(label),
+            }),
+        }
+    }
+    filled
+}
+
+#[cfg(test)]
+#[test]
+fn months_with_no_signup_keep_their_place() {
+    let row = |label: &str, count| SummaryRow {
+        label: label.to_owned(),
+        count,
+        facet: Facet::Month(label.to_owned()),
+    };
+    let filled = with_empty_months(vec![row("2025-11", 3), row("2026-02", 5)]);
+    let shown: Vec<(String, u64)> = filled.into_iter().map(|r| (r.label, r.count)).collect();
+    assert_eq!(
+        shown,
+        [
+            ("2025-11".to_owned(), 3),
+            ("2025-12".to_owned(), 0),
+            ("2026-01".to_owned(), 0),
+            ("2026-02".to_owned(), 5)
+        ]
+    );
 }

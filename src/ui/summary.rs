@@ -81,6 +81,11 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             usize::from(inner.height).max(1)
         };
+        let counts_room = rows
+            .iter()
+            .map(|row| thousands(row.count).len())
+            .max()
+            .unwrap_or(1);
         let chosen = view.chosen[chart];
         // The window of bars follows the choice.
         let first = (chosen + 1).saturating_sub(fits);
@@ -102,7 +107,12 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect) {
                     // "2025-04" → "04" under its bar; the title names the span.
                     row.label.get(5..).unwrap_or(&row.label).to_owned()
                 } else {
-                    format!("{:<label_room$}", clip(&sanitize(&row.label), label_room))
+                    // The count right-aligned after the name: the bars start together.
+                    format!(
+                        "{:<label_room$} {:>counts_room$}",
+                        clip(&sanitize(&row.label), label_room),
+                        thousands(row.count)
+                    )
                 };
                 let style = if focused && index == chosen {
                     Style::new().fg(Color::Yellow).bold()
@@ -115,7 +125,7 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect) {
                     .text_value(if upright {
                         row.count.to_string()
                     } else {
-                        thousands(row.count)
+                        String::new()
                     })
                     .style(style)
                     .value_style(style.reversed())

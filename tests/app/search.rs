@@ -340,8 +340,12 @@ fn the_summary_draws_bars_and_enter_lists_the_chosen_ones() {
             "{small}"
         );
     }
-    // The domains chart, its first bar: gmail.com's customers, from the index.
+    // Tab goes round the charts as they stand on screen: groups, countries, then domains.
     app.update(key(KeyCode::Tab));
+    assert_eq!(app.summary_view.chart, 2, "countries, beside groups");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.summary_view.chart, 1, "then domains, below groups");
+    // The domains chart, its first bar: gmail.com's customers, from the index.
     let listed = reads(&app.update(key(KeyCode::Enter)));
     assert_eq!(app.screen, Screen::Table);
     assert!(listed.iter().any(|(_, _, read)| matches!(read,
