@@ -336,6 +336,10 @@ impl App {
 
     fn deleted(&mut self, deleted: Deleted) {
         let report = &deleted.report;
+        // The service took them out of the index: the status bar's count follows at once.
+        if self.index.on {
+            self.index.customers = self.index.customers.saturating_sub(report.done);
+        }
         if self.marks.all_matching().is_some() {
             self.marks.clear();
         } else {

@@ -216,6 +216,10 @@ impl App {
             if let Some(total) = self.total.as_mut() {
                 *total += 1;
             }
+            // The service put it in the index: the status bar's count follows at once.
+            if self.index.on {
+                self.index.customers += 1;
+            }
             self.page = self.last_page().unwrap_or(self.page);
         } else {
             self.notice = Some(format!(

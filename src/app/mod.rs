@@ -142,6 +142,8 @@ pub struct App {
     keys_taken: u64,
     /// The key that asked whether to drop every mark: the next Esc does.
     unmark_asked_at: Option<u64>,
+    /// The error a failed read left: the next read that succeeds clears it.
+    fading_error: Option<String>,
     pub store: StoreLabel,
     pub filter: Filter,
     pub page_size: u64,
@@ -228,6 +230,7 @@ impl App {
         App {
             keys_taken: 0,
             unmark_asked_at: None,
+            fading_error: None,
             store,
             filter: Filter::default(),
             page_size: page_size.clamp(1, 250),
@@ -328,6 +331,9 @@ impl App {
     pub fn position(&self) -> String {
         let first = (self.page - 1) * self.page_size + 1;
         let shown = self.customers.len() as u64;
+        if shown == 0 && self.total == Some(0) {
+            return "no customers".to_owned();
+        }
         let range = if shown == 0 {
             "none".to_owned()
         } else {

@@ -184,10 +184,17 @@ impl App {
                 }
                 if slot != Slot::NextPage {
                     self.last_error = Some(error.to_string());
+                    self.fading_error = self.last_error.clone();
                 }
                 return Vec::new();
             }
         };
+        // A read that succeeds clears what an earlier failed read said (not what a job
+        // reported).
+        if self.fading_error.is_some() && self.last_error == self.fading_error {
+            self.last_error = None;
+        }
+        self.fading_error = None;
         match (slot, outcome) {
             (Slot::Page, Outcome::Page(customers)) => {
                 self.loading = false;

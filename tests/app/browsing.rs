@@ -601,3 +601,36 @@ fn an_export_over_a_file_asks_first_and_marks_are_what_is_exported() {
         }]
     ));
 }
+
+#[test]
+fn an_error_fades_when_the_next_read_succeeds_and_an_empty_store_says_so() {
+    let mut app = loaded();
+    let asked = reads(&app.update(key(KeyCode::Char('r'))));
+    let (page, _, _) = asked
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Page)
+        .expect("the page is read again");
+    app.update(answer(
+        *page,
+        Slot::Page,
+        Err(ApiError::Network(
+            "at 127.0.0.1:9: connection refused".into(),
+        )),
+    ));
+    assert!(app.last_error.is_some());
+    let again = reads(&app.update(key(KeyCode::Char('r'))));
+    let (count, _, _) = again
+        .iter()
+        .find(|(_, slot, _)| *slot == Slot::Count)
+        .expect("counted again");
+    app.update(answer(*count, Slot::Count, Ok(Outcome::Count(120))));
+    assert_eq!(
+        app.last_error, None,
+        "the store answers again: the error goes"
+    );
+
+    // A store with nobody: "no customers", never "none of 0".
+    let mut empty = common::screens::showing(store(), 0);
+    empty.total = Some(0);
+    assert_eq!(empty.position(), "no customers");
+}
