@@ -94,17 +94,20 @@ pub fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
             dated(&customer.date_modified, customer.modified_at()),
         ),
         ("Form fields", form_fields),
-        ("Notes", sanitize(&customer.notes).into_owned()),
     ];
-    let mut lines: Vec<Line> = fields
-        .into_iter()
-        .map(|(label, value)| {
-            Line::from(vec![
-                Span::styled(format!("{label:>24}  "), Style::new().bold()),
-                Span::raw(value),
-            ])
-        })
+    // Values wrap under their own first line, never back to the labels' column; the notes
+    // keep their own lines too.
+    let room = usize::from(area.width.saturating_sub(2 + 26)).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (label, value) in fields {
+        lines.extend(labelled(label, &[value], room));
+    }
+    let notes: Vec<String> = customer
+        .notes
+        .lines()
+        .map(|line| sanitize(line).into_owned())
         .collect();
+    lines.extend(labelled("Notes", &notes, room));
     lines.push(Line::from(""));
     lines.extend(address_lines(app));
     let title = format!(
@@ -162,4 +165,38 @@ fn address_lines(app: &App) -> Vec<Line<'static>> {
                 .collect()
         }
     }
+}
+
+/// A label and its value's lines, each wrapped at `room` columns, every line after the
+/// first indented under the value.
+fn labelled(label: &str, values: &[String], room: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut first = true;
+    let mut push = |text: String| {
+        let head = if first {
+            Span::styled(format!("{label:>24}  "), Style::new().bold())
+        } else {
+            Span::raw(" ".repeat(26))
+        };
+        first = false;
+        lines.push(Line::from(vec![head, Span::raw(text)]));
+    };
+    if values.is_empty() {
+        push(String::new());
+    }
+    for value in values {
+        let mut current = String::new();
+        for word in value.split(' ') {
+            let needed = Span::raw(current.as_str()).width() + 1 + Span::raw(word).width();
+            if !current.is_empty() && needed > room {
+                push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        push(current);
+    }
+    lines
 }

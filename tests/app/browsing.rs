@@ -634,3 +634,32 @@ fn an_error_fades_when_the_next_read_succeeds_and_an_empty_store_says_so() {
     empty.total = Some(0);
     assert_eq!(empty.position(), "no customers");
 }
+
+#[test]
+fn notes_wrap_under_their_first_line() {
+    let mut app = loaded();
+    app.customers[0].notes =
+        "Prefers phone calls after five in the afternoon on weekdays\nShips to the warehouse"
+            .into();
+    app.update(key(KeyCode::Enter));
+    let screen = draw(&app, 70, 40);
+    let notes: Vec<&str> = screen
+        .lines()
+        .skip_while(|line| !line.contains("Notes  "))
+        .take(3)
+        .collect();
+    assert!(notes[0].contains("Notes  Prefers phone"), "{screen}");
+    for line in &notes[1..] {
+        let text = line.trim_start_matches('│');
+        assert!(
+            text.starts_with(&" ".repeat(26)),
+            "indented: {line:?}\n{screen}"
+        );
+    }
+    assert!(
+        notes
+            .iter()
+            .any(|line| line.contains("Ships to the warehouse")),
+        "{screen}"
+    );
+}
