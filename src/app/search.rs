@@ -81,6 +81,8 @@ pub struct IndexState {
     pub syncing: Option<(RequestId, SyncProgress)>,
     /// Why the last sync stopped, until one succeeds.
     pub problem: Option<String>,
+    /// Customers the store counts but did not list at the last sync.
+    pub unlisted: u64,
 }
 
 impl IndexState {
@@ -320,6 +322,7 @@ impl App {
             Ok(Outcome::IndexSynced(report)) => {
                 self.index.syncing = None;
                 self.index.problem = None;
+                self.index.unlisted = report.unlisted;
                 self.index.customers = report.customers;
                 self.index.synced_at = Some(self.now.timestamp());
                 // What is listed from the index is read again when the index changed.
@@ -358,8 +361,12 @@ impl App {
             (None, None) if self.index.syncing.is_some() => "syncing".to_owned(),
             (None, None) => "not synced yet".to_owned(),
         };
+        let unlisted = match self.index.unlisted {
+            0 => String::new(),
+            more => format!(" · the store counts {} more than it lists", thousands(more)),
+        };
         Some(format!(
-            "index: {} customers · {fresh}",
+            "index: {} customers · {fresh}{unlisted}",
             thousands(self.index.customers)
         ))
     }

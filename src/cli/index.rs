@@ -148,6 +148,12 @@ pub fn run(command: IndexCommand, store_args: &StoreArgs) -> Result<()> {
                     thousands(report.requests),
                     if report.first { " (first sync)" } else { "" }
                 );
+                if report.unlisted > 0 {
+                    tell!(
+                        "warning: the store counts {} more customers than it lists; the index holds those it lists",
+                        thousands(report.unlisted)
+                    );
+                }
                 Ok(())
             })
         }

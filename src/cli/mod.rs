@@ -105,10 +105,9 @@ pub fn main() {
             if logs_to_file {
                 tracing::error!("{error:#}");
             }
-            // One line a script can log; the causes follow on the same line.
-            let causes: Vec<String> = error.chain().map(ToString::to_string).collect();
+            // One line a script can log; the causes follow on the same line, each once.
             // The causes may quote the store: shown, never obeyed by the terminal.
-            tell!("bc-customers: {}", sanitize(&causes.join(": ")));
+            tell!("bc-customers: {}", sanitize(&said_once(&error)));
             1
         }
     };
@@ -147,6 +146,19 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Index(command)) => index::run(command, &cli.store),
         None => terminal::run(&cli.store),
     }
+}
+
+/// An error and its causes on one line, each said once: a cause its error already quotes
+/// ("the index sync stopped: cannot reach …") is not said again.
+fn said_once(error: &color_eyre::Report) -> String {
+    let mut said: Vec<String> = Vec::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if said.last().is_some_and(|before| before.contains(&cause)) {
+            continue;
+        }
+        said.push(cause);
+    }
+    said.join(": ")
 }
 
 /// Ctrl-C, or SIGTERM on Unix.
@@ -196,4 +208,16 @@ fn confirm(question: &str, accepted: &[&str]) -> Result<bool> {
 /// Writes to standard output (see `output`).
 fn print(text: &str) -> Result<()> {
     output::print(text)
+}
+
+#[cfg(test)]
+#[test]
+fn each_cause_is_said_once() {
+    let store = crate::store::ApiError::Network("at 127.0.0.1:9: connection refused".into());
+    let error = color_eyre::Report::new(crate::index::sync::SyncError::Store(store))
+        .wrap_err("cannot search");
+    assert_eq!(
+        said_once(&error),
+        "cannot search: the index sync stopped: cannot reach the store at 127.0.0.1:9: connection refused"
+    );
 }

@@ -84,7 +84,8 @@ pub fn run(args: SearchArgs, store_args: &StoreArgs) -> Result<()> {
     } else if let Err(error) = runtime.block_on(sync_with_bar(&backend, &index)) {
         match index.status()?.synced_at {
             Some(at) => tell!(
-                "warning: the index could not be brought up to date ({error:#}); results as of {} ago",
+                "warning: the index could not be brought up to date ({}); results as of {} ago",
+                super::said_once(&error),
                 crate::format::ago(crate::dates::now_unix() - at)
             ),
             None => return Err(error),

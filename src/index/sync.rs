@@ -52,6 +52,9 @@ pub struct SyncReport {
     pub customers: u64,
     /// Requests it sent.
     pub requests: u64,
+    /// Customers the store counts but does not list (its count stays above what it lists
+    /// after the sync): said as a warning, since the index cannot hold them.
+    pub unlisted: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,7 +130,16 @@ async fn sync_once(
     };
     let (changed, watermark) = changes_since(store, index, since).await?;
     report.changed += changed;
-    report.removed = remove_deleted(store, index).await?;
+    let (removed, store_total) = remove_deleted(store, index).await?;
+    report.removed = removed;
+    let held = on_index(index, |index| index.len()).await?;
+    report.unlisted = store_total.saturating_sub(held);
+    if report.unlisted > 0 {
+        tracing::warn!(
+            "the store counts {} customers more than it lists",
+            report.unlisted
+        );
+    }
     // Group names as the store has them now: a renamed group is never shown by its old name.
     match store.groups().await {
         Ok(groups) => on_index(index, move |index| index.set_groups(&groups)).await?,
@@ -351,14 +363,18 @@ async fn changes_since(
 /// ids where the counts differ are halved until a range fits one page, which is read: its
 /// customers are kept as they are now and the rest of the range taken out. Customers the
 /// index lacks (a page that shifted while the first sync read) are found the same way.
-async fn remove_deleted(store: &SharedStore, index: &Arc<LocalIndex>) -> Result<u64, SyncError> {
+/// What was taken out, and the store's count of every customer.
+async fn remove_deleted(
+    store: &SharedStore,
+    index: &Arc<LocalIndex>,
+) -> Result<(u64, u64), SyncError> {
     let store_total = store.count(&Filter::default()).await?;
     let (index_total, max_id) = on_index(index, |index| {
         Ok((index.len()?, index.max_id()?.unwrap_or(0)))
     })
     .await?;
     if store_total == index_total {
-        return Ok(0);
+        return Ok((0, store_total));
     }
     let between = |min: i64, max: i64| Filter {
         min_id: Some(min),
@@ -407,7 +423,7 @@ async fn remove_deleted(store: &SharedStore, index: &Arc<LocalIndex>) -> Result<
         ranges.push((middle + 1, max, store_count.saturating_sub(lower)));
         ranges.push((min, middle, lower));
     }
-    Ok(removed)
+    Ok((removed, store_total))
 }
 
 /// Reads the addresses of every customer whose addresses the index has not read (one

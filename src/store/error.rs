@@ -139,6 +139,16 @@ fn messages(value: &Value) -> (String, Option<String>) {
     (texts.join(" "), field)
 }
 
+/// A body that should have been JSON and was not: an HTML page by its title (a 200 from a
+/// captive portal or a proxy's sign-in page), else what the parser said.
+pub fn not_json(body: &[u8], parse_error: &str) -> ApiError {
+    if looks_like_html(body) {
+        ApiError::InvalidResponse(format!("the store sent {}", html_summary(body)))
+    } else {
+        ApiError::InvalidResponse(parse_error.to_owned())
+    }
+}
+
 fn looks_like_html(body: &[u8]) -> bool {
     let start: String = String::from_utf8_lossy(&body[..body.len().min(512)])
         .trim_start()

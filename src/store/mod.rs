@@ -18,7 +18,7 @@ use crate::domain::{
     Address, AddressChange, Customer, CustomerChange, CustomerGroup, Filter, GroupChange,
     NewCustomer,
 };
-pub use error::ApiError;
+pub use error::{ApiError, not_json};
 pub use identity::StoreIdentity;
 
 /// The most customers one page can hold.

@@ -100,3 +100,29 @@ fn a_token_with_a_line_break_is_named_as_such() {
     .expect_err("refused");
     assert!(error.to_string().contains("client id"), "{error}");
 }
+
+#[tokio::test]
+async fn a_web_page_answered_with_200_is_said_by_its_title() {
+    let page = "<!DOCTYPE html><html><head><title>Sign in to Hotel Wi-Fi</title></head><body><script>x</script></body></html>";
+    let (store, _) = answering(format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{page}",
+        page.len()
+    ))
+    .await;
+    let client = Client::new(
+        &format!("{store}/stores/abc/v2"),
+        token("secret-token"),
+        ClientOptions::default(),
+    )
+    .expect("a client");
+    let error = client
+        .count(&Filter::default())
+        .await
+        .expect_err("not JSON");
+    let said = error.to_string();
+    assert!(
+        said.contains("an HTML page titled 'Sign in to Hotel Wi-Fi'"),
+        "{said}"
+    );
+    assert!(!said.contains("<script"), "{said}");
+}

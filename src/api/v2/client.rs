@@ -355,7 +355,7 @@ fn retry_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 }
 
 pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|error| ApiError::InvalidResponse(error.to_string()))
+    serde_json::from_slice(bytes).map_err(|error| crate::store::not_json(bytes, &error.to_string()))
 }
 
 /// The error and its causes (the URL in it never holds a secret: tokens go in headers).
