@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
-use crossterm::event::{Event as TerminalEvent, EventStream};
+use crossterm::event::{Event as TerminalEvent, EventStream, MouseButton, MouseEventKind};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 
-use crate::app::{App, Msg, StoreLabel};
+use crate::app::{App, Msg, Screen, StoreLabel};
 use crate::store::SharedStore;
 use crate::ui;
 use crate::worker::{self, Command};
@@ -105,6 +105,18 @@ async fn event_loop(
             event = input.next() => match event {
                 Some(Ok(TerminalEvent::Key(key))) => Msg::Key(key),
                 Some(Ok(TerminalEvent::Resize(_, height))) => Msg::Resize(ui::table_area(height)),
+                // A click on the table's column titles sorts by that column.
+                Some(Ok(TerminalEvent::Mouse(mouse)))
+                    if mouse.kind == MouseEventKind::Down(MouseButton::Left)
+                        && app.screen == Screen::Table
+                        && mouse.row + 1 == app.table_top() =>
+                {
+                    let width = terminal.size().map(|size| size.width).unwrap_or_default();
+                    match ui::column_at(&app, width, mouse.column) {
+                        Some(column) => Msg::SortBy(column),
+                        None => continue,
+                    }
+                }
                 Some(Ok(TerminalEvent::Mouse(mouse))) => Msg::Mouse(mouse),
                 Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error).wrap_err("cannot read the terminal"),

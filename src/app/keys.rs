@@ -16,6 +16,9 @@ use super::overlay::Overlay;
 use super::{App, Prompt, Screen};
 use crate::worker::Command;
 
+/// Two clicks on a row this close together open it.
+const DOUBLE_CLICK_MS: i64 = 400;
+
 impl App {
     pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Command> {
         // A notice is said once: the next key clears it.
@@ -550,8 +553,18 @@ impl App {
                     return Vec::new();
                 };
                 let index = self.first_visible_row(visible) + usize::from(line);
-                if usize::from(line) < visible && index < self.customers.len() {
-                    self.selected = index;
+                if usize::from(line) >= visible || index >= self.customers.len() {
+                    return Vec::new();
+                }
+                self.selected = index;
+                // A second click on the same row soon after opens it, as Enter does.
+                let again = self.last_click.is_some_and(|(row, at)| {
+                    row == index && (self.now - at).num_milliseconds() < DOUBLE_CLICK_MS
+                });
+                self.last_click = Some((index, self.now));
+                if again {
+                    self.last_click = None;
+                    return self.act_on_screen(Action::OpenDetail);
                 }
                 Vec::new()
             }

@@ -70,6 +70,8 @@ pub enum Msg {
     Mouse(MouseEvent),
     /// The terminal changed size: where the table's rows are now.
     Resize(TableArea),
+    /// A click on a column's title: sort by it (again: the other way).
+    SortBy(crate::index::SortColumn),
 }
 
 /// Where the last frame drew the table's rows: what paging by a screen and clicks go by.
@@ -144,6 +146,8 @@ pub struct App {
     unmark_asked_at: Option<u64>,
     /// The error a failed read left: the next read that succeeds clears it.
     fading_error: Option<String>,
+    /// The last click on a row: which, and when (a second soon after opens it).
+    last_click: Option<(usize, DateTime<Local>)>,
     pub store: StoreLabel,
     pub filter: Filter,
     pub page_size: u64,
@@ -231,6 +235,7 @@ impl App {
             keys_taken: 0,
             unmark_asked_at: None,
             fading_error: None,
+            last_click: None,
             store,
             filter: Filter::default(),
             page_size: page_size.clamp(1, 250),
@@ -328,6 +333,11 @@ impl App {
     }
 
     /// `51–100 of 1,234`, or what is known so far.
+    /// The terminal line of the table's first row (its column titles are on the line above).
+    pub fn table_top(&self) -> u16 {
+        self.table.top
+    }
+
     pub fn position(&self) -> String {
         let first = (self.page - 1) * self.page_size + 1;
         let shown = self.customers.len() as u64;
@@ -356,6 +366,7 @@ impl App {
                 self.sync_index_if_due().into_iter().collect()
             }
             Msg::Mouse(mouse) => self.mouse(mouse),
+            Msg::SortBy(column) => self.sort_by(column),
             Msg::Resize(table) => {
                 self.table = TableArea {
                     top: table.top,

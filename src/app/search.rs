@@ -245,6 +245,30 @@ impl App {
         self.relist()
     }
 
+    /// A click on a column's title: sort by it; on the column sorted by, the other way.
+    pub(super) fn sort_by(&mut self, column: SortColumn) -> Vec<Command> {
+        if !matches!(
+            self.context(),
+            super::keymap::Context::Table | super::keymap::Context::Found
+        ) {
+            return Vec::new();
+        }
+        if !self.index.on {
+            self.notice = Some(INDEX_OFF.to_owned());
+            return Vec::new();
+        }
+        let search = self.search.get_or_insert_with(Search::default);
+        let sort = &mut search.query.sort;
+        if sort.column == column {
+            sort.descending = !sort.descending;
+        } else {
+            sort.column = column;
+            sort.descending = matches!(column, SortColumn::StoreCredit | SortColumn::Created);
+        }
+        self.notice = Some(format!("Sorted by {}.", sort.label()));
+        self.relist()
+    }
+
     /// The summary's choice, listed from the index.
     pub(super) fn show_facet(&mut self, facet: Facet) -> Vec<Command> {
         self.search = Some(Search {

@@ -11,6 +11,8 @@ mod journal;
 mod summary;
 mod table;
 
+pub use table::column_at;
+
 pub use crate::sanitize::sanitize;
 
 use ratatui::Frame;

@@ -93,27 +93,7 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
     // Looking up the zone's offset for every date is the costliest part of a row; the table
     // shows days, so today's offset serves for all of them (the detail view is exact).
     let offset = *Local::now().offset();
-    let widths = content_widths(app, offset);
-    // Keep the most useful columns that fit (one space between columns), after the mark; the
-    // last one kept may shrink to what is left, but not below its title.
-    let mut kept = Vec::new();
-    let mut used = 2u16;
-    for (index, &width) in widths.iter().enumerate() {
-        let room = area
-            .width
-            .saturating_sub(used + u16::from(!kept.is_empty()));
-        let least = (COLUMNS[index].0.len() as u16).min(width);
-        if room < least && kept.len() >= 2 {
-            break;
-        }
-        let width = width.min(room.max(least));
-        used += width + u16::from(!kept.is_empty());
-        kept.push((index, width));
-    }
-    let columns: Vec<(usize, u16)> = ON_SCREEN
-        .into_iter()
-        .filter_map(|i| kept.iter().find(|(index, _)| *index == i).copied())
-        .collect();
+    let columns = columns_on_screen(app, area.width, offset);
     // The column the index sorts by carries an arrow.
     let sorted = app.search.as_ref().map(|search| {
         let sort = search.query.sort;
@@ -164,6 +144,53 @@ pub fn render_table(app: &App, frame: &mut Frame, area: Rect) {
         .column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.selected - first));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The columns that fit a table this wide, in the order they stand, with their widths: the
+/// most useful first (one space between columns, after the mark); the last one kept may
+/// shrink to what is left, but not below its title.
+fn columns_on_screen(app: &App, width: u16, offset: FixedOffset) -> Vec<(usize, u16)> {
+    let widths = content_widths(app, offset);
+    let mut kept = Vec::new();
+    let mut used = 2u16;
+    for (index, &wanted) in widths.iter().enumerate() {
+        let room = width.saturating_sub(used + u16::from(!kept.is_empty()));
+        let least = (COLUMNS[index].0.len() as u16).min(wanted);
+        if room < least && kept.len() >= 2 {
+            break;
+        }
+        let wanted = wanted.min(room.max(least));
+        used += wanted + u16::from(!kept.is_empty());
+        kept.push((index, wanted));
+    }
+    ON_SCREEN
+        .into_iter()
+        .filter_map(|i| kept.iter().find(|(index, _)| *index == i).copied())
+        .collect()
+}
+
+/// The column whose title is at `x` on a table this wide, to sort by (a click on it).
+pub fn column_at(app: &App, width: u16, x: u16) -> Option<crate::index::SortColumn> {
+    use crate::index::SortColumn as C;
+    let offset = *Local::now().offset();
+    // The mark's cell and a space, then each column and a space.
+    let mut left = 2u16;
+    for (index, column_width) in columns_on_screen(app, width, offset) {
+        if (left..left + column_width).contains(&x) {
+            return Some(match index {
+                0 => C::Id,
+                1 => C::Name,
+                2 => C::Email,
+                CREDIT => C::StoreCredit,
+                4 => C::Group,
+                5 => C::Company,
+                6 => C::Phone,
+                _ => C::Created,
+            });
+        }
+        left += column_width + 1;
+    }
+    None
 }
 
 /// Where a sort column is in `COLUMNS`.

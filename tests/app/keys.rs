@@ -473,3 +473,63 @@ fn the_hint_bar_keeps_help_and_quit_at_80_columns_and_offers_only_what_works() {
     app.index.on = true;
     assert!(bottom(&app).contains("/ search"));
 }
+
+#[test]
+fn a_double_click_opens_a_customer_and_a_click_on_a_title_sorts_by_it() {
+    use bc_customers::index::SortColumn;
+    use bc_customers::worker::Read;
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = loaded();
+    app.index.on = true;
+    let click = |app: &mut App, row: u16| {
+        app.update(Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    let top = app.table_top();
+    // One click chooses; a second on the same row soon after opens it.
+    click(&mut app, top + 2);
+    assert_eq!(app.selected, 2);
+    assert_eq!(app.screen, Screen::Table);
+    click(&mut app, top + 2);
+    assert_eq!(app.screen, Screen::Detail);
+    app.update(key(KeyCode::Esc));
+    // A second click long after only chooses.
+    click(&mut app, top + 3);
+    app.now += chrono::Duration::seconds(2);
+    click(&mut app, top + 3);
+    assert_eq!(app.screen, Screen::Table);
+
+    // The titles: the column under the click, found as the table lays them out.
+    let title_at = |name: &str| {
+        let screen = crate::common::screens::draw(&app, 120, 20);
+        let line = screen
+            .lines()
+            .nth(usize::from(app.table_top()) - 1)
+            .unwrap_or_default();
+        line.find(name)
+            .map(|at| line[..at].chars().count() as u16)
+            .expect("the title")
+    };
+    let x = title_at("Company");
+    assert_eq!(
+        bc_customers::ui::column_at(&app, 120, x),
+        Some(SortColumn::Company)
+    );
+    assert_eq!(
+        bc_customers::ui::column_at(&app, 120, title_at("Email") + 2),
+        Some(SortColumn::Email)
+    );
+    let asked = reads(&app.update(Msg::SortBy(SortColumn::Company)));
+    assert!(asked.iter().any(|(_, _, read)| matches!(read,
+        Read::Search { query, .. } if query.sort.column == SortColumn::Company && !query.sort.descending)));
+    let again = reads(&app.update(Msg::SortBy(SortColumn::Company)));
+    assert!(
+        again.iter().any(|(_, _, read)| matches!(read,
+        Read::Search { query, .. } if query.sort.descending)),
+        "again: the other way"
+    );
+}
