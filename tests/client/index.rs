@@ -689,3 +689,17 @@ async fn the_store_filter_narrows_a_search_and_a_sort_in_the_index() {
     };
     assert_eq!(index.count(&nobody).expect("a count"), 0);
 }
+
+#[tokio::test]
+async fn a_store_that_counts_more_than_it_lists_is_said_after_a_sync() {
+    let store = bc_customers::store::memory::MemoryStore::new("Shop");
+    store.add_customers(30);
+    let client = store.shared();
+    let folder = tempfile::tempdir().expect("a folder");
+    let index = new_index(folder.path());
+    assert_eq!(synced(&client, &index).await.unlisted, 0);
+    store.count_more_than_listed(4);
+    let report = synced(&client, &index).await;
+    assert_eq!(report.unlisted, 4);
+    assert_eq!(report.customers, 30, "the index holds those it lists");
+}
