@@ -84,17 +84,17 @@ pub fn render(app: &App, frame: &mut Frame) {
             }
             Overlay::ExportPrompt(prompt) => {
                 let (of, total) = app.to_export();
-                let which = match of {
-                    crate::worker::ExportOf::Marked(_) => "marked ",
-                    _ => "",
+                let who = crate::format::customers(total);
+                let who = match of {
+                    crate::worker::ExportOf::Marked(_) => {
+                        who.replacen(" customer", " marked customer", 1)
+                    }
+                    _ => who,
                 };
                 let format = crate::jobs::export::ExportFormat::said_for(std::path::Path::new(
                     prompt.input.value().trim(),
                 ));
-                let title = format!(
-                    " Export the {} {which}customers to a file, as {format} ",
-                    crate::app::thousands(total)
-                );
+                let title = format!(" Export {who} to a file, as {format} ");
                 render_prompt(&title, prompt, frame, body);
             }
             Overlay::Form(form) => form::render_form(form, frame, body),

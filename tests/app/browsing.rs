@@ -376,7 +376,7 @@ fn exporting_from_the_table_shows_progress_and_where_it_went() {
     let input = &app.export_prompt().expect("the prompt opens").input;
     assert!(input.value().starts_with("customers-") && input.value().ends_with(".csv"));
     assert!(
-        draw(&app, 120, 20).contains("Export the 120 customers to a file, as CSV"),
+        draw(&app, 120, 20).contains("Export 120 customers to a file, as CSV"),
         "{}",
         draw(&app, 120, 20)
     );
@@ -551,7 +551,7 @@ fn an_export_over_a_file_asks_first_and_marks_are_what_is_exported() {
         KeyCode::Char('E'),
         KeyModifiers::SHIFT,
     )));
-    assert!(draw(&app, 120, 20).contains("Export the 2 marked customers to a file, as CSV"));
+    assert!(draw(&app, 120, 20).contains("Export 2 marked customers to a file, as CSV"));
     for _ in 0..40 {
         app.update(key(KeyCode::Backspace));
     }
