@@ -22,6 +22,15 @@ pub struct BackupHeader {
     pub change_set: u64,
     pub kind: Kind,
     pub taken: String,
+    /// Whether each customer's addresses were read too: a delete's backup holds them (undo
+    /// creates them again), an edit's need not (it changes no address), and costs a page of
+    /// requests rather than one per customer.
+    #[serde(default = "addresses_kept")]
+    pub with_addresses: bool,
+}
+
+fn addresses_kept() -> bool {
+    true
 }
 
 /// Where a change set's backup goes: the store's backup folder, named by the set, its kind
@@ -123,7 +132,17 @@ async fn write_backup(
         let found: BTreeSet<i64> = customers.iter().map(|c| c.id).collect();
         backed_up.already_gone += chunk.iter().filter(|id| !found.contains(id)).count() as u64;
         seen += (chunk.len() - found.len()) as u64;
-        let mut records = std::pin::pin!(super::records::addresses_of(store, customers));
+        let mut records: std::pin::Pin<
+            Box<dyn futures::Stream<Item = Result<CustomerRecord, crate::store::ApiError>> + Send>,
+        > = if header.with_addresses {
+            Box::pin(super::records::addresses_of(store, customers))
+        } else {
+            Box::pin(futures::stream::iter(
+                CustomerRecord::without_addresses(customers)
+                    .into_iter()
+                    .map(Ok),
+            ))
+        };
         while let Some(record) = records.next().await {
             let record = record.map_err(JobError::store(
                 "cannot read the customers' addresses to back up; nothing was changed",

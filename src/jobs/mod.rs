@@ -10,6 +10,7 @@ mod bulk_change;
 pub mod csv_rows;
 pub mod delete;
 pub mod export;
+mod fresh;
 pub(crate) mod groups;
 pub mod records;
 pub mod restore;

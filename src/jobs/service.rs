@@ -125,6 +125,8 @@ impl Service {
             change_set: recorder.id(),
             kind,
             taken: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            // A bulk edit changes no address: its backup keeps the customers' fields.
+            with_addresses: kind != Kind::BulkEdit,
         }
     }
 

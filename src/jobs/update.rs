@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use futures::StreamExt;
 
 use super::backup::{back_up, backup_customers};
+use super::fresh::{FRESH_FOR, FreshCopies};
 use super::review::Selection;
 use super::run::{Each, Shared, run_each};
 use super::service::{Service, done, failed, into_inner, skipped};
@@ -138,6 +139,9 @@ impl Service {
         };
         updated.report.already_gone = backed_up.already_gone;
         let store = self.store();
+        // Read again a page at a time just before they are written (those the backup shows
+        // as already so get no request).
+        let fresh = FreshCopies::new(store, &backed_up.ids, FRESH_FOR);
         let mut seen = 0;
         let mut saved = Vec::new();
         let run = run_each(
@@ -147,10 +151,10 @@ impl Service {
             cancel,
             &shared,
             |backed| {
-                let shared = &shared;
+                let (shared, fresh) = (&shared, &fresh);
                 async move {
                     let id = backed.id;
-                    let (outcome, value) = update_one(store, shared, change, backed).await?;
+                    let (outcome, value) = update_one(store, fresh, shared, change, backed).await?;
                     Some(Each {
                         key: id,
                         outcome,
@@ -208,17 +212,21 @@ enum Updating {
 /// ledger, then sent. `None` when the ledger could not be written (nothing was sent).
 async fn update_one(
     store: &SharedStore,
+    fresh: &FreshCopies,
     shared: &Shared<'_>,
     change: &BulkChange,
     backed: Customer,
 ) -> Option<(CustomerOutcome, Result<Updating, ApiError>)> {
-    let now = match store.get(backed.id).await {
-        Ok(now) => now,
-        Err(ApiError::Status { status: 404, .. }) => {
-            return Some((skipped("already gone"), Ok(Updating::Gone)));
-        }
+    // As the review found it, just now backed up: nothing to send, nothing to read again.
+    if change.changes_for(&backed).0.is_empty() {
+        return Some((skipped("already so"), Ok(Updating::AlreadySo)));
+    }
+    let now = match fresh.get(backed.id).await {
+        Ok(Some(now)) => now,
+        Ok(None) => return Some((skipped("already gone"), Ok(Updating::Gone))),
         Err(error) => return Some((failed(&error), Err(error))),
     };
+    fresh.written(backed.id).await;
     // Dates have whole seconds: any other difference counts as a change too.
     let recomputed = now.date_modified != backed.date_modified || now != backed;
     let (changes, _) = change.changes_for(&now);

@@ -20,6 +20,7 @@ fn header(store: &bc_customers::jobs::Service) -> BackupHeader {
         change_set: 1,
         kind: Kind::Delete,
         taken: "now".into(),
+        with_addresses: true,
     }
 }
 

@@ -7,6 +7,7 @@ use super::UndoConflict;
 use super::plan::{Plan, Removal};
 use crate::domain::{Customer, CustomerChange, Filter};
 use crate::jobs::Report;
+use crate::jobs::fresh::FreshCopies;
 use crate::jobs::records::CustomerRecord;
 use crate::jobs::restore::{fields_of, recreate};
 use crate::jobs::run::Shared;
@@ -69,6 +70,7 @@ pub(super) fn effect_of(customer: i64, outcome: &CustomerOutcome) -> Effect {
 /// Undoes one customer's change. `None` when the ledger could not be written (nothing sent).
 pub(super) async fn undo_one(
     store: &SharedStore,
+    fresh: &FreshCopies,
     shared: &Shared<'_>,
     key: i64,
     plan: Plan,
@@ -92,7 +94,10 @@ pub(super) async fn undo_one(
             before,
             after,
             date_modified,
-        } => set_back(store, shared, key, customer, before, after, date_modified).await,
+        } => {
+            let changed = (before, after);
+            set_back(store, fresh, shared, key, customer, changed, date_modified).await
+        }
         Plan::Recreate { customer } => {
             let Some(record) = records.get(&customer) else {
                 let outcome = CustomerOutcome {
@@ -144,16 +149,16 @@ pub(super) async fn undo_one(
 /// customer may be there under a newer id, re-created since).
 pub(super) async fn set_back(
     store: &SharedStore,
+    fresh: &FreshCopies,
     shared: &Shared<'_>,
     key: i64,
     customer: i64,
-    before: CustomerChange,
-    after: CustomerChange,
+    (before, after): (CustomerChange, CustomerChange),
     date_modified: Option<String>,
 ) -> Option<(CustomerOutcome, Effect)> {
-    let now = match store.get(customer).await {
-        Ok(now) => now,
-        Err(ApiError::Status { status: 404, .. }) => {
+    let now = match fresh.get(customer).await {
+        Ok(Some(now)) => now,
+        Ok(None) => {
             let outcome = conflict("deleted since".to_owned(), Vec::new());
             let effect = effect_of(customer, &outcome);
             return Some((outcome, effect));
@@ -164,6 +169,7 @@ pub(super) async fn set_back(
             return Some((outcome, effect));
         }
     };
+    fresh.written(customer).await;
     let left_as_it_was = after.holds_in(&now)
         && date_modified
             .as_ref()

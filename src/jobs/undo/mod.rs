@@ -16,6 +16,7 @@ use customer::{Effect, conflict, unchanged, undo_one};
 use plan::{Created, Plan, Removal, plan_for, recreated_records, relocated};
 
 use super::backup::back_up;
+use super::fresh::{FRESH_FOR, FreshCopies};
 use super::run::{Each, Shared, run_each};
 use super::service::{Service, into_inner, skipped};
 use super::{Cancel, Failed, JobError, Progress, Report, Step};
@@ -303,6 +304,15 @@ impl Service {
         let recorder = Mutex::new(recorder);
         let shared = Shared::new(&recorder);
         let store = self.store();
+        // The customers whose fields are set back, read a page at a time just before.
+        let setting_back: Vec<i64> = plans
+            .iter()
+            .filter_map(|(_, plan)| match plan {
+                Plan::SetBack { customer, .. } => Some(*customer),
+                _ => None,
+            })
+            .collect();
+        let fresh = FreshCopies::new(store, &setting_back, FRESH_FOR);
         let total = plans.len() as u64;
         let mut seen = 0;
         let mut kept = Vec::new();
@@ -321,9 +331,10 @@ impl Service {
             cancel,
             &shared,
             |(key, plan)| {
-                let (shared, records) = (&shared, &records);
+                let (shared, records, fresh) = (&shared, &records, &fresh);
                 async move {
-                    let (outcome, effect) = undo_one(store, shared, key, plan, records).await?;
+                    let (outcome, effect) =
+                        undo_one(store, fresh, shared, key, plan, records).await?;
                     Some(Each {
                         key,
                         outcome,
