@@ -15,6 +15,7 @@ use super::service::{Service, done, failed, into_inner, skipped};
 use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::Filter;
 use crate::ledger::{Did, Intent, Kind};
+use crate::store::counted::counted;
 use crate::store::{ApiError, MAX_PAGE_SIZE, SharedStore};
 
 /// What a delete did.
@@ -66,6 +67,7 @@ impl Deleted {
                 crate::format::thousands(since)
             ));
         }
+        text.push_str(&self.report.requests_said());
         if let Some(stopped) = &self.stopped {
             text.push_str(&format!("; stopped: {stopped}"));
         }
@@ -74,9 +76,24 @@ impl Deleted {
 }
 
 impl Service {
+    /// Backs up the reviewed customers, deletes exactly those backed up, and checks the store;
+    /// its report says how many requests it sent.
+    pub async fn delete(
+        &self,
+        reviewed: &Reviewed,
+        cancel: &Cancel,
+        progress: impl FnMut(Progress),
+    ) -> Result<Deleted, JobError> {
+        let (deleted, requests) = counted(self.delete_uncounted(reviewed, cancel, progress)).await;
+        deleted.map(|mut deleted| {
+            deleted.report.requests = requests;
+            deleted
+        })
+    }
+
     /// Backs up the reviewed customers, deletes exactly those backed up, and checks the store.
     /// Nothing is deleted without a whole backup and the ledger's entry.
-    pub async fn delete(
+    async fn delete_uncounted(
         &self,
         reviewed: &Reviewed,
         cancel: &Cancel,

@@ -137,6 +137,8 @@ pub struct Report {
     pub addresses: u64,
     /// Customers restored into no group, their group being gone (a restore).
     pub left_without_group: u64,
+    /// Requests the job sent to the store, reads and backups included.
+    pub requests: u64,
 }
 
 impl Report {
@@ -167,6 +169,15 @@ impl Report {
             ));
         }
         text
+    }
+
+    /// "; 1,012 requests": what a job cost, said at the end of its report.
+    pub fn requests_said(&self) -> String {
+        format!(
+            "; {} request{}",
+            crate::format::thousands(self.requests),
+            if self.requests == 1 { "" } else { "s" }
+        )
     }
 
     /// Whether everything asked for was done: nothing failed, nothing left alone.

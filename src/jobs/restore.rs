@@ -37,7 +37,9 @@ impl Restored {
     pub fn summary(&self) -> String {
         match self {
             Restored::Undone(undone) => undone.summary(),
-            Restored::Copied { report, .. } => report.summary("restored"),
+            Restored::Copied { report, .. } => {
+                format!("{}{}", report.summary("restored"), report.requests_said())
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ use super::service::{Service, done, failed, into_inner, skipped};
 use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::Customer;
 use crate::ledger::{CustomerOutcome, Did, Intent, Kind};
+use crate::store::counted::counted;
 use crate::store::{ApiError, MAX_PAGE_SIZE, SharedStore};
 
 pub use super::bulk_change::{BulkChange, Review, credit_amount};
@@ -59,6 +60,7 @@ impl Updated {
         if self.report.already_gone > 0 {
             text.push_str(&format!(", {} already gone", self.report.already_gone));
         }
+        text.push_str(&self.report.requests_said());
         if let Some(stopped) = &self.stopped {
             text.push_str(&format!("; stopped: {stopped}"));
         }
@@ -102,10 +104,26 @@ pub async fn review(
 }
 
 impl Service {
+    /// A bulk edit (below); its report says how many requests it sent.
+    pub async fn bulk_edit(
+        &self,
+        ids: &[i64],
+        change: &BulkChange,
+        cancel: &Cancel,
+        progress: impl FnMut(Progress),
+    ) -> Result<Updated, JobError> {
+        let (updated, requests) =
+            counted(self.bulk_edit_uncounted(ids, change, cancel, progress)).await;
+        updated.map(|mut updated| {
+            updated.report.requests = requests;
+            updated
+        })
+    }
+
     /// Backs up the reviewed customers, then changes each: read again just before (an edit
     /// made since the backup is never overwritten blindly), sent only what changes for it,
     /// each in the ledger before its request.
-    pub async fn bulk_edit(
+    async fn bulk_edit_uncounted(
         &self,
         ids: &[i64],
         change: &BulkChange,

@@ -84,6 +84,7 @@ impl MemoryStore {
 
     fn sent(&self) {
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        super::counted::one_sent();
         self.stats.store_time.store(self.now(), Ordering::Relaxed);
     }
 

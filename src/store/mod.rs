@@ -3,6 +3,7 @@
 //! many, groups, addresses, the store's identity, and what the backend can do, so that jobs
 //! size themselves. Nothing above this names a wire format or a client type.
 
+pub mod counted;
 mod error;
 pub mod identity;
 pub mod memory;

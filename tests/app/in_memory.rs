@@ -239,7 +239,7 @@ async fn a_failing_write_in_memory_is_reported_and_left_to_undo() {
     .await;
     assert_eq!(
         app.app.notice.as_deref(),
-        Some("2 updated, 0 already so, 1 failed.")
+        Some("2 updated, 0 already so, 1 failed; 5 requests.")
     );
     let credit = |id| find(&store, id).expect("there").store_credit;
     assert_eq!(credit(1), Decimal::from(5));

@@ -439,7 +439,7 @@ async fn a_bulk_edit_adds_store_credit_to_the_marked_customers_after_a_review() 
     .await;
     assert_eq!(
         app.app.notice.as_deref(),
-        Some("3 updated, 0 already so, 0 failed.")
+        Some("3 updated, 0 already so, 0 failed; 5 requests.")
     );
     let after: Vec<Value> = store.list_all("?max_id=3").await;
     for (was, now) in before.iter().zip(&after) {
@@ -515,7 +515,7 @@ async fn the_journal_view_undoes_a_bulk_edit_field_by_field() {
     .await;
     assert_eq!(
         app.app.notice.as_deref(),
-        Some("Change set 1: 2 set back, 0 failed.")
+        Some("Change set 1: 2 set back, 0 failed; 3 requests.")
     );
     let after: Vec<Value> = store.list_all("?max_id=2").await;
     for (was, now) in before.iter().zip(&after) {

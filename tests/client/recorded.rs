@@ -93,7 +93,7 @@ async fn address_changes_are_recorded_and_undone_newest_first() {
 
     // The delete undone: created again, as it was when deleted (York), with a new id.
     let undone = undo_last(&service).await;
-    assert_eq!(undone.summary(), format!("1 undone, 0 failed"));
+    assert_eq!(undone.summary(), "1 undone, 0 failed; 2 requests");
     let now = client.addresses(2).await.expect("addresses");
     let back = now
         .iter()

@@ -202,6 +202,7 @@ impl Client {
                 request = request.json(body);
             }
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            crate::store::counted::one_sent();
             if self.background {
                 self.stats
                     .background_requests

@@ -23,6 +23,7 @@ use super::{Cancel, Failed, JobError, Progress, Report, Step};
 use crate::domain::{Customer, Field, Filter};
 use crate::ledger::{ChangeSet, FieldConflict, Kind, Recorded, State};
 use crate::store::ApiError;
+use crate::store::counted::counted;
 
 /// Which customers of a change set an undo is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +109,7 @@ impl Undone {
         if let Some(backup) = &self.backup {
             text.push_str(&format!(" (backup: {})", backup.display()));
         }
+        text.push_str(&self.report.requests_said());
         if let Some(stopped) = &self.stopped {
             text.push_str(&format!("; stopped: {stopped}"));
         }
@@ -170,10 +172,27 @@ pub fn undo_question(set: &ChangeSet) -> Vec<String> {
 }
 
 impl Service {
+    /// An undo (below); its report says how many requests it sent.
+    pub async fn undo(
+        &self,
+        set_id: u64,
+        scope: UndoScope,
+        confirmed_older: bool,
+        cancel: &Cancel,
+        progress: impl FnMut(Progress),
+    ) -> Result<Undone, JobError> {
+        let (undone, requests) =
+            counted(self.undo_uncounted(set_id, scope, confirmed_older, cancel, progress)).await;
+        undone.map(|mut undone| {
+            undone.report.requests = requests;
+            undone
+        })
+    }
+
     /// Undoes a change set of this store (only its customers in `scope`), recording the undo
     /// as a change set of its own. One undo of a store at a time. A change set recorded
     /// before stores were known by identity is undone only when `confirmed_older`.
-    pub async fn undo(
+    async fn undo_uncounted(
         &self,
         set_id: u64,
         scope: UndoScope,
