@@ -166,6 +166,7 @@ impl RateBudget {
             resets_in: window
                 .resets_at
                 .map(|at| at.saturating_duration_since(Instant::now())),
+            window: window.length,
         }
     }
 }

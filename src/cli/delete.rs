@@ -53,6 +53,13 @@ pub fn run(args: DeleteArgs, store: &StoreArgs) -> Result<()> {
             tell!("  {}", sanitize(example));
         }
         tell!(
+            "It takes {}.",
+            service
+                .store()
+                .rate_budget()
+                .cost_said(reviewed.delete_requests())
+        );
+        tell!(
             "They are first backed up in {}; a customer that comes to match meanwhile is left alone.",
             service.backup_folder().display()
         );

@@ -154,11 +154,16 @@ pub fn run(args: UpdateArgs, store: &StoreArgs) -> Result<()> {
             .await
             .map(|groups| groups.into_iter().map(|g| (g.id, g.name)).collect())
             .unwrap_or_default();
-        let lines = review.lines_naming(&change, |id| match (id, groups.get(&id)) {
+        let mut lines = review.lines_naming(&change, |id| match (id, groups.get(&id)) {
             (0, _) => "none".to_owned(),
             (_, Some(name)) => name.clone(),
             _ => format!("#{id}"),
         });
+        let rate = service.store().rate_budget();
+        lines.push(format!(
+            "It takes {}.",
+            rate.cost_said(review.requests(rate.per_second()))
+        ));
         if args.dry_run {
             for line in &lines {
                 say!("{}", sanitize(line));

@@ -198,6 +198,19 @@ impl Review {
         }
     }
 
+    /// The requests the bulk edit will send, at a quota of this many a second: a PUT per
+    /// customer that changes, its backup by pages of ids, and those customers read again a
+    /// page at a time as they are written (a page lasts 10 s of writes at most).
+    pub fn requests(&self, per_second: Option<f64>) -> u64 {
+        let pages = |n: u64| n.div_ceil(crate::store::MAX_PAGE_SIZE);
+        let writes = self.customers.saturating_sub(self.already_so);
+        let fresh_page = per_second
+            .map(|rate| (rate * 10.0).floor() as u64)
+            .unwrap_or(crate::store::MAX_PAGE_SIZE)
+            .clamp(1, crate::store::MAX_PAGE_SIZE);
+        writes + pages(self.customers) + writes.div_ceil(fresh_page)
+    }
+
     /// Why the change cannot be made as reviewed, when it cannot: nothing is sent then.
     pub fn refusal(&self) -> Option<String> {
         (self.over_limit > 0).then(|| {

@@ -29,6 +29,13 @@ pub struct Reviewed {
 }
 
 impl Reviewed {
+    /// The requests a delete of them will send: its backup by pages of ids and each
+    /// customer's addresses (undo creates them again), a DELETE each, and the check.
+    pub fn delete_requests(&self) -> u64 {
+        let customers = self.count();
+        customers * 2 + customers.div_ceil(crate::store::MAX_PAGE_SIZE) + 1
+    }
+
     pub fn count(&self) -> u64 {
         self.ids.len() as u64
     }

@@ -49,6 +49,45 @@ pub struct RateSnapshot {
     pub quota: Option<u64>,
     pub left: Option<u64>,
     pub resets_in: Option<Duration>,
+    /// How long a window of the quota lasts.
+    pub window: Option<Duration>,
+}
+
+impl RateSnapshot {
+    /// The quota as requests a second, once the store has said it.
+    pub fn per_second(&self) -> Option<f64> {
+        match (self.quota, self.window) {
+            (Some(quota), Some(window)) if !window.is_zero() => {
+                Some(quota as f64 / window.as_secs_f64())
+            }
+            _ => None,
+        }
+    }
+
+    /// "about 1,012 requests, 3 min 25 s at 150 per 30 s": what a job will cost, and how long
+    /// it takes at this quota (unknown until the store has said its quota).
+    pub fn cost_said(&self, requests: u64) -> String {
+        let about = format!(
+            "about {} request{}",
+            crate::format::thousands(requests),
+            if requests == 1 { "" } else { "s" }
+        );
+        match (self.quota, self.window) {
+            (Some(quota), Some(window)) if quota > 0 && !window.is_zero() => {
+                let seconds = (requests as f64 * window.as_secs_f64() / quota as f64).ceil() as u64;
+                let takes = match seconds {
+                    0..60 => format!("{seconds} s"),
+                    60..3_600 => format!("{} min {} s", seconds / 60, seconds % 60),
+                    _ => format!("{} h {} min", seconds / 3_600, seconds % 3_600 / 60),
+                };
+                format!(
+                    "{about}, {takes} at {quota} per {} s",
+                    window.as_secs().max(1)
+                )
+            }
+            _ => about,
+        }
+    }
 }
 
 /// What a store's handle has sent and met, shared by its background handle.
@@ -235,4 +274,19 @@ impl dyn Store {
             .buffered(concurrency.max(1));
         Ok((total, pages))
     }
+}
+
+#[cfg(test)]
+#[test]
+fn a_jobs_cost_is_said_in_requests_and_time_at_the_quota() {
+    let rate = RateSnapshot {
+        quota: Some(150),
+        window: Some(Duration::from_secs(30)),
+        ..RateSnapshot::default()
+    };
+    assert_eq!(
+        rate.cost_said(1_012),
+        "about 1,012 requests, 3 min 23 s at 150 per 30 s"
+    );
+    assert_eq!(RateSnapshot::default().cost_said(1), "about 1 request");
 }

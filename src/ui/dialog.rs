@@ -24,6 +24,10 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
                 Span::styled(who, Style::new().bold()),
                 Span::raw(format!(" from {}.", sanitize(&app.store.name))),
             ]));
+            lines.push(Line::from(format!(
+                " It takes {}: its backup with each customer's addresses, then a delete each.",
+                app.budget.cost_said(plan.reviewed.delete_requests())
+            )));
             match &plan.filter {
                 Some(filter) => lines.push(Line::from(format!(
                     " Filter: {}; every page, as read from the store now.",
@@ -184,6 +188,11 @@ pub fn render_dialog(app: &App, dialog: &Dialog, frame: &mut Frame, area: Rect) 
             lines.push(Line::from(
                 " They are backed up first; each gets only the fields that change for it.",
             ));
+            lines.push(Line::from(format!(
+                " It takes {}.",
+                app.budget
+                    .cost_said(review.requests(app.budget.per_second()))
+            )));
         }
         DialogKind::DeleteGroup { group, customers } => {
             lines.push(Line::from(format!(

@@ -60,6 +60,7 @@ pub fn answer(request: RequestId, slot: Slot, result: Result<Outcome, ApiError>)
             quota: Some(150),
             left: Some(149),
             resets_in: None,
+            window: Some(Duration::from_secs(30)),
         },
     }))
 }
